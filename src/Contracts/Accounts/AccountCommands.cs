@@ -1,0 +1,18 @@
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>A citizen's level-1 declaration (Decision 34 art. 6 §4 a-d, plus where to send the activation code).</summary>
+[GenerateSerializer, Immutable, Alias("vneid.DeclareAccount")]
+public sealed record DeclareAccount(
+    [property: Id(0)] string FullName,
+    [property: Id(1)] DateOnly DateOfBirth,
+    [property: Id(2)] Gender Gender,
+    [property: Id(3)] string? Phone,
+    [property: Id(4)] string? Email);
+
+/// <summary>Who performs an action, as the gateway authenticated them.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.Actor")]
+public sealed record Actor(
+    [property: Id(0)] ActorRole Role,
+    [property: Id(1)] string Id);

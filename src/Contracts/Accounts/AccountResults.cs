@@ -1,0 +1,84 @@
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>How the HTTP edge should answer an expected failure.</summary>
+public enum ErrorKind
+{
+    Validation = 0,
+    Unauthorized = 1,
+    Forbidden = 2,
+    NotFound = 3,
+    Conflict = 4,
+    Unprocessable = 5,
+    TooManyRequests = 6,
+}
+
+/// <summary>An expected failure with a stable machine-readable code (the <c>code</c> of the problem details).</summary>
+[GenerateSerializer, Immutable, Alias("vneid.AccountError")]
+public sealed record AccountError(
+    [property: Id(0)] ErrorKind Kind,
+    [property: Id(1)] string Code,
+    [property: Id(2)] string Detail)
+{
+    /// <summary>For lifecycle conflicts: the state the account is in.</summary>
+    [Id(3)] public AccountStatus? State { get; init; }
+
+    /// <summary>For lifecycle conflicts: the triggers that state permits.</summary>
+    [Id(4)] public IReadOnlyList<AccountTrigger>? PermittedTriggers { get; init; }
+
+    /// <summary>For limits: seconds until the request may succeed.</summary>
+    [Id(5)] public int? RetryAfterSeconds { get; init; }
+
+    /// <summary>For validation: field name → messages.</summary>
+    [Id(6)] public IReadOnlyDictionary<string, string[]>? FieldErrors { get; init; }
+}
+
+/// <summary>What a reader may see of an account. The phone number is masked; no secret is ever here.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.AccountView")]
+public sealed record AccountView(
+    [property: Id(0)] string IdNumber,
+    [property: Id(1)] AccountStatus Status,
+    [property: Id(2)] AccountLevel Level,
+    [property: Id(3)] AccountLevel ActivationTarget,
+    [property: Id(4)] string FullName,
+    [property: Id(5)] DateOnly DateOfBirth,
+    [property: Id(6)] Gender Gender,
+    [property: Id(7)] string? MaskedPhone,
+    [property: Id(8)] string? Email,
+    [property: Id(9)] DateTimeOffset DeclaredAt,
+    [property: Id(10)] DateTimeOffset? ActivatedAt,
+    [property: Id(11)] LockView? Lock,
+    [property: Id(12)] DateTimeOffset? OtpExpiresAt);
+
+[GenerateSerializer, Immutable, Alias("vneid.LockView")]
+public sealed record LockView(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] ActorRole LockedBy,
+    [property: Id(2)] DateTimeOffset LockedAt,
+    [property: Id(3)] AccountStatus ReturnsTo);
+
+/// <summary>The answer to an account command: the account as it now is, or why the command was refused.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.AccountResult")]
+public sealed record AccountResult(
+    [property: Id(0)] AccountView? Account,
+    [property: Id(1)] AccountError? Error)
+{
+    public bool Succeeded => Error is null;
+
+    public static AccountResult Ok(AccountView account) => new(account, null);
+
+    public static AccountResult Fail(AccountError error) => new(null, error);
+}
+
+/// <summary>A verified password: what the gateway needs to sign an access token.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.LoginGrant")]
+public sealed record LoginGrant(
+    [property: Id(0)] string IdNumber,
+    [property: Id(1)] AccountLevel Level,
+    [property: Id(2)] string SessionId);
+
+[GenerateSerializer, Immutable, Alias("vneid.LoginResult")]
+public sealed record LoginResult(
+    [property: Id(0)] LoginGrant? Grant,
+    [property: Id(1)] AccountError? Error);

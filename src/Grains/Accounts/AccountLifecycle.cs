@@ -1,0 +1,137 @@
+using Stateless;
+using Stateless.Graph;
+using Stateless.Reflection;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>The part of an account's state the lifecycle owns; persisted inside <see cref="AccountState"/>.</summary>
+[GenerateSerializer, Alias("vneid.LifecycleState")]
+public sealed class LifecycleState
+{
+    [Id(0)] public AccountStatus Status { get; set; } = AccountStatus.Declared;
+
+    /// <summary>The level an activation in progress leads to.</summary>
+    [Id(1)] public AccountLevel ActivationTarget { get; set; } = AccountLevel.None;
+
+    /// <summary>Where <see cref="AccountTrigger.Unlock"/> returns a locked account.</summary>
+    [Id(2)] public AccountStatus? ReturnStatus { get; set; }
+}
+
+/// <summary>A transition that was taken, or the reason none was.</summary>
+public readonly record struct LifecycleOutcome(AccountStatus From, AccountStatus To, AccountError? Conflict)
+{
+    public bool Accepted => Conflict is null;
+}
+
+/// <summary>
+/// The account state machine of the design card (Declared, PendingActivation, Level1, Level2, Locked).
+/// It is rebuilt around the persisted <see cref="LifecycleState"/> on every activation; only that state is stored.
+/// </summary>
+public sealed class AccountLifecycle
+{
+    private readonly LifecycleState _state;
+    private readonly StateMachine<AccountStatus, AccountTrigger> _machine;
+
+    public AccountLifecycle(LifecycleState state, bool retainSynchronizationContext = false)
+    {
+        _state = state;
+        _machine = new StateMachine<AccountStatus, AccountTrigger>(() => _state.Status, s => _state.Status = s)
+        {
+            // Inside a grain, continuations must stay on the grain's scheduler.
+            RetainSynchronizationContext = retainSynchronizationContext,
+        };
+        Configure(_machine, _state);
+    }
+
+    public AccountStatus Status => _state.Status;
+
+    public AccountLevel Level => _state.Status switch
+    {
+        AccountStatus.Level1 => AccountLevel.Level1,
+        AccountStatus.Level2 => AccountLevel.Level2,
+        AccountStatus.Locked => _state.ReturnStatus switch
+        {
+            AccountStatus.Level1 => AccountLevel.Level1,
+            AccountStatus.Level2 => AccountLevel.Level2,
+            _ => AccountLevel.None,
+        },
+        _ => AccountLevel.None,
+    };
+
+    public bool CanFire(AccountTrigger trigger) => _machine.CanFire(trigger);
+
+    public IReadOnlyList<AccountTrigger> PermittedTriggers =>
+        Enum.GetValues<AccountTrigger>().Where(_machine.CanFire).ToArray();
+
+    /// <summary>Fires the trigger if the state permits it; otherwise answers a conflict naming the state and what it permits.</summary>
+    public async Task<LifecycleOutcome> FireAsync(AccountTrigger trigger)
+    {
+        var from = _state.Status;
+        if (!_machine.CanFire(trigger)) return new LifecycleOutcome(from, from, ConflictFor(trigger));
+        await _machine.FireAsync(trigger);
+        return new LifecycleOutcome(from, _state.Status, null);
+    }
+
+    public AccountError ConflictFor(AccountTrigger trigger) =>
+        new(ErrorKind.Conflict, "invalid_state",
+            $"'{trigger}' is not permitted while the account is {_state.Status}.")
+        {
+            State = _state.Status,
+            PermittedTriggers = PermittedTriggers,
+        };
+
+    /// <summary>The machine's graph in Mermaid, exported from the configuration itself.</summary>
+    public static string ToMermaid()
+    {
+        var machine = new StateMachine<AccountStatus, AccountTrigger>(AccountStatus.Declared);
+        Configure(machine, new LifecycleState());
+        return MermaidGraph.Format(machine.GetInfo());
+    }
+
+    private static DynamicStateInfos Destinations(params (AccountStatus State, string Criterion)[] destinations)
+    {
+        var infos = new DynamicStateInfos();
+        foreach (var (state, criterion) in destinations) infos.Add(state, criterion);
+        return infos;
+    }
+
+    private static void Configure(StateMachine<AccountStatus, AccountTrigger> machine, LifecycleState state)
+    {
+        var lockable = new[] { AccountStatus.PendingActivation, AccountStatus.Level1, AccountStatus.Level2 };
+
+        machine.Configure(AccountStatus.Declared)
+            .Permit(AccountTrigger.MatchRegistry, AccountStatus.PendingActivation)
+            .Permit(AccountTrigger.MatchBiometrics, AccountStatus.PendingActivation);
+
+        machine.Configure(AccountStatus.PendingActivation)
+            .OnEntryFrom(AccountTrigger.MatchRegistry, () => state.ActivationTarget = AccountLevel.Level1)
+            .OnEntryFrom(AccountTrigger.MatchBiometrics, () => state.ActivationTarget = AccountLevel.Level2)
+            .InternalTransition(AccountTrigger.ResendOtp, _ => { })
+            // An in-person biometric match upgrades an activation still waiting for level 1.
+            .PermitReentry(AccountTrigger.MatchBiometrics)
+            .PermitDynamic(AccountTrigger.Activate,
+                () => state.ActivationTarget == AccountLevel.Level2 ? AccountStatus.Level2 : AccountStatus.Level1,
+                "activation target",
+                Destinations((AccountStatus.Level1, "target Level1"), (AccountStatus.Level2, "target Level2")))
+            .Permit(AccountTrigger.Lock, AccountStatus.Locked);
+
+        machine.Configure(AccountStatus.Level1)
+            .OnEntry(() => state.ActivationTarget = AccountLevel.None)
+            .InternalTransition(AccountTrigger.LogIn, _ => { })
+            .Permit(AccountTrigger.MatchBiometrics, AccountStatus.PendingActivation)
+            .Permit(AccountTrigger.Lock, AccountStatus.Locked);
+
+        machine.Configure(AccountStatus.Level2)
+            .OnEntry(() => state.ActivationTarget = AccountLevel.None)
+            .InternalTransition(AccountTrigger.LogIn, _ => { })
+            .Permit(AccountTrigger.Lock, AccountStatus.Locked);
+
+        machine.Configure(AccountStatus.Locked)
+            .OnEntry(t => state.ReturnStatus = t.Source)
+            .PermitDynamic(AccountTrigger.Unlock,
+                () => state.ReturnStatus ?? AccountStatus.Level1,
+                "state before the lock",
+                Destinations(lockable.Select(s => (s, $"was {s}")).ToArray()))
+            .OnExit(() => state.ReturnStatus = null);
+    }
+}

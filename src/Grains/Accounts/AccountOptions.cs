@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>Activation codes (DOMAIN.md §5). Section <c>Otp</c>.</summary>
+public sealed class OtpOptions
+{
+    public const string Section = "Otp";
+
+    /// <summary>How long a code is valid. Default 120 s (the seed's "2 phut").</summary>
+    [Range(30, 3600)] public int ValiditySeconds { get; set; } = 120;
+
+    /// <summary>Wrong entries after which a code is void. Default 5.</summary>
+    [Range(1, 20)] public int MaxWrongAttempts { get; set; } = 5;
+
+    /// <summary>Seconds between two sends. Default 60.</summary>
+    [Range(0, 3600)] public int ResendCooldownSeconds { get; set; } = 60;
+
+    /// <summary>Sends allowed in any rolling hour. Default 5.</summary>
+    [Range(1, 100)] public int MaxSendsPerHour { get; set; } = 5;
+
+    /// <summary>Base64 key (≥ 32 bytes) for the keyed hash under which codes are stored. No default: set it per deployment.</summary>
+    [Required, MinLength(44)] public string HashKey { get; set; } = "";
+}
+
+/// <summary>Who may register. Section <c>Registration</c>.</summary>
+public sealed class RegistrationOptions
+{
+    public const string Section = "Registration";
+
+    /// <summary>Minimum age on the day of the declaration (DOMAIN.md §2). Default 14.</summary>
+    [Range(0, 120)] public int MinimumAge { get; set; } = 14;
+}

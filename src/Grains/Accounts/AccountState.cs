@@ -1,0 +1,50 @@
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>
+/// The persisted state of one account. Secrets are stored only as hashes (password, activation code) or sealed
+/// (the code inside a notification not yet in the outbox).
+/// </summary>
+[GenerateSerializer, Alias("vneid.AccountState")]
+public sealed class AccountState
+{
+    [Id(0)] public LifecycleState Lifecycle { get; set; } = new();
+    [Id(1)] public string FullName { get; set; } = "";
+    [Id(2)] public DateOnly DateOfBirth { get; set; }
+    [Id(3)] public Gender Gender { get; set; }
+    [Id(4)] public string? Phone { get; set; }
+    [Id(5)] public string? Email { get; set; }
+    [Id(6)] public DateTimeOffset DeclaredAt { get; set; }
+    [Id(7)] public DateTimeOffset? ActivatedAt { get; set; }
+    /// <summary>ASP.NET Core Identity's versioned PBKDF2 format.</summary>
+    [Id(8)] public string? PasswordHash { get; set; }
+    [Id(9)] public PendingOtp? Otp { get; set; }
+    /// <summary>When codes were sent, for the hourly limit; older than an hour are dropped.</summary>
+    [Id(10)] public List<DateTimeOffset> OtpSends { get; set; } = [];
+    [Id(11)] public LockRecord? Lock { get; set; }
+    /// <summary>Sequence of the last event; events are numbered from 1.</summary>
+    [Id(12)] public long EventSequence { get; set; }
+    /// <summary>Events written with the transition that the outbox has not yet confirmed.</summary>
+    [Id(13)] public List<AccountEvent> PendingEvents { get; set; } = [];
+    /// <summary>Counts codes ever issued; part of each code's hash so an old code never verifies again.</summary>
+    [Id(14)] public long OtpIssues { get; set; }
+}
+
+[GenerateSerializer, Alias("vneid.PendingOtp")]
+public sealed class PendingOtp
+{
+    [Id(0)] public byte[] Hash { get; set; } = [];
+    [Id(1)] public long Issue { get; set; }
+    [Id(2)] public DateTimeOffset ExpiresAt { get; set; }
+    [Id(3)] public int WrongAttempts { get; set; }
+}
+
+[GenerateSerializer, Alias("vneid.LockRecord")]
+public sealed class LockRecord
+{
+    [Id(0)] public string Reason { get; set; } = "";
+    [Id(1)] public ActorRole ActorRole { get; set; }
+    [Id(2)] public string ActorId { get; set; } = "";
+    [Id(3)] public DateTimeOffset LockedAt { get; set; }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Hosting;
+
+public static class GrainServices
+{
+    /// <summary>Options, clock, hashing and sealing: what every silo needs whatever its storage.</summary>
+    public static IServiceCollection AddAccountServices(this IServiceCollection services)
+    {
+        services.AddOptions<OtpOptions>().BindConfiguration(OtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.Section);
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // PBKDF2 work factor; ASP.NET Core Identity's default (100,000 iterations of HMAC-SHA512) unless configured.
+        services.AddOptions<PasswordHasherOptions>().BindConfiguration("PasswordHashing");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
+        services.TryAddSingleton<OtpCodes>();
+        services.TryAddSingleton<SecretSealer>();
+        return services;
+    }
+
+    /// <summary>The PostgreSQL registry and outbox behind the connection string <see cref="PlatformNames.ConnectionStringName"/>.</summary>
+    public static IServiceCollection AddPostgresBackends(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(PlatformNames.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured.");
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton<IPopulationRegistry, PostgresPopulationRegistry>();
+        services.TryAddSingleton<PostgresOutbox>();
+        services.TryAddSingleton<INotificationSender>(sp => sp.GetRequiredService<PostgresOutbox>());
+        services.TryAddSingleton<ISentMessageReader>(sp => sp.GetRequiredService<PostgresOutbox>());
+        services.TryAddSingleton<IDatabaseProbe>(sp => sp.GetRequiredService<PostgresOutbox>());
+        return services;
+    }
+}

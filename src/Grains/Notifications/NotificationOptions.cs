@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.VNeID.Notifications;
+
+/// <summary>Events and the message outbox. Section <c>Notifications</c>.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>Base64 AES-256 key sealing codes in events and in the outbox. No default: set it per deployment.</summary>
+    [Required, MinLength(44)] public string SealingKey { get; set; } = "";
+
+    /// <summary>Account-event stream partitions, each with one dispatcher grain. Default 16.</summary>
+    [Range(1, 4096)] public int StreamPartitions { get; set; } = 16;
+
+    /// <summary>How often an account re-publishes events the outbox has not confirmed. Default 1 minute (the reminder minimum).</summary>
+    public TimeSpan RedriveInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Whether sent messages can be read back (the Development message list). Default false.</summary>
+    public bool AllowReadBack { get; set; }
+}

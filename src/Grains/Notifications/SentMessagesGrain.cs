@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Orleans.VNeID.Notifications;
+
+[StatelessWorker]
+public sealed class SentMessagesGrain(ISentMessageReader reader, IOptions<NotificationOptions> options)
+    : Grain, ISentMessagesGrain
+{
+    public async Task<IReadOnlyList<SentMessage>> ListAsync(string recipient, int limit) =>
+        options.Value.AllowReadBack ? await reader.ListAsync(recipient, Math.Clamp(limit, 1, 100)) : [];
+}
+
+[StatelessWorker]
+public sealed class PlatformHealthGrain(IDatabaseProbe probe) : Grain, IPlatformHealthGrain
+{
+    public Task<bool> IsDatabaseReachableAsync() => probe.PingAsync();
+}
