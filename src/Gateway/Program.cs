@@ -1,6 +1,18 @@
+using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Gateway.Development;
+using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Sessions;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPlatformConfiguration(args).AddClusterClient();
+builder.Services.AddGatewayServices();
+
 var app = builder.Build();
-
-app.MapGet("/", () => "Hello World!");
-
+app.UseGatewayPipeline();
+app.MapAccountsApi();
+app.MapSessionsApi();
+if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();
+
+/// <summary>Entry point, visible to the HTTP tests.</summary>
+public partial class Program;

@@ -1,1 +1,46 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Orleans.VNeID.Silo;
+using Orleans.VNeID.Silo.Registry;
+using Orleans.VNeID.Silo.Schema;
+
+var root = new RootCommand("Orleans.VNeID silo: hosts the citizen-account grains. Without a subcommand it runs the silo.");
+root.TreatUnmatchedTokensAsErrors = false;
+root.SetAction(async (parse, cancel) =>
+{
+    using var host = SiloHosting.Build(parse.UnmatchedTokens.ToArray());
+    await host.RunAsync(cancel);
+    return 0;
+});
+
+var migrate = new Command("migrate", "Create or update the PostgreSQL schema (idempotent).");
+migrate.SetAction(async (parse, cancel) =>
+{
+    var applied = await SchemaMigrator.ApplyAsync(PlatformConfiguration.Build([]).ConnectionString(), Console.Out, cancel);
+    Console.WriteLine($"Schema up to date ({applied} script(s) applied).");
+    return 0;
+});
+root.Subcommands.Add(migrate);
+
+var count = new Option<int>("--count") { Description = "Citizens to generate.", DefaultValueFactory = _ => 10_000 };
+var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same population.", DefaultValueFactory = _ => 84 };
+var replace = new Option<bool>("--replace") { Description = "Empty the registry first (it is left alone when it already has citizens)." };
+var seedCommand = new Command("seed", "Fill the population registry with a deterministic synthetic population.") { count, seed, replace };
+seedCommand.SetAction(async (parse, cancel) =>
+{
+    var n = parse.GetValue(count);
+    if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
+    return await RegistrySeeder.RunAsync(PlatformConfiguration.Build([]).ConnectionString(), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
+});
+root.Subcommands.Add(seedCommand);
+
+var secret = new Argument<string>("secret") { Description = "The service account's secret." };
+var hashSecret = new Command("hash-secret", "Print the hash to put in ServiceAccounts:<id>:SecretHash.") { secret };
+hashSecret.SetAction(parse =>
+{
+    Console.WriteLine(new Microsoft.AspNetCore.Identity.PasswordHasher<object>().HashPassword(new object(), parse.GetValue(secret)!));
+    return 0;
+});
+root.Subcommands.Add(hashSecret);
+
+return await root.Parse(args).InvokeAsync();

@@ -88,6 +88,11 @@ public sealed class AccountLifecycle
         return MermaidGraph.Format(machine.GetInfo());
     }
 
+    // Internal transitions are declared async: with RetainSynchronizationContext, Stateless runs a synchronous
+    // internal action through TaskScheduler.FromCurrentSynchronizationContext(), which throws inside a grain
+    // (Orleans schedules with a TaskScheduler and sets no SynchronizationContext).
+    private static Task NoAction(StateMachine<AccountStatus, AccountTrigger>.Transition _) => Task.CompletedTask;
+
     private static DynamicStateInfos Destinations(params (AccountStatus State, string Criterion)[] destinations)
     {
         var infos = new DynamicStateInfos();
@@ -106,7 +111,7 @@ public sealed class AccountLifecycle
         machine.Configure(AccountStatus.PendingActivation)
             .OnEntryFrom(AccountTrigger.MatchRegistry, () => state.ActivationTarget = AccountLevel.Level1)
             .OnEntryFrom(AccountTrigger.MatchBiometrics, () => state.ActivationTarget = AccountLevel.Level2)
-            .InternalTransition(AccountTrigger.ResendOtp, _ => { })
+            .InternalTransitionAsync(AccountTrigger.ResendOtp, NoAction)
             // An in-person biometric match upgrades an activation still waiting for level 1.
             .PermitReentry(AccountTrigger.MatchBiometrics)
             .PermitDynamic(AccountTrigger.Activate,
@@ -117,13 +122,13 @@ public sealed class AccountLifecycle
 
         machine.Configure(AccountStatus.Level1)
             .OnEntry(() => state.ActivationTarget = AccountLevel.None)
-            .InternalTransition(AccountTrigger.LogIn, _ => { })
+            .InternalTransitionAsync(AccountTrigger.LogIn, NoAction)
             .Permit(AccountTrigger.MatchBiometrics, AccountStatus.PendingActivation)
             .Permit(AccountTrigger.Lock, AccountStatus.Locked);
 
         machine.Configure(AccountStatus.Level2)
             .OnEntry(() => state.ActivationTarget = AccountLevel.None)
-            .InternalTransition(AccountTrigger.LogIn, _ => { })
+            .InternalTransitionAsync(AccountTrigger.LogIn, NoAction)
             .Permit(AccountTrigger.Lock, AccountStatus.Locked);
 
         machine.Configure(AccountStatus.Locked)

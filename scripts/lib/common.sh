@@ -1,0 +1,100 @@
+# Shared by the platform scripts: where things live, and a PostgreSQL of our own on a private port.
+# Sourced, not run. Every function is safe to call twice.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOCAL_DIR="$REPO_ROOT/.local"
+RUN_DIR="$LOCAL_DIR/run"
+LOG_DIR="$LOCAL_DIR/logs"
+PG_PORT="${VNEID_PG_PORT:-55432}"
+PG_APP_USER="vneid"
+PG_APP_PASSWORD="vneid-dev"
+export VNEID_CONFIG_DIR="$REPO_ROOT/config"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as the PostgreSQL owner: the postgres user when we are root (initdb refuses root), else ourselves.
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg_bin_dir() {
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+ensure_postgres_installed() {
+  if [ -n "$(pg_bin_dir)" ] && [ -x "$(pg_bin_dir)/initdb" ]; then return; fi
+  say "Installing PostgreSQL from Debian's packages"
+  [ "$(id -u)" = 0 ] || die "PostgreSQL is missing and installing it needs root (apt-get install postgresql)."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+  [ -x "$(pg_bin_dir)/initdb" ] || die "PostgreSQL installation failed."
+}
+
+# The data folder must be reachable by the postgres user through every parent; fall back to /var/tmp when it is not.
+pg_data_dir() {
+  local preferred="$LOCAL_DIR/postgres"
+  mkdir -p "$LOCAL_DIR"
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$LOCAL_DIR" 2>/dev/null; then
+    echo "$preferred"
+  else
+    echo "/var/tmp/vneid-postgres-$(printf '%s' "$REPO_ROOT" | md5sum | cut -c1-8)"
+  fi
+}
+
+ensure_postgres_running() {
+  ensure_postgres_installed
+  local bin data
+  bin="$(pg_bin_dir)"
+  data="$(pg_data_dir)"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "Creating a PostgreSQL cluster in $data (port $PG_PORT)"
+    mkdir -p "$data"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$data"
+    chmod 700 "$data"
+    as_pg "$bin/initdb" -D "$data" -U postgres --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null \
+      || as_pg "$bin/initdb" -D "$data" -U postgres --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --locale=C >/dev/null \
+      || die "initdb failed"
+    cat >> "$data/postgresql.conf" <<CONF
+# Orleans.VNeID local cluster
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$data'
+max_connections = 300
+shared_buffers = 512MB
+synchronous_commit = on
+CONF
+  fi
+  if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
+    as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start"; }
+  fi
+  PG_SOCKET_DIR="$data"
+}
+
+# psql as the superuser over the cluster's own socket.
+pg_admin() {
+  as_pg "$(pg_bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres "$@"
+}
+
+# Creates the application role and the named database when missing.
+ensure_database() {
+  local db="$1"
+  pg_admin -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$PG_APP_USER') then create role $PG_APP_USER login password '$PG_APP_PASSWORD'; end if; end \$\$;"
+  if [ -z "$(pg_admin -tA -c "select 1 from pg_database where datname = '$db'")" ]; then
+    say "Creating database $db"
+    pg_admin -c "create database $db owner $PG_APP_USER encoding 'UTF8' template template0"
+  fi
+}
+
+stop_postgres() {
+  local bin data
+  bin="$(pg_bin_dir)"; data="$(pg_data_dir)"
+  [ -n "$bin" ] && [ -f "$data/PG_VERSION" ] || return 0
+  if as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    say "Stopping PostgreSQL"
+    as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  fi
+}

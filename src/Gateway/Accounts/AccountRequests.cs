@@ -1,0 +1,28 @@
+using System.ComponentModel;
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Gateway.Accounts;
+
+/// <summary>A level-1 declaration: the four registry fields and where to send the activation code.</summary>
+public sealed record DeclareAccountRequest(
+    [property: Description("12-digit personal identification number.")] string? IdNumber,
+    [property: Description("Full name with Vietnamese diacritics, as in the population database.")] string? FullName,
+    [property: Description("Date of birth, yyyy-MM-dd.")] DateOnly? DateOfBirth,
+    [property: Description("male or female.")] Gender? Gender,
+    [property: Description("Mobile number, 10 digits starting with 0.")] string? Phone,
+    [property: Description("E-mail address.")] string? Email);
+
+/// <summary>The activation code and the password the citizen chooses.</summary>
+public sealed record ActivateAccountRequest(
+    [property: Description("The 6-digit code sent by SMS or e-mail.")] string? Otp,
+    [property: Description("8-20 characters with a digit, an upper-case and a lower-case letter and one of !@#$^*()_.")] string? Password);
+
+/// <summary>Why an account is locked or unlocked.</summary>
+public sealed record LockAccountRequest(
+    [property: Description("Why, in a few words (kept in the account's record).")] string? Reason);
+
+/// <summary>A citizen's login.</summary>
+public sealed record LoginRequest(string? IdNumber, string? Password);
+
+/// <summary>An officer's or operator's service-account login.</summary>
+public sealed record ServiceTokenRequest(string? ClientId, string? ClientSecret);

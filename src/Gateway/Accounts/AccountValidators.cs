@@ -1,0 +1,70 @@
+using FluentValidation;
+using Microsoft.Extensions.Options;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Gateway.Accounts;
+
+public sealed class DeclareAccountValidator : AbstractValidator<DeclareAccountRequest>
+{
+    public DeclareAccountValidator(TimeProvider clock)
+    {
+        RuleFor(r => r.IdNumber).Custom((id, context) =>
+        {
+            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
+        });
+        RuleFor(r => r.FullName).NotEmpty().MaximumLength(CitizenName.MaxLength)
+            .Must(n => n is null || CitizenName.IsWellFormed(n)).WithMessage("The full name may contain only letters, spaces, apostrophes and hyphens.");
+        RuleFor(r => r.DateOfBirth).NotNull()
+            .Must(d => d is null || (d.Value.Year >= 1900 && d.Value <= VietnamTime.Today(clock)))
+            .WithMessage("The date of birth must be a past date from 1900 on.");
+        RuleFor(r => r.Gender).NotNull().IsInEnum();
+        RuleFor(r => r.Phone).Matches("^0[0-9]{9}$").When(r => r.Phone is not null)
+            .WithMessage("A phone number has 10 digits and starts with 0.");
+        RuleFor(r => r.Email).MaximumLength(254).EmailAddress().When(r => r.Email is not null);
+        RuleFor(r => r.Phone).NotEmpty().When(r => string.IsNullOrEmpty(r.Email))
+            .WithMessage("A phone number or an e-mail address is needed to receive the activation code.");
+        RuleFor(r => r.IdNumber).Must((r, id) => !PersonalIdNumber.TryParse(id, out var parsed, out _) ||
+                                                 r.DateOfBirth is null || r.Gender is null ||
+                                                 parsed.AgreesWith(r.DateOfBirth.Value, r.Gender.Value))
+            .WithMessage("The ID number's century, gender and birth-year digits do not agree with the declared date of birth and gender.");
+    }
+}
+
+public sealed class ActivateAccountValidator : AbstractValidator<ActivateAccountRequest>
+{
+    public ActivateAccountValidator(IOptions<PasswordPolicyOptions> passwordOptions)
+    {
+        RuleFor(r => r.Otp).NotEmpty().Matches("^[0-9]{6}$").WithMessage("The code has 6 digits.");
+        RuleFor(r => r.Password).Custom((password, context) =>
+        {
+            foreach (var problem in PasswordPolicy.Check(password, passwordOptions.Value)) context.AddFailure(problem);
+        });
+    }
+}
+
+public sealed class LockAccountValidator : AbstractValidator<LockAccountRequest>
+{
+    public LockAccountValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(200);
+}
+
+public sealed class LoginValidator : AbstractValidator<LoginRequest>
+{
+    public LoginValidator()
+    {
+        RuleFor(r => r.IdNumber).Custom((id, context) =>
+        {
+            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
+        });
+        RuleFor(r => r.Password).NotEmpty().MaximumLength(128);
+    }
+}
+
+public sealed class ServiceTokenValidator : AbstractValidator<ServiceTokenRequest>
+{
+    public ServiceTokenValidator()
+    {
+        RuleFor(r => r.ClientId).NotEmpty().MaximumLength(64);
+        RuleFor(r => r.ClientSecret).NotEmpty().MaximumLength(256);
+    }
+}

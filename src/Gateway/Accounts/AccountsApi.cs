@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Problems;
+
+namespace Orleans.VNeID.Gateway.Accounts;
+
+/// <summary>Citizen accounts: declaration, activation codes, activation, lock and unlock, reads.</summary>
+public static class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
+
+        accounts.MapPost("/", DeclareAsync)
+            .WithName("DeclareAccount")
+            .WithSummary("Declare a level-1 account")
+            .WithDescription("Checks the ID number, full name, date of birth and gender against the population registry and sends a 6-digit activation code to the phone or e-mail.")
+            .Validate<DeclareAccountRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AllowAnonymous();
+
+        var account = accounts.MapGroup("/{idNumber}").ValidateIdNumberRoute().ProducesValidationProblem();
+
+        account.MapPost("/otp", ResendOtpAsync)
+            .WithName("ResendOtp")
+            .WithSummary("Send a new activation code")
+            .WithDescription("At most one code per cooldown period and a limited number per hour; the previous code becomes void.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AllowAnonymous();
+
+        account.MapPost("/activation", ActivateAsync)
+            .WithName("ActivateAccount")
+            .WithSummary("Activate with the code and a new password")
+            .Validate<ActivateAccountRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .AllowAnonymous();
+
+        account.MapPost("/lock", LockAsync)
+            .WithName("LockAccount")
+            .WithSummary("Lock the account (owner, officer or operator)")
+            .WithDescription("Remembers the state the account was in; unlocking returns it there.")
+            .Validate<LockAccountRequest>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Policies.AnyAuthenticated);
+
+        account.MapPost("/unlock", UnlockAsync)
+            .WithName("UnlockAccount")
+            .WithSummary("Unlock the account (officer or operator)")
+            .Validate<LockAccountRequest>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Policies.Staff);
+
+        account.MapGet("/", GetAsync)
+            .WithName("GetAccount")
+            .WithSummary("Read the account's profile and status (owner, officer or operator)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Policies.AnyAuthenticated);
+
+        account.MapGet("/status", GetStatusAsync)
+            .WithName("GetAccountStatus")
+            .WithSummary("Read the account's state and level (owner, officer or operator)")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireAuthorization(Policies.AnyAuthenticated);
+
+        return app;
+    }
+
+    public static async Task<Results<Created<AccountView>, ProblemHttpResult>> DeclareAsync(
+        DeclareAccountRequest request, IClusterClient cluster, HttpContext http)
+    {
+        var declaration = new DeclareAccount(request.FullName!.Trim(), request.DateOfBirth!.Value, request.Gender!.Value,
+            request.Phone, request.Email);
+        var result = await Account(cluster, request.IdNumber!).DeclareAsync(declaration);
+        return result.Succeeded
+            ? TypedResults.Created($"/api/v1/accounts/{request.IdNumber}", result.Account)
+            : ProblemCodes.FromAccountError(result.Error!, http);
+    }
+
+    public static async Task<Results<Accepted<AccountView>, ProblemHttpResult>> ResendOtpAsync(
+        string idNumber, IClusterClient cluster, HttpContext http)
+    {
+        var result = await Account(cluster, idNumber).ResendOtpAsync();
+        return result.Succeeded ? TypedResults.Accepted((string?)null, result.Account) : ProblemCodes.FromAccountError(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ActivateAsync(
+        string idNumber, ActivateAccountRequest request, IClusterClient cluster, HttpContext http)
+    {
+        var result = await Account(cluster, idNumber).ActivateAsync(request.Otp!, request.Password!);
+        return Answer(result, http);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> LockAsync(
+        string idNumber, LockAccountRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (!user.MayActOn(idNumber)) return NotYours();
+        return Answer(await Account(cluster, idNumber).LockAsync(user.ToActor(), request.Reason!.Trim()), http);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> UnlockAsync(
+        string idNumber, LockAccountRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
+        Answer(await Account(cluster, idNumber).UnlockAsync(user.ToActor(), request.Reason!.Trim()), http);
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!user.MayActOn(idNumber)) return NotYours();
+        var view = await Account(cluster, idNumber).GetAsync();
+        return view is null ? AccountNotFound() : TypedResults.Ok(view);
+    }
+
+    public static async Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!user.MayActOn(idNumber)) return NotYours();
+        var view = await Account(cluster, idNumber).GetAsync();
+        return view is null
+            ? AccountNotFound()
+            : TypedResults.Ok(new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget));
+    }
+
+    private static ICitizenAccountGrain Account(IClusterClient cluster, string idNumber) =>
+        cluster.GetGrain<ICitizenAccountGrain>(idNumber);
+
+    private static Results<Ok<AccountView>, ProblemHttpResult> Answer(AccountResult result, HttpContext http) =>
+        result.Succeeded ? TypedResults.Ok(result.Account) : ProblemCodes.FromAccountError(result.Error!, http);
+
+    private static ProblemHttpResult NotYours() =>
+        ProblemCodes.Problem(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, ProblemCodes.TitleFor(403),
+            "A citizen may act only on their own account.");
+
+    private static ProblemHttpResult AccountNotFound() =>
+        ProblemCodes.Problem(StatusCodes.Status404NotFound, "account_not_found", ProblemCodes.TitleFor(404),
+            "No account has been declared for this personal ID number.");
+}
+
+/// <summary>An account's state and level, without personal data.</summary>
+public sealed record AccountStatusView(string IdNumber, AccountStatus Status, AccountLevel Level, AccountLevel ActivationTarget);

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Orleans.VNeID.Gateway.Auth;
+
+/// <summary>Access tokens. Section <c>Jwt</c>.</summary>
+public sealed class JwtOptions
+{
+    public const string Section = "Jwt";
+
+    /// <summary>Token issuer. Default "vneid".</summary>
+    [Required] public string Issuer { get; set; } = "vneid";
+
+    /// <summary>Token audience. Default "vneid-api".</summary>
+    [Required] public string Audience { get; set; } = "vneid-api";
+
+    /// <summary>Base64 HMAC-SHA256 key of at least 32 bytes. No default: set it per deployment.</summary>
+    [Required, MinLength(44)] public string SigningKey { get; set; } = "";
+
+    /// <summary>Access-token lifetime. Default 15 minutes.</summary>
+    [Range(1, 1440)] public int AccessTokenMinutes { get; set; } = 15;
+
+    public SymmetricSecurityKey Key() => new(Convert.FromBase64String(SigningKey));
+}
+
+/// <summary>An officer or operator, for now a service account in configuration. Section <c>ServiceAccounts:&lt;id&gt;</c>.</summary>
+public sealed class ServiceAccount
+{
+    /// <summary><c>officer</c> or <c>operator</c>.</summary>
+    public string Role { get; set; } = "";
+
+    /// <summary>ASP.NET Core Identity hash of the secret (<c>vneid-silo hash-secret</c> prints one).</summary>
+    public string SecretHash { get; set; } = "";
+}
+
+public static class Roles
+{
+    public const string Citizen = "citizen";
+    public const string Officer = "officer";
+    public const string Operator = "operator";
+    public const string Staff = Officer + "," + Operator;
+}
+
+public static class Policies
+{
+    public const string Citizen = "citizen";
+    public const string Staff = "staff";
+    public const string AnyAuthenticated = "any";
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Orleans.VNeID.Gateway.Auth;
+
+/// <summary>A signed access token and when it stops working.</summary>
+public sealed record AccessToken(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role);
+
+/// <summary>Signs access tokens (HMAC-SHA256) for citizens after the account grain verified their password, and for service accounts.</summary>
+public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock)
+{
+    public const string SessionClaim = "sid";
+    public const string LevelClaim = "lvl";
+
+    public AccessToken Issue(string subject, string role, IEnumerable<Claim>? extraClaims = null)
+    {
+        var jwt = options.Value;
+        var now = clock.GetUtcNow();
+        var expires = now.AddMinutes(jwt.AccessTokenMinutes);
+        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subject), new("role", role) };
+        if (extraClaims is not null) claims.AddRange(extraClaims);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer,
+            Audience = jwt.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(jwt.Key(), SecurityAlgorithms.HmacSha256),
+        });
+        return new AccessToken(token, "Bearer", expires, role);
+    }
+
+    public TokenValidationParameters ValidationParameters()
+    {
+        var jwt = options.Value;
+        return new TokenValidationParameters
+        {
+            ValidIssuer = jwt.Issuer,
+            ValidAudience = jwt.Audience,
+            IssuerSigningKey = jwt.Key(),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ClockSkew = TimeSpan.FromSeconds(30),
+            NameClaimType = JwtRegisteredClaimNames.Sub,
+            RoleClaimType = "role",
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Notifications;
+
+namespace Orleans.VNeID.Gateway.Development;
+
+/// <summary>Development only: read the messages the platform sent, so a person can finish a registration by hand.</summary>
+public static class DevelopmentApi
+{
+    public static IEndpointRouteBuilder MapDevelopmentApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/dev/messages", ListMessagesAsync)
+            .WithTags("Development")
+            .WithName("ListSentMessages")
+            .WithSummary("Messages sent to a phone number or e-mail address, newest first (Development only)")
+            .ProducesValidationProblem()
+            .AllowAnonymous();
+        return app;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<SentMessage>>, ValidationProblem>> ListMessagesAsync(
+        string? recipient, int? limit, IClusterClient cluster)
+    {
+        if (string.IsNullOrWhiteSpace(recipient) || recipient.Length > 254)
+            return Validation.Problem(new Dictionary<string, string[]> { ["recipient"] = ["A phone number or e-mail address is required."] });
+        var messages = await cluster.GetGrain<ISentMessagesGrain>(0).ListAsync(recipient.Trim(), limit ?? 20);
+        return TypedResults.Ok(messages);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using FluentValidation;
+using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Gateway.Hosting;
+
+/// <summary>Runs the FluentValidation validator of the body type <typeparamref name="T"/> before the handler.</summary>
+public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var body = context.Arguments.OfType<T>().FirstOrDefault();
+        if (body is null)
+        {
+            return ProblemCodes.Problem(StatusCodes.Status400BadRequest, ProblemCodes.MalformedRequest,
+                ProblemCodes.TitleFor(400), "A JSON request body is required.");
+        }
+        var result = await validator.ValidateAsync(body, context.HttpContext.RequestAborted);
+        if (result.IsValid) return await next(context);
+        return Validation.Problem(result.ToDictionary());
+    }
+}
+
+public static class Validation
+{
+    public static ValidationProblem Problem(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, "One or more fields are invalid.",
+            type: ProblemCodes.TypeFor(400), title: ProblemCodes.TitleFor(400),
+            extensions: new Dictionary<string, object?> { ["code"] = ProblemCodes.ValidationFailed });
+
+    /// <summary>Refuses a malformed <c>{idNumber}</c> route value before any grain is called.</summary>
+    public static TBuilder ValidateIdNumberRoute<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var raw = context.HttpContext.Request.RouteValues["idNumber"] as string;
+            return PersonalIdNumber.TryParse(raw, out _, out var error)
+                ? await next(context)
+                : Problem(new Dictionary<string, string[]> { ["idNumber"] = [error] });
+        });
+
+    public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder route) =>
+        route.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
+}

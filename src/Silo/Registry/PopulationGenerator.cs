@@ -1,0 +1,130 @@
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Registry;
+
+namespace Orleans.VNeID.Silo.Registry;
+
+/// <summary>
+/// A deterministic synthetic population: the same seed and count give the same citizens, with valid ID numbers,
+/// Vietnamese names with diacritics, about one in eight under 14 and linked to parents.
+/// </summary>
+public sealed class PopulationGenerator(int seed)
+{
+    /// <summary>Ages are computed against this fixed date so that a seed always means the same people.</summary>
+    public static readonly DateOnly ReferenceDate = new(2026, 1, 1);
+
+    /// <summary>Citizens every population starts with, for the README walk-through and the tests.</summary>
+    public static readonly IReadOnlyList<CitizenRecord> DemoCitizens =
+    [
+        new("001090012345", "Nguyễn Văn An", new DateOnly(1990, 5, 15), Gender.Male, "001", "001090012345", new DateOnly(2021, 6, 1), "0912345678", null, null),
+        new("079195012346", "Trần Thị Bình", new DateOnly(1995, 11, 2), Gender.Female, "079", "079195012346", new DateOnly(2022, 3, 14), "0987654321", null, null),
+        new("001214012347", "Nguyễn Minh Khang", new DateOnly(2014, 3, 10), Gender.Male, "001", null, null, null, "001090012345", "079195012346"),
+        new("048088012348", "Lê Văn Cường", new DateOnly(1988, 8, 8), Gender.Male, "048", "048088012348", new DateOnly(2021, 9, 20), "0905123456", null, null),
+        new("048191012349", "Lệ Thị Dung", new DateOnly(1991, 1, 30), Gender.Female, "048", "048191012349", new DateOnly(2023, 1, 5), "0905654321", null, null),
+    ];
+
+    private static readonly (string Name, int Weight)[] Surnames =
+    [
+        ("Nguyễn", 380), ("Trần", 110), ("Lê", 95), ("Phạm", 70), ("Hoàng", 51), ("Huỳnh", 50), ("Phan", 45), ("Vũ", 39),
+        ("Võ", 39), ("Đặng", 21), ("Bùi", 20), ("Đỗ", 14), ("Hồ", 13), ("Ngô", 13), ("Dương", 10), ("Lý", 5), ("Đinh", 5),
+        ("Trương", 5), ("Lâm", 4), ("Mai", 4), ("Trịnh", 3), ("Đào", 3), ("Cao", 2), ("Lương", 2), ("Tạ", 1), ("Quách", 1),
+    ];
+    private static readonly string[] MaleMiddle = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Xuân", "Trọng", "Anh", "Gia", "Bảo"];
+    private static readonly string[] FemaleMiddle = ["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Phương", "Kim", "Bảo", "Hồng", "Diệu", "Mai", "Khánh"];
+    private static readonly string[] MaleGiven =
+        ["An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy", "Khang", "Khoa", "Kiên", "Lâm", "Long", "Minh",
+         "Nam", "Nghĩa", "Phong", "Phúc", "Quân", "Quốc", "Sơn", "Tài", "Thắng", "Thịnh", "Toàn", "Trung", "Tuấn", "Việt", "Vinh", "Vũ"];
+    private static readonly string[] FemaleGiven =
+        ["Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Loan", "Mai", "My", "Nga", "Ngân",
+         "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Thu", "Thủy", "Trang", "Trinh", "Uyên", "Vân", "Vy", "Xuân", "Yến", "Lệ"];
+    private static readonly int SurnameWeightTotal = Surnames.Sum(s => s.Weight);
+
+    private readonly Random _random = new(seed);
+    private readonly HashSet<string> _ids = new(DemoCitizens.Select(c => c.IdNumber), StringComparer.Ordinal);
+    private readonly List<CitizenRecord> _fathers = [];
+    private readonly List<CitizenRecord> _mothers = [];
+
+    /// <summary>The demo citizens, then <paramref name="count"/> minus their number generated ones.</summary>
+    public IEnumerable<CitizenRecord> Generate(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return i < DemoCitizens.Count ? DemoCitizens[i] : Next();
+        }
+    }
+
+    private CitizenRecord Next()
+    {
+        var child = _random.Next(8) == 0 && _fathers.Count > 0 && _mothers.Count > 0;
+        var gender = _random.Next(2) == 0 ? Gender.Male : Gender.Female;
+        var age = child ? _random.Next(0, 14) : _random.Next(14, 86);
+        var dateOfBirth = ReferenceDate.AddYears(-age - 1).AddDays(_random.Next(1, 366));
+        var province = Provinces.Codes[_random.Next(Provinces.Codes.Count)];
+
+        CitizenRecord? father = null, mother = null;
+        if (child)
+        {
+            father = PickParent(_fathers, dateOfBirth);
+            mother = PickParent(_mothers, dateOfBirth);
+        }
+        var surname = father is not null ? father.FullName.Split(' ')[0] : PickSurname();
+        var name = gender == Gender.Male
+            ? $"{surname} {Pick(MaleMiddle)} {Pick(MaleGiven)}"
+            : $"{surname} {Pick(FemaleMiddle)} {Pick(FemaleGiven)}";
+
+        string id;
+        do
+        {
+            id = PersonalIdNumber.Create(province, dateOfBirth.Year, gender, _random.Next(0, 1_000_000)).Value;
+        } while (!_ids.Add(id));
+
+        var ageNow = VietnamTime.AgeOn(dateOfBirth, ReferenceDate);
+        var adult = ageNow >= 14;
+        DateOnly? cardIssued = null;
+        if (adult)
+        {
+            var earliest = Max(dateOfBirth.AddYears(14), new DateOnly(2021, 1, 1));
+            var latest = new DateOnly(2025, 12, 31);
+            cardIssued = earliest > latest ? null : earliest.AddDays(_random.Next(0, latest.DayNumber - earliest.DayNumber + 1));
+        }
+        var record = new CitizenRecord(
+            id, name, dateOfBirth, gender, province,
+            cardIssued is null ? null : id, cardIssued,
+            adult ? $"09{_random.Next(0, 100_000_000):D8}" : null,
+            father?.IdNumber, mother?.IdNumber);
+
+        if (ageNow is >= 20 and <= 55)
+        {
+            var parents = gender == Gender.Male ? _fathers : _mothers;
+            // A bounded pool keeps memory flat for a population of millions.
+            if (parents.Count < 50_000) parents.Add(record);
+            else parents[_random.Next(parents.Count)] = record;
+        }
+        return record;
+    }
+
+    private CitizenRecord? PickParent(List<CitizenRecord> pool, DateOnly childBirth)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var candidate = pool[_random.Next(pool.Count)];
+            var gap = childBirth.Year - candidate.DateOfBirth.Year;
+            if (gap is >= 18 and <= 45) return candidate;
+        }
+        return null;
+    }
+
+    private string PickSurname()
+    {
+        var roll = _random.Next(SurnameWeightTotal);
+        foreach (var (name, weight) in Surnames)
+        {
+            if (roll < weight) return name;
+            roll -= weight;
+        }
+        return Surnames[0].Name;
+    }
+
+    private string Pick(string[] names) => names[_random.Next(names.Length)];
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+}

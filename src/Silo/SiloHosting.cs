@@ -1,0 +1,37 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.VNeID.Hosting;
+
+namespace Orleans.VNeID.Silo;
+
+internal static class SiloHosting
+{
+    public const string Invariant = "Npgsql";
+
+    public static IHost Build(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddPlatformConfiguration(builder.Environment.EnvironmentName, args);
+        var configuration = builder.Configuration;
+        var orleansConnection = configuration.OrleansConnectionString();
+        var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+
+        builder.Services.AddAccountServices();
+        builder.Services.AddPostgresBackends(configuration);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
+            silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
+            silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            silo.AddAdoNetGrainStorage(PlatformNames.AccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            silo.AddMemoryStreams(PlatformNames.StreamProvider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
+        });
+        return builder.Build();
+    }
+}

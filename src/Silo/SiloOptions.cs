@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Orleans.VNeID.Silo;
+
+/// <summary>This silo's endpoints. Section <c>Silo</c>; override per process with VNEID_Silo__SiloPort etc.</summary>
+public sealed class SiloOptions
+{
+    public const string Section = "Silo";
+
+    /// <summary>Address other silos and clients reach this one at. Default 127.0.0.1.</summary>
+    [Required] public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients (the gateway) connect to. Default 30000.</summary>
+    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+}
