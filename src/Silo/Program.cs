@@ -43,4 +43,14 @@ hashSecret.SetAction(parse =>
 });
 root.Subcommands.Add(hashSecret);
 
+var stateDiagram = new Command("state-diagram", $"Regenerate {Orleans.VNeID.Accounts.StateDiagram.RelativePath} from the account lifecycle.");
+stateDiagram.SetAction(_ =>
+{
+    var path = Path.Combine(Path.GetDirectoryName(Orleans.VNeID.Hosting.ConfigDirectory.Locate())!, Orleans.VNeID.Accounts.StateDiagram.RelativePath);
+    File.WriteAllText(path, Orleans.VNeID.Accounts.StateDiagram.Markdown());
+    Console.WriteLine($"Wrote {path}");
+    return 0;
+});
+root.Subcommands.Add(stateDiagram);
+
 return await root.Parse(args).InvokeAsync();

@@ -34,6 +34,8 @@ public static class GatewayHosting
     /// <summary>The Orleans client, finding silos through the ADO.NET membership table.</summary>
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
+        // Tests host the gateway against an in-process cluster whose client they register themselves.
+        if (builder.Configuration.GetValue<bool>("Gateway:ClusterClientProvided")) return builder;
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(
             builder.Configuration.GetConnectionString(PlatformNames.ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured."))
@@ -88,15 +90,7 @@ public static class GatewayHosting
         app.UseStatusCodePages(async context =>
         {
             var status = context.HttpContext.Response.StatusCode;
-            var code = status switch
-            {
-                401 => ProblemCodes.Unauthorized,
-                403 => ProblemCodes.Forbidden,
-                404 => ProblemCodes.NotFound,
-                405 => "method_not_allowed",
-                415 => "unsupported_media_type",
-                _ => "http_" + status,
-            };
+            var code = ProblemCodes.ForStatus(status);
             await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context.HttpContext,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using FluentValidation;
 using Orleans.VNeID.Gateway.Problems;
@@ -18,7 +19,9 @@ public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilt
         }
         var result = await validator.ValidateAsync(body, context.HttpContext.RequestAborted);
         if (result.IsValid) return await next(context);
-        return Validation.Problem(result.ToDictionary());
+        // Field names as the client wrote them (camelCase JSON), not as C# spells them.
+        var errors = result.ToDictionary().ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => e.Value);
+        return Validation.Problem(errors);
     }
 }
 

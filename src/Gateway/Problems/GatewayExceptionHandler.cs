@@ -23,10 +23,10 @@ public sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILo
         {
             case BadHttpRequestException bad:
                 status = bad.StatusCode;
-                code = ProblemCodes.MalformedRequest;
-                detail = bad.InnerException is JsonException json && json.Path is { Length: > 0 } path
-                    ? $"The request body is not valid JSON for this operation (at {path})."
-                    : bad.Message;
+                code = ProblemCodes.ForStatus(status);
+                detail = bad.InnerException is JsonException json
+                    ? $"The request body is not valid JSON for this operation (at {json.Path ?? "$"})."
+                    : status == StatusCodes.Status400BadRequest ? "A JSON request body is required." : ProblemCodes.TitleFor(status);
                 break;
             case var transient when IsUnavailable(transient):
                 status = StatusCodes.Status503ServiceUnavailable;

@@ -14,6 +14,20 @@ public static class ProblemCodes
     public const string ServiceUnavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
+    /// <summary>The code of a problem the framework raised with only a status.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => MalformedRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => "method_not_allowed",
+        413 => "request_too_large",
+        415 => "unsupported_media_type",
+        503 => ServiceUnavailable,
+        _ => "http_" + status,
+    };
+
     public static ProblemHttpResult Problem(int status, string code, string title, string? detail = null,
         IDictionary<string, object?>? extensions = null)
     {

@@ -109,8 +109,8 @@ public sealed class AccountLifecycle
             .Permit(AccountTrigger.MatchBiometrics, AccountStatus.PendingActivation);
 
         machine.Configure(AccountStatus.PendingActivation)
-            .OnEntryFrom(AccountTrigger.MatchRegistry, () => state.ActivationTarget = AccountLevel.Level1)
-            .OnEntryFrom(AccountTrigger.MatchBiometrics, () => state.ActivationTarget = AccountLevel.Level2)
+            .OnEntryFrom(AccountTrigger.MatchRegistry, () => state.ActivationTarget = AccountLevel.Level1, "target Level1")
+            .OnEntryFrom(AccountTrigger.MatchBiometrics, () => state.ActivationTarget = AccountLevel.Level2, "target Level2")
             .InternalTransitionAsync(AccountTrigger.ResendOtp, NoAction)
             // An in-person biometric match upgrades an activation still waiting for level 1.
             .PermitReentry(AccountTrigger.MatchBiometrics)
