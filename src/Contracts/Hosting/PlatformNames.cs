@@ -12,6 +12,12 @@ public static class PlatformNames
     /// <summary>Stream namespace of account lifecycle events; stream keys are partition numbers.</summary>
     public const string AccountEventsNamespace = "account-events";
 
+    /// <summary>
+    /// DI key of the <see cref="TimeProvider"/> behind every domain clock read (OTP expiry, ages, timestamps).
+    /// Orleans has its own; keeping ours apart lets tests move domain time without moving the runtime's.
+    /// </summary>
+    public const string DomainClock = "vneid-domain-clock";
+
     /// <summary>The Npgsql connection string name in configuration.</summary>
     public const string ConnectionStringName = "VNeID";
 }

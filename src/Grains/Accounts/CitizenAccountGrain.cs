@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -26,7 +27,7 @@ public sealed class CitizenAccountGrain(
     IOptions<RegistrationOptions> registrationOptions,
     IOptions<PasswordPolicyOptions> passwordOptions,
     IOptions<NotificationOptions> notificationOptions,
-    TimeProvider clock,
+    [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<CitizenAccountGrain> logger)
     : Grain, ICitizenAccountGrain, IRemindable
 {

@@ -21,7 +21,7 @@ public static class GrainServices
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // PBKDF2 work factor; ASP.NET Core Identity's default (100,000 iterations of HMAC-SHA512) unless configured.
         services.AddOptions<PasswordHasherOptions>().BindConfiguration("PasswordHashing");
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(PlatformNames.DomainClock, TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<SecretSealer>();

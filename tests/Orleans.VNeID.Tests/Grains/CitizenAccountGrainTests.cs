@@ -1,0 +1,296 @@
+using System.Text.Json;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Registry;
+
+namespace Orleans.VNeID.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public class CitizenAccountGrainTests(ClusterFixture fixture)
+{
+    private const string Password = "Nhoquan@123";
+    private static readonly Actor Officer = new(ActorRole.Officer, "officer-hn-01");
+
+    private async Task<(CitizenRecord Citizen, string Code)> DeclaredAsync(string? email = null)
+    {
+        var citizen = fixture.NewCitizen();
+        var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen, email));
+        Assert.True(result.Succeeded, result.Error?.Detail);
+        var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 1);
+        return (citizen, RecordingSender.CodeIn(messages[^1]));
+    }
+
+    private async Task<CitizenRecord> ActiveAsync()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var result = await fixture.Account(citizen).ActivateAsync(code, Password);
+        Assert.True(result.Succeeded, result.Error?.Detail);
+        return citizen;
+    }
+
+    [Fact]
+    public async Task A_matching_declaration_sends_a_six_digit_code_and_waits_for_activation()
+    {
+        var citizen = fixture.NewCitizen();
+        var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen, "nhung@example.vn"));
+
+        Assert.True(result.Succeeded);
+        var account = result.Account!;
+        Assert.Equal(AccountStatus.PendingActivation, account.Status);
+        Assert.Equal(AccountLevel.Level1, account.ActivationTarget);
+        Assert.Equal(AccountLevel.None, account.Level);
+        Assert.Equal(fixture.Clock.GetUtcNow().AddSeconds(120), account.OtpExpiresAt);
+        Assert.EndsWith(citizen.Phone![^3..], account.MaskedPhone);
+        Assert.DoesNotContain(citizen.Phone[..7], account.MaskedPhone);
+
+        var sms = (await fixture.Sender.WaitForAsync(citizen.Phone, 1)).Single();
+        Assert.Matches("^[0-9]{6} la ma xac thuc tai khoan dinh danh dien tu\\. Ma co hieu luc trong 2 phut$", sms.Body);
+        var email = (await fixture.Sender.WaitForAsync("nhung@example.vn", 1)).Single();
+        Assert.Equal(RecordingSender.CodeIn(sms), RecordingSender.CodeIn(email));
+        Assert.Contains("là mã xác thực", email.Body);
+    }
+
+    [Fact]
+    public async Task A_declaration_the_registry_does_not_confirm_is_refused_and_leaves_nothing()
+    {
+        var citizen = fixture.NewCitizen(fullName: "Lê Văn Tám");
+        var grain = fixture.Account(citizen);
+
+        foreach (var declared in new[]
+                 {
+                     ClusterFixture.DeclarationOf(citizen) with { FullName = "Lệ Văn Tám" },
+                     ClusterFixture.DeclarationOf(citizen) with { FullName = "Le Van Tam" },
+                     ClusterFixture.DeclarationOf(citizen) with { DateOfBirth = citizen.DateOfBirth.AddDays(1) },
+                 })
+        {
+            var result = await grain.DeclareAsync(declared);
+            Assert.Equal("registry_mismatch", result.Error!.Code);
+            Assert.Equal(ErrorKind.Unprocessable, result.Error.Kind);
+        }
+        Assert.Null(await grain.GetAsync());
+
+        var unknown = fixture.Client.GetGrain<ICitizenAccountGrain>(PersonalIdNumber.Create("096", 1980, Gender.Male, 999_999).Value);
+        var refused = await unknown.DeclareAsync(new DeclareAccount("Cà Văn Mau", new DateOnly(1980, 1, 1), Gender.Male, "0911111111", null));
+        Assert.Equal("registry_mismatch", refused.Error!.Code);
+        Assert.Null(await unknown.GetAsync());
+    }
+
+    [Fact]
+    public async Task Whitespace_case_and_unicode_form_do_not_stop_a_match()
+    {
+        var citizen = fixture.NewCitizen(fullName: "Đặng Thị Lan");
+        var declared = ClusterFixture.DeclarationOf(citizen) with { FullName = "  ĐẶNG   thị lan ".Normalize(System.Text.NormalizationForm.FormD) };
+        var result = await fixture.Account(citizen).DeclareAsync(declared);
+        Assert.True(result.Succeeded, result.Error?.Detail);
+        Assert.Equal("Đặng Thị Lan", result.Account!.FullName);
+    }
+
+    [Fact]
+    public async Task A_citizen_under_fourteen_cannot_register()
+    {
+        var child = fixture.NewCitizen(age: 13);
+        var result = await fixture.Account(child).DeclareAsync(ClusterFixture.DeclarationOf(child));
+        Assert.Equal("under_minimum_age", result.Error!.Code);
+        Assert.Null(await fixture.Account(child).GetAsync());
+    }
+
+    [Fact]
+    public async Task An_id_number_that_disagrees_with_the_birth_date_or_gender_is_invalid()
+    {
+        var citizen = fixture.NewCitizen(gender: Gender.Female);
+        var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen) with { Gender = Gender.Male });
+        Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
+        Assert.Contains("idNumber", result.Error.FieldErrors!.Keys);
+    }
+
+    [Fact]
+    public async Task A_second_declaration_conflicts_and_names_the_state()
+    {
+        var (citizen, _) = await DeclaredAsync();
+        var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen));
+        Assert.Equal("account_exists", result.Error!.Code);
+        Assert.Equal(AccountStatus.PendingActivation, result.Error.State);
+        Assert.Contains(AccountTrigger.Activate, result.Error.PermittedTriggers!);
+    }
+
+    [Fact]
+    public async Task Activation_with_the_code_and_a_good_password_gives_level_one_and_a_login()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var grain = fixture.Account(citizen);
+
+        var activated = await grain.ActivateAsync(code, Password);
+        Assert.Equal(AccountStatus.Level1, activated.Account!.Status);
+        Assert.Equal(AccountLevel.Level1, activated.Account.Level);
+        Assert.Null(activated.Account.OtpExpiresAt);
+        var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 2);
+        Assert.Contains("da duoc kich hoat", messages[^1].Body);
+
+        var login = await grain.LogInAsync(Password);
+        Assert.Equal(citizen.IdNumber, login.Grant!.IdNumber);
+        Assert.Equal(AccountLevel.Level1, login.Grant.Level);
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync("Nhoquan@124")).Error!.Code);
+        Assert.Equal("invalid_state", (await grain.ActivateAsync(code, Password)).Error!.Code);
+    }
+
+    [Fact]
+    public async Task A_weak_password_is_refused_without_spending_the_code()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var weak = await fixture.Account(citizen).ActivateAsync(code, "password");
+        Assert.Equal(ErrorKind.Validation, weak.Error!.Kind);
+        Assert.Contains("password", weak.Error.FieldErrors!.Keys);
+        Assert.True((await fixture.Account(citizen).ActivateAsync(code, Password)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Five_wrong_codes_void_the_code()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var grain = fixture.Account(citizen);
+        var wrong = code == "000000" ? "111111" : "000000";
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            var result = await grain.ActivateAsync(wrong, Password);
+            Assert.Equal("otp_invalid", result.Error!.Code);
+            Assert.Contains($"{5 - attempt} attempt", result.Error.Detail);
+        }
+        var fifth = await grain.ActivateAsync(wrong, Password);
+        Assert.Equal("otp_attempts_exceeded", fifth.Error!.Code);
+        Assert.Equal(ErrorKind.TooManyRequests, fifth.Error.Kind);
+        Assert.Equal("otp_expired", (await grain.ActivateAsync(code, Password)).Error!.Code);
+        Assert.Equal(AccountStatus.PendingActivation, (await grain.GetAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task A_code_expires_after_its_validity_and_a_new_one_works()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var grain = fixture.Account(citizen);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(121));
+        Assert.Equal("otp_expired", (await grain.ActivateAsync(code, Password)).Error!.Code);
+
+        Assert.True((await grain.ResendOtpAsync()).Succeeded);
+        var fresh = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 2))[^1]);
+        if (fresh != code) Assert.Equal("otp_invalid", (await grain.ActivateAsync(code, Password)).Error!.Code);
+        Assert.True((await grain.ActivateAsync(fresh, Password)).Succeeded);
+    }
+
+    [Fact]
+    public async Task Resending_respects_the_cooldown_and_the_hourly_limit()
+    {
+        var (citizen, _) = await DeclaredAsync();
+        var grain = fixture.Account(citizen);
+
+        var tooSoon = await grain.ResendOtpAsync();
+        Assert.Equal("otp_cooldown", tooSoon.Error!.Code);
+        Assert.InRange(tooSoon.Error.RetryAfterSeconds!.Value, 59, 60);
+
+        for (var send = 2; send <= 5; send++)
+        {
+            fixture.Clock.Advance(TimeSpan.FromSeconds(60));
+            Assert.True((await grain.ResendOtpAsync()).Succeeded, $"send {send}");
+        }
+        fixture.Clock.Advance(TimeSpan.FromSeconds(60));
+        var sixth = await grain.ResendOtpAsync();
+        Assert.Equal("otp_hourly_limit", sixth.Error!.Code);
+        Assert.InRange(sixth.Error.RetryAfterSeconds!.Value, 1, 3600 - 5 * 60 + 1);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(sixth.Error.RetryAfterSeconds.Value));
+        Assert.True((await grain.ResendOtpAsync()).Succeeded);
+        Assert.Equal(6, (await fixture.Sender.WaitForAsync(citizen.Phone!, 6)).Count);
+    }
+
+    [Fact]
+    public async Task Commands_on_an_undeclared_account_are_not_found()
+    {
+        var citizen = fixture.NewCitizen();
+        var grain = fixture.Account(citizen);
+        Assert.Equal("account_not_found", (await grain.ResendOtpAsync()).Error!.Code);
+        Assert.Equal("account_not_found", (await grain.ActivateAsync("123456", Password)).Error!.Code);
+        Assert.Equal("account_not_found", (await grain.LockAsync(Officer, "test")).Error!.Code);
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
+    }
+
+    [Fact]
+    public async Task Lock_by_the_owner_and_unlock_by_an_officer_return_the_account_where_it_was()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        var owner = new Actor(ActorRole.Citizen, citizen.IdNumber);
+
+        var locked = await grain.LockAsync(owner, "Lost my phone");
+        Assert.Equal(AccountStatus.Locked, locked.Account!.Status);
+        Assert.Equal(AccountStatus.Level1, locked.Account.Lock!.ReturnsTo);
+        Assert.Equal(ActorRole.Citizen, locked.Account.Lock.LockedBy);
+        Assert.Equal("account_locked", (await grain.LogInAsync(Password)).Error!.Code);
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@1234")).Error!.Code);
+
+        var again = await grain.LockAsync(owner, "again");
+        Assert.Equal("invalid_state", again.Error!.Code);
+        Assert.Equal([AccountTrigger.Unlock], again.Error.PermittedTriggers);
+
+        Assert.Equal("forbidden", (await grain.UnlockAsync(owner, "let me in")).Error!.Code);
+        var unlocked = await grain.UnlockAsync(Officer, "Identity checked at the desk");
+        Assert.Equal(AccountStatus.Level1, unlocked.Account!.Status);
+        Assert.Null(unlocked.Account.Lock);
+        Assert.NotNull((await grain.LogInAsync(Password)).Grant);
+
+        var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 4);
+        Assert.Contains("da bi khoa", messages[2].Body);
+        Assert.Contains("da duoc mo khoa", messages[3].Body);
+    }
+
+    [Fact]
+    public async Task A_pending_account_can_be_locked_and_returns_to_pending()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var grain = fixture.Account(citizen);
+        Assert.True((await grain.LockAsync(Officer, "Suspicious registration")).Succeeded);
+        Assert.Equal("invalid_state", (await grain.ActivateAsync(code, Password)).Error!.Code);
+        var unlocked = await grain.UnlockAsync(new Actor(ActorRole.Operator, "operator-01"), "Cleared");
+        Assert.Equal(AccountStatus.PendingActivation, unlocked.Account!.Status);
+        Assert.Equal(AccountLevel.Level1, unlocked.Account.ActivationTarget);
+    }
+
+    [Fact]
+    public async Task State_survives_deactivation_and_holds_no_secret_in_plain_text()
+    {
+        var (citizen, code) = await DeclaredAsync();
+        var before = await fixture.StoredStateAsync(citizen);
+        var storedJson = JsonSerializer.Serialize(before);
+        Assert.DoesNotContain(code, storedJson);
+        Assert.NotNull(before.Otp);
+        Assert.All(before.PendingEvents.SelectMany(e => e.Notifications), n => Assert.DoesNotContain(code, Convert.ToBase64String(n.SealedCode!)));
+
+        Assert.True((await fixture.Account(citizen).ActivateAsync(code, Password)).Succeeded);
+        await fixture.Cluster.DeactivateAsync((GrainReference)fixture.Account(citizen));
+
+        var after = await fixture.StoredStateAsync(citizen);
+        Assert.Equal(AccountStatus.Level1, after.Lifecycle.Status);
+        Assert.StartsWith("AQAAAA", after.PasswordHash);
+        Assert.DoesNotContain(Password, JsonSerializer.Serialize(after));
+        Assert.NotNull((await fixture.Account(citizen).LogInAsync(Password)).Grant);
+    }
+
+    [Fact]
+    public async Task Delivered_events_are_dropped_from_the_account_once_confirmed()
+    {
+        var (citizen, _) = await DeclaredAsync();
+        await fixture.Cluster.DeactivateAsync((GrainReference)fixture.Account(citizen));
+        Assert.Empty((await fixture.StoredStateAsync(citizen)).PendingEvents);
+    }
+
+    [Fact]
+    public async Task A_message_whose_delivery_failed_is_sent_again_and_only_once()
+    {
+        var citizen = fixture.NewCitizen();
+        fixture.Sender.FailFor(citizen.Phone!, 3);
+        Assert.True((await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen))).Succeeded);
+
+        var delivered = await fixture.Sender.WaitForAsync(citizen.Phone!, 1, TimeSpan.FromSeconds(30));
+        Assert.Single(delivered);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(fixture.Sender.To(citizen.Phone!));
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Storage;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Tests.Security;
+
+namespace Orleans.VNeID.Tests.Grains;
+
+/// <summary>One in-process silo shared by the grain and gateway tests; every test uses citizens of its own.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private static int _serial;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
+    public InMemoryPopulationRegistry Registry { get; } = new();
+    public RecordingSender Sender { get; } = new();
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public IClusterClient Client => Cluster.Client;
+
+    public static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Otp:HashKey"] = SecretTests.KeyA,
+        ["Notifications:SealingKey"] = SecretTests.KeyB,
+        ["Notifications:RedriveInterval"] = "00:00:02",
+        ["Notifications:AllowReadBack"] = "true",
+        // A low work factor keeps the tests quick; production uses the configured PBKDF2 iterations.
+        ["PasswordHashing:IterationCount"] = "1000",
+    };
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(Settings);
+            host.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock, Clock);
+            host.Services.AddSingleton<IPopulationRegistry>(Registry);
+            host.Services.AddSingleton<INotificationSender>(Sender);
+            host.Services.AddSingleton<ISentMessageReader>(Sender);
+            host.Services.AddSingleton<IDatabaseProbe>(Sender);
+            host.Services.AddAccountServices();
+            host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        });
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(PlatformNames.AccountStorage);
+            silo.UseInMemoryReminderService();
+            silo.AddMemoryStreams(PlatformNames.StreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>A new citizen in the registry, with a unique ID number and phone.</summary>
+    public CitizenRecord NewCitizen(int age = 30, Gender gender = Gender.Male, string fullName = "Phạm Thị Hồng Nhung")
+    {
+        var serial = Interlocked.Increment(ref _serial);
+        var born = VietnamTime.Today(Clock).AddYears(-age).AddDays(-10);
+        var id = PersonalIdNumber.Create("048", born.Year, gender, 500_000 + serial).Value;
+        var citizen = new CitizenRecord(id, fullName, born, gender, "048", id, new DateOnly(2022, 1, 1),
+            $"09{serial:D8}", null, null);
+        Registry.Add(citizen);
+        return citizen;
+    }
+
+    public ICitizenAccountGrain Account(CitizenRecord citizen) => Client.GetGrain<ICitizenAccountGrain>(citizen.IdNumber);
+
+    public static DeclareAccount DeclarationOf(CitizenRecord c, string? email = null) =>
+        new(c.FullName, c.DateOfBirth, c.Gender, c.Phone, email);
+
+    /// <summary>The account state as storage holds it.</summary>
+    public async Task<AccountState> StoredStateAsync(CitizenRecord citizen)
+    {
+        var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(PlatformNames.AccountStorage);
+        var state = new GrainState<AccountState>(new AccountState());
+        await storage.ReadStateAsync("account", ((GrainReference)Account(citizen)).GrainId, state);
+        return state.State!;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Registry;
+
+namespace Orleans.VNeID.Tests.Grains;
+
+/// <summary>The population registry as a dictionary.</summary>
+public sealed class InMemoryPopulationRegistry : IPopulationRegistry
+{
+    private readonly ConcurrentDictionary<string, CitizenRecord> _citizens = new();
+
+    public void Add(CitizenRecord citizen) => _citizens[citizen.IdNumber] = citizen;
+
+    public Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_citizens.GetValueOrDefault(id.Value));
+}
+
+/// <summary>Records what would leave the platform; de-duplicates on the message id like the outbox does.</summary>
+public sealed class RecordingSender : INotificationSender, ISentMessageReader, IDatabaseProbe
+{
+    private readonly ConcurrentDictionary<string, OutboundMessage> _messages = new();
+    private readonly ConcurrentDictionary<string, int> _failuresToInject = new();
+
+    public int Attempts;
+
+    public IReadOnlyList<OutboundMessage> To(string recipient) =>
+        _messages.Values.Where(m => m.Recipient == recipient).OrderBy(m => m.MessageId, StringComparer.Ordinal).ToArray();
+
+    /// <summary>The next <paramref name="times"/> sends to <paramref name="recipient"/> fail.</summary>
+    public void FailFor(string recipient, int times) => _failuresToInject[recipient] = times;
+
+    public Task SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref Attempts);
+        if (_failuresToInject.TryGetValue(message.Recipient, out var left) && left > 0)
+        {
+            _failuresToInject[message.Recipient] = left - 1;
+            throw new InvalidOperationException("Injected SMS gateway failure.");
+        }
+        _messages.TryAdd(message.MessageId, message);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<SentMessage>> ListAsync(string recipient, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<SentMessage>>(To(recipient).Reverse().Take(limit)
+            .Select(m => new SentMessage(m.MessageId, m.Channel, m.Recipient, m.Body, m.CreatedAt)).ToArray());
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    /// <summary>Waits until the recipient has at least <paramref name="count"/> messages (delivery is asynchronous).</summary>
+    public async Task<IReadOnlyList<OutboundMessage>> WaitForAsync(string recipient, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var messages = To(recipient);
+            if (messages.Count >= count) return messages;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{recipient} received {messages.Count} message(s), expected {count}.");
+            await Task.Delay(20);
+        }
+    }
+
+    public static string CodeIn(OutboundMessage message) => message.Body[..6];
+}
