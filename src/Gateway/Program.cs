@@ -13,6 +13,3 @@ app.MapAccountsApi();
 app.MapSessionsApi();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();
-
-/// <summary>Entry point, visible to the HTTP tests.</summary>
-public partial class Program;

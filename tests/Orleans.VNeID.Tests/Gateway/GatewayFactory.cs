@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.Gateway;
+
+/// <summary>The real gateway pipeline (Development settings from config/), talking to the in-process cluster.</summary>
+public sealed class GatewayFactory(ClusterFixture cluster) : WebApplicationFactory<Orleans.VNeID.Gateway.GatewayAssembly>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Gateway:ClusterClientProvided", "true");
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(cluster.Client);
+            services.AddSingleton<IGrainFactory>(cluster.Client);
+        });
+    }
+
+    public async Task<string> CitizenTokenAsync(HttpClient http, string idNumber, string password)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+    }
+
+    public async Task<string> ServiceTokenAsync(HttpClient http, string clientId, string secret)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId, clientSecret = secret });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
+    }
+
+    public static HttpRequestMessage With(HttpMethod method, string url, string? token, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, url);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return request;
+    }
+
+    public sealed record TokenBody(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role);
+}
