@@ -26,6 +26,8 @@ internal static class SiloHosting
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
+            // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
+            silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.AddAdoNetGrainStorage(PlatformNames.AccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Streams;
 using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Identity;
@@ -17,6 +18,9 @@ namespace Orleans.VNeID.Accounts;
 /// accepted command is written (with the events it raised) before it is answered; events are then published
 /// and re-published by a reminder until the notification dispatcher confirms them.
 /// </summary>
+// Random placement spreads accounts evenly over the silos; the default prefers the silo the call came in through,
+// which piles every account a gateway touches onto its one gateway silo.
+[RandomPlacement]
 public sealed class CitizenAccountGrain(
     [PersistentState("account", PlatformNames.AccountStorage)] IPersistentState<AccountState> storage,
     IPopulationRegistry registry,

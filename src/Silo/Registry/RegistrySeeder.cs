@@ -37,7 +37,7 @@ internal static class RegistrySeeder
     }
 
     public static async Task WriteAsync(NpgsqlDataSource dataSource, IEnumerable<CitizenRecord> citizens, bool replace,
-        Action<int> progress, CancellationToken cancellationToken)
+        Action<int> progress, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>Real silo and gateway processes over real PostgreSQL, as the README's first command runs them.</summary>
+[Collection(PlatformCollection.Name)]
+public class ClusterTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_registration_survives_a_silo_restart()
+    {
+        await using var cluster = new PlatformCluster();
+        var silo = cluster.StartSilo("silo-1");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+
+        // Graceful stop (SIGTERM), then a new silo process.
+        await cluster.StopAsync(silo, graceful: true);
+        cluster.StartSilo("silo-1-restarted");
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+
+        var token = await api.OperatorTokenAsync();
+        Assert.Equal("level1", await api.SettledStatusAsync(citizen.IdNumber, token, Settle));
+        Assert.Equal(HttpStatusCode.OK, (await api.LogInAsync(citizen.IdNumber)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await api.DeclareAsync(citizen)).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_two_silos_every_account_is_reachable_through_the_gateway_whichever_silo_hosts_it()
+    {
+        await using var cluster = new PlatformCluster();
+        cluster.StartSilo("silo-1");
+        cluster.StartSilo("silo-2");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 2);
+        var api = new PlatformApi(cluster.Http);
+        var citizens = platform.TakeCitizens(16);
+        await Task.WhenAll(citizens.Select(api.RegisterAndActivateAsync));
+
+        var token = await api.OperatorTokenAsync();
+        foreach (var c in citizens) Assert.Equal("level1", await api.SettledStatusAsync(c.IdNumber, token, TimeSpan.FromSeconds(10)));
+
+        var hosts = await ActivationsPerSiloAsync(cluster);
+        Assert.Equal(2, hosts.Count(h => h.Value > 0));
+        Assert.True(hosts.Values.Sum() >= citizens.Count);
+
+        // Kestrel's body limit, over real HTTP.
+        var big = await cluster.Http.PostAsync("/api/v1/accounts", new StringContent(new string('a', 100_000), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
+        Assert.Equal("request_too_large", (await big.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_loses_no_activated_account_and_no_queued_message()
+    {
+        await using var cluster = new PlatformCluster();
+        cluster.StartSilo("silo-1");
+        var victim = cluster.StartSilo("silo-2");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 2);
+        var api = new PlatformApi(cluster.Http);
+        var activated = platform.TakeCitizens(12);
+        var pending = platform.TakeCitizens(8);
+        await Task.WhenAll(activated.Select(api.RegisterAndActivateAsync));
+        foreach (var c in pending) Assert.Equal(HttpStatusCode.Created, (await api.DeclareAsync(c)).StatusCode);
+
+        await cluster.StopAsync(victim, graceful: false);
+
+        var token = await api.OperatorTokenAsync();
+        foreach (var c in activated)
+        {
+            Assert.Equal("level1", await api.SettledStatusAsync(c.IdNumber, token, Settle));
+            Assert.Equal(HttpStatusCode.OK, (await api.LogInAsync(c.IdNumber)).StatusCode);
+        }
+        foreach (var c in pending) Assert.Equal("pendingActivation", await api.SettledStatusAsync(c.IdNumber, token, Settle));
+
+        // Every message each account asked for is in the outbox: the code for all, the activation notice for the activated.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var (c, expected) in activated.Select(c => (c, 2L)).Concat(pending.Select(c => (c, 1L))))
+        {
+            long count;
+            while ((count = await platform.ScalarAsync("select count(*) from notifications.outbox where recipient = $1", c.Phone!)) < expected
+                   && DateTime.UtcNow < deadline)
+                await Task.Delay(250);
+            Assert.Equal(expected, count);
+        }
+    }
+
+    private async Task<Dictionary<SiloAddress, int>> ActivationsPerSiloAsync(PlatformCluster cluster)
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(PlatformFixture.ConnectionString) { SearchPath = "orleans" }.ConnectionString;
+        using var host = Host.CreateDefaultBuilder()
+            .UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ClusterId; });
+                client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; });
+            })
+            .Build();
+        await host.StartAsync();
+        var management = host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+        var statistics = await management.GetDetailedGrainStatistics();
+        await host.StopAsync();
+        var accountType = GrainType.Create("citizenaccount");
+        return statistics.Where(s => s.GrainId.Type == accountType).GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Count());
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Silo.Registry;
+using Orleans.VNeID.Silo.Schema;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>
+/// A real PostgreSQL (from <c>VNEID_TEST_CONNECTION</c>, which scripts/test.sh sets), migrated and seeded once.
+/// Each test starts its own cluster of real silo and gateway processes with a cluster id of its own.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const int PopulationSize = 3_000;
+
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable("VNEID_TEST_CONNECTION")
+        ?? throw new InvalidOperationException("VNEID_TEST_CONNECTION is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    /// <summary>Adults of the seeded population, handed out so that no two tests share a citizen.</summary>
+    private readonly Queue<CitizenRecord> _adults = new();
+
+    public async Task InitializeAsync()
+    {
+        Database = NpgsqlDataSource.Create(ConnectionString);
+        await SchemaMigrator.ApplyAsync(ConnectionString, TextWriter.Null);
+        var population = new PopulationGenerator(2026).Generate(PopulationSize).ToArray();
+        await RegistrySeeder.WriteAsync(Database, population, replace: true, _ => { });
+        await using (var truncate = Database.CreateCommand("truncate notifications.outbox")) await truncate.ExecuteNonQueryAsync();
+        foreach (var c in population.Skip(PopulationGenerator.DemoCitizens.Count))
+            if (c.Phone is not null) _adults.Enqueue(c);
+    }
+
+    public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    public IReadOnlyList<CitizenRecord> TakeCitizens(int count)
+    {
+        lock (_adults) return Enumerable.Range(0, count).Select(_ => _adults.Dequeue()).ToArray();
+    }
+
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var p in parameters) command.Parameters.AddWithValue(p);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The built program next to this test assembly's configuration (Debug or Release).</summary>
+    public static string Program(string project, string assembly)
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testBin.Parent!.Name;
+        var path = Path.Combine(RepositoryRoot(), "src", project, "bin", configuration, testBin.Name, assembly);
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first.", path);
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orleans.VNeID.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Orleans.VNeID.sln not found.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
+
+/// <summary>One cluster: silo processes and a gateway process, as scripts/up.sh starts them, on ports of its own.</summary>
+public sealed class PlatformCluster : IAsyncDisposable
+{
+    private readonly List<(string Name, Process Process)> _processes = [];
+    private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("N")[..10];
+    private readonly string _logDir;
+
+    public PlatformCluster()
+    {
+        _logDir = Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-logs", _clusterId);
+        Directory.CreateDirectory(_logDir);
+        GatewayUrl = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
+        Http = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string ClusterId => _clusterId;
+    public string GatewayUrl { get; }
+    public HttpClient Http { get; }
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["DOTNET_ENVIRONMENT"] = "Development",
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["VNEID_CONFIG_DIR"] = Path.Combine(PlatformFixture.RepositoryRoot(), "config"),
+        ["VNEID_ConnectionStrings__VNeID"] = PlatformFixture.ConnectionString,
+        ["VNEID_Cluster__ClusterId"] = _clusterId,
+        ["VNEID_Cluster__ServiceId"] = _clusterId,
+        // Quick failure detection, so a killed silo is declared dead in seconds rather than half a minute.
+        ["VNEID_Membership__ProbeTimeout"] = "00:00:02",
+        ["VNEID_Membership__NumMissedProbesLimit"] = "2",
+        ["VNEID_Membership__NumVotesForDeathDeclaration"] = "1",
+        ["VNEID_Logging__LogLevel__Default"] = "Warning",
+    };
+
+    public Process StartSilo(string name)
+    {
+        var env = Environment();
+        env["VNEID_Silo__SiloPort"] = PlatformFixture.FreePort().ToString();
+        env["VNEID_Silo__GatewayPort"] = PlatformFixture.FreePort().ToString();
+        return Start(name, PlatformFixture.Program("Silo", "vneid-silo.dll"), env);
+    }
+
+    public Process StartGateway()
+    {
+        var env = Environment();
+        env["VNEID_Gateway__Urls"] = GatewayUrl;
+        return Start("gateway", PlatformFixture.Program("Gateway", "vneid-gateway.dll"), env);
+    }
+
+    private Process Start(string name, string program, Dictionary<string, string> env)
+    {
+        var info = new ProcessStartInfo("dotnet", [program])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = PlatformFixture.RepositoryRoot(),
+        };
+        foreach (var (key, value) in env) info.Environment[key] = value;
+        var process = Process.Start(info)!;
+        var log = new StreamWriter(Path.Combine(_logDir, name + ".log"), append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add((name, process));
+        return process;
+    }
+
+    /// <summary>Ends a process on purpose: SIGTERM for a graceful stop, SIGKILL otherwise.</summary>
+    public async Task StopAsync(Process process, bool graceful)
+    {
+        _processes.RemoveAll(p => p.Process == process);
+        if (graceful)
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString()])!;
+            await term.WaitForExitAsync();
+        }
+        else
+        {
+            process.Kill();
+        }
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        process.Dispose();
+    }
+
+    /// <summary>Waits until the gateway answers healthy and <paramref name="silos"/> silos are active in the membership table.</summary>
+    public async Task WaitUntilReadyAsync(PlatformFixture db, int silos, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var active = await db.ScalarAsync("select count(*) from orleans.membership where deployment_id = $1 and status = 3", _clusterId);
+            var healthy = false;
+            try { healthy = (await Http.GetAsync("/health")).IsSuccessStatusCode; } catch (HttpRequestException) { }
+            if (healthy && active == silos) return;
+            foreach (var (name, process) in _processes)
+                if (process.HasExited) throw new InvalidOperationException($"{name} exited with {process.ExitCode}; see {_logDir}");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Cluster not ready (healthy={healthy}, active silos={active}); see {_logDir}");
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, process) in _processes)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+        Http.Dispose();
+    }
+}
