@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Orleans.VNeID.Hosting;
 
 namespace Orleans.VNeID.Gateway.Problems;
 
@@ -63,7 +64,7 @@ public sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILo
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is OrleansException or TimeoutException or SiloUnavailableException or NpgsqlException or SocketException
+            if (e is PlatformUnavailableException or OrleansException or TimeoutException or SiloUnavailableException or NpgsqlException or SocketException
                 or InconsistentStateException or OperationCanceledException) return true;
             if (e.GetType().Name.Contains("Unavailable", StringComparison.Ordinal)) return true;
         }

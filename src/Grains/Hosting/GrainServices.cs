@@ -25,6 +25,7 @@ public static class GrainServices
         services.TryAddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<SecretSealer>();
+        services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;
     }
 

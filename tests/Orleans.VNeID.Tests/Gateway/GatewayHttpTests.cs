@@ -219,6 +219,16 @@ public sealed class GatewayHttpTests(ClusterFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_database_outage_is_503_with_retry_after()
+    {
+        var citizen = fixture.NewCitizen();
+        fixture.Registry.FailFor(citizen.IdNumber);
+        var response = await _gateway.CreateClient().PostAsJsonAsync("/api/v1/accounts", Declaration(citizen));
+        await ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+        Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single()) > 0);
+    }
+
+    [Fact]
     public async Task Health_reports_the_cluster()
     {
         var response = await _gateway.CreateClient().GetAsync("/health");

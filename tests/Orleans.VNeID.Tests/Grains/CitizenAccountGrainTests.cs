@@ -293,4 +293,15 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(fixture.Sender.To(citizen.Phone!));
     }
+
+    [Fact]
+    public async Task A_database_failure_reaches_the_caller_as_unavailable_and_changes_nothing()
+    {
+        var citizen = fixture.NewCitizen();
+        fixture.Registry.FailFor(citizen.IdNumber);
+        var failure = await Assert.ThrowsAsync<Orleans.VNeID.Hosting.PlatformUnavailableException>(
+            () => fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen)));
+        Assert.DoesNotContain("connection refused", failure.Message);
+        Assert.Null(await fixture.Account(citizen).GetAsync());
+    }
 }

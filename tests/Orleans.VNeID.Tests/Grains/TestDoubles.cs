@@ -10,11 +10,19 @@ namespace Orleans.VNeID.Tests.Grains;
 public sealed class InMemoryPopulationRegistry : IPopulationRegistry
 {
     private readonly ConcurrentDictionary<string, CitizenRecord> _citizens = new();
+    private readonly ConcurrentDictionary<string, bool> _down = new();
 
     public void Add(CitizenRecord citizen) => _citizens[citizen.IdNumber] = citizen;
 
+    /// <summary>Look-ups of this citizen fail as a lost database connection would.</summary>
+    public void FailFor(string idNumber) => _down[idNumber] = true;
+
     public Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_citizens.GetValueOrDefault(id.Value));
+        _down.ContainsKey(id.Value)
+            ? throw new DatabaseDownException()
+            : Task.FromResult(_citizens.GetValueOrDefault(id.Value));
+
+    private sealed class DatabaseDownException() : System.Data.Common.DbException("connection refused");
 }
 
 /// <summary>Records what would leave the platform; de-duplicates on the message id like the outbox does.</summary>
