@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Storage;
 using Orleans.VNeID.Hosting;
 
 namespace Orleans.VNeID.Silo;
@@ -11,6 +12,9 @@ namespace Orleans.VNeID.Silo;
 internal static class SiloHosting
 {
     public const string Invariant = "Npgsql";
+
+    /// <summary>The ADO.NET provider behind <see cref="PlatformNames.AccountStorage"/>, which wraps it.</summary>
+    private const string AdoNetAccountStorage = PlatformNames.AccountStorage + "-adonet";
 
     public static IHost Build(string[] args)
     {
@@ -30,7 +34,9 @@ internal static class SiloHosting
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
-            silo.AddAdoNetGrainStorage(PlatformNames.AccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            silo.AddAdoNetGrainStorage(AdoNetAccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,
+                (sp, _) => new UnavailableAwareStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage)));
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.AddMemoryStreams(PlatformNames.StreamProvider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         });

@@ -21,7 +21,7 @@ public sealed class UnavailableDependencyFilter(ILogger<UnavailableDependencyFil
         }
     }
 
-    private static bool IsDependencyFailure(Exception exception)
+    internal static bool IsDependencyFailure(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
             if (e is DbException or SocketException or TimeoutException) return true;
