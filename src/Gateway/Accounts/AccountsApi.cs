@@ -19,9 +19,7 @@ public static class AccountsApi
             .WithSummary("Declare a level-1 account")
             .WithDescription("Checks the ID number, full name, date of birth and gender against the population registry and sends a 6-digit activation code to the phone or e-mail.")
             .Validate<DeclareAccountRequest>()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(409, 422, 503)
             .AllowAnonymous();
 
         var account = accounts.MapGroup("/{idNumber}").ValidateIdNumberRoute().ProducesValidationProblem();
@@ -30,21 +28,14 @@ public static class AccountsApi
             .WithName("ResendOtp")
             .WithSummary("Send a new activation code")
             .WithDescription("At most one code per cooldown period and a limited number per hour; the previous code becomes void.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(404, 409, 429, 503)
             .AllowAnonymous();
 
         account.MapPost("/activation", ActivateAsync)
             .WithName("ActivateAccount")
             .WithSummary("Activate with the code and a new password")
             .Validate<ActivateAccountRequest>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(404, 409, 422, 429, 503)
             .AllowAnonymous();
 
         account.MapPost("/lock", LockAsync)
@@ -52,40 +43,26 @@ public static class AccountsApi
             .WithSummary("Lock the account (owner, officer or operator)")
             .WithDescription("Remembers the state the account was in; unlocking returns it there.")
             .Validate<LockAccountRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.AnyAuthenticated);
 
         account.MapPost("/unlock", UnlockAsync)
             .WithName("UnlockAccount")
             .WithSummary("Unlock the account (officer or operator)")
             .Validate<LockAccountRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Staff);
 
         account.MapGet("/", GetAsync)
             .WithName("GetAccount")
             .WithSummary("Read the account's profile and status (owner, officer or operator)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(401, 403, 404, 503)
             .RequireAuthorization(Policies.AnyAuthenticated);
 
         account.MapGet("/status", GetStatusAsync)
             .WithName("GetAccountStatus")
             .WithSummary("Read the account's state and level (owner, officer or operator)")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(401, 403, 404, 503)
             .RequireAuthorization(Policies.AnyAuthenticated);
 
         return app;

@@ -42,6 +42,13 @@ public static class Validation
                 : Problem(new Dictionary<string, string[]> { ["idNumber"] = [error] });
         });
 
+    /// <summary>Documents the problem statuses a route can answer besides validation.</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder route, params int[] statuses)
+    {
+        foreach (var status in statuses) route.ProducesProblem(status);
+        return route;
+    }
+
     public static RouteHandlerBuilder Validate<T>(this RouteHandlerBuilder route) =>
         route.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
 }

@@ -24,10 +24,7 @@ public static class SessionsApi
             .WithSummary("Log in with the personal ID number and password")
             .WithDescription("Returns a signed access token (JWT, role citizen) for an active account.")
             .Validate<LoginRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblems(401, 403, 409, 503)
             .AllowAnonymous();
 
         app.MapPost("/api/v1/service-tokens", IssueServiceToken)
@@ -35,7 +32,7 @@ public static class SessionsApi
             .WithName("IssueServiceToken")
             .WithSummary("Log in an officer's or operator's service account")
             .Validate<ServiceTokenRequest>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblems(401)
             .AllowAnonymous();
         return app;
     }
