@@ -1,6 +1,7 @@
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Development;
 using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Recovery;
 using Orleans.VNeID.Gateway.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,5 +12,6 @@ var app = builder.Build();
 app.UseGatewayPipeline();
 app.MapAccountsApi();
 app.MapSessionsApi();
+app.MapRecoveryApi();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();

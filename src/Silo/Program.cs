@@ -53,4 +53,10 @@ stateDiagram.SetAction(_ =>
 });
 root.Subcommands.Add(stateDiagram);
 
+var auditAccount = new Option<string?>("--account") { Description = "Verify only this account's chain." };
+var auditVerify = new Command("audit-verify", "Verify the audit trail's hash chains; exits 1 when any entry was altered, inserted or removed.") { auditAccount };
+auditVerify.SetAction(async (parse, cancel) =>
+    await Orleans.VNeID.Silo.AuditVerification.RunAsync(PlatformConfiguration.Build([]), parse.GetValue(auditAccount), Console.Out, cancel));
+root.Subcommands.Add(auditVerify);
+
 return await root.Parse(args).InvokeAsync();

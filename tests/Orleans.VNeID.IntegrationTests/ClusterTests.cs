@@ -35,7 +35,7 @@ public class ClusterTests(PlatformFixture platform)
         var token = await api.OperatorTokenAsync();
         Assert.Equal("level1", await api.SettledStatusAsync(citizen.IdNumber, token, Settle));
         Assert.Equal(HttpStatusCode.OK, (await api.LogInAsync(citizen.IdNumber)).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await api.DeclareAsync(citizen)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.DeclareAsync(citizen)).StatusCode);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class ClusterTests(PlatformFixture platform)
         var activated = platform.TakeCitizens(12);
         var pending = platform.TakeCitizens(8);
         await Task.WhenAll(activated.Select(api.RegisterAndActivateAsync));
-        foreach (var c in pending) Assert.Equal(HttpStatusCode.Created, (await api.DeclareAsync(c)).StatusCode);
+        foreach (var c in pending) Assert.Equal(HttpStatusCode.Accepted, (await api.DeclareAsync(c)).StatusCode);
 
         await cluster.StopAsync(victim, graceful: false);
 

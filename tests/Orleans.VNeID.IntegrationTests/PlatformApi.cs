@@ -36,7 +36,7 @@ public sealed class PlatformApi(HttpClient http)
 
     public async Task RegisterAndActivateAsync(CitizenRecord c)
     {
-        Assert.Equal(HttpStatusCode.Created, (await DeclareAsync(c)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await DeclareAsync(c)).StatusCode);
         var code = await CodeSentToAsync(c.Phone!);
         var activated = await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = Password });
         Assert.Equal(HttpStatusCode.OK, activated.StatusCode);

@@ -87,8 +87,17 @@ public sealed class PlatformCluster : IAsyncDisposable
     private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("N")[..10];
     private readonly string _logDir;
 
-    public PlatformCluster()
+    private readonly Dictionary<string, string> _overrides;
+
+    /// <param name="settings">Extra settings (configuration keys) for every process; rate limits are raised unless given.</param>
+    public PlatformCluster(IReadOnlyDictionary<string, string>? settings = null)
     {
+        _overrides = new Dictionary<string, string>
+        {
+            ["RateLimits:PerAddressPerMinute"] = "100000",
+            ["RateLimits:PerAccountPerMinute"] = "100000",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) _overrides[key] = value;
         _logDir = Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-logs", _clusterId);
         Directory.CreateDirectory(_logDir);
         GatewayUrl = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
@@ -99,7 +108,14 @@ public sealed class PlatformCluster : IAsyncDisposable
     public string GatewayUrl { get; }
     public HttpClient Http { get; }
 
-    private Dictionary<string, string> Environment() => new()
+    private Dictionary<string, string> Environment()
+    {
+        var env = BaseEnvironment();
+        foreach (var (key, value) in _overrides) env["VNEID_" + key.Replace(":", "__")] = value;
+        return env;
+    }
+
+    private Dictionary<string, string> BaseEnvironment() => new()
     {
         ["DOTNET_ENVIRONMENT"] = "Development",
         ["ASPNETCORE_ENVIRONMENT"] = "Development",

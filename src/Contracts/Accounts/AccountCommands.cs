@@ -16,3 +16,11 @@ public sealed record DeclareAccount(
 public sealed record Actor(
     [property: Id(0)] ActorRole Role,
     [property: Id(1)] string Id);
+
+/// <summary>Forgotten password, step one (DOMAIN.md §5): the registered phone and the personal details the registry holds.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.StartRecovery")]
+public sealed record StartRecovery(
+    [property: Id(0)] string Phone,
+    [property: Id(1)] string FullName,
+    [property: Id(2)] DateOnly DateOfBirth,
+    [property: Id(3)] DateOnly CardIssuedOn);

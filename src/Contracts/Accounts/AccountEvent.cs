@@ -8,6 +8,22 @@ public enum AccountEventKind
     Activated = 2,
     Locked = 3,
     Unlocked = 4,
+    LoginSucceeded = 5,
+    LoginFailed = 6,
+    /// <summary>Too many wrong passwords: logins refused for a while.</summary>
+    LoginLockedOut = 7,
+    OtpFailed = 8,
+    /// <summary>Too many wrong codes: code checks and sends refused for a while.</summary>
+    OtpLockedOut = 9,
+    RecoveryRequested = 10,
+    /// <summary>Recovery details that did not match the account (no code sent).</summary>
+    RecoveryRefused = 11,
+    PasswordChanged = 12,
+    LoggedOut = 13,
+    /// <summary>A rotated refresh token was presented again: the session was revoked.</summary>
+    RefreshTokenReused = 14,
+    /// <summary>Someone declared an account for an ID number that already has one; the owner is told.</summary>
+    DeclarationRepeated = 15,
 }
 
 /// <summary>
@@ -26,6 +42,12 @@ public sealed record AccountEvent(
     [property: Id(7)] string? Reason,
     [property: Id(8)] IReadOnlyList<NotificationRequest> Notifications)
 {
+    /// <summary>Audit-chain link: the hash of the account's previous event (32 zero bytes for the first).</summary>
+    [Id(9)] public byte[] PreviousHash { get; init; } = [];
+
+    /// <summary>Audit-chain link: SHA-256 over <see cref="PreviousHash"/> and this event's audited fields.</summary>
+    [Id(10)] public byte[] Hash { get; init; } = [];
+
     /// <summary>Unique per account and event; the outbox de-duplicates on it.</summary>
     public string EventId => $"{AccountId}:{Sequence}";
 }

@@ -71,14 +71,31 @@ public sealed record AccountResult(
     public static AccountResult Fail(AccountError error) => new(null, error);
 }
 
-/// <summary>A verified password: what the gateway needs to sign an access token.</summary>
+/// <summary>
+/// A verified login (or refresh): what the gateway needs to sign an access token, and the new refresh token.
+/// The refresh token is returned once and stored only as a hash.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("vneid.LoginGrant")]
 public sealed record LoginGrant(
     [property: Id(0)] string IdNumber,
     [property: Id(1)] AccountLevel Level,
-    [property: Id(2)] string SessionId);
+    [property: Id(2)] string SessionId,
+    [property: Id(3)] string RefreshToken,
+    [property: Id(4)] DateTimeOffset RefreshExpiresAt);
 
 [GenerateSerializer, Immutable, Alias("vneid.LoginResult")]
 public sealed record LoginResult(
     [property: Id(0)] LoginGrant? Grant,
     [property: Id(1)] AccountError? Error);
+
+/// <summary>
+/// The answer to a declaration that matched the registry. It is the same whether the account is new or already
+/// existed (then the owner is told), so a declaration does not reveal who has an account.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("vneid.DeclarationResult")]
+public sealed record DeclarationResult(
+    [property: Id(0)] int CodeValiditySeconds,
+    [property: Id(1)] AccountError? Error)
+{
+    public bool Succeeded => Error is null;
+}

@@ -8,8 +8,11 @@ namespace Orleans.VNeID.Accounts;
 /// </summary>
 public interface ICitizenAccountGrain : IGrainWithStringKey
 {
-    /// <summary>Level-1 declaration: checks the data against the registry and, on a match, sends an activation code.</summary>
-    Task<AccountResult> DeclareAsync(DeclareAccount declaration);
+    /// <summary>
+    /// Level-1 declaration: checks the data against the registry and, on a match, sends an activation code.
+    /// When the ID number already has an account the answer is the same, and the owner is told instead.
+    /// </summary>
+    Task<DeclarationResult> DeclareAsync(DeclareAccount declaration);
 
     /// <summary>Sends a new activation code, within the cooldown and hourly limits.</summary>
     Task<AccountResult> ResendOtpAsync();
@@ -17,8 +20,24 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>Completes the activation with the code and the citizen's chosen password.</summary>
     Task<AccountResult> ActivateAsync(string otp, string newPassword);
 
-    /// <summary>Checks the password of an active account.</summary>
+    /// <summary>Checks the password of an active account and opens a session; counts failures toward lockout.</summary>
     Task<LoginResult> LogInAsync(string password);
+
+    /// <summary>Rotates a session's refresh token; a rotated token presented again revokes the session.</summary>
+    Task<LoginResult> RefreshAsync(string sessionId, string refreshSecret);
+
+    /// <summary>Whether an access token's session is still open (the gateway asks on every citizen request).</summary>
+    [ReadOnly]
+    Task<bool> IsSessionActiveAsync(string sessionId);
+
+    /// <summary>Closes one session.</summary>
+    Task LogOutAsync(string sessionId);
+
+    /// <summary>Forgotten password, step one: sends a code to the registered phone when every detail matches. Answers the same either way.</summary>
+    Task StartRecoveryAsync(StartRecovery request);
+
+    /// <summary>Forgotten password, step two: the code and a new password. Clears failure counters and closes every session.</summary>
+    Task<AccountResult> CompleteRecoveryAsync(string otp, string newPassword);
 
     /// <summary>Locks the account (the owner, an officer or an operator), remembering the state to return to.</summary>
     Task<AccountResult> LockAsync(Actor actor, string reason);

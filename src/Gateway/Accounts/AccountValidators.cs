@@ -68,3 +68,38 @@ public sealed class ServiceTokenValidator : AbstractValidator<ServiceTokenReques
         RuleFor(r => r.ClientSecret).NotEmpty().MaximumLength(256);
     }
 }
+
+public sealed class RefreshValidator : AbstractValidator<RefreshRequest>
+{
+    public RefreshValidator() =>
+        RuleFor(r => r.RefreshToken).NotEmpty().MaximumLength(200)
+            .Must(t => t is null || (t.Split('.') is [var id, { Length: 32 }, { Length: > 0 }] && PersonalIdNumber.TryParse(id, out _, out _)))
+            .WithMessage("This is not a refresh token.");
+}
+
+public sealed class StartRecoveryValidator : AbstractValidator<StartRecoveryRequest>
+{
+    public StartRecoveryValidator()
+    {
+        RuleFor(r => r.IdNumber).Custom((id, context) =>
+        {
+            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
+        });
+        RuleFor(r => r.Phone).NotEmpty().Matches("^0[0-9]{9}$").WithMessage("A phone number has 10 digits and starts with 0.");
+        RuleFor(r => r.FullName).NotEmpty().MaximumLength(CitizenName.MaxLength);
+        RuleFor(r => r.DateOfBirth).NotNull();
+        RuleFor(r => r.CardIssuedOn).NotNull();
+    }
+}
+
+public sealed class CompleteRecoveryValidator : AbstractValidator<CompleteRecoveryRequest>
+{
+    public CompleteRecoveryValidator(IOptions<PasswordPolicyOptions> passwordOptions)
+    {
+        RuleFor(r => r.Otp).NotEmpty().Matches("^[0-9]{6}$").WithMessage("The code has 6 digits.");
+        RuleFor(r => r.NewPassword).Custom((password, context) =>
+        {
+            foreach (var problem in PasswordPolicy.Check(password, passwordOptions.Value)) context.AddFailure(problem);
+        });
+    }
+}

@@ -4,6 +4,7 @@ using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Gateway.Security;
 
 namespace Orleans.VNeID.Gateway.Accounts;
 
@@ -19,7 +20,8 @@ public static class AccountsApi
             .WithSummary("Declare a level-1 account")
             .WithDescription("Checks the ID number, full name, date of birth and gender against the population registry and sends a 6-digit activation code to the phone or e-mail.")
             .Validate<DeclareAccountRequest>()
-            .ProducesProblems(409, 422, 503)
+            .ProducesProblems(422, 503)
+            .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
         var account = accounts.MapGroup("/{idNumber}").ValidateIdNumberRoute().ProducesValidationProblem();
@@ -29,6 +31,7 @@ public static class AccountsApi
             .WithSummary("Send a new activation code")
             .WithDescription("At most one code per cooldown period and a limited number per hour; the previous code becomes void.")
             .ProducesProblems(404, 409, 429, 503)
+            .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
         account.MapPost("/activation", ActivateAsync)
@@ -36,6 +39,7 @@ public static class AccountsApi
             .WithSummary("Activate with the code and a new password")
             .Validate<ActivateAccountRequest>()
             .ProducesProblems(404, 409, 422, 429, 503)
+            .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
         account.MapPost("/lock", LockAsync)
@@ -65,19 +69,32 @@ public static class AccountsApi
             .ProducesProblems(401, 403, 404, 503)
             .RequireAuthorization(Policies.AnyAuthenticated);
 
+        account.MapGet("/audit", ReadAuditTrailAsync)
+            .WithName("ReadAuditTrail")
+            .WithSummary("Read the account's audit trail and whether its hash chain verifies (operator)")
+            .ProducesProblems(401, 403, 503)
+            .RequireAuthorization(Policies.Operator);
+
         return app;
     }
 
-    public static async Task<Results<Created<AccountView>, ProblemHttpResult>> DeclareAsync(
+    public static async Task<Results<Accepted<DeclarationAccepted>, ProblemHttpResult>> DeclareAsync(
         DeclareAccountRequest request, IClusterClient cluster, HttpContext http)
     {
         var declaration = new DeclareAccount(request.FullName!.Trim(), request.DateOfBirth!.Value, request.Gender!.Value,
             request.Phone, request.Email);
         var result = await Account(cluster, request.IdNumber!).DeclareAsync(declaration);
+        // The same answer for a new account and for one that already existed (its owner is told): no enumeration.
         return result.Succeeded
-            ? TypedResults.Created($"/api/v1/accounts/{request.IdNumber}", result.Account)
+            ? TypedResults.Accepted($"/api/v1/accounts/{request.IdNumber}/activation", new DeclarationAccepted(
+                "The declaration matches the population database. An activation code has been sent to the phone or e-mail on record; it is valid for the stated time.",
+                result.CodeValiditySeconds,
+                $"/api/v1/accounts/{request.IdNumber}/activation"))
             : ProblemCodes.FromAccountError(result.Error!, http);
     }
+
+    public static async Task<Ok<AuditTrailView>> ReadAuditTrailAsync(string idNumber, IClusterClient cluster) =>
+        TypedResults.Ok(await cluster.GetGrain<IAuditTrailGrain>(0).ReadAsync(idNumber));
 
     public static async Task<Results<Accepted<AccountView>, ProblemHttpResult>> ResendOtpAsync(
         string idNumber, IClusterClient cluster, HttpContext http)
@@ -136,6 +153,9 @@ public static class AccountsApi
         ProblemCodes.Problem(StatusCodes.Status404NotFound, "account_not_found", ProblemCodes.TitleFor(404),
             "No account has been declared for this personal ID number.");
 }
+
+/// <summary>A declaration was accepted; where to send the code and the password next.</summary>
+public sealed record DeclarationAccepted(string Message, int CodeValiditySeconds, string ActivationUrl);
 
 /// <summary>An account's state and level, without personal data.</summary>
 public sealed record AccountStatusView(string IdNumber, AccountStatus Status, AccountLevel Level, AccountLevel ActivationTarget);

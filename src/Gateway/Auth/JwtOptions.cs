@@ -17,8 +17,8 @@ public sealed class JwtOptions
     /// <summary>Base64 HMAC-SHA256 key of at least 32 bytes. No default: set it per deployment.</summary>
     [Required, MinLength(44)] public string SigningKey { get; set; } = "";
 
-    /// <summary>Access-token lifetime. Default 15 minutes.</summary>
-    [Range(1, 1440)] public int AccessTokenMinutes { get; set; } = 15;
+    /// <summary>Access-token lifetime. Default 5 minutes: short, because a refresh token renews it.</summary>
+    [Range(1, 1440)] public int AccessTokenMinutes { get; set; } = 5;
 
     public SymmetricSecurityKey Key() => new(Convert.FromBase64String(SigningKey));
 }
@@ -45,5 +45,6 @@ public static class Policies
 {
     public const string Citizen = "citizen";
     public const string Staff = "staff";
+    public const string Operator = "operator";
     public const string AnyAuthenticated = "any";
 }

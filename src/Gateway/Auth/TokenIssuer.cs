@@ -5,8 +5,12 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Orleans.VNeID.Gateway.Auth;
 
-/// <summary>A signed access token and when it stops working.</summary>
-public sealed record AccessToken(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role);
+/// <summary>A signed access token and when it stops working; for citizens also the refresh token that renews it.</summary>
+public sealed record AccessToken(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role)
+{
+    public string? RefreshToken { get; init; }
+    public DateTimeOffset? RefreshExpiresAt { get; init; }
+}
 
 /// <summary>Signs access tokens (HMAC-SHA256) for citizens after the account grain verified their password, and for service accounts.</summary>
 public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock)

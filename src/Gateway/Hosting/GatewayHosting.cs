@@ -11,6 +11,7 @@ using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Gateway.Security;
 using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Notifications;
 using Scalar.AspNetCore;
@@ -73,11 +74,14 @@ public static class GatewayHosting
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters();
+                o.Events = SessionCheck.Events;
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.AnyAuthenticated, p => p.RequireRole(Roles.Citizen, Roles.Officer, Roles.Operator))
             .AddPolicy(Policies.Citizen, p => p.RequireRole(Roles.Citizen))
-            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Officer, Roles.Operator));
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Officer, Roles.Operator))
+            .AddPolicy(Policies.Operator, p => p.RequireRole(Roles.Operator));
+        services.AddGatewayRateLimits();
 
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         return services;
@@ -99,6 +103,7 @@ public static class GatewayHosting
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();

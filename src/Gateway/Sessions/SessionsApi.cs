@@ -7,10 +7,11 @@ using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Gateway.Security;
 
 namespace Orleans.VNeID.Gateway.Sessions;
 
-/// <summary>Logins: citizens with ID number and password, officers and operators with their service account.</summary>
+/// <summary>Logins: citizens with ID number and password (sessions the account grain keeps), officers and operators with their service account.</summary>
 public static class SessionsApi
 {
     // Verified against when the client id is unknown, so both answers cost the same hash.
@@ -18,14 +19,31 @@ public static class SessionsApi
 
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/sessions", LogInAsync)
-            .WithTags("Sessions")
+        var sessions = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
+
+        sessions.MapPost("/", LogInAsync)
             .WithName("LogIn")
             .WithSummary("Log in with the personal ID number and password")
-            .WithDescription("Returns a signed access token (JWT, role citizen) for an active account.")
+            .WithDescription("Returns a short-lived access token (JWT, role citizen) and a refresh token. Wrong passwords count toward a temporary, then a permanent, lockout.")
             .Validate<LoginRequest>()
-            .ProducesProblems(401, 403, 409, 503)
+            .ProducesProblems(401, 409, 429, 503)
+            .LimitPerAddressAndAccount()
             .AllowAnonymous();
+
+        sessions.MapPost("/refresh", RefreshAsync)
+            .WithName("RefreshSession")
+            .WithSummary("Exchange a refresh token for new tokens")
+            .WithDescription("Each refresh token works once. Presenting a used one closes the session.")
+            .Validate<RefreshRequest>()
+            .ProducesProblems(401, 503)
+            .LimitPerAddressAndAccount()
+            .AllowAnonymous();
+
+        sessions.MapDelete("/current", LogOutAsync)
+            .WithName("LogOut")
+            .WithSummary("Close the session of the presented access token")
+            .ProducesProblems(401, 403, 503)
+            .RequireAuthorization(Policies.Citizen);
 
         app.MapPost("/api/v1/service-tokens", IssueServiceToken)
             .WithTags("Sessions")
@@ -33,6 +51,7 @@ public static class SessionsApi
             .WithSummary("Log in an officer's or operator's service account")
             .Validate<ServiceTokenRequest>()
             .ProducesProblems(401)
+            .RequireRateLimiting(RateLimits.PerAddress)
             .AllowAnonymous();
         return app;
     }
@@ -41,12 +60,22 @@ public static class SessionsApi
         LoginRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
         var result = await cluster.GetGrain<ICitizenAccountGrain>(request.IdNumber!).LogInAsync(request.Password!);
-        if (result.Grant is not { } grant) return ProblemCodes.FromAccountError(result.Error!, http);
-        return TypedResults.Ok(issuer.Issue(grant.IdNumber, Roles.Citizen,
-        [
-            new Claim(TokenIssuer.SessionClaim, grant.SessionId),
-            new Claim(TokenIssuer.LevelClaim, ((int)grant.Level).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ]));
+        return result.Grant is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemCodes.FromAccountError(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
+    {
+        // Validated shape: "<ID number>.<session id>.<secret>"; the grain key is the ID number, never the secret.
+        var parts = request.RefreshToken!.Split('.', 3);
+        var result = await cluster.GetGrain<ICitizenAccountGrain>(parts[0]).RefreshAsync(parts[1], parts[2]);
+        return result.Grant is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemCodes.FromAccountError(result.Error!, http);
+    }
+
+    public static async Task<NoContent> LogOutAsync(ClaimsPrincipal user, IClusterClient cluster)
+    {
+        await cluster.GetGrain<ICitizenAccountGrain>(user.Identity!.Name!).LogOutAsync(user.FindFirstValue(TokenIssuer.SessionClaim) ?? "");
+        return TypedResults.NoContent();
     }
 
     public static Results<Ok<AccessToken>, ProblemHttpResult> IssueServiceToken(
@@ -63,4 +92,11 @@ public static class SessionsApi
         }
         return TypedResults.Ok(issuer.Issue(request.ClientId!, account!.Role));
     }
+
+    private static AccessToken CitizenTokens(TokenIssuer issuer, LoginGrant grant) =>
+        issuer.Issue(grant.IdNumber, Roles.Citizen,
+        [
+            new Claim(TokenIssuer.SessionClaim, grant.SessionId),
+            new Claim(TokenIssuer.LevelClaim, ((int)grant.Level).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ]) with { RefreshToken = grant.RefreshToken, RefreshExpiresAt = grant.RefreshExpiresAt };
 }

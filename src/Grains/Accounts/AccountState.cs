@@ -1,4 +1,5 @@
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.Security;
 
 namespace Orleans.VNeID.Accounts;
 
@@ -29,6 +30,13 @@ public sealed class AccountState
     [Id(13)] public List<AccountEvent> PendingEvents { get; set; } = [];
     /// <summary>Counts codes ever issued; part of each code's hash so an old code never verifies again.</summary>
     [Id(14)] public long OtpIssues { get; set; }
+    /// <summary>The code of a password recovery in progress (apart from the activation code).</summary>
+    [Id(15)] public PendingOtp? RecoveryOtp { get; set; }
+    [Id(16)] public FactorFailures PasswordFailures { get; set; } = new();
+    [Id(17)] public FactorFailures OtpFailures { get; set; } = new();
+    [Id(18)] public List<SessionRecord> Sessions { get; set; } = [];
+    /// <summary>Hash of the last event: the head of the audit chain.</summary>
+    [Id(19)] public byte[] AuditHead { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("vneid.PendingOtp")]

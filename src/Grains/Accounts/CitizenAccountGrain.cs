@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Streams;
+using Orleans.VNeID.Audit;
 using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
@@ -14,9 +16,9 @@ using Orleans.VNeID.Security;
 namespace Orleans.VNeID.Accounts;
 
 /// <summary>
-/// One citizen's account, keyed by the personal ID number. The lifecycle decides what is permitted; every
-/// accepted command is written (with the events it raised) before it is answered; events are then published
-/// and re-published by a reminder until the notification dispatcher confirms them.
+/// One citizen's account, keyed by the personal ID number. The lifecycle decides what is permitted; every accepted
+/// command and every security-relevant event is written (events hash-chained for the audit trail) before the answer;
+/// events are then published and re-published by a reminder until the dispatcher confirms them.
 /// </summary>
 // Random placement spreads accounts evenly over the silos; the default prefers the silo the call came in through,
 // which piles every account a gateway touches onto its one gateway silo.
@@ -27,16 +29,32 @@ public sealed class CitizenAccountGrain(
     OtpCodes otpCodes,
     SecretSealer sealer,
     IPasswordHasher<AccountState> passwordHasher,
+    TimingEqualizer timing,
     IOptions<OtpOptions> otpOptions,
     IOptions<RegistrationOptions> registrationOptions,
     IOptions<PasswordPolicyOptions> passwordOptions,
     IOptions<NotificationOptions> notificationOptions,
+    IOptions<BruteForceOptions> lockoutOptions,
+    IOptions<SessionOptions> sessionOptions,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<CitizenAccountGrain> logger)
     : Grain, ICitizenAccountGrain, IRemindable
 {
     private const string RedriveReminder = "notification-redrive";
+    private const int RotatedHashesKept = 10;
     private static readonly Actor SystemActor = new(ActorRole.System, "system");
+
+    private static readonly AccountError InvalidCredentials = new(ErrorKind.Unauthorized, "invalid_credentials",
+        "The ID number or the password is wrong, or the account is locked.");
+    private static readonly AccountError InvalidRefresh = new(ErrorKind.Unauthorized, "refresh_invalid",
+        "The refresh token is not valid; log in again.");
+    private static readonly AccountError InvalidRecoveryCode = new(ErrorKind.Unprocessable, "otp_invalid",
+        "The code is wrong or has expired.");
+
+    // An ID number without an account counts failures in memory only: it answers exactly as an account would
+    // (no enumeration) without a stored row for every probed number.
+    private readonly FactorFailures _phantomPasswordFailures = new();
+    private readonly FactorFailures _phantomOtpFailures = new();
 
     private AccountLifecycle _lifecycle = null!;
     private IGrainReminder? _redrive;
@@ -45,6 +63,8 @@ public sealed class CitizenAccountGrain(
     private AccountState State => storage.State;
     private string AccountId => this.GetPrimaryKeyString();
     private bool Exists => storage.RecordExists;
+    private OtpOptions Otp => otpOptions.Value;
+    private BruteForceOptions Lockout => lockoutOptions.Value;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -61,19 +81,12 @@ public sealed class CitizenAccountGrain(
         if (_acknowledgementsUnsaved && Exists) await storage.WriteStateAsync(cancellationToken);
     }
 
-    public async Task<AccountResult> DeclareAsync(DeclareAccount declaration)
+    // ----- Level-1 registration and activation -----
+
+    public async Task<DeclarationResult> DeclareAsync(DeclareAccount declaration)
     {
         if (!PersonalIdNumber.TryParse(AccountId, out var id, out var idError))
-            return Invalid("idNumber", idError);
-        if (Exists)
-        {
-            return AccountResult.Fail(new AccountError(ErrorKind.Conflict, "account_exists",
-                "An account has already been declared for this personal ID number.")
-            {
-                State = _lifecycle.Status,
-                PermittedTriggers = _lifecycle.PermittedTriggers,
-            });
-        }
+            return new DeclarationResult(0, Validation(new() { ["idNumber"] = [idError] }));
 
         var fieldErrors = new Dictionary<string, string[]>();
         if (!id.AgreesWith(declaration.DateOfBirth, declaration.Gender))
@@ -82,13 +95,12 @@ public sealed class CitizenAccountGrain(
             fieldErrors["fullName"] = ["The full name must be 1 to 100 letters, spaces, apostrophes or hyphens."];
         if (string.IsNullOrWhiteSpace(declaration.Phone) && string.IsNullOrWhiteSpace(declaration.Email))
             fieldErrors["phone"] = ["A phone number or an e-mail address is needed to receive the activation code."];
-        if (fieldErrors.Count > 0) return AccountResult.Fail(Validation(fieldErrors));
+        if (fieldErrors.Count > 0) return new DeclarationResult(0, Validation(fieldErrors));
 
-        var today = VietnamTime.Today(clock);
         var minimumAge = registrationOptions.Value.MinimumAge;
-        if (VietnamTime.AgeOn(declaration.DateOfBirth, today) < minimumAge)
+        if (VietnamTime.AgeOn(declaration.DateOfBirth, VietnamTime.Today(clock)) < minimumAge)
         {
-            return AccountResult.Fail(new AccountError(ErrorKind.Unprocessable, "under_minimum_age",
+            return new DeclarationResult(0, new AccountError(ErrorKind.Unprocessable, "under_minimum_age",
                 $"Citizens may register from the age of {minimumAge}; a parent can declare a younger child as a dependent."));
         }
 
@@ -96,11 +108,23 @@ public sealed class CitizenAccountGrain(
         if (citizen is null || !citizen.Matches(id, declaration))
         {
             // One answer for "unknown" and "different": the registry's contents are not disclosed.
-            return AccountResult.Fail(new AccountError(ErrorKind.Unprocessable, "registry_mismatch",
+            return new DeclarationResult(0, new AccountError(ErrorKind.Unprocessable, "registry_mismatch",
                 "The declared ID number, full name, date of birth and gender do not match the National Population Database."));
         }
 
-        var now = clock.GetUtcNow();
+        var now = Now();
+        if (Exists)
+        {
+            // The same answer as a new declaration; the owner, not the declarer, is told (within the send limits).
+            if (SendWait(now) is null)
+            {
+                State.OtpSends.Add(now);
+                Raise(AccountEventKind.DeclarationRepeated, Unchanged(), SystemActor, null, now, ToOwner(code: null));
+                await CommitAsync();
+            }
+            return new DeclarationResult(Otp.ValiditySeconds, null);
+        }
+
         State.FullName = citizen.FullName;
         State.DateOfBirth = citizen.DateOfBirth;
         State.Gender = citizen.Gender;
@@ -109,10 +133,10 @@ public sealed class CitizenAccountGrain(
         State.DeclaredAt = now;
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchRegistry);
-        var code = IssueOtp(now);
-        Raise(AccountEventKind.Declared, outcome, SystemActor, null, now, code);
+        State.Otp = IssueOtp(now, out var code);
+        Raise(AccountEventKind.Declared, outcome, SystemActor, null, now, ToOwner(code));
         await CommitAsync();
-        return AccountResult.Ok(View());
+        return new DeclarationResult(Otp.ValiditySeconds, null);
     }
 
     public async Task<AccountResult> ResendOtpAsync()
@@ -120,24 +144,13 @@ public sealed class CitizenAccountGrain(
         if (!Exists) return NotFound();
         if (!_lifecycle.CanFire(AccountTrigger.ResendOtp)) return AccountResult.Fail(_lifecycle.ConflictFor(AccountTrigger.ResendOtp));
 
-        var now = clock.GetUtcNow();
-        var options = otpOptions.Value;
-        State.OtpSends.RemoveAll(sent => sent <= now.AddHours(-1));
-        if (State.OtpSends.Count > 0)
-        {
-            var wait = State.OtpSends.Max().AddSeconds(options.ResendCooldownSeconds) - now;
-            if (wait > TimeSpan.Zero)
-                return TooMany("otp_cooldown", $"A new code can be requested {options.ResendCooldownSeconds} seconds after the previous one.", wait);
-        }
-        if (State.OtpSends.Count >= options.MaxSendsPerHour)
-        {
-            var wait = State.OtpSends.Min().AddHours(1) - now;
-            return TooMany("otp_hourly_limit", $"At most {options.MaxSendsPerHour} codes are sent in an hour.", wait);
-        }
+        var now = Now();
+        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountResult.Fail(OtpLockedOut(lockedFor));
+        if (SendLimit(now) is { } limit) return AccountResult.Fail(limit);
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.ResendOtp);
-        var code = IssueOtp(now);
-        Raise(AccountEventKind.OtpIssued, outcome, SystemActor, null, now, code);
+        State.Otp = IssueOtp(now, out var code);
+        Raise(AccountEventKind.OtpIssued, outcome, SystemActor, null, now, ToOwner(code));
         await CommitAsync();
         return AccountResult.Ok(View());
     }
@@ -148,77 +161,121 @@ public sealed class CitizenAccountGrain(
         if (!_lifecycle.CanFire(AccountTrigger.Activate)) return AccountResult.Fail(_lifecycle.ConflictFor(AccountTrigger.Activate));
 
         var passwordProblems = PasswordPolicy.Check(newPassword, passwordOptions.Value);
-        if (passwordProblems.Count > 0)
-            return AccountResult.Fail(Validation(new Dictionary<string, string[]> { ["password"] = [.. passwordProblems] }));
+        if (passwordProblems.Count > 0) return AccountResult.Fail(Validation(new() { ["password"] = [.. passwordProblems] }));
 
-        var now = clock.GetUtcNow();
-        var pending = State.Otp;
-        if (pending is null || pending.ExpiresAt <= now)
+        var now = Now();
+        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountResult.Fail(OtpLockedOut(lockedFor));
+        if (State.Otp is not { } pending || pending.ExpiresAt <= now)
         {
             return AccountResult.Fail(new AccountError(ErrorKind.Unprocessable, "otp_expired",
                 "There is no valid activation code: request a new one."));
         }
         if (!otpCodes.Verify(AccountId, pending.Issue, otp ?? "", pending.Hash))
         {
-            pending.WrongAttempts++;
-            var maxAttempts = otpOptions.Value.MaxWrongAttempts;
-            if (pending.WrongAttempts >= maxAttempts)
-            {
-                State.Otp = null;
-                await SaveAsync();
-                return TooMany("otp_attempts_exceeded",
-                    $"The code was entered wrongly {maxAttempts} times and is now void: request a new one.",
-                    NextSendAllowedIn(now));
-            }
-            await SaveAsync();
-            return AccountResult.Fail(new AccountError(ErrorKind.Unprocessable, "otp_invalid",
-                $"The activation code is wrong; {maxAttempts - pending.WrongAttempts} attempt(s) left."));
+            var refusal = await WrongCodeAsync(pending, now, voided => State.Otp = voided ? null : State.Otp);
+            return AccountResult.Fail(refusal ?? new AccountError(ErrorKind.Unprocessable, "otp_invalid",
+                $"The activation code is wrong; {Otp.MaxWrongAttempts - pending.WrongAttempts} attempt(s) left."));
         }
 
         State.Otp = null;
+        BruteForceGuard.Reset(State.OtpFailures);
         State.PasswordHash = passwordHasher.HashPassword(State, newPassword);
         State.ActivatedAt = now;
         var outcome = await _lifecycle.FireAsync(AccountTrigger.Activate);
-        Raise(AccountEventKind.Activated, outcome, SystemActor, null, now, code: null);
+        Raise(AccountEventKind.Activated, outcome, SystemActor, null, now, ToOwner(code: null));
         await CommitAsync();
         return AccountResult.Ok(View());
     }
 
+    // ----- Login and sessions -----
+
     public async Task<LoginResult> LogInAsync(string password)
     {
-        var invalid = new LoginResult(null, new AccountError(ErrorKind.Unauthorized, "invalid_credentials",
-            "The ID number or the password is wrong."));
-        if (!Exists || State.PasswordHash is null) return invalid;
+        var now = Now();
+        if (!Exists)
+        {
+            timing.SpendPasswordCheck(password);
+            return new LoginResult(null, PhantomFailure(_phantomPasswordFailures, now, LoginLockedOut));
+        }
+
+        if (BruteForceGuard.LockedFor(State.PasswordFailures, now) is { } lockedFor)
+        {
+            // Refused without a password check; the attempt still counts toward the permanent lock.
+            await CountLoginFailureAsync(now, "attempt during a temporary lockout");
+            return new LoginResult(null, State.Lifecycle.Status == AccountStatus.Locked ? InvalidCredentials : LoginLockedOut(lockedFor));
+        }
+        if (State.Lifecycle.Status == AccountStatus.Locked || State.PasswordHash is null)
+        {
+            timing.SpendPasswordCheck(password);
+            Raise(AccountEventKind.LoginFailed, Unchanged(), SystemActor, State.PasswordHash is null ? "not activated" : "account locked", now);
+            await CommitAsync();
+            return new LoginResult(null, InvalidCredentials);
+        }
 
         var verdict = passwordHasher.VerifyHashedPassword(State, State.PasswordHash, password ?? "");
-        if (verdict == PasswordVerificationResult.Failed) return invalid;
-        if (State.Lifecycle.Status == AccountStatus.Locked)
+        if (verdict == PasswordVerificationResult.Failed)
         {
-            return new LoginResult(null, new AccountError(ErrorKind.Forbidden, "account_locked",
-                "The account is locked; an officer can unlock it."));
+            var error = await CountLoginFailureAsync(now, "wrong password");
+            return new LoginResult(null, error);
         }
-        var outcome = await _lifecycle.FireAsync(AccountTrigger.LogIn);
-        if (!outcome.Accepted) return new LoginResult(null, outcome.Conflict);
+        if (!_lifecycle.CanFire(AccountTrigger.LogIn)) return new LoginResult(null, _lifecycle.ConflictFor(AccountTrigger.LogIn));
 
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            State.PasswordHash = passwordHasher.HashPassword(State, password!);
-            await SaveAsync();
-        }
-        var sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        return new LoginResult(new LoginGrant(AccountId, _lifecycle.Level, sessionId), null);
+        await _lifecycle.FireAsync(AccountTrigger.LogIn);
+        BruteForceGuard.Reset(State.PasswordFailures);
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwordHasher.HashPassword(State, password!);
+        var grant = OpenSession(now);
+        Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), null, now);
+        await CommitAsync();
+        return new LoginResult(grant, null);
     }
+
+    public async Task<LoginResult> RefreshAsync(string sessionId, string refreshSecret)
+    {
+        var now = Now();
+        if (!Exists || State.Lifecycle.Status == AccountStatus.Locked) return new LoginResult(null, InvalidRefresh);
+        var session = State.Sessions.Find(s => s.Id == sessionId);
+        if (session is null || session.RefreshExpiresAt <= now) return new LoginResult(null, InvalidRefresh);
+
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(refreshSecret ?? ""));
+        if (CryptographicOperations.FixedTimeEquals(presented, session.RefreshHash))
+        {
+            session.RotatedHashes.Add(session.RefreshHash);
+            if (session.RotatedHashes.Count > RotatedHashesKept) session.RotatedHashes.RemoveAt(0);
+            var secret = NewSecret();
+            session.RefreshHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+            await SaveAsync();
+            return new LoginResult(new LoginGrant(AccountId, _lifecycle.Level, session.Id, RefreshToken(session.Id, secret), session.RefreshExpiresAt), null);
+        }
+        if (session.RotatedHashes.Any(h => CryptographicOperations.FixedTimeEquals(presented, h)))
+        {
+            // A rotated-out token came back: someone holds a copy. Close the whole session (its token family).
+            State.Sessions.Remove(session);
+            Raise(AccountEventKind.RefreshTokenReused, Unchanged(), SystemActor, $"session {session.Id}", now, ToOwner(code: null));
+            await CommitAsync();
+            return new LoginResult(null, new AccountError(ErrorKind.Unauthorized, "refresh_reused",
+                "This refresh token was already used; the session has been closed. Log in again."));
+        }
+        return new LoginResult(null, InvalidRefresh);
+    }
+
+    public Task<bool> IsSessionActiveAsync(string sessionId) =>
+        Task.FromResult(Exists && State.Lifecycle.Status != AccountStatus.Locked &&
+                        State.Sessions.Exists(s => s.Id == sessionId && s.RefreshExpiresAt > clock.GetUtcNow()));
+
+    public async Task LogOutAsync(string sessionId)
+    {
+        if (!Exists || State.Sessions.RemoveAll(s => s.Id == sessionId) == 0) return;
+        Raise(AccountEventKind.LoggedOut, Unchanged(), new Actor(ActorRole.Citizen, AccountId), $"session {sessionId}", Now());
+        await CommitAsync();
+    }
+
+    // ----- Lock and unlock -----
 
     public async Task<AccountResult> LockAsync(Actor actor, string reason)
     {
         if (!Exists) return NotFound();
         if (!_lifecycle.CanFire(AccountTrigger.Lock)) return AccountResult.Fail(_lifecycle.ConflictFor(AccountTrigger.Lock));
-
-        var now = clock.GetUtcNow();
-        State.Lock = new LockRecord { Reason = reason, ActorRole = actor.Role, ActorId = actor.Id, LockedAt = now };
-        State.Otp = null;
-        var outcome = await _lifecycle.FireAsync(AccountTrigger.Lock);
-        Raise(AccountEventKind.Locked, outcome, actor, reason, now, code: null);
+        await LockNowAsync(actor, reason, Now());
         await CommitAsync();
         return AccountResult.Ok(View());
     }
@@ -230,13 +287,80 @@ public sealed class CitizenAccountGrain(
         if (!Exists) return NotFound();
         if (!_lifecycle.CanFire(AccountTrigger.Unlock)) return AccountResult.Fail(_lifecycle.ConflictFor(AccountTrigger.Unlock));
 
-        var now = clock.GetUtcNow();
+        var now = Now();
         State.Lock = null;
+        // The officer has checked who the citizen is: counters from before the lock no longer count.
+        BruteForceGuard.Reset(State.PasswordFailures);
+        BruteForceGuard.Reset(State.OtpFailures);
         var outcome = await _lifecycle.FireAsync(AccountTrigger.Unlock);
-        Raise(AccountEventKind.Unlocked, outcome, actor, reason, now, code: null);
+        Raise(AccountEventKind.Unlocked, outcome, actor, reason, now, ToOwner(code: null));
         await CommitAsync();
         return AccountResult.Ok(View());
     }
+
+    // ----- Forgotten password -----
+
+    public async Task StartRecoveryAsync(StartRecovery request)
+    {
+        // The registry is asked whether or not an account exists, so both answers cost the same.
+        if (!PersonalIdNumber.TryParse(AccountId, out var id, out _)) return;
+        var citizen = await registry.FindAsync(id);
+        if (!Exists) return;
+
+        var now = Now();
+        var refusal =
+            State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) ? "account not active" :
+            BruteForceGuard.LockedFor(State.OtpFailures, now) is not null ? "codes temporarily locked" :
+            !string.Equals(request.Phone?.Trim(), State.Phone, StringComparison.Ordinal) ? "phone does not match" :
+            citizen is null || !CitizenName.Matches(request.FullName ?? "", citizen.FullName) || citizen.DateOfBirth != request.DateOfBirth
+                || citizen.CardIssuedOn != request.CardIssuedOn ? "personal details do not match" :
+            SendWait(now) is not null ? "send limit" :
+            null;
+        if (refusal is null)
+        {
+            State.RecoveryOtp = IssueOtp(now, out var code);
+            Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, null, now,
+                [new NotificationRequest(NotificationChannel.Sms, State.Phone!, sealer.Seal(code, AccountId), Otp.ValiditySeconds)]);
+        }
+        else
+        {
+            Raise(AccountEventKind.RecoveryRefused, Unchanged(), SystemActor, refusal, now);
+            // Guessing details is guessing a factor: it counts like a wrong code.
+            if (refusal.EndsWith("do not match", StringComparison.Ordinal)) await CountOtpFailureAsync(now);
+        }
+        await CommitAsync();
+    }
+
+    public async Task<AccountResult> CompleteRecoveryAsync(string otp, string newPassword)
+    {
+        var passwordProblems = PasswordPolicy.Check(newPassword, passwordOptions.Value);
+        if (passwordProblems.Count > 0) return AccountResult.Fail(Validation(new() { ["newPassword"] = [.. passwordProblems] }));
+
+        var now = Now();
+        if (!Exists) return AccountResult.Fail(PhantomFailure(_phantomOtpFailures, now, OtpLockedOut, InvalidRecoveryCode));
+        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountResult.Fail(OtpLockedOut(lockedFor));
+        if (State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) ||
+            State.RecoveryOtp is not { } pending || pending.ExpiresAt <= now)
+        {
+            return AccountResult.Fail(await CountOtpFailureAsync(now) ?? InvalidRecoveryCode);
+        }
+        if (!otpCodes.Verify(AccountId, pending.Issue, otp ?? "", pending.Hash))
+        {
+            return AccountResult.Fail(await WrongCodeAsync(pending, now, voided => State.RecoveryOtp = voided ? null : State.RecoveryOtp)
+                                      ?? InvalidRecoveryCode);
+        }
+
+        State.RecoveryOtp = null;
+        State.PasswordHash = passwordHasher.HashPassword(State, newPassword);
+        BruteForceGuard.Reset(State.PasswordFailures);
+        BruteForceGuard.Reset(State.OtpFailures);
+        State.Sessions.Clear();
+        Raise(AccountEventKind.PasswordChanged, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "password recovery", now, ToOwner(code: null));
+        await CommitAsync();
+        return AccountResult.Ok(View());
+    }
+
+    // ----- Reads and delivery -----
 
     public Task<AccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
 
@@ -261,28 +385,150 @@ public sealed class CitizenAccountGrain(
         _redrive = null;
     }
 
-    private string IssueOtp(DateTimeOffset now)
+    // ----- Brute-force accounting -----
+
+    private async Task<AccountError> CountLoginFailureAsync(DateTimeOffset now, string reason)
     {
-        var code = OtpCodes.Generate();
-        var issue = ++State.OtpIssues;
-        State.Otp = new PendingOtp
-        {
-            Hash = otpCodes.Hash(AccountId, issue, code),
-            Issue = issue,
-            ExpiresAt = now.AddSeconds(otpOptions.Value.ValiditySeconds),
-        };
-        State.OtpSends.Add(now);
-        return code;
+        Raise(AccountEventKind.LoginFailed, Unchanged(), SystemActor, reason, now);
+        var verdict = BruteForceGuard.RecordFailure(State.PasswordFailures, Lockout, now);
+        await ApplyVerdictAsync(verdict, now, AccountEventKind.LoginLockedOut, "brute force: passwords");
+        await CommitAsync();
+        return verdict == FailureVerdict.TemporarilyLocked ? LoginLockedOut(BruteForceGuard.LockedFor(State.PasswordFailures, now)!.Value) : InvalidCredentials;
     }
 
-    private void Raise(AccountEventKind kind, LifecycleOutcome outcome, Actor actor, string? reason, DateTimeOffset now, string? code)
+    /// <summary>A wrong code: counts on the code (void after the configured tries) and on the factor (lockouts).</summary>
+    private async Task<AccountError?> WrongCodeAsync(PendingOtp pending, DateTimeOffset now, Action<bool> setVoided)
     {
-        var validity = otpOptions.Value.ValiditySeconds;
+        pending.WrongAttempts++;
+        var voided = pending.WrongAttempts >= Otp.MaxWrongAttempts;
+        setVoided(voided);
+        var factorError = await CountOtpFailureAsync(now);
+        if (factorError is not null) return factorError;
+        if (!voided) return null;
+        return TooMany("otp_attempts_exceeded", $"The code was entered wrongly {Otp.MaxWrongAttempts} times and is now void: request a new one.",
+            SendWait(now) ?? TimeSpan.Zero);
+    }
+
+    /// <summary>Records a one-time-code failure and commits; returns the refusal when it locked something.</summary>
+    private async Task<AccountError?> CountOtpFailureAsync(DateTimeOffset now)
+    {
+        Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, null, now);
+        var verdict = BruteForceGuard.RecordFailure(State.OtpFailures, Lockout, now);
+        if (verdict != FailureVerdict.Counted) { State.Otp = null; State.RecoveryOtp = null; }
+        await ApplyVerdictAsync(verdict, now, AccountEventKind.OtpLockedOut, "brute force: one-time codes");
+        await CommitAsync();
+        return verdict == FailureVerdict.TemporarilyLocked ? OtpLockedOut(BruteForceGuard.LockedFor(State.OtpFailures, now)!.Value) : null;
+    }
+
+    /// <summary>
+    /// Applies a lockout decision. The caller answers with its usual refusal even when the account was just locked
+    /// for good: the owner learns of it out of band, the attacker learns nothing an unknown ID would not also say.
+    /// </summary>
+    private async Task ApplyVerdictAsync(FailureVerdict verdict, DateTimeOffset now, AccountEventKind lockedOutKind, string lockReason)
+    {
+        if (verdict == FailureVerdict.TemporarilyLocked)
+            Raise(lockedOutKind, Unchanged(), SystemActor, "temporary lockout", now, ToOwner(code: null));
+        else if (verdict == FailureVerdict.PermanentlyLocked && _lifecycle.CanFire(AccountTrigger.Lock))
+            await LockNowAsync(SystemActor, lockReason, now);
+    }
+
+    private AccountError PhantomFailure(FactorFailures failures, DateTimeOffset now, Func<TimeSpan, AccountError> lockedOut, AccountError? otherwise = null)
+    {
+        if (BruteForceGuard.LockedFor(failures, now) is { } lockedFor) return lockedOut(lockedFor);
+        return BruteForceGuard.RecordFailure(failures, Lockout, now) == FailureVerdict.TemporarilyLocked
+            ? lockedOut(BruteForceGuard.LockedFor(failures, now)!.Value)
+            : otherwise ?? InvalidCredentials;
+    }
+
+    private async Task LockNowAsync(Actor actor, string reason, DateTimeOffset now)
+    {
+        State.Lock = new LockRecord { Reason = reason, ActorRole = actor.Role, ActorId = actor.Id, LockedAt = now };
+        State.Otp = null;
+        State.RecoveryOtp = null;
+        // Every session ends with the lock; the gateway asks the grain on each request.
+        State.Sessions.Clear();
+        var outcome = await _lifecycle.FireAsync(AccountTrigger.Lock);
+        Raise(AccountEventKind.Locked, outcome, actor, reason, now, ToOwner(code: null));
+    }
+
+    // ----- Helpers -----
+
+    private DateTimeOffset Now() => AuditChain.Normalize(clock.GetUtcNow());
+
+    private LifecycleOutcome Unchanged() => new(State.Lifecycle.Status, State.Lifecycle.Status, null);
+
+    private PendingOtp IssueOtp(DateTimeOffset now, out string code)
+    {
+        code = OtpCodes.Generate();
+        var issue = ++State.OtpIssues;
+        State.OtpSends.Add(now);
+        return new PendingOtp { Hash = otpCodes.Hash(AccountId, issue, code), Issue = issue, ExpiresAt = now.AddSeconds(Otp.ValiditySeconds) };
+    }
+
+    /// <summary>How long until another message may be sent (cooldown and hourly limit), or null when one may go now.</summary>
+    private TimeSpan? SendWait(DateTimeOffset now)
+    {
+        State.OtpSends.RemoveAll(sent => sent <= now.AddHours(-1));
+        if (State.OtpSends.Count == 0) return null;
+        var cooldown = State.OtpSends.Max().AddSeconds(Otp.ResendCooldownSeconds) - now;
+        if (cooldown > TimeSpan.Zero) return cooldown;
+        return State.OtpSends.Count >= Otp.MaxSendsPerHour ? State.OtpSends.Min().AddHours(1) - now : null;
+    }
+
+    private AccountError? SendLimit(DateTimeOffset now)
+    {
+        if (SendWait(now) is not { } wait) return null;
+        return State.OtpSends.Count >= Otp.MaxSendsPerHour
+            ? TooMany("otp_hourly_limit", $"At most {Otp.MaxSendsPerHour} codes are sent in an hour.", wait)
+            : TooMany("otp_cooldown", $"A new code can be requested {Otp.ResendCooldownSeconds} seconds after the previous one.", wait);
+    }
+
+    private LoginGrant OpenSession(DateTimeOffset now)
+    {
+        State.Sessions.RemoveAll(s => s.RefreshExpiresAt <= now);
+        while (State.Sessions.Count >= sessionOptions.Value.MaxPerAccount) State.Sessions.RemoveAt(0);
+        var secret = NewSecret();
+        var session = new SessionRecord
+        {
+            Id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            RefreshHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret)),
+            CreatedAt = now,
+            RefreshExpiresAt = now + sessionOptions.Value.RefreshLifetime,
+        };
+        State.Sessions.Add(session);
+        return new LoginGrant(AccountId, _lifecycle.Level, session.Id, RefreshToken(session.Id, secret), session.RefreshExpiresAt);
+    }
+
+    private static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The refresh token the client keeps: it names the account and session, so the gateway can route it.</summary>
+    private string RefreshToken(string sessionId, string secret) => $"{AccountId}.{sessionId}.{secret}";
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Messages to the account's own registered phone and e-mail, with the code sealed when there is one.</summary>
+    private List<NotificationRequest> ToOwner(string? code)
+    {
         var sealedCode = code is null ? null : sealer.Seal(code, AccountId);
         var notifications = new List<NotificationRequest>(2);
-        if (State.Phone is { } phone) notifications.Add(new NotificationRequest(NotificationChannel.Sms, phone, sealedCode, validity));
-        if (State.Email is { } email) notifications.Add(new NotificationRequest(NotificationChannel.Email, email, sealedCode, validity));
-        State.PendingEvents.Add(new AccountEvent(AccountId, ++State.EventSequence, kind, outcome.From, outcome.To, now, actor, reason, notifications));
+        if (State.Phone is { } phone) notifications.Add(new NotificationRequest(NotificationChannel.Sms, phone, sealedCode, Otp.ValiditySeconds));
+        if (State.Email is { } email) notifications.Add(new NotificationRequest(NotificationChannel.Email, email, sealedCode, Otp.ValiditySeconds));
+        return notifications;
+    }
+
+    /// <summary>Adds an event, linked into the account's audit chain; it is written with the next commit.</summary>
+    private void Raise(AccountEventKind kind, LifecycleOutcome outcome, Actor actor, string? reason, DateTimeOffset now,
+        IReadOnlyList<NotificationRequest>? notifications = null)
+    {
+        var sequence = ++State.EventSequence;
+        var previous = State.AuditHead.Length == 0 ? AuditChain.Genesis : State.AuditHead;
+        var hash = AuditChain.Hash(previous, AccountId, sequence, kind, outcome.From, outcome.To, now, actor.Role, actor.Id, reason);
+        State.PendingEvents.Add(new AccountEvent(AccountId, sequence, kind, outcome.From, outcome.To, now, actor, reason, notifications ?? [])
+        {
+            PreviousHash = previous,
+            Hash = hash,
+        });
+        State.AuditHead = hash;
     }
 
     /// <summary>Durable first (state and its events in one write), then published.</summary>
@@ -338,13 +584,6 @@ public sealed class CitizenAccountGrain(
         return (hash % (ulong)partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private TimeSpan NextSendAllowedIn(DateTimeOffset now)
-    {
-        if (State.OtpSends.Count == 0) return TimeSpan.Zero;
-        var wait = State.OtpSends.Max().AddSeconds(otpOptions.Value.ResendCooldownSeconds) - now;
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-    }
-
     private AccountView View() => new(
         AccountId,
         State.Lifecycle.Status,
@@ -366,15 +605,15 @@ public sealed class CitizenAccountGrain(
     private static AccountResult NotFound() =>
         AccountResult.Fail(new AccountError(ErrorKind.NotFound, "account_not_found", "No account has been declared for this personal ID number."));
 
-    private static AccountResult Invalid(string field, string message) =>
-        AccountResult.Fail(Validation(new Dictionary<string, string[]> { [field] = [message] }));
-
     private static AccountError Validation(Dictionary<string, string[]> fieldErrors) =>
         new(ErrorKind.Validation, "validation_failed", "One or more fields are invalid.") { FieldErrors = fieldErrors };
 
-    private static AccountResult TooMany(string code, string detail, TimeSpan retryAfter) =>
-        AccountResult.Fail(new AccountError(ErrorKind.TooManyRequests, code, detail)
-        {
-            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)),
-        });
+    private static AccountError LoginLockedOut(TimeSpan retryAfter) =>
+        TooMany("too_many_attempts", "Too many wrong passwords: logins are refused for a while.", retryAfter);
+
+    private static AccountError OtpLockedOut(TimeSpan retryAfter) =>
+        TooMany("otp_locked_out", "Too many wrong codes: codes are refused for a while.", retryAfter);
+
+    private static AccountError TooMany(string code, string detail, TimeSpan retryAfter) =>
+        new(ErrorKind.TooManyRequests, code, detail) { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) };
 }

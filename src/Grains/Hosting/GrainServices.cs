@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Audit;
 using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
@@ -19,12 +20,15 @@ public static class GrainServices
         services.AddOptions<RegistrationOptions>().BindConfiguration(RegistrationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.Section);
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BruteForceOptions>().BindConfiguration(BruteForceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // PBKDF2 work factor; ASP.NET Core Identity's default (100,000 iterations of HMAC-SHA512) unless configured.
         services.AddOptions<PasswordHasherOptions>().BindConfiguration("PasswordHashing");
         services.TryAddKeyedSingleton(PlatformNames.DomainClock, TimeProvider.System);
         services.TryAddSingleton<IPasswordHasher<AccountState>, PasswordHasher<AccountState>>();
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<SecretSealer>();
+        services.TryAddSingleton<TimingEqualizer>();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;
     }
@@ -40,6 +44,7 @@ public static class GrainServices
         services.TryAddSingleton<INotificationSender>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<ISentMessageReader>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IDatabaseProbe>(sp => sp.GetRequiredService<PostgresOutbox>());
+        services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
         return services;
     }
 }

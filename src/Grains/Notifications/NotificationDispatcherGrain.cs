@@ -11,12 +11,13 @@ namespace Orleans.VNeID.Notifications;
 public interface INotificationDispatcherGrain : IGrainWithStringKey;
 
 /// <summary>
-/// Turns account events into SMS and e-mail through <see cref="INotificationSender"/>, then tells the account
-/// the event is safe. Delivery is at least once; the sender de-duplicates on the message id.
+/// Appends each account event to the audit trail and turns it into SMS and e-mail through
+/// <see cref="INotificationSender"/>, then tells the account the event is safe. Delivery is at least once; the sender de-duplicates on the message id.
 /// </summary>
 [ImplicitStreamSubscription(PlatformNames.AccountEventsNamespace)]
 public sealed class NotificationDispatcherGrain(
     INotificationSender sender,
+    Orleans.VNeID.Audit.IAuditTrail auditTrail,
     SecretSealer sealer,
     ILogger<NotificationDispatcherGrain> logger)
     : Grain, INotificationDispatcherGrain, IStreamSubscriptionObserver, IAsyncObserver<AccountEvent>
@@ -26,6 +27,7 @@ public sealed class NotificationDispatcherGrain(
 
     public async Task OnNextAsync(AccountEvent item, StreamSequenceToken? token = null)
     {
+        await auditTrail.AppendAsync(item);
         foreach (var request in item.Notifications)
         {
             var code = request.SealedCode is null ? null : sealer.Open(request.SealedCode, item.AccountId);

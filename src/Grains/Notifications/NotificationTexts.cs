@@ -28,6 +28,24 @@ public static class NotificationTexts
             AccountEventKind.Unlocked => sms
                 ? $"Tai khoan dinh danh dien tu {evt.AccountId} da duoc mo khoa luc {at}."
                 : $"Tài khoản định danh điện tử {evt.AccountId} đã được mở khoá lúc {at}.",
+            AccountEventKind.LoginLockedOut => sms
+                ? $"Tai khoan dinh danh dien tu {evt.AccountId} tam thoi bi khoa dang nhap luc {at} do nhap sai mat khau nhieu lan. Neu khong phai ban, hay doi mat khau."
+                : $"Tài khoản định danh điện tử {evt.AccountId} tạm thời bị khoá đăng nhập lúc {at} do nhập sai mật khẩu nhiều lần. Nếu không phải bạn, hãy đổi mật khẩu.",
+            AccountEventKind.OtpLockedOut => sms
+                ? $"Tai khoan dinh danh dien tu {evt.AccountId} tam thoi bi khoa nhap ma xac thuc luc {at} do nhap sai nhieu lan."
+                : $"Tài khoản định danh điện tử {evt.AccountId} tạm thời bị khoá nhập mã xác thực lúc {at} do nhập sai nhiều lần.",
+            AccountEventKind.RecoveryRequested => sms
+                ? $"{code} la ma xac thuc khoi phuc mat khau tai khoan dinh danh dien tu. Ma co hieu luc trong {minutes} phut"
+                : $"{code} là mã xác thực khôi phục mật khẩu tài khoản định danh điện tử. Mã có hiệu lực trong {minutes} phút.",
+            AccountEventKind.PasswordChanged => sms
+                ? $"Mat khau tai khoan dinh danh dien tu {evt.AccountId} da duoc thay doi luc {at}. Neu khong phai ban, lien he co quan Cong an gan nhat."
+                : $"Mật khẩu tài khoản định danh điện tử {evt.AccountId} đã được thay đổi lúc {at}. Nếu không phải bạn, hãy liên hệ cơ quan Công an gần nhất.",
+            AccountEventKind.RefreshTokenReused => sms
+                ? $"Phat hien phien dang nhap bat thuong tren tai khoan dinh danh dien tu {evt.AccountId} luc {at}; phien do da bi dang xuat."
+                : $"Phát hiện phiên đăng nhập bất thường trên tài khoản định danh điện tử {evt.AccountId} lúc {at}; phiên đó đã bị đăng xuất.",
+            AccountEventKind.DeclarationRepeated => sms
+                ? $"Co yeu cau dang ky tai khoan dinh danh dien tu bang so {evt.AccountId} luc {at}. Tai khoan cua ban da ton tai; neu quen mat khau, hay dung chuc nang Quen mat khau."
+                : $"Có yêu cầu đăng ký tài khoản định danh điện tử bằng số {evt.AccountId} lúc {at}. Tài khoản của bạn đã tồn tại; nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.",
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Kind, "No text for this event."),
         };
     }

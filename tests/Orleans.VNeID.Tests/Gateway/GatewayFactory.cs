@@ -9,12 +9,15 @@ using Orleans.VNeID.Tests.Grains;
 namespace Orleans.VNeID.Tests.Gateway;
 
 /// <summary>The real gateway pipeline (Development settings from config/), talking to the in-process cluster.</summary>
-public sealed class GatewayFactory(ClusterFixture cluster) : WebApplicationFactory<Orleans.VNeID.Gateway.GatewayAssembly>
+public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinute = 100_000) : WebApplicationFactory<Orleans.VNeID.Gateway.GatewayAssembly>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Gateway:ClusterClientProvided", "true");
+        // Every test request comes from the same in-memory client: budgets are raised unless a test is about them.
+        builder.UseSetting("RateLimits:PerAddressPerMinute", "100000");
+        builder.UseSetting("RateLimits:PerAccountPerMinute", perAccountPerMinute.ToString());
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(cluster.Client);
@@ -44,5 +47,12 @@ public sealed class GatewayFactory(ClusterFixture cluster) : WebApplicationFacto
         return request;
     }
 
-    public sealed record TokenBody(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role);
+    public async Task<TokenBody> CitizenLoginAsync(HttpClient http, string idNumber, string password)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!;
+    }
+
+    public sealed record TokenBody(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role, string? RefreshToken, DateTimeOffset? RefreshExpiresAt);
 }

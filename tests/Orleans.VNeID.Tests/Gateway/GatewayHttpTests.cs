@@ -41,9 +41,9 @@ public sealed class GatewayHttpTests(ClusterFixture fixture) : IDisposable
         var citizen = fixture.NewCitizen();
 
         var declared = await http.PostAsJsonAsync("/api/v1/accounts", Declaration(citizen));
-        Assert.Equal(HttpStatusCode.Created, declared.StatusCode);
-        Assert.Equal($"/api/v1/accounts/{citizen.IdNumber}", declared.Headers.Location?.ToString());
-        Assert.Equal("pendingActivation", (await declared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, declared.StatusCode);
+        Assert.Equal($"/api/v1/accounts/{citizen.IdNumber}/activation", declared.Headers.Location?.ToString());
+        Assert.Equal(120, (await declared.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("codeValiditySeconds").GetInt32());
 
         await fixture.Sender.WaitForAsync(citizen.Phone!, 1);
         var inbox = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?recipient={citizen.Phone}");
@@ -59,10 +59,11 @@ public sealed class GatewayHttpTests(ClusterFixture fixture) : IDisposable
         var locked = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock", token, new { reason = "Lost my phone" }));
         Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
         await ProblemAsync(await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = citizen.IdNumber, password = Password }),
-            HttpStatusCode.Forbidden, "account_locked");
+            HttpStatusCode.Unauthorized, "invalid_credentials");
 
+        // The lock ended the citizen's session: the token from before it is refused.
         await ProblemAsync(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/unlock", token, new { reason = "me" })),
-            HttpStatusCode.Forbidden, "forbidden");
+            HttpStatusCode.Unauthorized, "token_revoked");
         var officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
         var unlocked = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/unlock", officer, new { reason = "Checked at the desk" }));
         Assert.Equal(HttpStatusCode.OK, unlocked.StatusCode);
@@ -88,7 +89,7 @@ public sealed class GatewayHttpTests(ClusterFixture fixture) : IDisposable
         await ProblemAsync(await http.GetAsync($"/api/v1/accounts/{mine.IdNumber}/status"), HttpStatusCode.Unauthorized, "unauthorized");
 
         var tampered = token[..^2] + (token[^2] == 'A' ? "BB" : "AA");
-        await ProblemAsync(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{mine.IdNumber}", tampered)), HttpStatusCode.Unauthorized, "unauthorized");
+        await ProblemAsync(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{mine.IdNumber}", tampered)), HttpStatusCode.Unauthorized, "invalid_token");
 
         var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{other.IdNumber}/status", operatorToken))).StatusCode);
@@ -122,7 +123,9 @@ public sealed class GatewayHttpTests(ClusterFixture fixture) : IDisposable
         var http = _gateway.CreateClient();
         var citizen = fixture.NewCitizen();
         await http.PostAsJsonAsync("/api/v1/accounts", Declaration(citizen));
-        var problem = await ProblemAsync(await http.PostAsJsonAsync("/api/v1/accounts", Declaration(citizen)), HttpStatusCode.Conflict, "account_exists");
+        var officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
+        var unlock = GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/unlock", officer, new { reason = "nothing to unlock" });
+        var problem = await ProblemAsync(await http.SendAsync(unlock), HttpStatusCode.Conflict, "invalid_state");
         Assert.Equal("PendingActivation", problem.GetProperty("state").GetString());
         Assert.Contains("Activate", problem.GetProperty("permittedTriggers").EnumerateArray().Select(e => e.GetString()));
     }

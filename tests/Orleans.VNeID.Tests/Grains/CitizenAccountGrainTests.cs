@@ -35,7 +35,8 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen, "nhung@example.vn"));
 
         Assert.True(result.Succeeded);
-        var account = result.Account!;
+        Assert.Equal(120, result.CodeValiditySeconds);
+        var account = (await fixture.Account(citizen).GetAsync())!;
         Assert.Equal(AccountStatus.PendingActivation, account.Status);
         Assert.Equal(AccountLevel.Level1, account.ActivationTarget);
         Assert.Equal(AccountLevel.None, account.Level);
@@ -82,7 +83,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var declared = ClusterFixture.DeclarationOf(citizen) with { FullName = "  ĐẶNG   thị lan ".Normalize(System.Text.NormalizationForm.FormD) };
         var result = await fixture.Account(citizen).DeclareAsync(declared);
         Assert.True(result.Succeeded, result.Error?.Detail);
-        Assert.Equal("Đặng Thị Lan", result.Account!.FullName);
+        Assert.Equal("Đặng Thị Lan", (await fixture.Account(citizen).GetAsync())!.FullName);
     }
 
     [Fact]
@@ -104,13 +105,22 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_second_declaration_conflicts_and_names_the_state()
+    public async Task A_second_declaration_answers_like_the_first_and_tells_the_owner_not_the_declarer()
     {
-        var (citizen, _) = await DeclaredAsync();
-        var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen));
-        Assert.Equal("account_exists", result.Error!.Code);
-        Assert.Equal(AccountStatus.PendingActivation, result.Error.State);
-        Assert.Contains(AccountTrigger.Activate, result.Error.PermittedTriggers!);
+        var citizen = await ActiveAsync();
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        var first = ClusterFixture.DeclarationOf(citizen);
+        var again = await fixture.Account(citizen).DeclareAsync(first with { Phone = "0999999999" });
+
+        var fresh = fixture.NewCitizen();
+        var brandNew = await fixture.Account(fresh).DeclareAsync(ClusterFixture.DeclarationOf(fresh));
+        Assert.Equal(brandNew, again);
+
+        var owner = await fixture.Sender.WaitForAsync(citizen.Phone!, 3);
+        Assert.Contains("Tai khoan cua ban da ton tai", owner[^1].Body);
+        Assert.Empty(fixture.Sender.To("0999999999"));
+        Assert.Equal(AccountStatus.Level1, (await fixture.Account(citizen).GetAsync())!.Status);
+        await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.DeclarationRepeated);
     }
 
     [Fact]
@@ -144,7 +154,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Five_wrong_codes_void_the_code()
+    public async Task Five_wrong_codes_void_the_code_and_lock_code_entry_for_a_while()
     {
         var (citizen, code) = await DeclaredAsync();
         var grain = fixture.Account(citizen);
@@ -156,8 +166,15 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
             Assert.Contains($"{5 - attempt} attempt", result.Error.Detail);
         }
         var fifth = await grain.ActivateAsync(wrong, Password);
-        Assert.Equal("otp_attempts_exceeded", fifth.Error!.Code);
+        Assert.Equal("otp_locked_out", fifth.Error!.Code);
         Assert.Equal(ErrorKind.TooManyRequests, fifth.Error.Kind);
+        Assert.Equal(300, fifth.Error.RetryAfterSeconds);
+        Assert.Equal("otp_locked_out", (await grain.ActivateAsync(code, Password)).Error!.Code);
+        Assert.Equal("otp_locked_out", (await grain.ResendOtpAsync()).Error!.Code);
+        var notice = await fixture.Sender.WaitForAsync(citizen.Phone!, 2);
+        Assert.Contains("tam thoi bi khoa nhap ma xac thuc", notice[^1].Body);
+
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
         Assert.Equal("otp_expired", (await grain.ActivateAsync(code, Password)).Error!.Code);
         Assert.Equal(AccountStatus.PendingActivation, (await grain.GetAsync())!.Status);
     }
@@ -223,7 +240,8 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         Assert.Equal(AccountStatus.Locked, locked.Account!.Status);
         Assert.Equal(AccountStatus.Level1, locked.Account.Lock!.ReturnsTo);
         Assert.Equal(ActorRole.Citizen, locked.Account.Lock.LockedBy);
-        Assert.Equal("account_locked", (await grain.LogInAsync(Password)).Error!.Code);
+        // A locked account answers a login like a wrong password: the owner knows, a guesser learns nothing.
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
         Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@1234")).Error!.Code);
 
         var again = await grain.LockAsync(owner, "again");
@@ -239,6 +257,13 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 4);
         Assert.Contains("da bi khoa", messages[2].Body);
         Assert.Contains("da duoc mo khoa", messages[3].Body);
+        await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.Unlocked);
+        var (trail, head) = await fixture.Audit.ReadAsync(citizen.IdNumber);
+        Assert.Empty(Orleans.VNeID.Audit.AuditChain.Verify(trail, head));
+        var lockEntry = trail.Single(e => e.Kind == AccountEventKind.Locked);
+        Assert.Equal((ActorRole.Citizen, citizen.IdNumber, "Lost my phone"), (lockEntry.ActorRole, lockEntry.ActorId, lockEntry.Reason));
+        var unlockEntry = trail.Single(e => e.Kind == AccountEventKind.Unlocked);
+        Assert.Equal((ActorRole.Officer, "officer-hn-01"), (unlockEntry.ActorRole, unlockEntry.ActorId));
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
     public InMemoryPopulationRegistry Registry { get; } = new();
     public RecordingSender Sender { get; } = new();
+    public InMemoryAuditTrail Audit { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
@@ -47,6 +48,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<INotificationSender>(Sender);
             host.Services.AddSingleton<ISentMessageReader>(Sender);
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
+            host.Services.AddSingleton<Orleans.VNeID.Audit.IAuditTrail>(Audit);
             host.Services.AddAccountServices();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });

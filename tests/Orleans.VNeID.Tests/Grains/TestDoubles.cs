@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Audit;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Registry;
@@ -72,4 +73,36 @@ public sealed class RecordingSender : INotificationSender, ISentMessageReader, I
     }
 
     public static string CodeIn(OutboundMessage message) => message.Body[..6];
+}
+
+/// <summary>The audit trail as a dictionary of chains; appending the same entry twice keeps one, like the table.</summary>
+public sealed class InMemoryAuditTrail : IAuditTrail
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, AuditEntry>> _chains = new();
+
+    public Task AppendAsync(AccountEvent evt, CancellationToken cancellationToken = default)
+    {
+        _chains.GetOrAdd(evt.AccountId, _ => new()).TryAdd(evt.Sequence, AuditEntry.FromEvent(evt));
+        return Task.CompletedTask;
+    }
+
+    public Task<(IReadOnlyList<AuditEntry> Entries, (long Sequence, byte[] Hash)? Head)> ReadAsync(string accountId, CancellationToken cancellationToken = default)
+    {
+        var entries = _chains.TryGetValue(accountId, out var chain) ? chain.Values.OrderBy(e => e.Sequence).ToArray() : [];
+        (long, byte[])? head = entries.Length == 0 ? null : (entries[^1].Sequence, entries[^1].Hash);
+        return Task.FromResult<(IReadOnlyList<AuditEntry>, (long, byte[])?)>((entries, head));
+    }
+
+    /// <summary>Waits until the account's chain holds an entry of the given kind.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> WaitForAsync(string accountId, AccountEventKind kind, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var (entries, _) = await ReadAsync(accountId);
+            if (entries.Any(e => e.Kind == kind)) return entries;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No {kind} entry for {accountId}.");
+            await Task.Delay(20);
+        }
+    }
 }

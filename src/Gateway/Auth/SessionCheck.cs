@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Gateway.Problems;
+
+namespace Orleans.VNeID.Gateway.Auth;
+
+/// <summary>
+/// A citizen's access token is honoured only while the account grain still has its session: locking the account,
+/// changing the password or logging out ends it at once, whatever the token's expiry says.
+/// </summary>
+public static class SessionCheck
+{
+    private const string FailureCode = "vneid.auth.failure";
+
+    public static readonly JwtBearerEvents Events = new()
+    {
+        OnTokenValidated = async context =>
+        {
+            var user = context.Principal!;
+            if (!user.IsInRole(Roles.Citizen)) return;
+            var account = user.Identity?.Name;
+            var session = user.FindFirstValue(TokenIssuer.SessionClaim);
+            try
+            {
+                var cluster = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
+                if (account is not null && session is not null &&
+                    await cluster.GetGrain<ICitizenAccountGrain>(account).IsSessionActiveAsync(session)) return;
+                context.HttpContext.Items[FailureCode] = "token_revoked";
+                context.Fail("The session of this token has ended.");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                context.HttpContext.Items[FailureCode] = ProblemCodes.ServiceUnavailable;
+                context.Fail("The session could not be checked.");
+            }
+        },
+        OnChallenge = async context =>
+        {
+            context.HandleResponse();
+            var http = context.HttpContext;
+            var code = http.Items[FailureCode] as string ?? context.AuthenticateFailure switch
+            {
+                null => ProblemCodes.Unauthorized,
+                SecurityTokenExpiredException => "token_expired",
+                _ => "invalid_token",
+            };
+            var unavailable = code == ProblemCodes.ServiceUnavailable;
+            var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status401Unauthorized;
+            http.Response.StatusCode = status;
+            if (unavailable) http.Response.Headers.RetryAfter = GatewayExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            else http.Response.Headers.WWWAuthenticate = "Bearer";
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails =
+                {
+                    Status = status,
+                    Title = ProblemCodes.TitleFor(status),
+                    Type = ProblemCodes.TypeFor(status),
+                    Detail = code switch
+                    {
+                        "token_revoked" => "The session of this token has ended (logout, lock or password change). Log in again.",
+                        "token_expired" => "The access token has expired; refresh it or log in again.",
+                        "invalid_token" => "The access token is not valid.",
+                        _ when unavailable => "The session could not be checked; retry shortly.",
+                        _ => "An access token is required.",
+                    },
+                    Extensions = { ["code"] = code },
+                },
+            });
+        },
+    };
+}

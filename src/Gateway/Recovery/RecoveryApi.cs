@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Gateway.Security;
+
+namespace Orleans.VNeID.Gateway.Recovery;
+
+/// <summary>Forgotten password (DOMAIN.md §5): details → code by SMS → new password. Answers never reveal whether an account exists.</summary>
+public static class RecoveryApi
+{
+    public static IEndpointRouteBuilder MapRecoveryApi(this IEndpointRouteBuilder app)
+    {
+        var recovery = app.MapGroup("/api/v1/recovery").WithTags("Recovery");
+
+        recovery.MapPost("/", StartAsync)
+            .WithName("StartPasswordRecovery")
+            .WithSummary("Ask for a recovery code")
+            .WithDescription("When the ID number, registered phone, full name, date of birth and card issue date all match an active account, a code goes to the registered phone. The answer is the same whether or not they do.")
+            .Validate<StartRecoveryRequest>()
+            .ProducesProblems(503)
+            .LimitPerAddressAndAccount()
+            .AllowAnonymous();
+
+        recovery.MapPost("/{idNumber}/password", CompleteAsync)
+            .WithName("CompletePasswordRecovery")
+            .WithSummary("Set a new password with the recovery code")
+            .WithDescription("Clears the failure counters and closes every session of the account.")
+            .ValidateIdNumberRoute()
+            .ProducesValidationProblem()
+            .Validate<CompleteRecoveryRequest>()
+            .ProducesProblems(422, 429, 503)
+            .LimitPerAddressAndAccount()
+            .AllowAnonymous();
+        return app;
+    }
+
+    public static async Task<Accepted<RecoveryAccepted>> StartAsync(StartRecoveryRequest request, IClusterClient cluster)
+    {
+        await cluster.GetGrain<ICitizenAccountGrain>(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
+            request.Phone!, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn!.Value));
+        return TypedResults.Accepted((string?)null, new RecoveryAccepted(
+            "If the details match an active account, a recovery code has been sent to its registered phone.",
+            $"/api/v1/recovery/{request.IdNumber}/password"));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> CompleteAsync(
+        string idNumber, CompleteRecoveryRequest request, IClusterClient cluster, HttpContext http)
+    {
+        var result = await cluster.GetGrain<ICitizenAccountGrain>(idNumber).CompleteRecoveryAsync(request.Otp!, request.NewPassword!);
+        return result.Succeeded ? TypedResults.NoContent() : ProblemCodes.FromAccountError(result.Error!, http);
+    }
+}
+
+/// <summary>The one answer to a recovery request.</summary>
+public sealed record RecoveryAccepted(string Message, string CompleteUrl);
