@@ -35,7 +35,8 @@ public sealed class RecordingSender : INotificationSender, ISentMessageReader, I
     public int Attempts;
 
     public IReadOnlyList<OutboundMessage> To(string recipient) =>
-        _messages.Values.Where(m => m.Recipient == recipient).OrderBy(m => m.MessageId, StringComparer.Ordinal).ToArray();
+        _messages.Values.Where(m => m.Recipient == recipient)
+            .OrderBy(m => m.AccountId, StringComparer.Ordinal).ThenBy(m => long.Parse(m.MessageId.Split(':')[1])).ToArray();
 
     /// <summary>The next <paramref name="times"/> sends to <paramref name="recipient"/> fail.</summary>
     public void FailFor(string recipient, int times) => _failuresToInject[recipient] = times;

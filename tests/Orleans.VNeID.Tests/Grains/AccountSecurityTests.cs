@@ -1,0 +1,200 @@
+using System.Text.Json;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Audit;
+using Orleans.VNeID.Registry;
+
+namespace Orleans.VNeID.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public class AccountSecurityTests(ClusterFixture fixture)
+{
+    private const string Password = "Nhoquan@123";
+    private const string NewPassword = "Moi@Matkhau9";
+
+    private async Task<CitizenRecord> ActiveAsync()
+    {
+        var citizen = fixture.NewCitizen();
+        Assert.True((await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen))).Succeeded);
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[0]);
+        Assert.True((await fixture.Account(citizen).ActivateAsync(code, Password)).Succeeded);
+        await fixture.Sender.WaitForAsync(citizen.Phone!, 2);
+        return citizen;
+    }
+
+    private StartRecovery RecoveryOf(CitizenRecord c) => new(c.Phone!, c.FullName, c.DateOfBirth, c.CardIssuedOn!.Value);
+
+    [Fact]
+    public async Task Wrong_passwords_lock_logins_for_a_while_then_lock_the_account_and_tell_the_owner()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        var login = await grain.LogInAsync(Password);
+        Assert.NotNull(login.Grant);
+
+        for (var i = 1; i <= 4; i++) Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
+        var fifth = await grain.LogInAsync("Wrong@5");
+        Assert.Equal("too_many_attempts", fifth.Error!.Code);
+        Assert.Equal(300, fifth.Error.RetryAfterSeconds);
+        // Even the right password is refused during the lockout, without being checked.
+        Assert.Equal("too_many_attempts", (await grain.LogInAsync(Password)).Error!.Code);
+        Assert.Contains("tam thoi bi khoa dang nhap", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
+        Assert.True(await grain.IsSessionActiveAsync(login.Grant!.SessionId));
+
+        for (var i = 7; i < 20; i++) await grain.LogInAsync("Wrong@" + i);
+        var twentieth = await grain.LogInAsync("Wrong@20");
+        Assert.Equal("invalid_credentials", twentieth.Error!.Code);
+
+        var account = (await grain.GetAsync())!;
+        Assert.Equal(AccountStatus.Locked, account.Status);
+        Assert.Equal("brute force: passwords", account.Lock!.Reason);
+        Assert.Equal(ActorRole.System, account.Lock.LockedBy);
+        Assert.False(await grain.IsSessionActiveAsync(login.Grant.SessionId));
+        Assert.Contains("da bi khoa", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
+
+        fixture.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
+
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.Locked);
+        Assert.Equal(20, trail.Count(e => e.Kind == AccountEventKind.LoginFailed));
+        Assert.Single(trail, e => e.Kind == AccountEventKind.LoginLockedOut);
+    }
+
+    [Fact]
+    public async Task After_a_temporary_lockout_the_right_password_works_and_clears_the_count()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        for (var i = 0; i < 5; i++) await grain.LogInAsync("Wrong@" + i);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.NotNull((await grain.LogInAsync(Password)).Grant);
+        for (var i = 0; i < 4; i++) Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
+    }
+
+    [Fact]
+    public async Task An_unknown_id_answers_logins_exactly_as_an_account_does()
+    {
+        var real = await ActiveAsync();
+        var unknown = fixture.Client.GetGrain<ICitizenAccountGrain>(fixture.NewCitizen().IdNumber);
+        for (var i = 1; i <= 6; i++)
+        {
+            var a = (await fixture.Account(real).LogInAsync("Wrong@" + i)).Error!;
+            var b = (await unknown.LogInAsync("Wrong@" + i)).Error!;
+            Assert.Equal((a.Kind, a.Code, a.Detail, a.RetryAfterSeconds), (b.Kind, b.Code, b.Detail, b.RetryAfterSeconds));
+        }
+    }
+
+    [Fact]
+    public async Task A_refresh_token_rotates_and_a_reused_one_closes_the_session()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        var first = (await grain.LogInAsync(Password)).Grant!;
+        var parts = first.RefreshToken.Split('.');
+        Assert.Equal(citizen.IdNumber, parts[0]);
+        Assert.Equal(first.SessionId, parts[1]);
+
+        var second = (await grain.RefreshAsync(first.SessionId, parts[2])).Grant!;
+        Assert.Equal(first.SessionId, second.SessionId);
+        Assert.NotEqual(first.RefreshToken, second.RefreshToken);
+        Assert.True(await grain.IsSessionActiveAsync(first.SessionId));
+
+        var reuse = await grain.RefreshAsync(first.SessionId, parts[2]);
+        Assert.Equal("refresh_reused", reuse.Error!.Code);
+        Assert.False(await grain.IsSessionActiveAsync(first.SessionId));
+        Assert.Equal("refresh_invalid", (await grain.RefreshAsync(second.SessionId, second.RefreshToken.Split('.')[2])).Error!.Code);
+        Assert.Contains("phien dang nhap bat thuong", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
+
+        var other = (await grain.LogInAsync(Password)).Grant!;
+        Assert.Equal("refresh_invalid", (await grain.RefreshAsync(other.SessionId, "not-the-secret")).Error!.Code);
+        await grain.LogOutAsync(other.SessionId);
+        Assert.False(await grain.IsSessionActiveAsync(other.SessionId));
+    }
+
+    [Fact]
+    public async Task Recovery_with_every_detail_right_sends_a_code_that_sets_a_new_password_and_ends_all_sessions()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        var session = (await grain.LogInAsync(Password)).Grant!;
+        for (var i = 0; i < 3; i++) await grain.LogInAsync("Wrong@" + i);
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61)); // the activation code's send cooldown
+        await grain.StartRecoveryAsync(RecoveryOf(citizen));
+        var sms = (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1];
+        Assert.Contains("khoi phuc mat khau", sms.Body);
+
+        Assert.Equal("validation_failed", (await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), "weak")).Error!.Code);
+        Assert.True((await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), NewPassword)).Succeeded);
+
+        Assert.False(await grain.IsSessionActiveAsync(session.SessionId));
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
+        Assert.NotNull((await grain.LogInAsync(NewPassword)).Grant);
+        Assert.Equal("otp_invalid", (await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), NewPassword)).Error!.Code);
+        Assert.Contains("da duoc thay doi", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
+
+        // The counters were cleared: four more failures are not yet a lockout.
+        for (var i = 0; i < 4; i++) Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
+    }
+
+    [Fact]
+    public async Task Recovery_with_any_detail_wrong_sends_nothing_and_is_audited()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        var right = RecoveryOf(citizen);
+        foreach (var wrong in new[]
+                 {
+                     right with { Phone = "0900000001" },
+                     right with { FullName = citizen.FullName + " A" },
+                     right with { DateOfBirth = citizen.DateOfBirth.AddDays(1) },
+                     right with { CardIssuedOn = citizen.CardIssuedOn!.Value.AddDays(1) },
+                 })
+        {
+            await grain.StartRecoveryAsync(wrong);
+        }
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.RecoveryRefused);
+        await Task.Delay(200);
+        Assert.Equal(2, fixture.Sender.To(citizen.Phone!).Count);
+        Assert.Equal("otp_invalid", (await grain.CompleteRecoveryAsync("123456", NewPassword)).Error!.Code);
+    }
+
+    [Fact]
+    public async Task Recovery_for_an_unknown_id_answers_as_a_wrong_code_would()
+    {
+        var real = await ActiveAsync();
+        var unknown = fixture.Client.GetGrain<ICitizenAccountGrain>(fixture.NewCitizen().IdNumber);
+        await unknown.StartRecoveryAsync(new StartRecovery("0911111111", "Ai Đó", new DateOnly(1990, 1, 1), new DateOnly(2022, 1, 1)));
+        for (var i = 0; i < 6; i++)
+        {
+            var a = (await fixture.Account(real).CompleteRecoveryAsync("00000" + i, NewPassword)).Error!;
+            var b = (await unknown.CompleteRecoveryAsync("00000" + i, NewPassword)).Error!;
+            Assert.Equal((a.Kind, a.Code, a.Detail, a.RetryAfterSeconds), (b.Kind, b.Code, b.Detail, b.RetryAfterSeconds));
+        }
+        Assert.Null(await unknown.GetAsync());
+    }
+
+    [Fact]
+    public async Task The_audit_chain_holds_every_security_event_and_no_secret()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        await grain.LogInAsync("Wrong@1");
+        var grant = (await grain.LogInAsync(Password)).Grant!;
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        await grain.StartRecoveryAsync(RecoveryOf(citizen));
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1]);
+        await grain.CompleteRecoveryAsync(code, NewPassword);
+
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.PasswordChanged);
+        Assert.Equal(
+            [AccountEventKind.Declared, AccountEventKind.Activated, AccountEventKind.LoginFailed, AccountEventKind.LoginSucceeded,
+             AccountEventKind.RecoveryRequested, AccountEventKind.PasswordChanged],
+            trail.Select(e => e.Kind));
+        var (entries, head) = await fixture.Audit.ReadAsync(citizen.IdNumber);
+        Assert.Empty(AuditChain.Verify(entries, head));
+
+        var everything = JsonSerializer.Serialize(entries) + JsonSerializer.Serialize(await fixture.StoredStateAsync(citizen));
+        foreach (var secret in new[] { Password, NewPassword, "Wrong@1", code, grant.RefreshToken.Split('.')[2] })
+            Assert.DoesNotContain(secret, everything);
+    }
+}

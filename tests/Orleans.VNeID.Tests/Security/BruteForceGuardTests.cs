@@ -1,0 +1,68 @@
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Tests.Security;
+
+public class BruteForceGuardTests
+{
+    private static readonly BruteForceOptions Options = new();
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void The_threshold_failure_starts_a_temporary_lockout()
+    {
+        var failures = new FactorFailures();
+        for (var i = 1; i < Options.Threshold; i++)
+            Assert.Equal(FailureVerdict.Counted, BruteForceGuard.RecordFailure(failures, Options, Start));
+        Assert.Null(BruteForceGuard.LockedFor(failures, Start));
+        Assert.Equal(FailureVerdict.TemporarilyLocked, BruteForceGuard.RecordFailure(failures, Options, Start));
+        Assert.Equal(Options.FirstLockout, BruteForceGuard.LockedFor(failures, Start));
+        Assert.Null(BruteForceGuard.LockedFor(failures, Start + Options.FirstLockout));
+    }
+
+    [Fact]
+    public void Each_later_lockout_is_twice_as_long_up_to_the_maximum()
+    {
+        var options = new BruteForceOptions { Threshold = 2, PermanentLockAfter = 100, FirstLockout = TimeSpan.FromMinutes(5), MaxLockout = TimeSpan.FromMinutes(30) };
+        var failures = new FactorFailures();
+        var now = Start;
+        var lengths = new List<TimeSpan>();
+        for (var lockout = 0; lockout < 5; lockout++)
+        {
+            BruteForceGuard.RecordFailure(failures, options, now);
+            Assert.Equal(FailureVerdict.TemporarilyLocked, BruteForceGuard.RecordFailure(failures, options, now));
+            var length = BruteForceGuard.LockedFor(failures, now)!.Value;
+            lengths.Add(length);
+            now += length;
+        }
+        Assert.Equal([5, 10, 20, 30, 30], lengths.Select(l => (int)l.TotalMinutes));
+    }
+
+    [Fact]
+    public void Attempts_during_a_lockout_count_toward_the_permanent_lock_without_extending_it()
+    {
+        var failures = new FactorFailures();
+        for (var i = 0; i < Options.Threshold; i++) BruteForceGuard.RecordFailure(failures, Options, Start);
+        var until = failures.LockedUntil;
+        var verdicts = new List<FailureVerdict>();
+        for (var i = Options.Threshold; i < Options.PermanentLockAfter; i++) verdicts.Add(BruteForceGuard.RecordFailure(failures, Options, Start.AddSeconds(i)));
+        Assert.All(verdicts[..^1], v => Assert.Equal(FailureVerdict.Counted, v));
+        Assert.Equal(FailureVerdict.PermanentlyLocked, verdicts[^1]);
+        Assert.Equal(until, failures.LockedUntil);
+        Assert.Equal(Options.PermanentLockAfter, failures.Total);
+        Assert.True(Options.PermanentLockAfter < 100);
+    }
+
+    [Fact]
+    public void Counters_expire_after_the_failure_window_and_reset_on_success()
+    {
+        var failures = new FactorFailures();
+        for (var i = 0; i < Options.Threshold - 1; i++) BruteForceGuard.RecordFailure(failures, Options, Start);
+        var later = Start + Options.FailureWindow;
+        Assert.Equal(FailureVerdict.Counted, BruteForceGuard.RecordFailure(failures, Options, later));
+        Assert.Equal(1, failures.Total);
+
+        BruteForceGuard.Reset(failures);
+        Assert.Equal((0, 0, 0), (failures.Total, failures.Consecutive, failures.Lockouts));
+        Assert.Null(failures.LockedUntil);
+    }
+}
