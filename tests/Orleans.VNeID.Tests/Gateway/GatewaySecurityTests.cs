@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.Gateway;
+
+[Collection(ClusterCollection.Name)]
+public sealed class GatewaySecurityTests(ClusterFixture fixture) : IDisposable
+{
+    private const string Password = "Nhoquan@123";
+    private readonly GatewayFactory _gateway = new(fixture);
+
+    public void Dispose() => _gateway.Dispose();
+
+    private async Task<CitizenRecord> ActiveAsync(HttpClient http)
+    {
+        var c = fixture.NewCitizen();
+        (await http.PostAsJsonAsync("/api/v1/accounts", Body(c))).EnsureSuccessStatusCode();
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(c.Phone!, 1))[0]);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = Password })).EnsureSuccessStatusCode();
+        return c;
+    }
+
+    private static object Body(CitizenRecord c) => new
+    {
+        idNumber = c.IdNumber, fullName = c.FullName, dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"),
+        gender = c.Gender.ToString().ToLowerInvariant(), phone = c.Phone,
+    };
+
+    private static async Task<string> CodeOf(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
+    }
+
+    [Fact]
+    public async Task An_expired_or_foreign_token_is_refused_with_its_reason()
+    {
+        var http = _gateway.CreateClient();
+        var citizen = await ActiveAsync(http);
+        var jwt = _gateway.Services.GetRequiredService<IOptions<JwtOptions>>().Value;
+        string Forge(DateTime expires, SecurityKey key) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer, Audience = jwt.Audience,
+            Subject = new ClaimsIdentity([new Claim("sub", citizen.IdNumber), new Claim("role", "operator")]),
+            IssuedAt = expires.AddMinutes(-10), NotBefore = expires.AddMinutes(-10), Expires = expires,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+
+        var expired = Forge(DateTime.UtcNow.AddMinutes(-5), jwt.Key());
+        var response = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}", expired));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("token_expired", await CodeOf(response));
+
+        var foreign = Forge(DateTime.UtcNow.AddMinutes(5), new SymmetricSecurityKey(new byte[32]));
+        response = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}", foreign));
+        Assert.Equal("invalid_token", await CodeOf(response));
+
+        var unsigned = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = jwt.Issuer, Audience = jwt.Audience, Expires = DateTime.UtcNow.AddMinutes(5),
+            Subject = new ClaimsIdentity([new Claim("sub", "x"), new Claim("role", "operator")]),
+        });
+        response = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}", unsigned));
+        Assert.Equal("invalid_token", await CodeOf(response));
+    }
+
+    [Fact]
+    public async Task Refresh_rotates_reuse_is_refused_and_logout_ends_the_token()
+    {
+        var http = _gateway.CreateClient();
+        var citizen = await ActiveAsync(http);
+        var login = await _gateway.CitizenLoginAsync(http, citizen.IdNumber, Password);
+        Assert.StartsWith(citizen.IdNumber + ".", login.RefreshToken);
+        Assert.True(login.ExpiresAt <= DateTimeOffset.UtcNow.AddMinutes(5.5));
+
+        var refreshed = await http.PostAsJsonAsync("/api/v1/sessions/refresh", new { refreshToken = login.RefreshToken });
+        var renewed = (await refreshed.Content.ReadFromJsonAsync<GatewayFactory.TokenBody>())!;
+        Assert.NotEqual(login.RefreshToken, renewed.RefreshToken);
+
+        var reused = await http.PostAsJsonAsync("/api/v1/sessions/refresh", new { refreshToken = login.RefreshToken });
+        Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
+        Assert.Equal("refresh_reused", await CodeOf(reused));
+        var afterReuse = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}", renewed.Token));
+        Assert.Equal("token_revoked", await CodeOf(afterReuse));
+
+        var fresh = await _gateway.CitizenLoginAsync(http, citizen.IdNumber, Password);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(GatewayFactory.With(HttpMethod.Delete, "/api/v1/sessions/current", fresh.Token))).StatusCode);
+        Assert.Equal("token_revoked", await CodeOf(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}", fresh.Token))));
+        Assert.Equal("validation_failed", await CodeOf(await http.PostAsJsonAsync("/api/v1/sessions/refresh", new { refreshToken = "garbage" })));
+    }
+
+    [Fact]
+    public async Task A_declaration_answers_the_same_for_a_new_and_an_existing_account()
+    {
+        var http = _gateway.CreateClient();
+        var existing = await ActiveAsync(http);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        var fresh = fixture.NewCitizen();
+
+        var a = await http.PostAsJsonAsync("/api/v1/accounts", Body(existing));
+        var b = await http.PostAsJsonAsync("/api/v1/accounts", Body(fresh));
+        Assert.Equal(b.StatusCode, a.StatusCode);
+        var (bodyA, bodyB) = (await a.Content.ReadFromJsonAsync<JsonElement>(), await b.Content.ReadFromJsonAsync<JsonElement>());
+        Assert.Equal(bodyB.GetProperty("message").GetString(), bodyA.GetProperty("message").GetString());
+        Assert.Equal(bodyB.EnumerateObject().Select(p => p.Name), bodyA.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Recovery_answers_the_same_for_a_real_account_and_an_unknown_id()
+    {
+        var http = _gateway.CreateClient();
+        var real = await ActiveAsync(http);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        var unknown = fixture.NewCitizen();
+        object Recovery(CitizenRecord c) => new
+        {
+            idNumber = c.IdNumber, phone = c.Phone, fullName = c.FullName,
+            dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"), cardIssuedOn = c.CardIssuedOn!.Value.ToString("yyyy-MM-dd"),
+        };
+
+        var a = await http.PostAsJsonAsync("/api/v1/recovery", Recovery(real));
+        var b = await http.PostAsJsonAsync("/api/v1/recovery", Recovery(unknown));
+        Assert.Equal(HttpStatusCode.Accepted, a.StatusCode);
+        Assert.Equal(a.StatusCode, b.StatusCode);
+        var (bodyA, bodyB) = (await a.Content.ReadFromJsonAsync<JsonElement>(), await b.Content.ReadFromJsonAsync<JsonElement>());
+        Assert.Equal(bodyB.GetProperty("message").GetString(), bodyA.GetProperty("message").GetString());
+
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(real.Phone!, 3))[^1]);
+        var wrongA = await http.PostAsJsonAsync($"/api/v1/recovery/{real.IdNumber}/password", new { otp = code == "000000" ? "111111" : "000000", newPassword = "Moi@Matkhau9" });
+        var wrongB = await http.PostAsJsonAsync($"/api/v1/recovery/{unknown.IdNumber}/password", new { otp = "000000", newPassword = "Moi@Matkhau9" });
+        Assert.Equal(wrongB.StatusCode, wrongA.StatusCode);
+        Assert.Equal(await CodeOf(wrongB), await CodeOf(wrongA));
+
+        var done = await http.PostAsJsonAsync($"/api/v1/recovery/{real.IdNumber}/password", new { otp = code, newPassword = "Moi@Matkhau9" });
+        Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
+        Assert.NotNull(await _gateway.CitizenLoginAsync(http, real.IdNumber, "Moi@Matkhau9"));
+    }
+
+    [Fact]
+    public async Task Operators_read_a_verified_audit_trail_that_holds_no_secret()
+    {
+        var http = _gateway.CreateClient();
+        var citizen = await ActiveAsync(http);
+        await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = citizen.IdNumber, password = "Wrong@123" });
+        await fixture.Audit.WaitForAsync(citizen.IdNumber, Orleans.VNeID.Accounts.AccountEventKind.LoginFailed);
+        var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+
+        var trail = await (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/audit", operatorToken)))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(trail.GetProperty("intact").GetBoolean());
+        Assert.Equal(["declared", "activated", "loginFailed"], trail.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        Assert.DoesNotContain("Wrong@123", trail.GetRawText());
+        Assert.DoesNotContain(Password, trail.GetRawText());
+    }
+
+    [Fact]
+    public async Task Budgets_per_account_answer_429_with_retry_after()
+    {
+        using var strict = new GatewayFactory(fixture, perAccountPerMinute: 3);
+        var http = strict.CreateClient();
+        var id = fixture.NewCitizen().IdNumber;
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = id, password = "Wrong@123" })).StatusCode);
+        var limited = await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = id, password = "Wrong@123" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("rate_limited", await CodeOf(limited));
+        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single()), 1, 60);
+        // Another account still has its own budget.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = fixture.NewCitizen().IdNumber, password = "Wrong@123" })).StatusCode);
+    }
+}
