@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.Gateway;
+
+/// <summary>Every route × every kind of caller, generated from one table: who gets through and who is refused.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class AuthorizationMatrixTests(ClusterFixture fixture) : IDisposable
+{
+    public enum Caller { Anonymous, Owner, OtherCitizen, Officer, Operator }
+
+    private const Caller Anyone = (Caller)(-1);
+    private readonly GatewayFactory _gateway = new(fixture);
+
+    public void Dispose() => _gateway.Dispose();
+
+    /// <summary>The table: route, and the callers it lets through (Anyone = no authentication needed).</summary>
+    private static readonly (string Method, string Path, Caller[] Allowed)[] Routes =
+    [
+        ("POST", "/api/v1/accounts", [Anyone]),
+        ("POST", "/api/v1/accounts/{id}/otp", [Anyone]),
+        ("POST", "/api/v1/accounts/{id}/activation", [Anyone]),
+        ("POST", "/api/v1/accounts/{id}/lock", [Caller.Owner, Caller.Officer, Caller.Operator]),
+        ("POST", "/api/v1/accounts/{id}/unlock", [Caller.Officer, Caller.Operator]),
+        ("GET", "/api/v1/accounts/{id}", [Caller.Owner, Caller.Officer, Caller.Operator]),
+        ("GET", "/api/v1/accounts/{id}/status", [Caller.Owner, Caller.Officer, Caller.Operator]),
+        ("GET", "/api/v1/accounts/{id}/audit", [Caller.Operator]),
+        ("POST", "/api/v1/sessions", [Anyone]),
+        ("POST", "/api/v1/sessions/refresh", [Anyone]),
+        ("DELETE", "/api/v1/sessions/current", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/service-tokens", [Anyone]),
+        ("POST", "/api/v1/recovery", [Anyone]),
+        ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
+    ];
+
+    public static TheoryData<string, string, Caller> Cases()
+    {
+        var data = new TheoryData<string, string, Caller>();
+        foreach (var (method, path, _) in Routes)
+            foreach (var caller in Enum.GetValues<Caller>()) data.Add(method, path, caller);
+        return data;
+    }
+
+    [Fact]
+    public async Task The_table_lists_every_route_the_openapi_document_describes()
+    {
+        var document = await _gateway.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var documented = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.Replace("{idNumber}", "{id}")}"))
+            .Where(r => !r.Contains("/dev/"))
+            .ToHashSet();
+        Assert.Equal(documented, Routes.Select(r => $"{r.Method} {r.Path}").ToHashSet());
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Each_route_admits_exactly_the_callers_in_the_table(string method, string path, Caller caller)
+    {
+        var http = _gateway.CreateClient();
+        var allowed = Routes.Single(r => r.Method == method && r.Path == path).Allowed;
+        var target = await ActiveCitizenAsync(http);
+        var token = caller switch
+        {
+            Caller.Anonymous => null,
+            Caller.Owner => await _gateway.CitizenTokenAsync(http, target, "Nhoquan@123"),
+            Caller.OtherCitizen => await _gateway.CitizenTokenAsync(http, await ActiveCitizenAsync(http), "Nhoquan@123"),
+            Caller.Officer => await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026"),
+            _ => await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026"),
+        };
+        var body = method == "POST" ? (object)new { reason = "matrix test" } : null;
+        var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), path.Replace("{id}", target), token, body));
+
+        var code = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
+            ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()
+            : null;
+        var refused = code is "unauthorized" or "forbidden";
+        var expectAllowed = allowed.Contains(Anyone) || allowed.Contains(caller);
+        Assert.True(expectAllowed != refused, $"{method} {path} as {caller}: {(int)response.StatusCode} {code}");
+        if (refused)
+            Assert.Equal(caller == Caller.Anonymous ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True((int)response.StatusCode < 500, $"{method} {path} as {caller}: {(int)response.StatusCode}");
+    }
+
+    private async Task<string> ActiveCitizenAsync(HttpClient http)
+    {
+        var c = fixture.NewCitizen();
+        (await http.PostAsJsonAsync("/api/v1/accounts", new
+        {
+            idNumber = c.IdNumber, fullName = c.FullName, dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"),
+            gender = c.Gender.ToString().ToLowerInvariant(), phone = c.Phone,
+        })).EnsureSuccessStatusCode();
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(c.Phone!, 1))[0]);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = "Nhoquan@123" })).EnsureSuccessStatusCode();
+        return c.IdNumber;
+    }
+}
