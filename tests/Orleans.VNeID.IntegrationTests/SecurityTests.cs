@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Orleans.VNeID.Silo;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>Issue 4's acceptance over real HTTP: brute force, revocation after lock, tamper-evident audit, enumeration timing.</summary>
+[Collection(PlatformCollection.Name)]
+public class SecurityTests(PlatformFixture platform)
+{
+    private async Task<int> VerifyAuditAsync(PlatformCluster cluster, StringWriter output)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:VNeID"] = PlatformFixture.ConnectionString,
+            ["Cluster:ClusterId"] = cluster.ClusterId,
+            ["Cluster:ServiceId"] = cluster.ClusterId,
+        }).Build();
+        return await AuditVerification.RunAsync(configuration, null, output, CancellationToken.None);
+    }
+
+    private async Task WaitForAuditAsync(PlatformCluster cluster, string account, int kind)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1 and account_id = $2 and kind = $3",
+                   cluster.ClusterId, account, (short)kind) == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No audit entry of kind {kind} for {account}.");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task A_thousand_wrong_passwords_never_log_in_lock_the_account_tell_the_owner_and_leave_the_audit_intact()
+    {
+        // The shipped budgets (config/appsettings.json), not the raised ones the other tests use.
+        await using var cluster = new PlatformCluster(new Dictionary<string, string>
+        {
+            ["RateLimits:PerAddressPerMinute"] = "60",
+            ["RateLimits:PerAccountPerMinute"] = "30",
+        });
+        cluster.StartSilo("silo-1");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        var api = new PlatformApi(cluster.Http);
+        var victim = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(victim);
+        var operatorToken = await api.OperatorTokenAsync();
+
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        await Parallel.ForAsync(0, 1000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            statuses.Add((await api.LogInAsync(victim.IdNumber, $"Guess{i:D4}@x")).StatusCode));
+
+        Assert.Equal(1000, statuses.Count);
+        Assert.DoesNotContain(HttpStatusCode.OK, statuses);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, s.ToString()));
+        Assert.Equal("locked", await api.SettledStatusAsync(victim.IdNumber, operatorToken, TimeSpan.FromSeconds(10)));
+        Assert.NotEqual(HttpStatusCode.OK, (await api.LogInAsync(victim.IdNumber)).StatusCode);
+
+        await WaitForAuditAsync(cluster, victim.IdNumber, kind: 3);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long notices;
+        while ((notices = await platform.ScalarAsync("select count(*) from notifications.outbox where recipient = $1 and kind in (3, 7)", victim.Phone!)) < 2
+               && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Equal(2, notices); // the temporary lockout and the lock
+
+        var output = new StringWriter();
+        Assert.Equal(0, await VerifyAuditAsync(cluster, output));
+        Assert.Contains("intact", output.ToString());
+    }
+
+    [Fact]
+    public async Task A_token_from_before_a_self_lock_is_refused_on_the_next_request()
+    {
+        await using var cluster = new PlatformCluster();
+        cluster.StartSilo("silo-1");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+        var login = await (await api.LogInAsync(citizen.IdNumber)).Content.ReadFromJsonAsync<JsonElement>();
+        var token = login.GetProperty("token").GetString()!;
+
+        using var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock")
+        {
+            Content = JsonContent.Create(new { reason = "Lost my phone" }),
+        };
+        lockRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Http.SendAsync(lockRequest)).StatusCode);
+
+        var after = await api.StatusAsync(citizen.IdNumber, token);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal("token_revoked", (await after.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var refresh = await cluster.Http.PostAsJsonAsync("/api/v1/sessions/refresh", new { refreshToken = login.GetProperty("refreshToken").GetString() });
+        Assert.Equal(HttpStatusCode.Unauthorized, refresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_verification_command_detects_a_single_edited_byte_in_any_audit_entry()
+    {
+        await using var cluster = new PlatformCluster();
+        cluster.StartSilo("silo-1");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+        await api.LogInAsync(citizen.IdNumber, "Wrong@1234");
+        await api.LogInAsync(citizen.IdNumber);
+        await WaitForAuditAsync(cluster, citizen.IdNumber, kind: 5);
+        Assert.Equal(0, await VerifyAuditAsync(cluster, new StringWriter()));
+
+        var columns = new[] { "reason", "actor_id", "prev_hash", "hash", "kind", "occurred_at" };
+        var seqs = await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1 and account_id = $2", cluster.ClusterId, citizen.IdNumber);
+        Assert.True(seqs >= 4);
+        for (var seq = 1; seq <= seqs; seq++)
+        {
+            var column = columns[(seq - 1) % columns.Length];
+            var edit = column switch
+            {
+                "reason" => "reason = coalesce(reason, '') || 'x'",
+                "actor_id" => "actor_id = overlay(actor_id placing chr(ascii(substr(actor_id, 1, 1)) # 1) from 1 for 1)",
+                "prev_hash" or "hash" => $"{column} = set_byte({column}, 5, get_byte({column}, 5) # 1)",
+                "kind" => "kind = kind # 1",
+                _ => "occurred_at = occurred_at + interval '1 microsecond'",
+            };
+            await TamperAsync(cluster, citizen.IdNumber, seq, edit, async () =>
+            {
+                var output = new StringWriter();
+                Assert.Equal(1, await VerifyAuditAsync(cluster, output));
+                Assert.Contains($"entry {seq}", output.ToString());
+            });
+        }
+
+        // Removing the newest entry is caught by the head record.
+        await TamperAsync(cluster, citizen.IdNumber, (int)seqs, null, async () =>
+        {
+            var output = new StringWriter();
+            Assert.Equal(1, await VerifyAuditAsync(cluster, output));
+            Assert.Contains("head records", output.ToString());
+        });
+        Assert.Equal(0, await VerifyAuditAsync(cluster, new StringWriter()));
+    }
+
+    /// <summary>Edits (or with a null edit, deletes) one entry past the append-only trigger, checks, then puts it back.</summary>
+    private async Task TamperAsync(PlatformCluster cluster, string account, int seq, string? edit, Func<Task> check)
+    {
+        await using var connection = await platform.Database.OpenConnectionAsync();
+        async Task Run(string sql)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue(cluster.ClusterId);
+            command.Parameters.AddWithValue(account);
+            command.Parameters.AddWithValue((long)seq);
+            await command.ExecuteNonQueryAsync();
+        }
+        const string where = "where service_id = $1 and account_id = $2 and seq = $3";
+        await Run($"create temp table saved as select * from audit.entries {where}");
+        await Run("alter table audit.entries disable trigger entries_append_only");
+        try
+        {
+            await Run(edit is null ? $"delete from audit.entries {where}" : $"update audit.entries set {edit} {where}");
+            await check();
+        }
+        finally
+        {
+            await Run($"delete from audit.entries {where}");
+            await Run("insert into audit.entries select * from saved where $1 <> '' and $2 <> '' and $3 > 0");
+            await Run("drop table saved");
+            await Run("alter table audit.entries enable trigger entries_append_only");
+        }
+    }
+
+    [Fact]
+    public async Task Recovery_answers_existing_and_unknown_ids_alike_in_status_body_and_time()
+    {
+        await using var cluster = new PlatformCluster();
+        cluster.StartSilo("silo-1");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        var api = new PlatformApi(cluster.Http);
+        var people = platform.TakeCitizens(24);
+        var existing = people.Take(12).ToArray();
+        var unknown = people.Skip(12).ToArray();
+        await Task.WhenAll(existing.Select(api.RegisterAndActivateAsync));
+
+        async Task<(HttpStatusCode, string, double)> Ask(Orleans.VNeID.Registry.CitizenRecord c)
+        {
+            var clock = Stopwatch.StartNew();
+            var response = await cluster.Http.PostAsJsonAsync("/api/v1/recovery", new
+            {
+                idNumber = c.IdNumber, phone = c.Phone, fullName = c.FullName,
+                dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"), cardIssuedOn = (c.CardIssuedOn ?? new DateOnly(2022, 1, 1)).ToString("yyyy-MM-dd"),
+            });
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return (response.StatusCode, body.GetProperty("message").GetString()!, clock.Elapsed.TotalMilliseconds);
+        }
+
+        foreach (var c in people.Take(4)) await Ask(c); // warm-up
+        var a = new List<(HttpStatusCode, string, double)>();
+        var b = new List<(HttpStatusCode, string, double)>();
+        for (var i = 4; i < 12; i++) { a.Add(await Ask(existing[i])); b.Add(await Ask(unknown[i])); }
+
+        Assert.All(a.Concat(b), r => Assert.Equal(HttpStatusCode.Accepted, r.Item1));
+        Assert.Single(a.Concat(b).Select(r => r.Item2).Distinct());
+        var (medianA, medianB) = (Median(a.Select(r => r.Item3)), Median(b.Select(r => r.Item3)));
+        // Same time class: both do the registry look-up; the existing path adds one state write.
+        Assert.True(Math.Abs(medianA - medianB) < 25, $"existing {medianA:F1} ms, unknown {medianB:F1} ms");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}
