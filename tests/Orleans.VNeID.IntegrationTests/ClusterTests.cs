@@ -41,11 +41,7 @@ public class ClusterTests(PlatformFixture platform)
     [Fact]
     public async Task With_two_silos_every_account_is_reachable_through_the_gateway_whichever_silo_hosts_it()
     {
-        await using var cluster = new PlatformCluster();
-        cluster.StartSilo("silo-1");
-        cluster.StartSilo("silo-2");
-        cluster.StartGateway();
-        await cluster.WaitUntilReadyAsync(platform, silos: 2);
+        await using var cluster = await PlatformCluster.StartAsync(platform, silos: 2);
         var api = new PlatformApi(cluster.Http);
         var citizens = platform.TakeCitizens(16);
         await Task.WhenAll(citizens.Select(api.RegisterAndActivateAsync));

@@ -104,6 +104,16 @@ public sealed class PlatformCluster : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>A cluster of <paramref name="silos"/> silos and a gateway, ready to serve.</summary>
+    public static async Task<PlatformCluster> StartAsync(PlatformFixture db, int silos = 1, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var cluster = new PlatformCluster(settings);
+        for (var i = 1; i <= silos; i++) cluster.StartSilo($"silo-{i}");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(db, silos);
+        return cluster;
+    }
+
     public string ClusterId => _clusterId;
     public string GatewayUrl { get; }
     public HttpClient Http { get; }

@@ -38,14 +38,11 @@ public class SecurityTests(PlatformFixture platform)
     public async Task A_thousand_wrong_passwords_never_log_in_lock_the_account_tell_the_owner_and_leave_the_audit_intact()
     {
         // The shipped budgets (config/appsettings.json), not the raised ones the other tests use.
-        await using var cluster = new PlatformCluster(new Dictionary<string, string>
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
         {
             ["RateLimits:PerAddressPerMinute"] = "60",
             ["RateLimits:PerAccountPerMinute"] = "30",
         });
-        cluster.StartSilo("silo-1");
-        cluster.StartGateway();
-        await cluster.WaitUntilReadyAsync(platform, silos: 1);
         var api = new PlatformApi(cluster.Http);
         var victim = platform.TakeCitizens(1)[0];
         await api.RegisterAndActivateAsync(victim);
@@ -76,10 +73,7 @@ public class SecurityTests(PlatformFixture platform)
     [Fact]
     public async Task A_token_from_before_a_self_lock_is_refused_on_the_next_request()
     {
-        await using var cluster = new PlatformCluster();
-        cluster.StartSilo("silo-1");
-        cluster.StartGateway();
-        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        await using var cluster = await PlatformCluster.StartAsync(platform);
         var api = new PlatformApi(cluster.Http);
         var citizen = platform.TakeCitizens(1)[0];
         await api.RegisterAndActivateAsync(citizen);
@@ -103,10 +97,7 @@ public class SecurityTests(PlatformFixture platform)
     [Fact]
     public async Task The_verification_command_detects_a_single_edited_byte_in_any_audit_entry()
     {
-        await using var cluster = new PlatformCluster();
-        cluster.StartSilo("silo-1");
-        cluster.StartGateway();
-        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        await using var cluster = await PlatformCluster.StartAsync(platform);
         var api = new PlatformApi(cluster.Http);
         var citizen = platform.TakeCitizens(1)[0];
         await api.RegisterAndActivateAsync(citizen);
@@ -179,10 +170,7 @@ public class SecurityTests(PlatformFixture platform)
     [Fact]
     public async Task Recovery_answers_existing_and_unknown_ids_alike_in_status_body_and_time()
     {
-        await using var cluster = new PlatformCluster();
-        cluster.StartSilo("silo-1");
-        cluster.StartGateway();
-        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        await using var cluster = await PlatformCluster.StartAsync(platform);
         var api = new PlatformApi(cluster.Http);
         var people = platform.TakeCitizens(24);
         var existing = people.Take(12).ToArray();

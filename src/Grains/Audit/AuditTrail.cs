@@ -55,10 +55,13 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, IOptions<Clu
 
     public async Task<(IReadOnlyList<AuditEntry> Entries, (long Sequence, byte[] Hash)? Head)> ReadAsync(string accountId, CancellationToken cancellationToken = default)
     {
+        // Entries and head from one snapshot: appends going on meanwhile must not look like a truncated chain.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var entries = new List<AuditEntry>();
-        await using (var command = dataSource.CreateCommand(
+        await using (var command = new NpgsqlCommand(
             "select seq, kind, from_status, to_status, occurred_at, actor_role, actor_id, reason, prev_hash, hash " +
-            "from audit.entries where service_id = $1 and account_id = $2 order by seq"))
+            "from audit.entries where service_id = $1 and account_id = $2 order by seq", connection, transaction))
         {
             command.Parameters.AddWithValue(ServiceId);
             command.Parameters.AddWithValue(accountId);
@@ -71,11 +74,15 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, IOptions<Clu
                     reader.GetFieldValue<byte[]>(8), reader.GetFieldValue<byte[]>(9)));
             }
         }
-        await using var headCommand = dataSource.CreateCommand("select seq, hash from audit.heads where service_id = $1 and account_id = $2");
-        headCommand.Parameters.AddWithValue(ServiceId);
-        headCommand.Parameters.AddWithValue(accountId);
-        await using var headReader = await headCommand.ExecuteReaderAsync(cancellationToken);
-        (long, byte[])? head = await headReader.ReadAsync(cancellationToken) ? (headReader.GetInt64(0), headReader.GetFieldValue<byte[]>(1)) : null;
+        (long, byte[])? head = null;
+        await using (var headCommand = new NpgsqlCommand("select seq, hash from audit.heads where service_id = $1 and account_id = $2", connection, transaction))
+        {
+            headCommand.Parameters.AddWithValue(ServiceId);
+            headCommand.Parameters.AddWithValue(accountId);
+            await using var headReader = await headCommand.ExecuteReaderAsync(cancellationToken);
+            if (await headReader.ReadAsync(cancellationToken)) head = (headReader.GetInt64(0), headReader.GetFieldValue<byte[]>(1));
+        }
+        await transaction.CommitAsync(cancellationToken);
         return (entries, head);
     }
 }

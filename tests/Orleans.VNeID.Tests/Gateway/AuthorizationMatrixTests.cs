@@ -83,16 +83,5 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture) : IDisposab
         Assert.True((int)response.StatusCode < 500, $"{method} {path} as {caller}: {(int)response.StatusCode}");
     }
 
-    private async Task<string> ActiveCitizenAsync(HttpClient http)
-    {
-        var c = fixture.NewCitizen();
-        (await http.PostAsJsonAsync("/api/v1/accounts", new
-        {
-            idNumber = c.IdNumber, fullName = c.FullName, dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"),
-            gender = c.Gender.ToString().ToLowerInvariant(), phone = c.Phone,
-        })).EnsureSuccessStatusCode();
-        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(c.Phone!, 1))[0]);
-        (await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = "Nhoquan@123" })).EnsureSuccessStatusCode();
-        return c.IdNumber;
-    }
+    private async Task<string> ActiveCitizenAsync(HttpClient http) => (await _gateway.ActiveCitizenAsync(http)).IdNumber;
 }

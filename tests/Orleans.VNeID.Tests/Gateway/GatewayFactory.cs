@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.VNeID.Registry;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;
@@ -24,6 +25,22 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
             services.AddSingleton<IGrainFactory>(cluster.Client);
         });
     }
+
+    /// <summary>Declares and activates a new registry citizen over HTTP (password Nhoquan@123).</summary>
+    public async Task<CitizenRecord> ActiveCitizenAsync(HttpClient http)
+    {
+        var c = cluster.NewCitizen();
+        (await http.PostAsJsonAsync("/api/v1/accounts", DeclarationBody(c))).EnsureSuccessStatusCode();
+        var code = RecordingSender.CodeIn((await cluster.Sender.WaitForAsync(c.Phone!, 1))[0]);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = "Nhoquan@123" })).EnsureSuccessStatusCode();
+        return c;
+    }
+
+    public static object DeclarationBody(CitizenRecord c) => new
+    {
+        idNumber = c.IdNumber, fullName = c.FullName, dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"),
+        gender = c.Gender.ToString().ToLowerInvariant(), phone = c.Phone,
+    };
 
     public async Task<string> CitizenTokenAsync(HttpClient http, string idNumber, string password)
     {

@@ -20,20 +20,9 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture) : IDisposable
 
     public void Dispose() => _gateway.Dispose();
 
-    private async Task<CitizenRecord> ActiveAsync(HttpClient http)
-    {
-        var c = fixture.NewCitizen();
-        (await http.PostAsJsonAsync("/api/v1/accounts", Body(c))).EnsureSuccessStatusCode();
-        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(c.Phone!, 1))[0]);
-        (await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = Password })).EnsureSuccessStatusCode();
-        return c;
-    }
+    private Task<CitizenRecord> ActiveAsync(HttpClient http) => _gateway.ActiveCitizenAsync(http);
 
-    private static object Body(CitizenRecord c) => new
-    {
-        idNumber = c.IdNumber, fullName = c.FullName, dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"),
-        gender = c.Gender.ToString().ToLowerInvariant(), phone = c.Phone,
-    };
+    private static object Body(CitizenRecord c) => GatewayFactory.DeclarationBody(c);
 
     private static async Task<string> CodeOf(HttpResponseMessage response)
     {
