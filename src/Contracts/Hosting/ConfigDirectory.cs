@@ -22,11 +22,12 @@ public static class ConfigDirectory
         throw new DirectoryNotFoundException($"No config/appsettings.json found; set {Variable}.");
     }
 
-    /// <summary>The files a host reads, in order: shared settings, then the environment's.</summary>
+    /// <summary>The files a host reads, in order: shared settings, the holiday calendar, then the environment's.</summary>
     public static IEnumerable<(string Path, bool Optional)> Files(string environmentName)
     {
         var dir = Locate();
         yield return (Path.Combine(dir, "appsettings.json"), false);
+        yield return (Path.Combine(dir, "calendar.json"), true);
         yield return (Path.Combine(dir, $"appsettings.{environmentName}.json"), true);
     }
 }

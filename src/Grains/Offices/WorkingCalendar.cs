@@ -1,0 +1,87 @@
+using System.Globalization;
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Offices;
+
+/// <summary>Public holidays and reception hours. Section <c>Calendar</c> (config/calendar.json).</summary>
+public sealed class CalendarOptions
+{
+    public const string Section = "Calendar";
+
+    /// <summary>Public holidays (Vietnamese dates), Tết included; weekends need not be listed.</summary>
+    public List<DateOnly> Holidays { get; set; } = [];
+
+    /// <summary>Monday-Friday reception periods, "HH:mm-HH:mm". Default 07:30-11:30 and 13:30-17:00.</summary>
+    public List<string> WeekdayHours { get; set; } = [];
+
+    /// <summary>Saturday reception periods (the morning). Default 07:30-11:30.</summary>
+    public List<string> SaturdayHours { get; set; } = [];
+}
+
+/// <summary>
+/// Working days (Monday-Friday except public holidays) for dossier deadlines, and office hours (Monday-Friday business
+/// hours and Saturday morning, never on a holiday) for receiving dossiers (DOMAIN.md §4). Times are Vietnamese.
+/// </summary>
+public sealed class WorkingCalendar
+{
+    private static readonly (TimeOnly, TimeOnly)[] DefaultWeekday = [(new(7, 30), new(11, 30)), (new(13, 30), new(17, 0))];
+    private static readonly (TimeOnly, TimeOnly)[] DefaultSaturday = [(new(7, 30), new(11, 30))];
+
+    private readonly HashSet<DateOnly> _holidays;
+    private readonly (TimeOnly From, TimeOnly To)[] _weekday;
+    private readonly (TimeOnly From, TimeOnly To)[] _saturday;
+
+    public WorkingCalendar(CalendarOptions options)
+    {
+        _holidays = [.. options.Holidays];
+        _weekday = options.WeekdayHours.Count > 0 ? options.WeekdayHours.Select(ParsePeriod).ToArray() : DefaultWeekday;
+        _saturday = options.SaturdayHours.Count > 0 ? options.SaturdayHours.Select(ParsePeriod).ToArray() : DefaultSaturday;
+    }
+
+    public bool IsHoliday(DateOnly date) => _holidays.Contains(date);
+
+    public bool IsWorkingDay(DateOnly date) =>
+        date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !IsHoliday(date);
+
+    /// <summary>The date <paramref name="workingDays"/> working days after <paramref name="from"/> (which itself does not count).</summary>
+    public DateOnly AddWorkingDays(DateOnly from, int workingDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(workingDays);
+        var date = from;
+        for (var counted = 0; counted < workingDays;)
+        {
+            date = date.AddDays(1);
+            if (IsWorkingDay(date)) counted++;
+        }
+        return date;
+    }
+
+    /// <summary>Whether an office receives dossiers at this instant.</summary>
+    public bool IsOpen(DateTimeOffset instant) => WhyClosed(instant) is null;
+
+    /// <summary>Null when open; otherwise why not, in words for the officer.</summary>
+    public string? WhyClosed(DateTimeOffset instant)
+    {
+        var local = instant.ToOffset(VietnamTime.Offset);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        if (IsHoliday(date)) return $"{date:yyyy-MM-dd} is a public holiday: dossiers are not received.";
+        var periods = date.DayOfWeek switch
+        {
+            DayOfWeek.Sunday => [],
+            DayOfWeek.Saturday => _saturday,
+            _ => _weekday,
+        };
+        if (periods.Any(p => time >= p.From && time < p.To)) return null;
+        var hours = date.DayOfWeek == DayOfWeek.Sunday
+            ? "Sunday: offices are closed"
+            : string.Join(", ", periods.Select(p => $"{p.From:HH\\:mm}-{p.To:HH\\:mm}"));
+        return $"Dossiers are received only in office hours ({date.DayOfWeek} {hours}); it is {local:HH:mm} in Vietnam.";
+    }
+
+    private static (TimeOnly, TimeOnly) ParsePeriod(string text)
+    {
+        var parts = text.Split('-', 2, StringSplitOptions.TrimEntries);
+        return (TimeOnly.ParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture), TimeOnly.ParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture));
+    }
+}
