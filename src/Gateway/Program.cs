@@ -1,5 +1,6 @@
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Development;
+using Orleans.VNeID.Gateway.Dossiers;
 using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.Recovery;
 using Orleans.VNeID.Gateway.Sessions;
@@ -13,5 +14,6 @@ app.UseGatewayPipeline();
 app.MapAccountsApi();
 app.MapSessionsApi();
 app.MapRecoveryApi();
+app.MapDossiersApi();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();

@@ -24,3 +24,15 @@ public sealed record StartRecovery(
     [property: Id(1)] string FullName,
     [property: Id(2)] DateOnly DateOfBirth,
     [property: Id(3)] DateOnly CardIssuedOn);
+
+/// <summary>What a matched level-2 dossier hands to the account. It carries decisions and scores, never templates.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.Level2Upgrade")]
+public sealed record Level2Upgrade(
+    [property: Id(0)] string DossierCode,
+    [property: Id(1)] string OfficeCode,
+    [property: Id(2)] Actor Officer,
+    [property: Id(3)] string? Phone,
+    [property: Id(4)] string? Email,
+    [property: Id(5)] IReadOnlyList<Dossiers.IntegratedDocument> Documents,
+    [property: Id(6)] IReadOnlyList<string> Dependents,
+    [property: Id(7)] string Decision);

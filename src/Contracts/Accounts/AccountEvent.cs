@@ -24,6 +24,8 @@ public enum AccountEventKind
     RefreshTokenReused = 14,
     /// <summary>Someone declared an account for an ID number that already has one; the owner is told.</summary>
     DeclarationRepeated = 15,
+    /// <summary>An in-person dossier's biometrics matched: a level-2 activation began.</summary>
+    Level2Approved = 16,
 }
 
 /// <summary>

@@ -99,3 +99,29 @@ public sealed record DeclarationResult(
 {
     public bool Succeeded => Error is null;
 }
+
+[GenerateSerializer, Immutable, Alias("vneid.WalletResult")]
+public sealed record WalletResult(
+    [property: Id(0)] IReadOnlyList<Dossiers.IntegratedDocument>? Documents,
+    [property: Id(1)] AccountError? Error);
+
+/// <summary>Where a profile field's value comes from (DOMAIN.md §6: green = verified, yellow = self-declared).</summary>
+public enum FieldSource
+{
+    VerifiedByRegistry = 0,
+    SelfDeclared = 1,
+}
+
+[GenerateSerializer, Immutable, Alias("vneid.ProfileField")]
+public sealed record ProfileField(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string? Value,
+    [property: Id(2)] FieldSource Source);
+
+/// <summary>The citizen's own profile, field by field, with the dependents declared at a police office.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.ProfileView")]
+public sealed record ProfileView(
+    [property: Id(0)] string IdNumber,
+    [property: Id(1)] AccountLevel Level,
+    [property: Id(2)] IReadOnlyList<ProfileField> Fields,
+    [property: Id(3)] IReadOnlyList<string> Dependents);

@@ -45,6 +45,21 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>Unlocks the account (an officer or an operator).</summary>
     Task<AccountResult> UnlockAsync(Actor actor, string reason);
 
+    /// <summary>
+    /// A dossier's biometrics matched at a police office: begins the level-2 activation (creating the account from the
+    /// registry when the citizen had none) and sends the activation code. Refused for a locked or level-2 account.
+    /// </summary>
+    Task<AccountResult> StartLevel2Async(Level2Upgrade upgrade);
+
+    /// <summary>The document wallet of a level-2 account.</summary>
+    Task<WalletResult> GetWalletAsync();
+
+    /// <summary>An officer integrates one more paper into a level-2 account's wallet.</summary>
+    Task<WalletResult> AddDocumentAsync(Dossiers.IntegratedDocument document);
+
+    /// <summary>The profile with each field marked as verified by the registry or self-declared.</summary>
+    Task<ProfileView?> GetProfileAsync();
+
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
     Task<AccountView?> GetAsync();
 

@@ -145,13 +145,9 @@ public static class AccountsApi
     private static Results<Ok<AccountView>, ProblemHttpResult> Answer(AccountResult result, HttpContext http) =>
         result.Succeeded ? TypedResults.Ok(result.Account) : ProblemCodes.FromAccountError(result.Error!, http);
 
-    private static ProblemHttpResult NotYours() =>
-        ProblemCodes.Problem(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, ProblemCodes.TitleFor(403),
-            "A citizen may act only on their own account.");
+    private static ProblemHttpResult NotYours() => Dossiers.AccountsProblems.NotYours();
 
-    private static ProblemHttpResult AccountNotFound() =>
-        ProblemCodes.Problem(StatusCodes.Status404NotFound, "account_not_found", ProblemCodes.TitleFor(404),
-            "No account has been declared for this personal ID number.");
+    private static ProblemHttpResult AccountNotFound() => Dossiers.AccountsProblems.NotFound();
 }
 
 /// <summary>A declaration was accepted; where to send the code and the password next.</summary>

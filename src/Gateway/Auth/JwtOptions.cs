@@ -31,6 +31,9 @@ public sealed class ServiceAccount
 
     /// <summary>ASP.NET Core Identity hash of the secret (<c>vneid-silo hash-secret</c> prints one).</summary>
     public string SecretHash { get; set; } = "";
+
+    /// <summary>For officers: the code of the one office they work at (their tokens carry it).</summary>
+    public string? Office { get; set; }
 }
 
 public static class Roles
@@ -46,5 +49,6 @@ public static class Policies
     public const string Citizen = "citizen";
     public const string Staff = "staff";
     public const string Operator = "operator";
+    public const string Officer = "officer";
     public const string AnyAuthenticated = "any";
 }

@@ -17,6 +17,7 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock
 {
     public const string SessionClaim = "sid";
     public const string LevelClaim = "lvl";
+    public const string OfficeClaim = "office";
 
     public AccessToken Issue(string subject, string role, IEnumerable<Claim>? extraClaims = null)
     {

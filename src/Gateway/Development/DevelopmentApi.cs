@@ -15,7 +15,22 @@ public static class DevelopmentApi
             .WithSummary("Messages sent to a phone number or e-mail address, newest first (Development only)")
             .ProducesValidationProblem()
             .AllowAnonymous();
+        app.MapGet("/api/v1/dev/capture/{idNumber}", CaptureAsync)
+            .WithTags("Development")
+            .WithName("SimulateCapture")
+            .WithSummary("What the desk's camera and fingerprint reader would capture of a citizen (Development only)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous();
         return app;
+    }
+
+    public static async Task<Results<Ok<Orleans.VNeID.Dossiers.SimulatedCapture>, ProblemHttpResult>> CaptureAsync(
+        string idNumber, double? noise, IClusterClient cluster)
+    {
+        var capture = await cluster.GetGrain<Orleans.VNeID.Dossiers.ICaptureDeviceSimulatorGrain>(0).CaptureAsync(idNumber, Math.Clamp(noise ?? 0.1, 0, 5));
+        return capture is null
+            ? Orleans.VNeID.Gateway.Problems.ProblemCodes.Problem(StatusCodes.Status404NotFound, "not_enrolled", "Not found.", "No templates are enrolled for this ID number.")
+            : TypedResults.Ok(capture);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<SentMessage>>, ValidationProblem>> ListMessagesAsync(

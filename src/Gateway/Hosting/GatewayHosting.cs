@@ -80,7 +80,8 @@ public static class GatewayHosting
             .AddPolicy(Policies.AnyAuthenticated, p => p.RequireRole(Roles.Citizen, Roles.Officer, Roles.Operator))
             .AddPolicy(Policies.Citizen, p => p.RequireRole(Roles.Citizen))
             .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Officer, Roles.Operator))
-            .AddPolicy(Policies.Operator, p => p.RequireRole(Roles.Operator));
+            .AddPolicy(Policies.Operator, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer).RequireClaim(TokenIssuer.OfficeClaim));
         services.AddGatewayRateLimits();
 
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");

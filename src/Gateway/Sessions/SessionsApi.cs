@@ -90,7 +90,8 @@ public static class SessionsApi
             return ProblemCodes.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", ProblemCodes.TitleFor(401),
                 "The client id or the secret is wrong.");
         }
-        return TypedResults.Ok(issuer.Issue(request.ClientId!, account!.Role));
+        IEnumerable<Claim>? office = account!.Office is { Length: > 0 } code ? [new Claim(TokenIssuer.OfficeClaim, code)] : null;
+        return TypedResults.Ok(issuer.Issue(request.ClientId!, account.Role, office));
     }
 
     private static AccessToken CitizenTokens(TokenIssuer issuer, LoginGrant grant) =>

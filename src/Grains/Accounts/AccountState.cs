@@ -37,6 +37,14 @@ public sealed class AccountState
     [Id(18)] public List<SessionRecord> Sessions { get; set; } = [];
     /// <summary>Hash of the last event: the head of the audit chain.</summary>
     [Id(19)] public byte[] AuditHead { get; set; } = [];
+    /// <summary>Papers from a level-2 dossier, integrated into the wallet when level 2 is activated.</summary>
+    [Id(20)] public List<Dossiers.IntegratedDocument> PendingDocuments { get; set; } = [];
+    /// <summary>The document wallet (level 2 only).</summary>
+    [Id(21)] public List<Dossiers.IntegratedDocument> Wallet { get; set; } = [];
+    /// <summary>Children under 14 declared at a police office and confirmed by the registry's parent links.</summary>
+    [Id(22)] public List<string> Dependents { get; set; } = [];
+    /// <summary>The phone number on record in the population registry, to tell a verified phone from a typed one.</summary>
+    [Id(23)] public string? RegistryPhone { get; set; }
 }
 
 [GenerateSerializer, Alias("vneid.PendingOtp")]

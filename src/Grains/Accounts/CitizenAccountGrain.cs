@@ -125,9 +125,7 @@ public sealed class CitizenAccountGrain(
             return new DeclarationResult(Otp.ValiditySeconds, null);
         }
 
-        State.FullName = citizen.FullName;
-        State.DateOfBirth = citizen.DateOfBirth;
-        State.Gender = citizen.Gender;
+        CopyFromRegistry(citizen);
         State.Phone = string.IsNullOrWhiteSpace(declaration.Phone) ? null : declaration.Phone.Trim();
         State.Email = string.IsNullOrWhiteSpace(declaration.Email) ? null : declaration.Email.Trim();
         State.DeclaredAt = now;
@@ -182,6 +180,12 @@ public sealed class CitizenAccountGrain(
         State.PasswordHash = passwordHasher.HashPassword(State, newPassword);
         State.ActivatedAt = now;
         var outcome = await _lifecycle.FireAsync(AccountTrigger.Activate);
+        if (outcome.To == AccountStatus.Level2)
+        {
+            // The papers the officer compared with their originals become the wallet with level 2.
+            State.Wallet.AddRange(State.PendingDocuments);
+            State.PendingDocuments.Clear();
+        }
         Raise(AccountEventKind.Activated, outcome, SystemActor, null, now, ToOwner(code: null));
         await CommitAsync();
         return AccountResult.Ok(View());
@@ -359,6 +363,82 @@ public sealed class CitizenAccountGrain(
         await CommitAsync();
         return AccountResult.Ok(View());
     }
+
+    // ----- Level 2 -----
+
+    public async Task<AccountResult> StartLevel2Async(Level2Upgrade upgrade)
+    {
+        if (!PersonalIdNumber.TryParse(AccountId, out var id, out var idError))
+            return AccountResult.Fail(Validation(new() { ["idNumber"] = [idError] }));
+        if (Exists && State.Lifecycle.Status == AccountStatus.Locked)
+        {
+            return AccountResult.Fail(new AccountError(ErrorKind.Conflict, "account_locked",
+                "A locked account cannot be upgraded until an officer unlocks it.") { State = AccountStatus.Locked, PermittedTriggers = _lifecycle.PermittedTriggers });
+        }
+        if (!_lifecycle.CanFire(AccountTrigger.MatchBiometrics)) return AccountResult.Fail(_lifecycle.ConflictFor(AccountTrigger.MatchBiometrics));
+
+        var now = Now();
+        if (!Exists)
+        {
+            // A citizen without an account gets one from the dossier: the registry's data, the contacts given at the desk.
+            if (await registry.FindAsync(id) is not { } citizen) return NotFound();
+            CopyFromRegistry(citizen);
+            State.DeclaredAt = now;
+        }
+        State.Phone = string.IsNullOrWhiteSpace(upgrade.Phone) ? State.Phone : upgrade.Phone.Trim();
+        State.Email = string.IsNullOrWhiteSpace(upgrade.Email) ? State.Email : upgrade.Email.Trim();
+        State.PendingDocuments = [.. upgrade.Documents];
+        foreach (var child in upgrade.Dependents) if (!State.Dependents.Contains(child)) State.Dependents.Add(child);
+
+        var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchBiometrics);
+        State.Otp = IssueOtp(now, out var code);
+        Raise(AccountEventKind.Level2Approved, outcome, upgrade.Officer, upgrade.Decision, now, ToOwner(code));
+        await CommitAsync();
+        return AccountResult.Ok(View());
+    }
+
+    public Task<WalletResult> GetWalletAsync() =>
+        Task.FromResult(!Exists ? new WalletResult(null, NotFound().Error) :
+            _lifecycle.Level != AccountLevel.Level2 ? new WalletResult(null, Level2Required()) :
+            new WalletResult(State.Wallet.ToArray(), null));
+
+    public async Task<WalletResult> AddDocumentAsync(Dossiers.IntegratedDocument document)
+    {
+        if (!Exists) return new WalletResult(null, NotFound().Error);
+        if (State.Lifecycle.Status != AccountStatus.Level2) return new WalletResult(null, Level2Required());
+        State.Wallet.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number);
+        State.Wallet.Add(document);
+        await SaveAsync();
+        return new WalletResult(State.Wallet.ToArray(), null);
+    }
+
+    public Task<ProfileView?> GetProfileAsync()
+    {
+        if (!Exists) return Task.FromResult<ProfileView?>(null);
+        var registryPhone = State.Phone is not null && State.Phone == State.RegistryPhone;
+        ProfileField[] fields =
+        [
+            new("idNumber", AccountId, FieldSource.VerifiedByRegistry),
+            new("fullName", State.FullName, FieldSource.VerifiedByRegistry),
+            new("dateOfBirth", State.DateOfBirth.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), FieldSource.VerifiedByRegistry),
+            new("gender", State.Gender.ToString(), FieldSource.VerifiedByRegistry),
+            new("birthProvince", PersonalIdNumber.Parse(AccountId).ProvinceName, FieldSource.VerifiedByRegistry),
+            new("phone", State.Phone, registryPhone ? FieldSource.VerifiedByRegistry : FieldSource.SelfDeclared),
+            new("email", State.Email, FieldSource.SelfDeclared),
+        ];
+        return Task.FromResult<ProfileView?>(new ProfileView(AccountId, _lifecycle.Level, fields, State.Dependents.ToArray()));
+    }
+
+    private void CopyFromRegistry(CitizenRecord citizen)
+    {
+        State.FullName = citizen.FullName;
+        State.DateOfBirth = citizen.DateOfBirth;
+        State.Gender = citizen.Gender;
+        State.RegistryPhone = citizen.Phone;
+    }
+
+    private static AccountError Level2Required() =>
+        new(ErrorKind.Conflict, "level2_required", "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
 
     // ----- Reads and delivery -----
 

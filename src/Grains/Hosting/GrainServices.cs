@@ -22,6 +22,11 @@ public static class GrainServices
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BruteForceOptions>().BindConfiguration(BruteForceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Biometrics.BiometricOptions>().BindConfiguration(Biometrics.BiometricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Offices.CalendarOptions>().BindConfiguration(Offices.CalendarOptions.Section);
+        services.AddOptions<Offices.OfficeOptions>().Configure<IConfiguration>((o, c) => c.GetSection(Offices.OfficeOptions.Section).Bind(o.Offices));
+        services.TryAddSingleton(sp => new Offices.WorkingCalendar(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Offices.CalendarOptions>>().Value));
+        services.TryAddSingleton<Offices.OfficeDirectory>();
         // PBKDF2 work factor; ASP.NET Core Identity's default (100,000 iterations of HMAC-SHA512) unless configured.
         services.AddOptions<PasswordHasherOptions>().BindConfiguration("PasswordHashing");
         services.TryAddKeyedSingleton(PlatformNames.DomainClock, TimeProvider.System);

@@ -46,6 +46,9 @@ public static class NotificationTexts
             AccountEventKind.DeclarationRepeated => sms
                 ? $"Co yeu cau dang ky tai khoan dinh danh dien tu bang so {evt.AccountId} luc {at}. Tai khoan cua ban da ton tai; neu quen mat khau, hay dung chuc nang Quen mat khau."
                 : $"Có yêu cầu đăng ký tài khoản định danh điện tử bằng số {evt.AccountId} lúc {at}. Tài khoản của bạn đã tồn tại; nếu quên mật khẩu, hãy dùng chức năng Quên mật khẩu.",
+            AccountEventKind.Level2Approved => sms
+                ? $"{code} la ma kich hoat tai khoan dinh danh dien tu muc do 2. Ma co hieu luc trong {minutes} phut"
+                : $"{code} là mã kích hoạt tài khoản định danh điện tử mức độ 2. Mã có hiệu lực trong {minutes} phút.",
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Kind, "No text for this event."),
         };
     }

@@ -26,4 +26,13 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IP
             reader.IsDBNull(8) ? null : reader.GetString(8),
             reader.IsDBNull(9) ? null : reader.GetString(9));
     }
+
+    public async Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select portrait, fingerprint from registry.biometrics where id_number = $1");
+        command.Parameters.AddWithValue(id.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new EnrolledBiometrics(reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
+    }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Registry;
 using Spectre.Console;
 
@@ -43,9 +44,10 @@ internal static class RegistrySeeder
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (replace)
         {
-            await using var truncate = new NpgsqlCommand("truncate registry.citizens", connection, transaction);
+            await using var truncate = new NpgsqlCommand("truncate registry.citizens, registry.biometrics", connection, transaction);
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
+        var cardHolders = new List<string>();
         await using (var importer = await connection.BeginBinaryImportAsync(
             "copy registry.citizens (id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id) from stdin (format binary)",
             cancellationToken))
@@ -65,13 +67,27 @@ internal static class RegistrySeeder
                 await WriteNullableAsync(importer, c.Phone, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(importer, c.FatherId, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(importer, c.MotherId, NpgsqlDbType.Text, cancellationToken);
+                if (c.CardIssuedOn is not null) cardHolders.Add(c.IdNumber);
                 if (++pending == 10_000) { progress(pending); pending = 0; }
             }
             await importer.CompleteAsync(cancellationToken);
             progress(pending);
         }
+        // Card holders have templates enrolled with their chip ID card.
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "copy registry.biometrics (id_number, portrait, fingerprint) from stdin (format binary)", cancellationToken))
+        {
+            foreach (var id in cardHolders)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Portrait), NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Fingerprint), NpgsqlDbType.Bytea, cancellationToken);
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
-        await using var analyze = new NpgsqlCommand("analyze registry.citizens", connection);
+        await using var analyze = new NpgsqlCommand("analyze registry.citizens, registry.biometrics", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 

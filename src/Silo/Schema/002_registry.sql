@@ -15,3 +15,10 @@ create table if not exists registry.citizens (
 );
 create index if not exists citizens_father on registry.citizens (father_id) where father_id is not null;
 create index if not exists citizens_mother on registry.citizens (mother_id) where mother_id is not null;
+
+-- Templates enrolled when the chip ID card was issued (fixed-length feature vectors, 64 signed bytes each).
+create table if not exists registry.biometrics (
+    id_number   text primary key,
+    portrait    bytea not null check (length(portrait) = 64),
+    fingerprint bytea not null check (length(fingerprint) = 64)
+);

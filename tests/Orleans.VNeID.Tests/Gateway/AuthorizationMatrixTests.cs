@@ -33,6 +33,12 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture) : IDisposab
         ("POST", "/api/v1/service-tokens", [Anyone]),
         ("POST", "/api/v1/recovery", [Anyone]),
         ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
+        ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
+        ("GET", "/api/v1/offices/{office}/dossiers/overdue", [Caller.Officer, Caller.Operator]),
+        ("GET", "/api/v1/dossiers/{code}", [Anyone]),
+        ("GET", "/api/v1/accounts/{id}/wallet", [Caller.Owner, Caller.Officer, Caller.Operator]),
+        ("POST", "/api/v1/accounts/{id}/documents", [Caller.Officer]),
+        ("GET", "/api/v1/accounts/{id}/profile", [Caller.Owner, Caller.Officer, Caller.Operator]),
     ];
 
     public static TheoryData<string, string, Caller> Cases()
@@ -48,7 +54,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture) : IDisposab
     {
         var document = await _gateway.CreateClient().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var documented = document.GetProperty("paths").EnumerateObject()
-            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.Replace("{idNumber}", "{id}")}"))
+            .SelectMany(p => p.Value.EnumerateObject().Select(m => $"{m.Name.ToUpperInvariant()} {p.Name.Replace("{idNumber}", "{id}").Replace("{officeCode}", "{office}").Replace("{dossierCode}", "{code}")}"))
             .Where(r => !r.Contains("/dev/"))
             .ToHashSet();
         Assert.Equal(documented, Routes.Select(r => $"{r.Method} {r.Path}").ToHashSet());
@@ -70,7 +76,8 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture) : IDisposab
             _ => await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026"),
         };
         var body = method == "POST" ? (object)new { reason = "matrix test" } : null;
-        var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), path.Replace("{id}", target), token, body));
+        var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0");
+        var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body));
 
         var code = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
             ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()

@@ -35,6 +35,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Notifications:AllowReadBack"] = "true",
         // A low work factor keeps the tests quick; production uses the configured PBKDF2 iterations.
         ["PasswordHashing:IterationCount"] = "1000",
+        ["Offices:0:Code"] = "CAP-HG", ["Offices:0:Number"] = "1012", ["Offices:0:Level"] = "Commune", ["Offices:0:Name"] = "Công an phường Hàng Gai",
+        ["Offices:1:Code"] = "CAP-BN", ["Offices:1:Number"] = "7912", ["Offices:1:Level"] = "Commune", ["Offices:1:Name"] = "Công an phường Bến Nghé",
     };
 
     public async Task InitializeAsync()
@@ -65,15 +67,24 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     /// <summary>A new citizen in the registry, with a unique ID number and phone.</summary>
-    public CitizenRecord NewCitizen(int age = 30, Gender gender = Gender.Male, string fullName = "Phạm Thị Hồng Nhung")
+    public CitizenRecord NewCitizen(int age = 30, Gender gender = Gender.Male, string fullName = "Phạm Thị Hồng Nhung",
+        bool chipCard = true, string? fatherId = null)
     {
         var serial = Interlocked.Increment(ref _serial);
         var born = VietnamTime.Today(Clock).AddYears(-age).AddDays(-10);
         var id = PersonalIdNumber.Create("048", born.Year, gender, 500_000 + serial).Value;
-        var citizen = new CitizenRecord(id, fullName, born, gender, "048", id, new DateOnly(2022, 1, 1),
-            $"09{serial:D8}", null, null);
+        var citizen = new CitizenRecord(id, fullName, born, gender, "048", chipCard ? id : null, chipCard ? new DateOnly(2022, 1, 1) : null,
+            $"09{serial:D8}", fatherId, null);
         Registry.Add(citizen);
         return citizen;
+    }
+
+    /// <summary>Moves domain time forward to the next moment offices receive dossiers (default hours, no holidays configured here).</summary>
+    public void AdvanceToOfficeHours()
+    {
+        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        while (!calendar.IsOpen(Clock.GetUtcNow()) || !calendar.IsOpen(Clock.GetUtcNow().AddMinutes(30)))
+            Clock.Advance(TimeSpan.FromMinutes(15));
     }
 
     public ICitizenAccountGrain Account(CitizenRecord citizen) => Client.GetGrain<ICitizenAccountGrain>(citizen.IdNumber);

@@ -23,6 +23,12 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
             ? throw new DatabaseDownException()
             : Task.FromResult(_citizens.GetValueOrDefault(id.Value));
 
+    public Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_citizens.TryGetValue(id.Value, out var c) && c.CardIssuedOn is not null
+            ? new EnrolledBiometrics(Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Portrait),
+                Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Fingerprint))
+            : null);
+
     private sealed class DatabaseDownException() : System.Data.Common.DbException("connection refused");
 }
 

@@ -1,0 +1,115 @@
+using Orleans.VNeID.Accounts;
+
+namespace Orleans.VNeID.Dossiers;
+
+/// <summary>Papers a level-2 account can show from its wallet (DOMAIN.md §2). Numeric values are stored.</summary>
+public enum DocumentKind
+{
+    DriverLicence = 0,
+    VehicleRegistration = 1,
+    SocialInsurance = 2,
+    HealthInsuranceCard = 3,
+    Passport = 4,
+}
+
+/// <summary>A paper the officer compared with its original and integrates into the account.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.IntegratedDocument")]
+public sealed record IntegratedDocument(
+    [property: Id(0)] DocumentKind Kind,
+    [property: Id(1)] string Number,
+    [property: Id(2)] string Issuer,
+    [property: Id(3)] DateOnly? ValidFrom,
+    [property: Id(4)] DateOnly? ValidUntil,
+    [property: Id(5)] string VerifiedBy,
+    [property: Id(6)] string VerifiedAtOffice);
+
+/// <summary>What the officer enters at the desk for a level-2 registration (DOMAIN.md §4, steps 2-3).</summary>
+[GenerateSerializer, Immutable, Alias("vneid.OpenDossier")]
+public sealed record OpenDossier(
+    [property: Id(0)] string SubmissionId,
+    [property: Id(1)] string IdNumber,
+    [property: Id(2)] bool HasChipCard,
+    [property: Id(3)] string? Phone,
+    [property: Id(4)] string? Email,
+    [property: Id(5)] IReadOnlyList<IntegratedDocument> Documents,
+    [property: Id(6)] IReadOnlyList<string> Dependents,
+    [property: Id(7)] bool ConsentRecorded,
+    // Raw templates from the capture device: compared, then dropped; never stored, logged or put in an event.
+    [property: Id(8)] byte[] Portrait,
+    [property: Id(9)] byte[] Fingerprint);
+
+public enum DossierStatus
+{
+    /// <summary>The biometrics matched; the account waits for activation.</summary>
+    Approved = 0,
+    /// <summary>Refused (biometric mismatch, locked account, ...); the account is as it was.</summary>
+    Rejected = 1,
+    /// <summary>Received with a chip-card application: waits until the card is issued.</summary>
+    AwaitingCard = 2,
+}
+
+/// <summary>The slip printed for the citizen. The security code is shown here and nowhere else.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.DossierReceipt")]
+public sealed record DossierReceipt(
+    [property: Id(0)] string DossierCode,
+    [property: Id(1)] string SecurityCode,
+    [property: Id(2)] string OfficeCode,
+    [property: Id(3)] DateTimeOffset ReceivedAt,
+    [property: Id(4)] DateOnly AppointmentDate,
+    [property: Id(5)] DossierStatus Status,
+    [property: Id(6)] string? Reason);
+
+[GenerateSerializer, Immutable, Alias("vneid.DossierResult")]
+public sealed record DossierResult(
+    [property: Id(0)] DossierReceipt? Receipt,
+    [property: Id(1)] AccountError? Error);
+
+/// <summary>The public look-up by dossier code and security code: no personal data.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.DossierStatusView")]
+public sealed record DossierStatusView(
+    [property: Id(0)] string DossierCode,
+    [property: Id(1)] DossierStatus Status,
+    [property: Id(2)] DateOnly AppointmentDate);
+
+/// <summary>An open dossier past its appointment date.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.OverdueDossier")]
+public sealed record OverdueDossier(
+    [property: Id(0)] string DossierCode,
+    [property: Id(1)] DateOnly AppointmentDate,
+    [property: Id(2)] DossierStatus Status);
+
+/// <summary>A police office's reception desk: numbers dossiers, checks office hours and the officer's office.</summary>
+public interface IOfficeDeskGrain : IGrainWithStringKey
+{
+    /// <summary>Receives a dossier; the same submission id always gives the same receipt.</summary>
+    Task<DossierResult> SubmitAsync(Actor officer, string officerOffice, OpenDossier dossier);
+
+    /// <summary>Open dossiers of this office past their appointment date.</summary>
+    Task<IReadOnlyList<OverdueDossier>> ListOverdueAsync();
+
+    /// <summary>A dossier of this office was closed or became overdue; keeps the desk's list current.</summary>
+    Task DossierUpdatedAsync(string dossierCode, DossierStatus status, DateOnly appointmentDate, bool open);
+}
+
+/// <summary>One level-2 dossier, keyed by its dossier code.</summary>
+public interface IDossierGrain : IGrainWithStringKey
+{
+    /// <summary>Compares the biometrics, moves the account and prints the receipt; idempotent.</summary>
+    Task<DossierReceipt> OpenAsync(string officeCode, Actor officer, DateTimeOffset receivedAt, OpenDossier dossier);
+
+    /// <summary>Status and appointment date when the security code is right; null otherwise (no hint which part was wrong).</summary>
+    Task<DossierStatusView?> LookUpAsync(string securityCode);
+
+    /// <summary>The receipt as first printed (for an idempotent re-submission).</summary>
+    Task<DossierReceipt?> GetReceiptAsync();
+}
+
+/// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>
+public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Base64 portrait and fingerprint templates, or null when the citizen has none enrolled or read-back is off.</summary>
+    Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise);
+}
+
+[GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]
+public sealed record SimulatedCapture([property: Id(0)] string PortraitTemplate, [property: Id(1)] string FingerprintTemplate);

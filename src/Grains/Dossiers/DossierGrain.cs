@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Offices;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Dossiers;
+
+/// <summary>A dossier as stored: the decision, the scores, the officer and the office; never a template.</summary>
+[GenerateSerializer, Alias("vneid.DossierState")]
+public sealed class DossierState
+{
+    [Id(0)] public string OfficeCode { get; set; } = "";
+    [Id(1)] public string OfficerId { get; set; } = "";
+    [Id(2)] public string IdNumber { get; set; } = "";
+    [Id(3)] public DateTimeOffset ReceivedAt { get; set; }
+    [Id(4)] public DateOnly AppointmentDate { get; set; }
+    [Id(5)] public DossierStatus Status { get; set; }
+    [Id(6)] public string? Reason { get; set; }
+    /// <summary>The security code sealed, so the same receipt can be printed again; the look-up compares its hash.</summary>
+    [Id(7)] public byte[] SealedSecurityCode { get; set; } = [];
+    [Id(8)] public byte[] SecurityCodeHash { get; set; } = [];
+    [Id(9)] public double? PortraitScore { get; set; }
+    [Id(10)] public double? FingerprintScore { get; set; }
+    [Id(11)] public bool HasChipCard { get; set; }
+    [Id(12)] public bool Overdue { get; set; }
+}
+
+/// <summary>
+/// One level-2 dossier. On opening it checks the citizen and the dependents against the registry, compares the captured
+/// templates with the enrolled ones (portrait or fingerprint at or above the threshold), and on a match starts the
+/// account's level-2 activation. The templates are compared and dropped. A dossier waiting for its chip card is
+/// followed by a reminder until its appointment passes.
+/// </summary>
+public sealed class DossierGrain(
+    [PersistentState("dossier", PlatformNames.AccountStorage)] IPersistentState<DossierState> storage,
+    IPopulationRegistry registry,
+    WorkingCalendar calendar,
+    SecretSealer sealer,
+    IOptions<BiometricOptions> biometricOptions,
+    [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
+    ILogger<DossierGrain> logger)
+    : Grain, IDossierGrain, IRemindable
+{
+    public const int DeadlineWithCard = 3;
+    public const int DeadlineWithCardApplication = 7;
+    private const string FollowUpReminder = "dossier-follow-up";
+    private const string SecurityAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private DossierState State => storage.State;
+    private string Code => this.GetPrimaryKeyString();
+
+    public async Task<DossierReceipt> OpenAsync(string officeCode, Actor officer, DateTimeOffset receivedAt, OpenDossier dossier)
+    {
+        if (storage.RecordExists) return Receipt();
+
+        var receivedOn = DateOnly.FromDateTime(receivedAt.ToOffset(VietnamTime.Offset).DateTime);
+        var securityCode = RandomNumberGenerator.GetString(SecurityAlphabet, 8);
+        State.OfficeCode = officeCode;
+        State.OfficerId = officer.Id;
+        State.IdNumber = dossier.IdNumber;
+        State.ReceivedAt = receivedAt;
+        State.HasChipCard = dossier.HasChipCard;
+        State.AppointmentDate = calendar.AddWorkingDays(receivedOn, dossier.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
+        State.SealedSecurityCode = sealer.Seal(securityCode, Code);
+        State.SecurityCodeHash = HashSecurityCode(securityCode);
+
+        var refusal = await CheckAsync(dossier, receivedOn);
+        if (refusal is not null)
+        {
+            Decide(DossierStatus.Rejected, refusal);
+        }
+        else if (!dossier.HasChipCard)
+        {
+            Decide(DossierStatus.AwaitingCard, "Received with the chip ID card application; the account is issued with the card.");
+        }
+        else
+        {
+            var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
+            var decision = $"dossier {Code} at {officeCode} by {officer.Id}: biometrics matched " +
+                           $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3})";
+            var result = await account.StartLevel2Async(new Level2Upgrade(Code, officeCode, officer, dossier.Phone, dossier.Email,
+                dossier.Documents, dossier.Dependents, decision));
+            if (result.Succeeded) Decide(DossierStatus.Approved, "Biometrics matched; the activation code was sent.");
+            else Decide(DossierStatus.Rejected, result.Error!.Detail);
+        }
+
+        if (State.Status == DossierStatus.AwaitingCard)
+            await this.RegisterOrUpdateReminder(FollowUpReminder, TimeSpan.FromHours(1), TimeSpan.FromHours(6));
+        await storage.WriteStateAsync();
+        logger.LogInformation("Dossier {Code} at {Office}: {Status}", Code, officeCode, State.Status);
+        return Receipt();
+    }
+
+    public Task<DossierStatusView?> LookUpAsync(string securityCode) =>
+        Task.FromResult(storage.RecordExists &&
+                        CryptographicOperations.FixedTimeEquals(HashSecurityCode(securityCode?.Trim().ToUpperInvariant() ?? ""), State.SecurityCodeHash)
+            ? new DossierStatusView(Code, State.Status, State.AppointmentDate)
+            : null);
+
+    public Task<DossierReceipt?> GetReceiptAsync() => Task.FromResult(storage.RecordExists ? Receipt() : null);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != FollowUpReminder) return;
+        var open = State.Status == DossierStatus.AwaitingCard;
+        if (open && VietnamTime.Today(clock) > State.AppointmentDate && !State.Overdue)
+        {
+            State.Overdue = true;
+            await storage.WriteStateAsync();
+            logger.LogWarning("Dossier {Code} at {Office} is past its appointment date {Date}", Code, State.OfficeCode, State.AppointmentDate);
+        }
+        await GrainFactory.GetGrain<IOfficeDeskGrain>(State.OfficeCode).DossierUpdatedAsync(Code, State.Status, State.AppointmentDate, open);
+        if (!open && await this.GetReminder(FollowUpReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    /// <summary>Why the dossier cannot proceed, or null. Scores are kept; templates are not.</summary>
+    private async Task<string?> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
+    {
+        if (!dossier.ConsentRecorded) return "The citizen's consent was not recorded.";
+        if (!PersonalIdNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return idError;
+        if (await registry.FindAsync(id) is not { } citizen) return "The ID number is not in the National Population Database.";
+        if (VietnamTime.AgeOn(citizen.DateOfBirth, receivedOn) < 14) return "Citizens register from the age of 14; a parent declares a younger child as a dependent.";
+
+        foreach (var child in dossier.Dependents)
+        {
+            var record = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(childId) : null;
+            if (record is null || (record.FatherId != citizen.IdNumber && record.MotherId != citizen.IdNumber))
+                return $"Dependent {child} is not recorded as this citizen's child in the population database.";
+            if (VietnamTime.AgeOn(record.DateOfBirth, receivedOn) >= 14)
+                return $"Dependent {child} is 14 or older and registers an account of their own.";
+        }
+
+        if (!dossier.HasChipCard) return null;
+        if (await registry.FindBiometricsAsync(id) is not { } enrolled)
+            return "No templates are enrolled for this citizen (no chip ID card on record): register with a card application.";
+        State.PortraitScore = Math.Round(BiometricTemplates.Similarity(dossier.Portrait, enrolled.Portrait), 3);
+        State.FingerprintScore = Math.Round(BiometricTemplates.Similarity(dossier.Fingerprint, enrolled.Fingerprint), 3);
+        var threshold = biometricOptions.Value.MatchThreshold;
+        return State.PortraitScore >= threshold || State.FingerprintScore >= threshold
+            ? null
+            : $"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {threshold:F2}).";
+    }
+
+    private void Decide(DossierStatus status, string reason)
+    {
+        State.Status = status;
+        State.Reason = reason;
+    }
+
+    private DossierReceipt Receipt() => new(Code, sealer.Open(State.SealedSecurityCode, Code), State.OfficeCode, State.ReceivedAt,
+        State.AppointmentDate, State.Status, State.Reason);
+
+    private byte[] HashSecurityCode(string securityCode) => SHA256.HashData(Encoding.UTF8.GetBytes($"{Code}\n{securityCode}"));
+}

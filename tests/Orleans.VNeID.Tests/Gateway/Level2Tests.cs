@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.Gateway;
+
+/// <summary>Level 2 at the officer's desk, over HTTP against the in-process cluster.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class Level2Tests(ClusterFixture fixture) : IDisposable
+{
+    private readonly GatewayFactory _gateway = new(fixture);
+
+    public void Dispose() => _gateway.Dispose();
+
+    private static string Capture(string id, Modality modality, double noise = 0.1) =>
+        Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(id, modality), noise, 7));
+
+    private static object Dossier(CitizenRecord c, string? submission = null, bool chipCard = true, string? portrait = null,
+        string? fingerprint = null, string[]? dependents = null) => new
+    {
+        submissionId = submission ?? Guid.NewGuid().ToString("N"),
+        idNumber = c.IdNumber,
+        hasChipCard = chipCard,
+        phone = c.Phone,
+        documents = new object[]
+        {
+            new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội", validUntil = "2034-01-01" },
+            new { kind = "healthInsuranceCard", number = "DN4790123456789", issuer = "Bảo hiểm xã hội Việt Nam" },
+        },
+        dependents = dependents ?? [],
+        consentRecorded = true,
+        portraitTemplate = portrait ?? Capture(c.IdNumber, Modality.Portrait),
+        fingerprintTemplate = fingerprint ?? Capture(c.IdNumber, Modality.Fingerprint),
+    };
+
+    private async Task<(HttpClient Http, string Officer)> DeskAsync(string officer = "officer-hn-01")
+    {
+        fixture.AdvanceToOfficeHours();
+        var http = _gateway.CreateClient();
+        return (http, await _gateway.ServiceTokenAsync(http, officer, "Officer#Dev2026"));
+    }
+
+    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    [Fact]
+    public async Task A_level_one_citizen_becomes_level_two_at_a_commune_office()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var opened = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, Dossier(citizen)));
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var receipt = await Json(opened);
+        Assert.Equal("approved", receipt.GetProperty("status").GetString());
+        var code = receipt.GetProperty("dossierCode").GetString()!;
+        Assert.True(DossierCode.TryParse(code, out _));
+        Assert.Contains("-1012-", code);
+        var today = VietnamTime.Today(fixture.Clock);
+        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        Assert.Equal(calendar.AddWorkingDays(today, 3), DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!));
+
+        var sms = (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1];
+        Assert.Contains("muc do 2", sms.Body);
+        Assert.Equal("pendingActivation", (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", officer)))).GetProperty("status").GetString());
+
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = RecordingSender.CodeIn(sms), password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
+        var token = await _gateway.CitizenTokenAsync(http, citizen.IdNumber, "Muc2@Matkhau");
+        var status = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", token)));
+        Assert.Equal("level2", status.GetProperty("level").GetString());
+
+        var wallet = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", token)));
+        Assert.Equal(["driverLicence", "healthInsuranceCard"], wallet.EnumerateArray().Select(d => d.GetProperty("kind").GetString()));
+        Assert.All(wallet.EnumerateArray(), d => Assert.Equal("CAP-HG", d.GetProperty("verifiedAtOffice").GetString()));
+
+        var security = receipt.GetProperty("securityCode").GetString()!;
+        var lookUp = await Json(await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}"));
+        Assert.Equal("approved", lookUp.GetProperty("status").GetString());
+        Assert.Equal(["dossierCode", "status", "appointmentDate"], lookUp.EnumerateObject().Select(p => p.Name));
+        var wrong = await http.GetAsync($"/api/v1/dossiers/{code}?securityCode=WRONG123");
+        Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
+        var typo = code[..^1] + (code[^1] == '0' ? '1' : '0');
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/v1/dossiers/{typo}?securityCode={security}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_mismatching_template_rejects_the_dossier_and_leaves_the_account_untouched()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var stranger = fixture.NewCitizen();
+        var opened = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(citizen, portrait: Capture(stranger.IdNumber, Modality.Portrait), fingerprint: Capture(stranger.IdNumber, Modality.Fingerprint))));
+        var receipt = await Json(opened);
+        Assert.Equal("rejected", receipt.GetProperty("status").GetString());
+        Assert.Contains("do not match", receipt.GetProperty("reason").GetString());
+
+        var account = (await fixture.Account(citizen).GetAsync())!;
+        Assert.Equal((AccountStatus.Level1, AccountLevel.None), (account.Status, account.ActivationTarget));
+        await Task.Delay(200);
+        Assert.Equal(2, fixture.Sender.To(citizen.Phone!).Count);
+    }
+
+    [Fact]
+    public async Task An_officer_receives_only_at_their_own_office_and_only_in_office_hours()
+    {
+        var (http, hcmOfficer) = await DeskAsync("officer-hcm-01");
+        var citizen = fixture.NewCitizen();
+        var cross = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", hcmOfficer, Dossier(citizen)));
+        Assert.Equal(HttpStatusCode.Forbidden, cross.StatusCode);
+        Assert.Equal("cross_office", (await Json(cross)).GetProperty("code").GetString());
+
+        // Saturday 15:00 in Vietnam.
+        var now = fixture.Clock.GetUtcNow().ToOffset(VietnamTime.Offset);
+        var saturday = now.Date.AddDays(((int)DayOfWeek.Saturday - (int)now.DayOfWeek + 7) % 7 + 7).AddHours(15);
+        fixture.Clock.Advance(new DateTimeOffset(saturday, VietnamTime.Offset) - fixture.Clock.GetUtcNow());
+        var officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
+        var closed = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, Dossier(citizen)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, closed.StatusCode);
+        var problem = await Json(closed);
+        Assert.Equal("office_closed", problem.GetProperty("code").GetString());
+        Assert.Contains("office hours", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Re_submitting_the_same_dossier_returns_the_same_receipt_and_sends_one_code()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = fixture.NewCitizen();
+        var body = Dossier(citizen, submission: "desk-42-" + citizen.IdNumber);
+        var first = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, body)));
+        var second = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, body)));
+        Assert.Equal(first.GetRawText(), second.GetRawText());
+        await fixture.Sender.WaitForAsync(citizen.Phone!, 1);
+        await Task.Delay(200);
+        Assert.Single(fixture.Sender.To(citizen.Phone!));
+        // A citizen without an account got one, waiting for level-2 activation.
+        var account = (await fixture.Account(citizen).GetAsync())!;
+        Assert.Equal((AccountStatus.PendingActivation, AccountLevel.Level2), (account.Status, account.ActivationTarget));
+    }
+
+    [Fact]
+    public async Task A_locked_account_is_not_upgraded()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        await fixture.Account(citizen).LockAsync(new Actor(ActorRole.Citizen, citizen.IdNumber), "lost phone");
+        var receipt = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, Dossier(citizen))));
+        Assert.Equal("rejected", receipt.GetProperty("status").GetString());
+        Assert.Contains("locked", receipt.GetProperty("reason").GetString());
+        Assert.Equal(AccountStatus.Locked, (await fixture.Account(citizen).GetAsync())!.Status);
+    }
+
+    [Fact]
+    public async Task A_level_one_account_holds_no_documents()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
+            new { kind = "passport", number = "C1234567", issuer = "Cục Quản lý xuất nhập cảnh" }));
+        Assert.Equal(HttpStatusCode.Conflict, add.StatusCode);
+        Assert.Equal("level2_required", (await Json(add)).GetProperty("code").GetString());
+        var wallet = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", officer));
+        Assert.Equal("level2_required", (await Json(wallet)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_chip_card_the_dossier_waits_seven_working_days_and_shows_as_overdue_after()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = fixture.NewCitizen(chipCard: false);
+        var receipt = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(citizen, chipCard: false))));
+        Assert.Equal("awaitingCard", receipt.GetProperty("status").GetString());
+        var appointment = DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!);
+        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        Assert.Equal(calendar.AddWorkingDays(VietnamTime.Today(fixture.Clock), 7), appointment);
+        Assert.Null(await fixture.Account(citizen).GetAsync());
+
+        var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        fixture.Clock.Advance(TimeSpan.FromDays(12));
+        var overdue = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", operatorToken)));
+        Assert.Contains(receipt.GetProperty("dossierCode").GetString(), overdue.EnumerateArray().Select(d => d.GetProperty("dossierCode").GetString()));
+        var hcm = await _gateway.ServiceTokenAsync(http, "officer-hcm-01", "Officer#Dev2026");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", hcm))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Dependents_are_checked_against_the_registry_and_listed_on_the_parent()
+    {
+        var (http, officer) = await DeskAsync();
+        var parent = fixture.NewCitizen(age: 35);
+        var child = fixture.NewCitizen(age: 8, chipCard: false, fatherId: parent.IdNumber);
+        var notTheirs = fixture.NewCitizen(age: 8, chipCard: false);
+
+        var refused = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(parent, dependents: [notTheirs.IdNumber]))));
+        Assert.Equal("rejected", refused.GetProperty("status").GetString());
+        Assert.Contains(notTheirs.IdNumber, refused.GetProperty("reason").GetString());
+
+        var accepted = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(parent, dependents: [child.IdNumber]))));
+        Assert.Equal("approved", accepted.GetProperty("status").GetString());
+        var profile = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{parent.IdNumber}/profile", officer)));
+        Assert.Equal([child.IdNumber], profile.GetProperty("dependents").EnumerateArray().Select(d => d.GetString()));
+        var sources = profile.GetProperty("fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("source").GetString());
+        Assert.Equal("verifiedByRegistry", sources["fullName"]);
+        Assert.Equal("verifiedByRegistry", sources["phone"]);
+        Assert.Equal("selfDeclared", sources["email"]);
+    }
+
+    [Fact]
+    public async Task No_biometric_value_reaches_the_account_the_dossier_or_the_audit_trail()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var body = Dossier(citizen);
+        var receipt = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, body)));
+        Assert.Equal("approved", receipt.GetProperty("status").GetString());
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.Level2Approved);
+        var approval = trail.Single(e => e.Kind == AccountEventKind.Level2Approved);
+        Assert.Equal((ActorRole.Officer, "officer-hn-01"), (approval.ActorRole, approval.ActorId));
+        Assert.Contains("CAP-HG", approval.Reason);
+        Assert.Contains("portrait", approval.Reason);
+
+        var templates = new[] { Capture(citizen.IdNumber, Modality.Portrait), Capture(citizen.IdNumber, Modality.Fingerprint),
+            Convert.ToBase64String(BiometricTemplates.Enrolled(citizen.IdNumber, Modality.Portrait)) };
+        var stored = JsonSerializer.Serialize(await fixture.StoredStateAsync(citizen)) + JsonSerializer.Serialize(trail);
+        foreach (var template in templates) Assert.DoesNotContain(template[..24], stored);
+    }
+}
