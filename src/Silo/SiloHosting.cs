@@ -25,6 +25,12 @@ internal static class SiloHosting
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
         builder.Services.AddAccountServices();
+        if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
+        {
+            // Development only (README: "Level 2 at the desk"): shifted domain time for office hours and deadlines.
+            builder.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock,
+                new ShiftedTimeProvider(DateTimeOffset.Parse(startAt, System.Globalization.CultureInfo.InvariantCulture)));
+        }
         builder.Services.AddPostgresBackends(configuration);
 
         builder.UseOrleans(silo =>

@@ -102,6 +102,12 @@ public interface IDossierGrain : IGrainWithStringKey
 
     /// <summary>The receipt as first printed (for an idempotent re-submission).</summary>
     Task<DossierReceipt?> GetReceiptAsync();
+
+    /// <summary>
+    /// The chip ID card applied for with this dossier was issued (its biometrics were collected for it): the account is
+    /// issued with it, waiting for level-2 activation. Only an officer of the dossier's office; repeating it changes nothing.
+    /// </summary>
+    Task<DossierResult> CardIssuedAsync(Actor officer, string officerOffice);
 }
 
 /// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>

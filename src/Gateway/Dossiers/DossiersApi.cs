@@ -25,6 +25,13 @@ public static class DossiersApi
             .ProducesProblems(401, 403, 404, 422, 503)
             .RequireAuthorization(Policies.Officer);
 
+        office.MapPost("/dossiers/{dossierCode}/card-issued", CardIssuedAsync)
+            .WithName("RecordCardIssued")
+            .WithSummary("The chip ID card applied for with the dossier was issued: issue the account with it (officer of the office)")
+            .ProducesValidationProblem()
+            .ProducesProblems(401, 403, 404, 503)
+            .RequireAuthorization(Policies.Officer);
+
         office.MapGet("/dossiers/overdue", ListOverdueAsync)
             .WithName("ListOverdueDossiers")
             .WithSummary("Open dossiers of the office past their appointment date (its officers, operators)")
@@ -78,6 +85,17 @@ public static class DossiersApi
         return result.Receipt is { } receipt
             ? TypedResults.Created($"/api/v1/dossiers/{receipt.DossierCode}", receipt)
             : ProblemCodes.FromAccountError(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<DossierReceipt>, ValidationProblem, ProblemHttpResult>> CardIssuedAsync(
+        string officeCode, string dossierCode, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (!DossierCode.TryParse(dossierCode, out var code))
+            return Validation.Problem(new Dictionary<string, string[]> { ["dossierCode"] = ["A dossier code has 16 digits (YYMMDD-OOOO-SSSSS-C) with a valid check digit."] });
+        if (user.Office() != officeCode)
+            return ProblemCodes.Problem(StatusCodes.Status403Forbidden, "cross_office", ProblemCodes.TitleFor(403), "An officer acts only on dossiers of their own office.");
+        var result = await cluster.GetGrain<IDossierGrain>(code.Value).CardIssuedAsync(user.ToActor(), user.Office() ?? "");
+        return result.Receipt is { } receipt ? TypedResults.Ok(receipt) : ProblemCodes.FromAccountError(result.Error!, http);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<OverdueDossier>>, ProblemHttpResult>> ListOverdueAsync(

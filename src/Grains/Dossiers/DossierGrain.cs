@@ -31,6 +31,10 @@ public sealed class DossierState
     [Id(10)] public double? FingerprintScore { get; set; }
     [Id(11)] public bool HasChipCard { get; set; }
     [Id(12)] public bool Overdue { get; set; }
+    [Id(13)] public string? Phone { get; set; }
+    [Id(14)] public string? Email { get; set; }
+    [Id(15)] public List<IntegratedDocument> Documents { get; set; } = [];
+    [Id(16)] public List<string> Dependents { get; set; } = [];
 }
 
 /// <summary>
@@ -68,6 +72,10 @@ public sealed class DossierGrain(
         State.IdNumber = dossier.IdNumber;
         State.ReceivedAt = receivedAt;
         State.HasChipCard = dossier.HasChipCard;
+        State.Phone = dossier.Phone;
+        State.Email = dossier.Email;
+        State.Documents = [.. dossier.Documents];
+        State.Dependents = [.. dossier.Dependents];
         State.AppointmentDate = calendar.AddWorkingDays(receivedOn, dossier.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
         State.SealedSecurityCode = sealer.Seal(securityCode, Code);
         State.SecurityCodeHash = HashSecurityCode(securityCode);
@@ -106,6 +114,25 @@ public sealed class DossierGrain(
             : null);
 
     public Task<DossierReceipt?> GetReceiptAsync() => Task.FromResult(storage.RecordExists ? Receipt() : null);
+
+    public async Task<DossierResult> CardIssuedAsync(Actor officer, string officerOffice)
+    {
+        if (!storage.RecordExists)
+            return new DossierResult(null, new AccountError(ErrorKind.NotFound, "dossier_not_found", "There is no such dossier."));
+        if (officer.Role != ActorRole.Officer || officerOffice != State.OfficeCode)
+            return new DossierResult(null, new AccountError(ErrorKind.Forbidden, "cross_office", "An officer acts only on dossiers of their own office."));
+        if (State.Status != DossierStatus.AwaitingCard) return new DossierResult(Receipt(), null);
+
+        var result = await GrainFactory.GetGrain<ICitizenAccountGrain>(State.IdNumber).StartLevel2Async(new Level2Upgrade(
+            Code, State.OfficeCode, officer, State.Phone, State.Email, State.Documents, State.Dependents,
+            $"dossier {Code} at {State.OfficeCode} by {officer.Id}: chip ID card issued with the account"));
+        if (result.Succeeded) Decide(DossierStatus.Approved, "The chip ID card was issued; the activation code was sent.");
+        else Decide(DossierStatus.Rejected, result.Error!.Detail);
+        await storage.WriteStateAsync();
+        await GrainFactory.GetGrain<IOfficeDeskGrain>(State.OfficeCode).DossierUpdatedAsync(Code, State.Status, State.AppointmentDate, open: false);
+        if (await this.GetReminder(FollowUpReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        return new DossierResult(Receipt(), null);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {

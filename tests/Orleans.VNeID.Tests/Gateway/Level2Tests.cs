@@ -187,6 +187,17 @@ public sealed class Level2Tests(ClusterFixture fixture) : IDisposable
         Assert.Contains(receipt.GetProperty("dossierCode").GetString(), overdue.EnumerateArray().Select(d => d.GetProperty("dossierCode").GetString()));
         var hcm = await _gateway.ServiceTokenAsync(http, "officer-hcm-01", "Officer#Dev2026");
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", hcm))).StatusCode);
+
+        // The card is issued: the account is issued with it and the dossier leaves the overdue list.
+        var code = receipt.GetProperty("dossierCode").GetString()!;
+        officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
+        var issued = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/offices/CAP-HG/dossiers/{code}/card-issued", officer)));
+        Assert.Equal("approved", issued.GetProperty("status").GetString());
+        var account = (await fixture.Account(citizen).GetAsync())!;
+        Assert.Equal((AccountStatus.PendingActivation, AccountLevel.Level2), (account.Status, account.ActivationTarget));
+        Assert.Contains("muc do 2", (await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[^1].Body);
+        overdue = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", operatorToken)));
+        Assert.DoesNotContain(code, overdue.EnumerateArray().Select(d => d.GetProperty("dossierCode").GetString()));
     }
 
     [Fact]
