@@ -17,7 +17,8 @@ internal static class RegistrySeeder
             var existing = (long)(await countCommand.ExecuteScalarAsync(cancellationToken))!;
             if (existing > 0 && !replace)
             {
-                AnsiConsole.MarkupLine($"The registry already holds [bold]{existing:N0}[/] citizens; nothing to do (use --replace to regenerate).");
+                var enrolled = await EnrollMissingTemplatesAsync(dataSource, cancellationToken);
+                AnsiConsole.MarkupLine($"The registry already holds [bold]{existing:N0}[/] citizens; templates enrolled for {enrolled:N0} card holder(s) that had none (use --replace to regenerate).");
                 return 0;
             }
         }
@@ -74,21 +75,39 @@ internal static class RegistrySeeder
             progress(pending);
         }
         // Card holders have templates enrolled with their chip ID card.
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "copy registry.biometrics (id_number, portrait, fingerprint) from stdin (format binary)", cancellationToken))
-        {
-            foreach (var id in cardHolders)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Portrait), NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Fingerprint), NpgsqlDbType.Bytea, cancellationToken);
-            }
-            await importer.CompleteAsync(cancellationToken);
-        }
+        await WriteTemplatesAsync(connection, cardHolders, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await using var analyze = new NpgsqlCommand("analyze registry.citizens, registry.biometrics", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Card holders seeded before templates were enrolled get theirs (a registry from an older version).</summary>
+    public static async Task<int> EnrollMissingTemplatesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        var missing = new List<string>();
+        await using (var query = dataSource.CreateCommand(
+            "select c.id_number from registry.citizens c where c.card_issued_on is not null " +
+            "and not exists (select 1 from registry.biometrics b where b.id_number = c.id_number)"))
+        await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) missing.Add(reader.GetString(0));
+        if (missing.Count == 0) return 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await WriteTemplatesAsync(connection, missing, cancellationToken);
+        return missing.Count;
+    }
+
+    private static async Task WriteTemplatesAsync(NpgsqlConnection connection, IEnumerable<string> cardHolders, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "copy registry.biometrics (id_number, portrait, fingerprint) from stdin (format binary)", cancellationToken);
+        foreach (var id in cardHolders)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Portrait), NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Fingerprint), NpgsqlDbType.Bytea, cancellationToken);
+        }
+        await importer.CompleteAsync(cancellationToken);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>
