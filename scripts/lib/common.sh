@@ -68,6 +68,9 @@ synchronous_commit = on
 CONF
   fi
   if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; then
+      die "Port $PG_PORT is already taken by another program (another clone's PostgreSQL? stop it with its scripts/down.sh)."
+    fi
     say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
     as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL did not start"; }
   fi

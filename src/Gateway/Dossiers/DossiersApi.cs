@@ -92,8 +92,7 @@ public static class DossiersApi
     {
         if (!DossierCode.TryParse(dossierCode, out var code))
             return Validation.Problem(new Dictionary<string, string[]> { ["dossierCode"] = ["A dossier code has 16 digits (YYMMDD-OOOO-SSSSS-C) with a valid check digit."] });
-        if (user.Office() != officeCode)
-            return ProblemCodes.Problem(StatusCodes.Status403Forbidden, "cross_office", ProblemCodes.TitleFor(403), "An officer acts only on dossiers of their own office.");
+        if (user.Office() != officeCode) return AccountsProblems.CrossOffice();
         var result = await cluster.GetGrain<IDossierGrain>(code.Value).CardIssuedAsync(user.ToActor(), user.Office() ?? "");
         return result.Receipt is { } receipt ? TypedResults.Ok(receipt) : ProblemCodes.FromAccountError(result.Error!, http);
     }
@@ -101,8 +100,7 @@ public static class DossiersApi
     public static async Task<Results<Ok<IReadOnlyList<OverdueDossier>>, ProblemHttpResult>> ListOverdueAsync(
         string officeCode, ClaimsPrincipal user, IClusterClient cluster)
     {
-        if (user.IsInRole(Roles.Officer) && user.Office() != officeCode)
-            return ProblemCodes.Problem(StatusCodes.Status403Forbidden, "cross_office", ProblemCodes.TitleFor(403), "An officer sees only their own office's dossiers.");
+        if (user.IsInRole(Roles.Officer) && user.Office() != officeCode) return AccountsProblems.CrossOffice();
         return TypedResults.Ok(await cluster.GetGrain<IOfficeDeskGrain>(officeCode).ListOverdueAsync());
     }
 
@@ -149,6 +147,9 @@ public static class AccountsProblems
 {
     public static ProblemHttpResult NotYours() =>
         ProblemCodes.Problem(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, ProblemCodes.TitleFor(403), "A citizen may act only on their own account.");
+
+    public static ProblemHttpResult CrossOffice() =>
+        ProblemCodes.Problem(StatusCodes.Status403Forbidden, "cross_office", ProblemCodes.TitleFor(403), "An officer acts only on dossiers of their own office.");
 
     public static ProblemHttpResult NotFound() =>
         ProblemCodes.Problem(StatusCodes.Status404NotFound, "account_not_found", ProblemCodes.TitleFor(404), "No account has been declared for this personal ID number.");
