@@ -41,7 +41,6 @@ public static class Roles
     public const string Citizen = "citizen";
     public const string Officer = "officer";
     public const string Operator = "operator";
-    public const string Staff = Officer + "," + Operator;
 }
 
 public static class Policies

@@ -38,8 +38,6 @@ public sealed class RecordingSender : INotificationSender, ISentMessageReader, I
     private readonly ConcurrentDictionary<string, OutboundMessage> _messages = new();
     private readonly ConcurrentDictionary<string, int> _failuresToInject = new();
 
-    public int Attempts;
-
     public IReadOnlyList<OutboundMessage> To(string recipient) =>
         _messages.Values.Where(m => m.Recipient == recipient)
             .OrderBy(m => m.AccountId, StringComparer.Ordinal).ThenBy(m => long.Parse(m.MessageId.Split(':')[1])).ToArray();
@@ -49,7 +47,6 @@ public sealed class RecordingSender : INotificationSender, ISentMessageReader, I
 
     public Task SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref Attempts);
         if (_failuresToInject.TryGetValue(message.Recipient, out var left) && left > 0)
         {
             _failuresToInject[message.Recipient] = left - 1;
