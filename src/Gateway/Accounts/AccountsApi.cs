@@ -121,23 +121,14 @@ public static class AccountsApi
         string idNumber, LockAccountRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
         Answer(await Account(cluster, idNumber).UnlockAsync(user.ToActor(), request.Reason!.Trim()), http);
 
-    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
-        string idNumber, ClaimsPrincipal user, IClusterClient cluster)
-    {
-        if (!user.MayActOn(idNumber)) return NotYours();
-        var view = await Account(cluster, idNumber).GetAsync();
-        return view is null ? AccountNotFound() : TypedResults.Ok(view);
-    }
+    public static Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
+        Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, account => account.GetAsync());
 
-    public static async Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
-        string idNumber, ClaimsPrincipal user, IClusterClient cluster)
-    {
-        if (!user.MayActOn(idNumber)) return NotYours();
-        var view = await Account(cluster, idNumber).GetAsync();
-        return view is null
-            ? AccountNotFound()
-            : TypedResults.Ok(new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget));
-    }
+    public static Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
+        Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, async account =>
+            await account.GetAsync() is { } view ? new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget) : null);
 
     private static ICitizenAccountGrain Account(IClusterClient cluster, string idNumber) =>
         cluster.GetGrain<ICitizenAccountGrain>(idNumber);
@@ -147,7 +138,6 @@ public static class AccountsApi
 
     private static ProblemHttpResult NotYours() => Dossiers.AccountsProblems.NotYours();
 
-    private static ProblemHttpResult AccountNotFound() => Dossiers.AccountsProblems.NotFound();
 }
 
 /// <summary>A declaration was accepted; where to send the code and the password next.</summary>

@@ -134,17 +134,24 @@ public static class DossiersApi
         return result.Documents is { } documents ? TypedResults.Ok(documents) : ProblemCodes.FromAccountError(result.Error!, http);
     }
 
-    public static async Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, ClaimsPrincipal user, IClusterClient cluster)
-    {
-        if (!user.MayActOn(idNumber)) return AccountsProblems.NotYours();
-        var profile = await cluster.GetGrain<ICitizenAccountGrain>(idNumber).GetProfileAsync();
-        return profile is null ? AccountsProblems.NotFound() : TypedResults.Ok(profile);
-    }
+    public static Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
+        AccountsProblems.ReadOwnAsync(user, idNumber, cluster, account => account.GetProfileAsync());
 }
 
 /// <summary>Refusals shared by the account routes.</summary>
 public static class AccountsProblems
 {
+    /// <summary>
+    /// A read of one account by its owner, an officer or an operator: refused for another citizen, 404 when the grain
+    /// has nothing to show.
+    /// </summary>
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> ReadOwnAsync<T>(ClaimsPrincipal user, string idNumber, IClusterClient cluster,
+        Func<ICitizenAccountGrain, Task<T?>> read) where T : class
+    {
+        if (!user.MayActOn(idNumber)) return NotYours();
+        return await read(cluster.GetGrain<ICitizenAccountGrain>(idNumber)) is { } value ? TypedResults.Ok(value) : NotFound();
+    }
+
     public static ProblemHttpResult NotYours() =>
         ProblemCodes.Problem(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, ProblemCodes.TitleFor(403), "A citizen may act only on their own account.");
 

@@ -66,7 +66,6 @@ public sealed class GatewayExceptionHandler(IProblemDetailsService problems, ILo
         {
             if (e is PlatformUnavailableException or OrleansException or TimeoutException or SiloUnavailableException or NpgsqlException or SocketException
                 or InconsistentStateException or OperationCanceledException) return true;
-            if (e.GetType().Name.Contains("Unavailable", StringComparison.Ordinal)) return true;
         }
         return false;
     }

@@ -170,7 +170,7 @@ public sealed class CitizenAccountGrain(
         }
         if (!otpCodes.Verify(AccountId, pending.Issue, otp ?? "", pending.Hash))
         {
-            var refusal = await WrongCodeAsync(pending, now, voided => State.Otp = voided ? null : State.Otp);
+            var refusal = await WrongCodeAsync(pending, now);
             return AccountResult.Fail(refusal ?? new AccountError(ErrorKind.Unprocessable, "otp_invalid",
                 $"The activation code is wrong; {Otp.MaxWrongAttempts - pending.WrongAttempts} attempt(s) left."));
         }
@@ -350,7 +350,7 @@ public sealed class CitizenAccountGrain(
         }
         if (!otpCodes.Verify(AccountId, pending.Issue, otp ?? "", pending.Hash))
         {
-            return AccountResult.Fail(await WrongCodeAsync(pending, now, voided => State.RecoveryOtp = voided ? null : State.RecoveryOtp)
+            return AccountResult.Fail(await WrongCodeAsync(pending, now)
                                       ?? InvalidRecoveryCode);
         }
 
@@ -477,11 +477,12 @@ public sealed class CitizenAccountGrain(
     }
 
     /// <summary>A wrong code: counts on the code (void after the configured tries) and on the factor (lockouts).</summary>
-    private async Task<AccountError?> WrongCodeAsync(PendingOtp pending, DateTimeOffset now, Action<bool> setVoided)
+    private async Task<AccountError?> WrongCodeAsync(PendingOtp pending, DateTimeOffset now)
     {
         pending.WrongAttempts++;
         var voided = pending.WrongAttempts >= Otp.MaxWrongAttempts;
-        setVoided(voided);
+        if (voided && ReferenceEquals(State.Otp, pending)) State.Otp = null;
+        if (voided && ReferenceEquals(State.RecoveryOtp, pending)) State.RecoveryOtp = null;
         var factorError = await CountOtpFailureAsync(now);
         if (factorError is not null) return factorError;
         if (!voided) return null;
