@@ -33,9 +33,12 @@ start() { # name, then environment assignments, then the program
   nohup env "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
 }
-start silo-1 VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 dotnet "$SILO"
-start silo-2 VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 dotnet "$SILO"
-start gateway dotnet "$GATEWAY"
+# A 64 MiB gen-0 budget per GC heap: the request paths allocate briskly, and with the default budget the gateway spent a
+# fifth of its CPU waiting on collections under load (docs/benchmarks.md, "Profile findings"). Override by exporting it.
+GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
+start silo-1 "$GC_GEN0" VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 dotnet "$SILO"
+start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 dotnet "$SILO"
+start gateway "$GC_GEN0" dotnet "$GATEWAY"
 
 say "Waiting for the gateway to report healthy"
 for _ in $(seq 1 90); do

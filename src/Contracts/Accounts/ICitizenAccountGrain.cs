@@ -26,9 +26,13 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>Rotates a session's refresh token; a rotated token presented again revokes the session.</summary>
     Task<LoginResult> RefreshAsync(string sessionId, string refreshSecret);
 
-    /// <summary>Whether an access token's session is still open (the gateway asks on every citizen request).</summary>
+    /// <summary>
+    /// The account as its owner sees it while the access token's session is open, else null (closed, expired, locked or
+    /// unknown). The gateway asks on every citizen request, and an owner's read of the account answers from this same
+    /// call, so one grain turn both authorises and answers.
+    /// </summary>
     [ReadOnly]
-    Task<bool> IsSessionActiveAsync(string sessionId);
+    Task<AccountView?> GetForSessionAsync(string sessionId);
 
     /// <summary>Closes one session.</summary>
     Task LogOutAsync(string sessionId);

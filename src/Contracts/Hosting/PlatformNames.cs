@@ -6,6 +6,12 @@ public static class PlatformNames
     /// <summary>Grain storage for citizen accounts.</summary>
     public const string AccountStorage = "accounts";
 
+    /// <summary>
+    /// The grain type of citizen accounts, pinned (it is Orleans' default for the class name) so that the gateway can
+    /// build references without a per-call interface look-up, and so that renaming the class cannot orphan stored state.
+    /// </summary>
+    public const string AccountGrainType = "citizenaccount";
+
     /// <summary>The stream provider carrying account events.</summary>
     public const string StreamProvider = "events";
 

@@ -122,16 +122,20 @@ public static class AccountsApi
         Answer(await Account(cluster, idNumber).UnlockAsync(user.ToActor(), request.Reason!.Trim()), http);
 
     public static Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
-        string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
-        Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, account => account.GetAsync());
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
+        Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, account => ReadAsync(account, idNumber, http));
 
     public static Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
-        string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
         Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, async account =>
-            await account.GetAsync() is { } view ? new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget) : null);
+            await ReadAsync(account, idNumber, http) is { } view ? new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget) : null);
+
+    /// <summary>An owner's read answers from this request's session check (one grain turn); staff reads ask the grain.</summary>
+    private static Task<AccountView?> ReadAsync(ICitizenAccountGrain account, string idNumber, HttpContext http) =>
+        SessionAccount.ThisRequest(http, idNumber) is { } view ? Task.FromResult<AccountView?>(view) : account.GetAsync();
 
     private static ICitizenAccountGrain Account(IClusterClient cluster, string idNumber) =>
-        cluster.GetGrain<ICitizenAccountGrain>(idNumber);
+        cluster.Account(idNumber);
 
     private static Results<Ok<AccountView>, ProblemHttpResult> Answer(AccountResult result, HttpContext http) =>
         result.Succeeded ? TypedResults.Ok(result.Account) : ProblemCodes.FromAccountError(result.Error!, http);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Problems;
 
 namespace Orleans.VNeID.Gateway.Auth;
@@ -26,7 +27,11 @@ public static class SessionCheck
             {
                 var cluster = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
                 if (account is not null && session is not null &&
-                    await cluster.GetGrain<ICitizenAccountGrain>(account).IsSessionActiveAsync(session)) return;
+                    await cluster.Account(account).GetForSessionAsync(session) is { } view)
+                {
+                    SessionAccount.Remember(context.HttpContext, view);
+                    return;
+                }
                 context.HttpContext.Items[FailureCode] = "token_revoked";
                 context.Fail("The session of this token has ended.");
             }
@@ -72,4 +77,19 @@ public static class SessionCheck
             });
         },
     };
+}
+
+/// <summary>
+/// The caller's own account as this request's session check read it. An owner's read of the account answers from it:
+/// it is the grain's state at this request, not a cache kept across requests.
+/// </summary>
+public static class SessionAccount
+{
+    private static readonly object Key = new();
+
+    public static void Remember(HttpContext http, AccountView view) => http.Items[Key] = view;
+
+    /// <summary>The account read by this request's session check, when the caller owns <paramref name="idNumber"/>.</summary>
+    public static AccountView? ThisRequest(HttpContext http, string idNumber) =>
+        http.Items.TryGetValue(Key, out var value) && value is AccountView view && view.IdNumber == idNumber ? view : null;
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.Problems;
@@ -121,7 +122,7 @@ public static class DossiersApi
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
         if (!user.MayActOn(idNumber)) return AccountsProblems.NotYours();
-        var result = await cluster.GetGrain<ICitizenAccountGrain>(idNumber).GetWalletAsync();
+        var result = await cluster.Account(idNumber).GetWalletAsync();
         return result.Documents is { } documents ? TypedResults.Ok(documents) : ProblemCodes.FromAccountError(result.Error!, http);
     }
 
@@ -130,7 +131,7 @@ public static class DossiersApi
     {
         var document = new IntegratedDocument(request.Kind!.Value, request.Number!, request.Issuer!.Trim(), request.ValidFrom, request.ValidUntil,
             user.Identity!.Name!, user.Office()!);
-        var result = await cluster.GetGrain<ICitizenAccountGrain>(idNumber).AddDocumentAsync(document);
+        var result = await cluster.Account(idNumber).AddDocumentAsync(document);
         return result.Documents is { } documents ? TypedResults.Ok(documents) : ProblemCodes.FromAccountError(result.Error!, http);
     }
 
@@ -149,7 +150,7 @@ public static class AccountsProblems
         Func<ICitizenAccountGrain, Task<T?>> read) where T : class
     {
         if (!user.MayActOn(idNumber)) return NotYours();
-        return await read(cluster.GetGrain<ICitizenAccountGrain>(idNumber)) is { } value ? TypedResults.Ok(value) : NotFound();
+        return await read(cluster.Account(idNumber)) is { } value ? TypedResults.Ok(value) : NotFound();
     }
 
     public static ProblemHttpResult NotYours() =>

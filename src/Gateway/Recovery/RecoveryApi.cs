@@ -38,7 +38,7 @@ public static class RecoveryApi
 
     public static async Task<Accepted<RecoveryAccepted>> StartAsync(StartRecoveryRequest request, IClusterClient cluster)
     {
-        await cluster.GetGrain<ICitizenAccountGrain>(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
+        await cluster.Account(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
             request.Phone!, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn!.Value));
         return TypedResults.Accepted((string?)null, new RecoveryAccepted(
             "If the details match an active account, a recovery code has been sent to its registered phone.",
@@ -48,7 +48,7 @@ public static class RecoveryApi
     public static async Task<Results<NoContent, ProblemHttpResult>> CompleteAsync(
         string idNumber, CompleteRecoveryRequest request, IClusterClient cluster, HttpContext http)
     {
-        var result = await cluster.GetGrain<ICitizenAccountGrain>(idNumber).CompleteRecoveryAsync(request.Otp!, request.NewPassword!);
+        var result = await cluster.Account(idNumber).CompleteRecoveryAsync(request.Otp!, request.NewPassword!);
         return result.Succeeded ? TypedResults.NoContent() : ProblemCodes.FromAccountError(result.Error!, http);
     }
 }

@@ -59,7 +59,7 @@ public static class SessionsApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> LogInAsync(
         LoginRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
-        var result = await cluster.GetGrain<ICitizenAccountGrain>(request.IdNumber!).LogInAsync(request.Password!);
+        var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!);
         return result.Grant is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemCodes.FromAccountError(result.Error!, http);
     }
 
@@ -68,13 +68,13 @@ public static class SessionsApi
     {
         // Validated shape: "<ID number>.<session id>.<secret>"; the grain key is the ID number, never the secret.
         var parts = request.RefreshToken!.Split('.', 3);
-        var result = await cluster.GetGrain<ICitizenAccountGrain>(parts[0]).RefreshAsync(parts[1], parts[2]);
+        var result = await cluster.Account(parts[0]).RefreshAsync(parts[1], parts[2]);
         return result.Grant is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemCodes.FromAccountError(result.Error!, http);
     }
 
     public static async Task<NoContent> LogOutAsync(ClaimsPrincipal user, IClusterClient cluster)
     {
-        await cluster.GetGrain<ICitizenAccountGrain>(user.Identity!.Name!).LogOutAsync(user.FindFirstValue(TokenIssuer.SessionClaim) ?? "");
+        await cluster.Account(user.Identity!.Name!).LogOutAsync(user.FindFirstValue(TokenIssuer.SessionClaim) ?? "");
         return TypedResults.NoContent();
     }
 

@@ -23,6 +23,7 @@ namespace Orleans.VNeID.Accounts;
 // Random placement spreads accounts evenly over the silos; the default prefers the silo the call came in through,
 // which piles every account a gateway touches onto its one gateway silo.
 [RandomPlacement]
+[GrainType(PlatformNames.AccountGrainType)]
 public sealed class CitizenAccountGrain(
     [PersistentState("account", PlatformNames.AccountStorage)] IPersistentState<AccountState> storage,
     IPopulationRegistry registry,
@@ -262,9 +263,9 @@ public sealed class CitizenAccountGrain(
         return new LoginResult(null, InvalidRefresh);
     }
 
-    public Task<bool> IsSessionActiveAsync(string sessionId) =>
+    public Task<AccountView?> GetForSessionAsync(string sessionId) =>
         Task.FromResult(Exists && State.Lifecycle.Status != AccountStatus.Locked &&
-                        State.Sessions.Exists(s => s.Id == sessionId && s.RefreshExpiresAt > clock.GetUtcNow()));
+                        State.Sessions.Exists(s => s.Id == sessionId && s.RefreshExpiresAt > clock.GetUtcNow()) ? View() : null);
 
     public async Task LogOutAsync(string sessionId)
     {

@@ -38,7 +38,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         // Even the right password is refused during the lockout, without being checked.
         Assert.Equal("too_many_attempts", (await grain.LogInAsync(Password)).Error!.Code);
         Assert.Contains("tam thoi bi khoa dang nhap", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
-        Assert.True(await grain.IsSessionActiveAsync(login.Grant!.SessionId));
+        Assert.NotNull(await grain.GetForSessionAsync(login.Grant!.SessionId));
 
         for (var i = 7; i < 20; i++) await grain.LogInAsync("Wrong@" + i);
         var twentieth = await grain.LogInAsync("Wrong@20");
@@ -48,7 +48,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         Assert.Equal(AccountStatus.Locked, account.Status);
         Assert.Equal("brute force: passwords", account.Lock!.Reason);
         Assert.Equal(ActorRole.System, account.Lock.LockedBy);
-        Assert.False(await grain.IsSessionActiveAsync(login.Grant.SessionId));
+        Assert.Null(await grain.GetForSessionAsync(login.Grant.SessionId));
         Assert.Contains("da bi khoa", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
 
         fixture.Clock.Advance(TimeSpan.FromHours(25));
@@ -96,18 +96,18 @@ public class AccountSecurityTests(ClusterFixture fixture)
         var second = (await grain.RefreshAsync(first.SessionId, parts[2])).Grant!;
         Assert.Equal(first.SessionId, second.SessionId);
         Assert.NotEqual(first.RefreshToken, second.RefreshToken);
-        Assert.True(await grain.IsSessionActiveAsync(first.SessionId));
+        Assert.NotNull(await grain.GetForSessionAsync(first.SessionId));
 
         var reuse = await grain.RefreshAsync(first.SessionId, parts[2]);
         Assert.Equal("refresh_reused", reuse.Error!.Code);
-        Assert.False(await grain.IsSessionActiveAsync(first.SessionId));
+        Assert.Null(await grain.GetForSessionAsync(first.SessionId));
         Assert.Equal("refresh_invalid", (await grain.RefreshAsync(second.SessionId, second.RefreshToken.Split('.')[2])).Error!.Code);
         Assert.Contains("phien dang nhap bat thuong", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
 
         var other = (await grain.LogInAsync(Password)).Grant!;
         Assert.Equal("refresh_invalid", (await grain.RefreshAsync(other.SessionId, "not-the-secret")).Error!.Code);
         await grain.LogOutAsync(other.SessionId);
-        Assert.False(await grain.IsSessionActiveAsync(other.SessionId));
+        Assert.Null(await grain.GetForSessionAsync(other.SessionId));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         Assert.Equal("validation_failed", (await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), "weak")).Error!.Code);
         Assert.True((await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), NewPassword)).Succeeded);
 
-        Assert.False(await grain.IsSessionActiveAsync(session.SessionId));
+        Assert.Null(await grain.GetForSessionAsync(session.SessionId));
         Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
         Assert.NotNull((await grain.LogInAsync(NewPassword)).Grant);
         Assert.Equal("otp_invalid", (await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), NewPassword)).Error!.Code);
