@@ -1,60 +1,87 @@
 #!/usr/bin/env bash
-# Benchmarks the running platform against this machine's own ceilings (issue 5). So far: the status read through the
-# gateway vs a bare endpoint serving the same JSON, with wrk at 16, 64 and 256 connections.
-# Starts the platform as scripts/up.sh does, with rate limits raised for the run (said so in the output).
+# Benchmarks the whole platform against this machine's own ceilings and writes docs/benchmarks.md and docs/benchmarks.png.
+# Starts the platform as scripts/up.sh does, in a database of its own (vneid_bench, recreated each run), with rate limits
+# raised for the run (the report says so). Leaves the platform stopped; scripts/up.sh starts the normal one again.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
+STARTED=$(date +%s)
+BENCH_DIR="$LOCAL_DIR/bench"
+RESULTS="$BENCH_DIR/results.json"
+SCALE_ACCOUNTS="${VNEID_BENCH_SCALE_ACCOUNTS:-100000}"
 DURATION="${VNEID_BENCH_DURATION:-10s}"
-GATEWAY="http://127.0.0.1:8080"
-BARE="http://127.0.0.1:8090"
-command -v wrk >/dev/null || { say "Installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+mkdir -p "$BENCH_DIR" "$LOG_DIR"
 
-say "Restarting the platform with rate limits raised for the benchmark"
-bash scripts/down.sh --keep-db >/dev/null
-VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000 bash scripts/up.sh >/dev/null
-ensure_postgres_running
-dotnet build benchmarks/Orleans.VNeID.BareEndpoint -c Release -v q -nologo >/dev/null
-nohup dotnet benchmarks/Orleans.VNeID.BareEndpoint/bin/Release/net10.0/vneid-bare-endpoint.dll --urls "$BARE" >"$LOG_DIR/bare.log" 2>&1 </dev/null &
-BARE_PID=$!
-trap 'kill $BARE_PID 2>/dev/null || true' EXIT
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing ${missing[*]} from Debian's packages"
+  [ "$(id -u)" = 0 ] || die "Installing ${missing[*]} needs root (apt-get install ${missing[*]})."
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
+fi
 
-# A citizen of the registry with no account yet becomes the benchmark account.
-read -r ID NAME DOB GENDER PHONE < <(pg_admin -d vneid -tA -F' ' -c "select c.id_number, replace(c.full_name, ' ', '_'), c.date_of_birth, case c.gender when 0 then 'male' else 'female' end, c.phone
-  from registry.citizens c where c.phone is not null and c.date_of_birth < current_date - interval '15 years' order by random() limit 1")
-NAME="${NAME//_/ }"
-curl -fsS -o /dev/null -X POST "$GATEWAY/api/v1/accounts" -H 'content-type: application/json' \
-  -d "{\"idNumber\":\"$ID\",\"fullName\":\"$NAME\",\"dateOfBirth\":\"$DOB\",\"gender\":\"$GENDER\",\"phone\":\"$PHONE\"}"
-sleep 1
-CODE=$(curl -fsS "$GATEWAY/api/v1/dev/messages?recipient=$PHONE" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["body"][:6])')
-curl -fsS -o /dev/null -X POST "$GATEWAY/api/v1/accounts/$ID/activation" -H 'content-type: application/json' -d "{\"otp\":\"$CODE\",\"password\":\"Bench@2026x\"}"
-TOKEN=$(curl -fsS -X POST "$GATEWAY/api/v1/sessions" -H 'content-type: application/json' -d "{\"idNumber\":\"$ID\",\"password\":\"Bench@2026x\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-for _ in $(seq 1 50); do curl -fsS -o /dev/null "$BARE/api/v1/accounts/$ID/status" && break; sleep 0.2; done
-
-run() { # url, connections -> "rps p50_ms p99_ms"
-  wrk -t2 -c"$2" -d"$DURATION" --latency -H "authorization: Bearer $TOKEN" "$1" | python3 -c '
-import re,sys
-text=sys.stdin.read()
-def ms(v,u): return float(v)*{"us":0.001,"ms":1,"s":1000}[u]
-rps=float(re.search(r"Requests/sec:\s+([\d.]+)",text).group(1))
-lat=dict((p,ms(v,u)) for p,v,u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)",text,re.M))
-non2xx=re.search(r"Non-2xx or 3xx responses: (\d+)",text)
-p50=lat.get("50",0); p99=lat.get("99",0); errors=non2xx.group(1) if non2xx else 0
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors}")'
+stop() { # names of processes started by up.sh
+  for name in "$@"; do
+    local pidfile="$RUN_DIR/$name.pid"
+    [ -f "$pidfile" ] || continue
+    local pid; pid="$(cat "$pidfile")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
 }
 
-# Warm-up: JIT, tiered compilation, connection pools and grain activations settle before anything is measured.
-wrk -t2 -c64 -d5s -H "authorization: Bearer $TOKEN" "$GATEWAY/api/v1/accounts/$ID/status" >/dev/null
-wrk -t2 -c64 -d5s "$BARE/api/v1/accounts/$ID/status" >/dev/null
+say "Stopping the platform if it runs, and recreating the benchmark database vneid_bench"
+stop gateway silo-2 silo-1
+ensure_postgres_running
+pg_admin -c "drop database if exists vneid_bench with (force)"
+export PATH="$(pg_bin_dir):$PATH"
+export VNEID_DATABASE=vneid_bench
+export VNEID_ConnectionStrings__VNeID="Host=127.0.0.1;Port=$PG_PORT;Database=vneid_bench;Username=$PG_APP_USER;Password=$PG_APP_PASSWORD"
+export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
+export VNEID_SEED_COUNT=$((SCALE_ACCOUNTS * 3 / 2 + 50000))
 
-echo
-echo "Status read (GET /api/v1/accounts/{id}/status with a citizen token), $DURATION per point, wrk -t2; rate limits raised for the run."
-echo
-echo "| connections | gateway req/s | p50 ms | p99 ms | non-2xx | bare req/s | p50 ms | p99 ms | ratio |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for c in 16 64 256; do
-  read -r g50 gp50 gp99 gerr < <(run "$GATEWAY/api/v1/accounts/$ID/status" "$c")
-  read -r b50 bp50 bp99 berr < <(run "$BARE/api/v1/accounts/$ID/status" "$c")
-  ratio=$(python3 -c "print(f'{$g50/$b50*100:.1f} %')")
-  echo "| $c | $g50 | $gp50 | $gp99 | $gerr | $b50 | $bp50 | $bp99 | $ratio |"
-done
+say "Starting the platform (scripts/up.sh) with rate limits raised for the benchmark"
+bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
+dotnet build benchmarks/Orleans.VNeID.BareEndpoint -c Release -v q -nologo >/dev/null
+dotnet build benchmarks/Orleans.VNeID.LoadDriver -c Release -v q -nologo >/dev/null
+nohup dotnet benchmarks/Orleans.VNeID.BareEndpoint/bin/Release/net10.0/vneid-bare-endpoint.dll --urls http://127.0.0.1:8090 \
+  >"$LOG_DIR/bare.log" 2>&1 </dev/null &
+BARE_PID=$!
+trap 'kill $BARE_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:8090/api/v1/accounts/001090012345/status && break; sleep 0.2; done
+
+load() { dotnet benchmarks/Orleans.VNeID.LoadDriver/bin/Release/net10.0/vneid-load.dll "$@" --results "$RESULTS"; }
+load machine
+say "Status read (wrk at 16, 64 and 256 connections, $DURATION per point)"
+load status --duration "$DURATION"
+say "Declarations, and the pgbench upsert ceiling"
+load declarations --count 3000 --concurrency 64
+say "Activations and logins at the configured iteration count"
+load hashing --count 200 --concurrency 8
+say "Code verification"
+load otp --count 2000 --concurrency 64
+say "Lock and unlock"
+load lock-unlock --count 200 --rounds 5 --concurrency 64
+
+say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
+stop silo-2 silo-1
+VNEID_PasswordHashing__IterationCount=210000 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
+load hashing --iterations 210000 --count 150 --concurrency 8
+
+say "Scale: $SCALE_ACCOUNTS accounts (silo memory and database bytes per account)"
+load scale --count "$SCALE_ACCOUNTS" --concurrency 64 --silo "silo-1=$(cat "$RUN_DIR/silo-1.pid")" "silo-2=$(cat "$RUN_DIR/silo-2.pid")"
+stop gateway silo-2 silo-1
+
+say "Micro-benchmarks (BenchmarkDotNet, short job)"
+rm -rf "$BENCH_DIR/micro"
+(cd "$BENCH_DIR" && dotnet run -c Release --project "$REPO_ROOT/benchmarks/Orleans.VNeID.Benchmarks" -- --filter '*' --job short \
+  --artifacts "$BENCH_DIR/micro" >"$LOG_DIR/bench-micro.log" 2>&1) || { tail -n 30 "$LOG_DIR/bench-micro.log" >&2; die "micro-benchmarks failed"; }
+cat "$BENCH_DIR"/micro/results/*-report-github.md >"$BENCH_DIR/micro.md"
+
+ELAPSED="$(( ($(date +%s) - STARTED) / 60 )) min $(( ($(date +%s) - STARTED) % 60 )) s"
+load report --micro "$BENCH_DIR/micro.md" --out docs/benchmarks.md --chart docs/benchmarks.png --elapsed "$ELAPSED"
+say "Done in $ELAPSED: docs/benchmarks.md and docs/benchmarks.png (the platform is stopped; scripts/up.sh starts it again)"

@@ -13,7 +13,7 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 ensure_postgres_running
-ensure_database vneid
+ensure_database "${VNEID_DATABASE:-vneid}"
 
 say "Building (Release)"
 dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo 2>&1 | grep -E "error|Warn|Elapsed" || true

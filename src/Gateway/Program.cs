@@ -5,7 +5,7 @@ using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.Recovery;
 using Orleans.VNeID.Gateway.Sessions;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(Orleans.VNeID.Hosting.HostArguments.WithoutConfigReload(args));
 builder.AddPlatformConfiguration(args).AddClusterClient();
 builder.Services.AddGatewayServices();
 

@@ -18,7 +18,7 @@ internal static class SiloHosting
 
     public static IHost Build(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(HostArguments.WithoutConfigReload(args));
         builder.Configuration.AddPlatformConfiguration(builder.Environment.EnvironmentName, args);
         var configuration = builder.Configuration;
         var orleansConnection = configuration.OrleansConnectionString();
@@ -44,7 +44,6 @@ internal static class SiloHosting
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,
                 (sp, _) => new UnavailableAwareStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage)));
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
-            silo.AddMemoryStreams(PlatformNames.StreamProvider, streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         });
         return builder.Build();
     }

@@ -67,7 +67,4 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
     Task<AccountView?> GetAsync();
 
-    /// <summary>The notification dispatcher confirms that events up to <paramref name="sequence"/> reached the outbox.</summary>
-    [OneWay]
-    Task AcknowledgeEventsAsync(long sequence);
 }

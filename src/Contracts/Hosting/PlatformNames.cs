@@ -12,11 +12,6 @@ public static class PlatformNames
     /// </summary>
     public const string AccountGrainType = "citizenaccount";
 
-    /// <summary>The stream provider carrying account events.</summary>
-    public const string StreamProvider = "events";
-
-    /// <summary>Stream namespace of account lifecycle events; stream keys are partition numbers.</summary>
-    public const string AccountEventsNamespace = "account-events";
 
     /// <summary>
     /// DI key of the <see cref="TimeProvider"/> behind every domain clock read (OTP expiry, ages, timestamps).

@@ -24,23 +24,24 @@ public readonly record struct LifecycleOutcome(AccountStatus From, AccountStatus
 }
 
 /// <summary>
-/// The account state machine of the design card (Declared, PendingActivation, Level1, Level2, Locked).
-/// It is rebuilt around the persisted <see cref="LifecycleState"/> on every activation; only that state is stored.
+/// The account state machine of the design card (Declared, PendingActivation, Level1, Level2, Locked), around the
+/// persisted <see cref="LifecycleState"/>; only that state is stored. The Stateless machine itself is built for each
+/// question or transition (about 4 µs) rather than kept: kept, it cost every active account grain 9 KB of heap, more
+/// than everything else the grain holds (docs/benchmarks.md, "Profile findings").
 /// </summary>
-public sealed class AccountLifecycle
+public sealed class AccountLifecycle(LifecycleState state, bool retainSynchronizationContext = false)
 {
-    private readonly LifecycleState _state;
-    private readonly StateMachine<AccountStatus, AccountTrigger> _machine;
+    private readonly LifecycleState _state = state;
 
-    public AccountLifecycle(LifecycleState state, bool retainSynchronizationContext = false)
+    private StateMachine<AccountStatus, AccountTrigger> Machine()
     {
-        _state = state;
-        _machine = new StateMachine<AccountStatus, AccountTrigger>(() => _state.Status, s => _state.Status = s)
+        var machine = new StateMachine<AccountStatus, AccountTrigger>(() => _state.Status, s => _state.Status = s)
         {
             // Inside a grain, continuations must stay on the grain's scheduler.
             RetainSynchronizationContext = retainSynchronizationContext,
         };
-        Configure(_machine, _state);
+        Configure(machine, _state);
+        return machine;
     }
 
     public AccountStatus Status => _state.Status;
@@ -58,17 +59,18 @@ public sealed class AccountLifecycle
         _ => AccountLevel.None,
     };
 
-    public bool CanFire(AccountTrigger trigger) => _machine.CanFire(trigger);
+    public bool CanFire(AccountTrigger trigger) => Machine().CanFire(trigger);
 
     public IReadOnlyList<AccountTrigger> PermittedTriggers =>
-        Enum.GetValues<AccountTrigger>().Where(_machine.CanFire).ToArray();
+        Enum.GetValues<AccountTrigger>().Where(Machine().CanFire).ToArray();
 
     /// <summary>Fires the trigger if the state permits it; otherwise answers a conflict naming the state and what it permits.</summary>
     public async Task<LifecycleOutcome> FireAsync(AccountTrigger trigger)
     {
         var from = _state.Status;
-        if (!_machine.CanFire(trigger)) return new LifecycleOutcome(from, from, ConflictFor(trigger));
-        await _machine.FireAsync(trigger);
+        var machine = Machine();
+        if (!machine.CanFire(trigger)) return new LifecycleOutcome(from, from, ConflictFor(trigger));
+        await machine.FireAsync(trigger);
         return new LifecycleOutcome(from, _state.Status, null);
     }
 

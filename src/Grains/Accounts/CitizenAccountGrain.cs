@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
-using Orleans.Streams;
 using Orleans.VNeID.Audit;
 using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Identity;
@@ -70,11 +69,8 @@ public sealed class CitizenAccountGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lifecycle = new AccountLifecycle(State.Lifecycle, retainSynchronizationContext: true);
-        if (State.PendingEvents.Count > 0)
-        {
-            await EnsureRedriveReminderAsync();
-            await PublishPendingAsync();
-        }
+        // Events stored by a command whose delivery did not finish (a failure, or a silo that died mid-command).
+        if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -445,21 +441,11 @@ public sealed class CitizenAccountGrain(
 
     public Task<AccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
 
-    public Task AcknowledgeEventsAsync(long sequence)
-    {
-        // Saved with the next write (or by the redrive reminder): a lost acknowledgement only re-sends a duplicate the outbox ignores.
-        if (State.PendingEvents.RemoveAll(e => e.Sequence <= sequence) > 0) _acknowledgementsUnsaved = true;
-        return Task.CompletedTask;
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RedriveReminder) return;
-        if (State.PendingEvents.Count > 0)
-        {
-            await PublishPendingAsync();
-            return;
-        }
+        if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
+        if (State.PendingEvents.Count > 0) return;
         if (_acknowledgementsUnsaved) await SaveAsync();
         var reminder = _redrive ?? await this.GetReminder(RedriveReminder);
         if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -613,12 +599,14 @@ public sealed class CitizenAccountGrain(
         State.AuditHead = hash;
     }
 
-    /// <summary>Durable first (state and its events in one write), then published.</summary>
+    /// <summary>
+    /// Durable first (the state and its events in one write), then delivered: the dispatcher appends the audit entries
+    /// and queues the messages before the command answers.
+    /// </summary>
     private async Task CommitAsync()
     {
-        await EnsureRedriveReminderAsync();
         await SaveAsync();
-        await PublishPendingAsync();
+        await DeliverPendingAsync();
     }
 
     /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads what is stored.</summary>
@@ -642,28 +630,35 @@ public sealed class CitizenAccountGrain(
         _redrive ??= await this.RegisterOrUpdateReminder(RedriveReminder, interval, interval);
     }
 
-    private async Task PublishPendingAsync()
+    /// <summary>
+    /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered (the confirmation is
+    /// saved with the next write; until then a reactivation sends them again and the outbox and audit trail ignore the
+    /// repeat). When delivery fails the events stay stored and a reminder retries them every
+    /// <see cref="NotificationOptions.RedriveInterval"/>; the reminder is registered only then, not on every command.
+    /// </summary>
+    private async Task DeliverPendingAsync()
     {
         var events = State.PendingEvents.ToArray();
         if (events.Length == 0) return;
         try
         {
-            var stream = this.GetStreamProvider(PlatformNames.StreamProvider)
-                .GetStream<AccountEvent>(StreamId.Create(PlatformNames.AccountEventsNamespace, StreamPartition()));
-            foreach (var evt in events) await stream.OnNextAsync(evt);
+            await GrainFactory.GetGrain<INotificationDispatcherGrain>(0).DispatchAsync(events);
+            State.PendingEvents.RemoveAll(e => e.Sequence <= events[^1].Sequence);
+            _acknowledgementsUnsaved = true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The events are already durable in the account state; the redrive reminder publishes them again.
-            logger.LogWarning(ex, "Publishing {Count} account event(s) failed; the redrive reminder will retry", events.Length);
+            logger.LogWarning(ex, "Delivering {Count} account event(s) failed; a reminder will retry", events.Length);
+            try
+            {
+                await EnsureRedriveReminderAsync();
+            }
+            catch (Exception reminderFailure) when (reminderFailure is not OutOfMemoryException)
+            {
+                // Still stored with the state: the next activation of this account delivers them.
+                logger.LogWarning(reminderFailure, "The redrive reminder could not be registered either");
+            }
         }
-    }
-
-    private string StreamPartition()
-    {
-        var partitions = notificationOptions.Value.StreamPartitions;
-        var hash = ulong.TryParse(AccountId, out var number) ? number : (ulong)(uint)AccountId.GetHashCode(StringComparison.Ordinal);
-        return (hash % (ulong)partitions).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private AccountView View() => new(

@@ -10,10 +10,7 @@ public sealed class NotificationOptions
     /// <summary>Base64 AES-256 key sealing codes in events and in the outbox. No default: set it per deployment.</summary>
     [Required, MinLength(44)] public string SealingKey { get; set; } = "";
 
-    /// <summary>Account-event stream partitions, each with one dispatcher grain. Default 16.</summary>
-    [Range(1, 4096)] public int StreamPartitions { get; set; } = 16;
-
-    /// <summary>How often an account re-publishes events the outbox has not confirmed. Default 1 minute (the reminder minimum).</summary>
+    /// <summary>How often an account retries events whose delivery failed. Default 1 minute (the reminder minimum).</summary>
     public TimeSpan RedriveInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Whether sent messages can be read back (the Development message list). Default false.</summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
-using Orleans.Streams;
 using Orleans.TestingHost;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Hosting;
@@ -58,7 +57,6 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(PlatformNames.AccountStorage);
             silo.UseInMemoryReminderService();
-            silo.AddMemoryStreams(PlatformNames.StreamProvider, s => s.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Orleans.VNeID.LoadDriver;
+
+// vneid-load: the load driver of scripts/bench.sh. Each subcommand runs one scenario against the running platform and
+// records its figures in the results file; "report" turns the file into docs/benchmarks.md and the chart.
+var results = new Option<string>("--results") { Description = "The results file (JSON).", DefaultValueFactory = _ => ".local/bench/results.json" };
+var gateway = new Option<string>("--gateway") { DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+var connection = new Option<string>("--connection")
+{
+    Description = "The platform's PostgreSQL connection string.",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("VNEID_ConnectionStrings__VNeID") ?? "Host=127.0.0.1;Port=55432;Database=vneid;Username=vneid;Password=vneid-dev",
+};
+var count = new Option<int>("--count") { DefaultValueFactory = _ => 1000 };
+var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64 };
+var workDir = new Option<string>("--work-dir") { DefaultValueFactory = _ => ".local/bench" };
+
+var root = new RootCommand("Orleans.VNeID load driver (scripts/bench.sh runs it).") { Options = { results, gateway, connection } };
+foreach (var option in new Option[] { results, gateway, connection }) option.Recursive = true;
+
+Command Scenario(string name, string description, Func<System.CommandLine.ParseResult, Platform, BenchResults, Task> run, params Option[] options)
+{
+    var command = new Command(name, description);
+    foreach (var option in options) command.Options.Add(option);
+    command.SetAction(async parse =>
+    {
+        var path = parse.GetValue(results)!;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var figures = BenchResults.Load(path);
+        using var platform = new Platform(parse.GetValue(gateway)!, parse.GetValue(connection)!, 512);
+        await run(parse, platform, figures);
+        figures.Save(path);
+        return 0;
+    });
+    root.Subcommands.Add(command);
+    return command;
+}
+
+Scenario("machine", "Record the machine and start a new results file.", (_, _, r) =>
+{
+    r.Machine = Scenarios.Machine();
+    r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null;
+    return Task.CompletedTask;
+});
+
+var bare = new Option<string>("--bare") { DefaultValueFactory = _ => "http://127.0.0.1:8090" };
+var connections = new Option<int[]>("--connections") { DefaultValueFactory = _ => [16, 64, 256], AllowMultipleArgumentsPerToken = true };
+var duration = new Option<string>("--duration") { DefaultValueFactory = _ => "10s" };
+var accounts = new Option<int>("--accounts") { DefaultValueFactory = _ => 64 };
+Scenario("status", "Status reads through the gateway and from the bare endpoint with wrk.", async (p, platform, r) =>
+    r.StatusRead = await Scenarios.StatusReadAsync(platform, p.GetValue(gateway)!, p.GetValue(bare)!, p.GetValue(connections)!,
+        p.GetValue(duration)!, p.GetValue(accounts), p.GetValue(workDir)!), bare, connections, duration, accounts, workDir);
+
+var seconds = new Option<int>("--pgbench-seconds") { DefaultValueFactory = _ => 10 };
+Scenario("declarations", "Level-1 declarations beside a pgbench single-row upsert.", async (p, platform, r) =>
+    r.Declarations = await Scenarios.DeclarationsAsync(platform, p.GetValue(count), p.GetValue(concurrency), p.GetValue(seconds), p.GetValue(workDir)!),
+    count, concurrency, seconds, workDir);
+
+var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 100_000 };
+Scenario("hashing", "Activations and logins beside the raw password-hash rate.", async (p, platform, r) =>
+{
+    var figures = await Scenarios.HashingAsync(platform, p.GetValue(iterations), p.GetValue(count), p.GetValue(concurrency));
+    r.Hashing.RemoveAll(h => h.Iterations == figures.Iterations);
+    r.Hashing.Add(figures);
+}, iterations, count, concurrency);
+
+var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 5 };
+Scenario("lock-unlock", "An operator locks and unlocks accounts.", async (p, platform, r) =>
+    r.LockUnlock = await Scenarios.LockUnlockAsync(platform, p.GetValue(count), p.GetValue(rounds), p.GetValue(concurrency)), count, rounds, concurrency);
+
+Scenario("otp", "Wrong activation codes, each checked and counted.", async (p, platform, r) =>
+    r.OtpVerification = await Scenarios.OtpVerificationAsync(platform, p.GetValue(count), p.GetValue(concurrency)), count, concurrency);
+
+var silos = new Option<string[]>("--silo") { Description = "name=pid of each silo process.", AllowMultipleArgumentsPerToken = true, Required = true };
+Scenario("scale", "Many accounts: silo memory and database bytes per account.", async (p, platform, r) =>
+{
+    var list = p.GetValue(silos)!.Select(s => s.Split('=', 2)).Select(s => (s[0], int.Parse(s[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
+    r.Scale = await Scenarios.ScaleAsync(platform, p.GetValue(count), p.GetValue(concurrency), list);
+}, count, concurrency, silos);
+
+var micro = new Option<string?>("--micro") { Description = "BenchmarkDotNet's GitHub-markdown report to include." };
+var output = new Option<string>("--out") { DefaultValueFactory = _ => "docs/benchmarks.md" };
+var chart = new Option<string>("--chart") { DefaultValueFactory = _ => "docs/benchmarks.png" };
+var elapsed = new Option<string?>("--elapsed") { Description = "How long the whole benchmark command took, to state in the report." };
+var report = new Command("report", "Write docs/benchmarks.md and the chart from the results file.") { micro, output, chart, elapsed, workDir };
+report.SetAction(async parse =>
+{
+    var figures = BenchResults.Load(parse.GetValue(results)!);
+    await Report.WriteAsync(figures, parse.GetValue(micro), parse.GetValue(output)!, parse.GetValue(chart)!, parse.GetValue(workDir)!, parse.GetValue(elapsed));
+    Console.WriteLine($"Wrote {parse.GetValue(output)} and {parse.GetValue(chart)}");
+    return 0;
+});
+root.Subcommands.Add(report);
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Orleans.VNeID.LoadDriver;
+
+/// <summary>Everything one benchmark run measured; each scenario command fills its part and saves the file.</summary>
+public sealed class BenchResults
+{
+    public MachineInfo? Machine { get; set; }
+    public List<StatusPoint> StatusRead { get; set; } = [];
+    public DeclarationFigures? Declarations { get; set; }
+    public List<HashFigures> Hashing { get; set; } = [];
+    public LockFigures? LockUnlock { get; set; }
+    public Rate? OtpVerification { get; set; }
+    public ScaleFigures? Scale { get; set; }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public static BenchResults Load(string path) =>
+        File.Exists(path) ? JsonSerializer.Deserialize<BenchResults>(File.ReadAllText(path), Json)! : new BenchResults();
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+}
+
+public sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, string Os, string Runtime, DateTimeOffset At);
+
+public sealed record StatusPoint(int Connections, double GatewayRps, double GatewayP50Ms, double GatewayP99Ms, long GatewayErrors,
+    double BareRps, double BareP50Ms, double BareP99Ms, int Accounts);
+
+public sealed record DeclarationFigures(Rate Acknowledged, double DurablePerSecond, double SecondsUntilAllQueued, int Concurrency,
+    double PgbenchTps, int PayloadBytes, int PgbenchClients);
+
+public sealed record HashFigures(int Iterations, double RawHashesPerSecond, Rate Activations, Rate Logins, int Concurrency);
+
+public sealed record LockFigures(Rate Locks, Rate Unlocks);
+
+public sealed record SiloMemory(string Silo, long HeapBefore, long HeapAfter, long WorkingSetBefore, long WorkingSetAfter);
+
+public sealed record ScaleFigures(int Accounts, Rate Declarations, List<SiloMemory> Silos, Dictionary<string, long> PgBytesBefore,
+    Dictionary<string, long> PgBytesAfter, long RegistryBytes, long RegistryCitizens);
