@@ -28,7 +28,8 @@ stop() { # names of processes started by up.sh
     [ -f "$pidfile" ] || continue
     local pid; pid="$(cat "$pidfile")"
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    # A silo leaving gracefully hands its directory over and marks itself dead; give it time with many activations.
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
     rm -f "$pidfile"
   done
@@ -52,7 +53,7 @@ nohup dotnet benchmarks/Orleans.VNeID.BareEndpoint/bin/Release/net10.0/vneid-bar
   >"$LOG_DIR/bare.log" 2>&1 </dev/null &
 BARE_PID=$!
 trap 'kill $BARE_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:8090/api/v1/accounts/001090012345/status && break; sleep 0.2; done
+for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:8090/api/v1/accounts/001090012345/status 2>/dev/null && break; sleep 0.2; done
 
 load() { dotnet benchmarks/Orleans.VNeID.LoadDriver/bin/Release/net10.0/vneid-load.dll "$@" --results "$RESULTS"; }
 load machine
@@ -61,7 +62,7 @@ load status --duration "$DURATION"
 say "Declarations, and the pgbench upsert ceiling"
 load declarations --count 3000 --concurrency 64
 say "Activations and logins at the configured iteration count"
-load hashing --count 200 --concurrency 8
+load hashing --count 200 --concurrency 32
 say "Code verification"
 load otp --count 2000 --concurrency 64
 say "Lock and unlock"
@@ -70,7 +71,7 @@ load lock-unlock --count 200 --rounds 5 --concurrency 64
 say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
 stop silo-2 silo-1
 VNEID_PasswordHashing__IterationCount=210000 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
-load hashing --iterations 210000 --count 150 --concurrency 8
+load hashing --iterations 210000 --count 150 --concurrency 32
 
 say "Scale: $SCALE_ACCOUNTS accounts (silo memory and database bytes per account)"
 load scale --count "$SCALE_ACCOUNTS" --concurrency 64 --silo "silo-1=$(cat "$RUN_DIR/silo-1.pid")" "silo-2=$(cat "$RUN_DIR/silo-2.pid")"

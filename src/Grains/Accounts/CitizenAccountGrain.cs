@@ -73,11 +73,6 @@ public sealed class CitizenAccountGrain(
         if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_acknowledgementsUnsaved && Exists) await storage.WriteStateAsync(cancellationToken);
-    }
-
     // ----- Level-1 registration and activation -----
 
     public async Task<DeclarationResult> DeclareAsync(DeclareAccount declaration)
@@ -631,9 +626,9 @@ public sealed class CitizenAccountGrain(
     }
 
     /// <summary>
-    /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered (the confirmation is
-    /// saved with the next write; until then a reactivation sends them again and the outbox and audit trail ignore the
-    /// repeat). When delivery fails the events stay stored and a reminder retries them every
+    /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered. The confirmation is
+    /// saved with the next write, not on deactivation (a silo stopping with 100,000 active accounts would write 100,000
+    /// rows); until then a reactivation sends them again and the outbox and audit trail ignore the repeat. When delivery fails the events stay stored and a reminder retries them every
     /// <see cref="NotificationOptions.RedriveInterval"/>; the reminder is registered only then, not on every command.
     /// </summary>
     private async Task DeliverPendingAsync()
