@@ -22,21 +22,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }
 fi
 
-stop() { # names of processes started by up.sh
-  for name in "$@"; do
-    local pidfile="$RUN_DIR/$name.pid"
-    [ -f "$pidfile" ] || continue
-    local pid; pid="$(cat "$pidfile")"
-    kill "$pid" 2>/dev/null || true
-    # A silo leaving gracefully hands its directory over and marks itself dead; give it time with many activations.
-    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$pidfile"
-  done
-}
-
 say "Stopping the platform if it runs, and recreating the benchmark database vneid_bench"
-stop gateway silo-2 silo-1
+stop_started gateway silo-2 silo-1 >/dev/null
 ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
 export PATH="$(pg_bin_dir):$PATH"
@@ -69,13 +56,13 @@ say "Lock and unlock"
 load lock-unlock --count 200 --rounds 5 --concurrency 64
 
 say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
-stop silo-2 silo-1
+stop_started silo-2 silo-1 >/dev/null
 VNEID_PasswordHashing__IterationCount=210000 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
 load hashing --iterations 210000 --count 150 --concurrency 32
 
 say "Scale: $SCALE_ACCOUNTS accounts (silo memory and database bytes per account)"
 load scale --count "$SCALE_ACCOUNTS" --concurrency 64 --silo "silo-1=$(cat "$RUN_DIR/silo-1.pid")" "silo-2=$(cat "$RUN_DIR/silo-2.pid")"
-stop gateway silo-2 silo-1
+stop_started gateway silo-2 silo-1 >/dev/null
 
 say "Micro-benchmarks (BenchmarkDotNet, short job)"
 rm -rf "$BENCH_DIR/micro"

@@ -101,3 +101,21 @@ stop_postgres() {
     as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
   fi
 }
+
+# Stops processes started by up.sh, by name (gateway, silo-1, silo-2): SIGTERM, then up to 60 s to leave gracefully
+# (a silo hands its directory over and marks itself dead in the membership table), then SIGKILL.
+stop_started() {
+  local name pidfile pid
+  for name in "$@"; do
+    pidfile="$RUN_DIR/$name.pid"
+    [ -f "$pidfile" ] || continue
+    pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then
+      say "Stopping $name (pid $pid)"
+      kill "$pid"
+      for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  done
+}

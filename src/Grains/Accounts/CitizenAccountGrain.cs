@@ -69,7 +69,8 @@ public sealed class CitizenAccountGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lifecycle = new AccountLifecycle(State.Lifecycle, retainSynchronizationContext: true);
-        // Events stored by a command whose delivery did not finish (a failure, or a silo that died mid-command).
+        // Stored events not known to be delivered: a failed delivery, a silo that died mid-command, or a confirmation
+        // that was never saved (the outbox and the audit trail ignore a repeat).
         if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
     }
 
@@ -628,8 +629,9 @@ public sealed class CitizenAccountGrain(
     /// <summary>
     /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered. The confirmation is
     /// saved with the next write, not on deactivation (a silo stopping with 100,000 active accounts would write 100,000
-    /// rows); until then a reactivation sends them again and the outbox and audit trail ignore the repeat. When delivery fails the events stay stored and a reminder retries them every
-    /// <see cref="NotificationOptions.RedriveInterval"/>; the reminder is registered only then, not on every command.
+    /// rows); until then a reactivation sends them again and the outbox and audit trail ignore the repeat. When delivery
+    /// fails the events stay stored and a reminder retries them every <see cref="NotificationOptions.RedriveInterval"/>;
+    /// the reminder is registered only then, not on every command.
     /// </summary>
     private async Task DeliverPendingAsync()
     {
