@@ -36,10 +36,18 @@ public sealed class PlatformApi(HttpClient http)
 
     public async Task RegisterAndActivateAsync(CitizenRecord c)
     {
-        Assert.Equal(HttpStatusCode.Accepted, (await DeclareAsync(c)).StatusCode);
+        await ExpectStatusAsync(HttpStatusCode.Accepted, await DeclareAsync(c));
         var code = await CodeSentToAsync(c.Phone!);
         var activated = await http.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = Password });
-        Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+        await ExpectStatusAsync(HttpStatusCode.OK, activated);
+    }
+
+    /// <summary>Asserts the status; on a mismatch the failure carries the problem body, so a CI log names the cause.</summary>
+    public static async Task ExpectStatusAsync(HttpStatusCode expected, HttpResponseMessage response)
+    {
+        if (response.StatusCode == expected) return;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Fail($"Expected {(int)expected} {expected}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
     }
 
     public async Task<HttpResponseMessage> LogInAsync(string idNumber, string password = Password) =>

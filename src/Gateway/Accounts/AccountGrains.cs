@@ -12,12 +12,24 @@ namespace Orleans.VNeID.Gateway.Accounts;
 public static class AccountGrains
 {
     private static readonly GrainType Type = GrainType.Create(PlatformNames.AccountGrainType);
-    private static GrainInterfaceType? _interfaceType;
+
+    // Published through a reference, whose write is atomic. A Nullable<GrainInterfaceType> field is several words:
+    // concurrent first callers could read HasValue before the value and get an untyped GrainReference.
+    private static ResolvedInterface? _interface;
 
     public static ICitizenAccountGrain Account(this IClusterClient cluster, string idNumber)
     {
-        var interfaceType = _interfaceType ??= cluster.ServiceProvider.GetRequiredService<GrainInterfaceTypeResolver>()
-            .GetGrainInterfaceType(typeof(ICitizenAccountGrain));
-        return (ICitizenAccountGrain)cluster.GetGrain(GrainId.Create(Type, idNumber), interfaceType);
+        var resolved = Volatile.Read(ref _interface) ?? Resolve(cluster);
+        return (ICitizenAccountGrain)cluster.GetGrain(GrainId.Create(Type, idNumber), resolved.Type);
     }
+
+    private static ResolvedInterface Resolve(IClusterClient cluster)
+    {
+        var resolved = new ResolvedInterface(cluster.ServiceProvider.GetRequiredService<GrainInterfaceTypeResolver>()
+            .GetGrainInterfaceType(typeof(ICitizenAccountGrain)));
+        Volatile.Write(ref _interface, resolved);
+        return resolved;
+    }
+
+    private sealed record ResolvedInterface(GrainInterfaceType Type);
 }
