@@ -28,7 +28,7 @@ ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
 export PATH="$(pg_bin_dir):$PATH"
 export VNEID_DATABASE=vneid_bench
-export VNEID_ConnectionStrings__VNeID="Host=127.0.0.1;Port=$PG_PORT;Database=vneid_bench;Username=$PG_APP_USER;Password=$PG_APP_PASSWORD"
+export VNEID_ConnectionStrings__VNeID="Host=127.0.0.1;Port=$PG_PORT;Database=vneid_bench;Username=$PG_APP_USER;Password=$PG_APP_PASSWORD;Maximum Pool Size=6"
 export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
 export VNEID_SEED_COUNT=$((SCALE_ACCOUNTS * 3 / 2 + 50000))
 

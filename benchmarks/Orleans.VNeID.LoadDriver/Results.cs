@@ -28,7 +28,7 @@ public sealed record StatusPoint(int Connections, double GatewayRps, double Gate
     double BareRps, double BareP50Ms, double BareP99Ms, int Accounts);
 
 public sealed record DeclarationFigures(Rate Acknowledged, double DurablePerSecond, double SecondsUntilAllQueued, int Concurrency,
-    double PgbenchTps, int PayloadBytes, int PgbenchClients);
+    double PgbenchTps, int PayloadBytes, int PgbenchClients, int WarmUp = 0);
 
 public sealed record HashFigures(int Iterations, double RawHashesPerSecond, Rate Activations, Rate Logins, int Concurrency);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.VNeID.Audit;
+using Orleans.VNeID.Hosting;
 
 namespace Orleans.VNeID.Silo;
 
@@ -12,7 +13,7 @@ internal static class AuditVerification
     public static async Task<int> RunAsync(IConfiguration configuration, string? onlyAccount, TextWriter output, CancellationToken cancellationToken)
     {
         var cluster = configuration.GetSection("Cluster").Get<ClusterOptions>() ?? new ClusterOptions();
-        await using var dataSource = NpgsqlDataSource.Create(configuration.ConnectionString());
+        await using var dataSource = NpgsqlDataSource.Create(PlatformDatabase.ConnectionString(configuration));
         var trail = new PostgresAuditTrail(dataSource, Options.Create(cluster));
         var accounts = onlyAccount is not null ? [onlyAccount] : await trail.AccountIdsAsync(cancellationToken).ToListAsync(cancellationToken);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 using Orleans.VNeID.Hosting;
 
 namespace Orleans.VNeID.Silo;
@@ -18,12 +17,4 @@ internal static class PlatformConfiguration
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
         return new ConfigurationBuilder().AddPlatformConfiguration(environment, args).Build();
     }
-
-    public static string ConnectionString(this IConfiguration configuration) =>
-        configuration.GetConnectionString(PlatformNames.ConnectionStringName)
-        ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured.");
-
-    /// <summary>Orleans reads its query catalog unqualified: put schema "orleans" on the search path.</summary>
-    public static string OrleansConnectionString(this IConfiguration configuration) =>
-        new NpgsqlConnectionStringBuilder(configuration.ConnectionString()) { SearchPath = "orleans" }.ConnectionString;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Silo;
 using Orleans.VNeID.Silo.Registry;
 using Orleans.VNeID.Silo.Schema;
@@ -16,7 +17,7 @@ root.SetAction(async (parse, cancel) =>
 var migrate = new Command("migrate", "Create or update the PostgreSQL schema (idempotent).");
 migrate.SetAction(async (parse, cancel) =>
 {
-    var applied = await SchemaMigrator.ApplyAsync(PlatformConfiguration.Build([]).ConnectionString(), Console.Out, cancel);
+    var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.ConnectionString(PlatformConfiguration.Build([])), Console.Out, cancel);
     Console.WriteLine($"Schema up to date ({applied} script(s) applied).");
     return 0;
 });
@@ -30,7 +31,7 @@ seedCommand.SetAction(async (parse, cancel) =>
 {
     var n = parse.GetValue(count);
     if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
-    return await RegistrySeeder.RunAsync(PlatformConfiguration.Build([]).ConnectionString(), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
+    return await RegistrySeeder.RunAsync(PlatformDatabase.ConnectionString(PlatformConfiguration.Build([])), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
 });
 root.Subcommands.Add(seedCommand);
 

@@ -21,7 +21,7 @@ internal static class SiloHosting
         var builder = Host.CreateApplicationBuilder(HostArguments.WithoutConfigReload(args));
         builder.Configuration.AddPlatformConfiguration(builder.Environment.EnvironmentName, args);
         var configuration = builder.Configuration;
-        var orleansConnection = configuration.OrleansConnectionString();
+        var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
         builder.Services.AddAccountServices();

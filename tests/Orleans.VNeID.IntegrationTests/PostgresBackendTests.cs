@@ -66,4 +66,33 @@ public class PostgresBackendTests(PlatformFixture platform)
         Assert.Equal(message.Body, listed.Body);
         Assert.True(await outbox.PingAsync());
     }
+
+    [Fact]
+    public async Task An_event_and_its_messages_are_stored_in_one_transaction_and_a_repeat_adds_nothing()
+    {
+        var key = Convert.ToBase64String(Enumerable.Range(9, 32).Select(i => (byte)i).ToArray());
+        var serviceId = $"writer-test-{Guid.NewGuid():N}";
+        var audit = new Orleans.VNeID.Audit.PostgresAuditTrail(platform.Database, Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = serviceId }));
+        var outbox = new PostgresOutbox(platform.Database, new SecretSealer(Options.Create(new NotificationOptions { SealingKey = key })));
+        var writer = new AccountEventWriter(audit, outbox);
+        Assert.True(writer.WritesTogether);
+
+        AccountEvent Event(long sequence) => new("001090012345", sequence, AccountEventKind.Declared, AccountStatus.Declared,
+            AccountStatus.PendingActivation, DateTimeOffset.UtcNow, new Actor(ActorRole.System, "system"), null, [])
+        { PreviousHash = new byte[32], Hash = Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray() };
+        OutboundMessage Message(AccountEvent e, string recipient) => new($"{serviceId}:{e.Sequence}:Sms", e.AccountId, e.Kind,
+            NotificationChannel.Sms, recipient, "Ma xac thuc tai khoan dinh danh dien tu.", e.OccurredAt);
+
+        var first = Event(1);
+        await writer.WriteAsync(first, [Message(first, "0912345678")]);
+        await writer.WriteAsync(first, [Message(first, "0912345678")]);
+        Assert.Equal(1, await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1", serviceId));
+        Assert.Equal(1, await platform.ScalarAsync("select count(*) from notifications.outbox where message_id = $1", $"{serviceId}:1:Sms"));
+
+        // PostgreSQL refuses a NUL in text: the message fails on the server after the entry was inserted, and neither stays.
+        var second = Event(2);
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => writer.WriteAsync(second, [Message(second, "09\0")]));
+        Assert.Equal(1, await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1", serviceId));
+        Assert.Equal(1, await platform.ScalarAsync("select seq from audit.heads where service_id = $1", serviceId));
+    }
 }

@@ -37,10 +37,7 @@ public static class GatewayHosting
     {
         // Tests host the gateway against an in-process cluster whose client they register themselves.
         if (builder.Configuration.GetValue<bool>("Gateway:ClusterClientProvided")) return builder;
-        var connection = new Npgsql.NpgsqlConnectionStringBuilder(
-            builder.Configuration.GetConnectionString(PlatformNames.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured."))
-        { SearchPath = "orleans" }.ConnectionString;
+        var connection = PlatformDatabase.OrleansConnectionString(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));

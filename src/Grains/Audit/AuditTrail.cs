@@ -20,9 +20,18 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, IOptions<Clu
 {
     private string ServiceId => cluster.Value.ServiceId;
 
+    internal NpgsqlDataSource DataSource => dataSource;
+
     public async Task AppendAsync(AccountEvent evt, CancellationToken cancellationToken = default)
     {
         await using var batch = dataSource.CreateBatch();
+        AddAppend(batch, evt);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the event's entry and the chain's new head to <paramref name="batch"/> (the writes of <see cref="AppendAsync"/>).</summary>
+    public void AddAppend(NpgsqlBatch batch, AccountEvent evt)
+    {
         var insert = new NpgsqlBatchCommand(
             "insert into audit.entries (service_id, account_id, seq, kind, from_status, to_status, occurred_at, actor_role, actor_id, reason, prev_hash, hash) " +
             "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing");
@@ -40,7 +49,6 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, IOptions<Clu
             head.Parameters.Add(new NpgsqlParameter { Value = value });
         batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(head);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Every account with an audit entry or head in this service.</summary>

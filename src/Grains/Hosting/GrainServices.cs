@@ -34,6 +34,7 @@ public static class GrainServices
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<SecretSealer>();
         services.TryAddSingleton<TimingEqualizer>();
+        services.TryAddSingleton<AccountEventWriter>();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;
     }
@@ -41,8 +42,7 @@ public static class GrainServices
     /// <summary>The PostgreSQL registry and outbox behind the connection string <see cref="PlatformNames.ConnectionStringName"/>.</summary>
     public static IServiceCollection AddPostgresBackends(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString(PlatformNames.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured.");
+        var connectionString = PlatformDatabase.ConnectionString(configuration);
         services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.TryAddSingleton<IPopulationRegistry, PostgresPopulationRegistry>();
         services.TryAddSingleton<PostgresOutbox>();

@@ -21,32 +21,31 @@ public interface INotificationDispatcherGrain : IGrainWithIntegerKey
 /// </summary>
 [StatelessWorker, Reentrant]
 public sealed class NotificationDispatcherGrain(
-    INotificationSender sender,
-    Orleans.VNeID.Audit.IAuditTrail auditTrail,
+    AccountEventWriter writer,
     SecretSealer sealer,
     ILogger<NotificationDispatcherGrain> logger)
     : Grain, INotificationDispatcherGrain
 {
     public async Task DispatchAsync(AccountEvent[] events)
     {
-        // In order across events (the audit chain); within one event its audit entry and its messages are written at once.
+        // In order across events (the audit chain); one event's audit entry and its messages are written together.
         foreach (var item in events)
         {
-            await Task.WhenAll([auditTrail.AppendAsync(item), .. item.Notifications.Select(request => SendAsync(item, request))]);
+            await writer.WriteAsync(item, item.Notifications.Select(request => Message(item, request)).ToArray());
             logger.LogDebug("Dispatched event {Sequence} ({Kind}) of an account", item.Sequence, item.Kind);
         }
     }
 
-    private Task SendAsync(AccountEvent item, NotificationRequest request)
+    private OutboundMessage Message(AccountEvent item, NotificationRequest request)
     {
         var code = request.SealedCode is null ? null : sealer.Open(request.SealedCode, item.AccountId);
-        return sender.SendAsync(new OutboundMessage(
+        return new OutboundMessage(
             $"{item.EventId}:{request.Channel}",
             item.AccountId,
             item.Kind,
             request.Channel,
             request.Recipient,
             NotificationTexts.Render(item, request.Channel, code, request.CodeValiditySeconds),
-            item.OccurredAt));
+            item.OccurredAt);
     }
 }

@@ -11,19 +11,29 @@ namespace Orleans.VNeID.Notifications;
 public sealed class PostgresOutbox(NpgsqlDataSource dataSource, SecretSealer sealer)
     : INotificationSender, ISentMessageReader, IDatabaseProbe
 {
+    internal NpgsqlDataSource DataSource => dataSource;
+
     public async Task SendAsync(OutboundMessage message, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var batch = dataSource.CreateBatch();
+        AddSend(batch, message);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the message's outbox row to <paramref name="batch"/> (the write of <see cref="SendAsync"/>).</summary>
+    public void AddSend(NpgsqlBatch batch, OutboundMessage message)
+    {
+        var insert = new NpgsqlBatchCommand(
             "insert into notifications.outbox (message_id, account_id, kind, channel, recipient, body_sealed, created_at) " +
             "values ($1, $2, $3, $4, $5, $6, $7) on conflict (message_id) do nothing");
-        command.Parameters.AddWithValue(message.MessageId);
-        command.Parameters.AddWithValue(message.AccountId);
-        command.Parameters.AddWithValue((short)message.Kind);
-        command.Parameters.AddWithValue((short)message.Channel);
-        command.Parameters.AddWithValue(message.Recipient);
-        command.Parameters.AddWithValue(sealer.Seal(message.Body, message.MessageId));
-        command.Parameters.AddWithValue(message.CreatedAt.UtcDateTime);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        insert.Parameters.AddWithValue(message.MessageId);
+        insert.Parameters.AddWithValue(message.AccountId);
+        insert.Parameters.AddWithValue((short)message.Kind);
+        insert.Parameters.AddWithValue((short)message.Channel);
+        insert.Parameters.AddWithValue(message.Recipient);
+        insert.Parameters.AddWithValue(sealer.Seal(message.Body, message.MessageId));
+        insert.Parameters.AddWithValue(message.CreatedAt.UtcDateTime);
+        batch.BatchCommands.Add(insert);
     }
 
     public async Task<IReadOnlyList<SentMessage>> ListAsync(string recipient, int limit, CancellationToken cancellationToken = default)

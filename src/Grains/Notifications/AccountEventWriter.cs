@@ -1,0 +1,34 @@
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Audit;
+
+namespace Orleans.VNeID.Notifications;
+
+/// <summary>
+/// Stores one account event's audit entry and the messages it sends. When both the audit trail and the sender are the
+/// PostgreSQL ones on one database, they are written in one batch: one round trip and one commit (a batch runs in an
+/// implicit transaction, so the entry and its messages are stored together or not at all). Any other pairing (the
+/// in-memory doubles of the grain tests, a real SMS gateway) is written side by side. Both paths ignore a repeat.
+/// </summary>
+public sealed class AccountEventWriter(IAuditTrail auditTrail, INotificationSender sender)
+{
+    private readonly (PostgresAuditTrail Audit, PostgresOutbox Outbox)? _together =
+        auditTrail is PostgresAuditTrail audit && sender is PostgresOutbox outbox && ReferenceEquals(audit.DataSource, outbox.DataSource)
+            ? (audit, outbox)
+            : null;
+
+    /// <summary>Whether entries and messages share one transaction.</summary>
+    public bool WritesTogether => _together is not null;
+
+    public async Task WriteAsync(AccountEvent evt, IReadOnlyList<OutboundMessage> messages)
+    {
+        if (_together is var (audit, outbox))
+        {
+            await using var batch = audit.DataSource.CreateBatch();
+            audit.AddAppend(batch, evt);
+            foreach (var message in messages) outbox.AddSend(batch, message);
+            await batch.ExecuteNonQueryAsync();
+            return;
+        }
+        await Task.WhenAll([auditTrail.AppendAsync(evt), .. messages.Select(message => sender.SendAsync(message))]);
+    }
+}
