@@ -15,8 +15,8 @@ namespace Orleans.VNeID.Hosting;
 /// </summary>
 public static class PlatformDatabase
 {
-    public const int MaxAutoPrepare = 64;
-    public const int AutoPrepareMinUsages = 2;
+    private const int MaxAutoPrepare = 64;
+    private const int AutoPrepareMinUsages = 2;
 
     /// <summary>The connection string for the platform's own schemas (registry, outbox, audit).</summary>
     public static string ConnectionString(IConfiguration configuration) => Tuned(configuration, searchPath: null);

@@ -12,7 +12,6 @@ public static class PlatformNames
     /// </summary>
     public const string AccountGrainType = "citizenaccount";
 
-
     /// <summary>
     /// DI key of the <see cref="TimeProvider"/> behind every domain clock read (OTP expiry, ages, timestamps).
     /// Orleans has its own; keeping ours apart lets tests move domain time without moving the runtime's.

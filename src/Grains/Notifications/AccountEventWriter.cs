@@ -21,7 +21,7 @@ public sealed class AccountEventWriter(IAuditTrail auditTrail, INotificationSend
 
     public async Task WriteAsync(AccountEvent evt, IReadOnlyList<OutboundMessage> messages)
     {
-        if (_together is var (audit, outbox))
+        if (_together is (var audit, var outbox))
         {
             await using var batch = audit.DataSource.CreateBatch();
             audit.AddAppend(batch, evt);

@@ -13,8 +13,8 @@ public interface INotificationDispatcherGrain : IGrainWithIntegerKey
 }
 
 /// <summary>
-/// Appends each account event to the audit trail and turns it into SMS and e-mail through
-/// <see cref="INotificationSender"/>. Delivery is at least once: the trail and the outbox ignore an event or a message id
+/// Turns each account event into its SMS and e-mail and has <see cref="AccountEventWriter"/> store them with the event's
+/// audit entry. Delivery is at least once: the trail and the outbox ignore an event or a message id
 /// they already hold. A reentrant stateless worker: it runs beside the calling account grain and holds no state, so
 /// deliveries overlap while each waits on the database (one at a time per worker capped declarations at about 280/s).
 /// Each account hands over its own events in order and waits, so an account's audit chain is appended in order.
