@@ -3,6 +3,7 @@
 # Starts the platform as scripts/up.sh does, in a database of its own (vneid_bench, recreated each run), with rate limits
 # raised for the run (the report says so). Leaves the platform stopped; scripts/up.sh starts the normal one again.
 set -euo pipefail
+export VNEID_DATABASE=vneid_bench
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
 STARTED=$(date +%s)
@@ -24,11 +25,12 @@ fi
 
 say "Stopping the platform if it runs, and recreating the benchmark database vneid_bench"
 stop_started gateway silo-2 silo-1 >/dev/null
+BARE_PID=
+# Whatever happens (a scenario that fails included), nothing this run started is left running.
+trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_started gateway silo-2 silo-1 >/dev/null' EXIT
 ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
 export PATH="$(pg_bin_dir):$PATH"
-export VNEID_DATABASE=vneid_bench
-export VNEID_ConnectionStrings__VNeID="Host=127.0.0.1;Port=$PG_PORT;Database=vneid_bench;Username=$PG_APP_USER;Password=$PG_APP_PASSWORD;Maximum Pool Size=6"
 export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
 export VNEID_SEED_COUNT=$((SCALE_ACCOUNTS * 3 / 2 + 50000))
 
@@ -39,7 +41,6 @@ dotnet build benchmarks/Orleans.VNeID.LoadDriver -c Release -v q -nologo >/dev/n
 nohup dotnet benchmarks/Orleans.VNeID.BareEndpoint/bin/Release/net10.0/vneid-bare-endpoint.dll --urls http://127.0.0.1:8090 \
   >"$LOG_DIR/bare.log" 2>&1 </dev/null &
 BARE_PID=$!
-trap 'kill $BARE_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fsS -o /dev/null http://127.0.0.1:8090/api/v1/accounts/001090012345/status 2>/dev/null && break; sleep 0.2; done
 
 load() { dotnet benchmarks/Orleans.VNeID.LoadDriver/bin/Release/net10.0/vneid-load.dll "$@" --results "$RESULTS"; }

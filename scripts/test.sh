@@ -4,9 +4,14 @@
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
+# A PostgreSQL this run starts is stopped again at the end, so that no server is left running (another clone's
+# scripts/up.sh would meet a taken port); one that was already running is left as it was.
+if postgres_is_running; then STARTED_POSTGRES=0; else STARTED_POSTGRES=1; fi
 ensure_postgres_running
+[ "$STARTED_POSTGRES" = 1 ] && trap stop_postgres EXIT
 ensure_database vneid_test
-export VNEID_TEST_CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Database=vneid_test;Username=$PG_APP_USER;Password=$PG_APP_PASSWORD"
+# Tests start silos and gateways of their own: the driver's default pool size (100), as before.
+export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"
 
 results="$LOCAL_DIR/test-results"
 rm -rf "$results"

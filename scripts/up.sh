@@ -13,10 +13,13 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 ensure_postgres_running
-ensure_database "${VNEID_DATABASE:-vneid}"
+ensure_database "$PG_DATABASE"
 
 say "Building (Release)"
-dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo 2>&1 | grep -E "error|Warn|Elapsed" || true
+if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_DIR/build.log" 2>&1; then
+  grep -E "error" "$LOG_DIR/build.log" | sort -u >&2 || tail -n 30 "$LOG_DIR/build.log" >&2
+  die "The build failed (full log: $LOG_DIR/build.log); nothing was started."
+fi
 SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
 GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
 [ -f "$SILO" ] && [ -f "$GATEWAY" ] || die "The build did not produce the silo and the gateway."
@@ -25,6 +28,17 @@ say "Applying the schema"
 dotnet "$SILO" migrate
 say "Seeding the population registry ($SEED_COUNT citizens)"
 dotnet "$SILO" seed --count "$SEED_COUNT"
+
+# A process started before its program was last built runs old code: stop it so that it starts again below.
+restart_if_rebuilt() { # name, program
+  if is_running "$1" && [ "$2" -nt "$RUN_DIR/$1.pid" ]; then
+    say "$1 runs binaries older than the build; restarting it"
+    stop_started "$1"
+  fi
+}
+restart_if_rebuilt gateway "$GATEWAY"
+restart_if_rebuilt silo-1 "$SILO"
+restart_if_rebuilt silo-2 "$SILO"
 
 start() { # name, then environment assignments, then the program
   local name="$1"; shift

@@ -8,7 +8,16 @@ LOG_DIR="$LOCAL_DIR/logs"
 PG_PORT="${VNEID_PG_PORT:-55432}"
 PG_APP_USER="vneid"
 PG_APP_PASSWORD="vneid-dev"
+PG_DATABASE="${VNEID_DATABASE:-vneid}"
+# Connections per pool; suits this 2-core machine (docs/benchmarks.md). Raise it with the database host's cores.
+PG_POOL_SIZE="${VNEID_PG_POOL_SIZE:-6}"
 export VNEID_CONFIG_DIR="$REPO_ROOT/config"
+# The connection string of a database of the local cluster: the port and names chosen above, in one place.
+platform_connection() {
+  echo "Host=127.0.0.1;Port=$PG_PORT;Database=${1:-$PG_DATABASE};Username=$PG_APP_USER;Password=$PG_APP_PASSWORD;Maximum Pool Size=$PG_POOL_SIZE"
+}
+# Every silo, gateway and tool the scripts start reads this (it overrides config/appsettings*.json).
+export VNEID_ConnectionStrings__VNeID="$(platform_connection)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -42,6 +51,12 @@ pg_data_dir() {
   else
     echo "/var/tmp/vneid-postgres-$(printf '%s' "$REPO_ROOT" | md5sum | cut -c1-8)"
   fi
+}
+
+postgres_is_running() {
+  local bin data
+  bin="$(pg_bin_dir)"; data="$(pg_data_dir)"
+  [ -n "$bin" ] && [ -f "$data/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
 }
 
 ensure_postgres_running() {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.VNeID.Audit;
-using Orleans.VNeID.Hosting;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo;
 

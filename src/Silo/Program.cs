@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
-using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Silo;
 using Orleans.VNeID.Silo.Registry;
 using Orleans.VNeID.Silo.Schema;
@@ -17,7 +18,7 @@ root.SetAction(async (parse, cancel) =>
 var migrate = new Command("migrate", "Create or update the PostgreSQL schema (idempotent).");
 migrate.SetAction(async (parse, cancel) =>
 {
-    var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.ConnectionString(PlatformConfiguration.Build([])), Console.Out, cancel);
+    var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.ConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), Console.Out, cancel);
     Console.WriteLine($"Schema up to date ({applied} script(s) applied).");
     return 0;
 });
@@ -31,7 +32,7 @@ seedCommand.SetAction(async (parse, cancel) =>
 {
     var n = parse.GetValue(count);
     if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
-    return await RegistrySeeder.RunAsync(PlatformDatabase.ConnectionString(PlatformConfiguration.Build([])), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
+    return await RegistrySeeder.RunAsync(PlatformDatabase.ConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
 });
 root.Subcommands.Add(seedCommand);
 
@@ -44,20 +45,30 @@ hashSecret.SetAction(parse =>
 });
 root.Subcommands.Add(hashSecret);
 
-var stateDiagram = new Command("state-diagram", $"Regenerate {Orleans.VNeID.Accounts.StateDiagram.RelativePath} from the account lifecycle.");
+var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} from the account lifecycle.");
 stateDiagram.SetAction(_ =>
 {
-    var path = Path.Combine(Path.GetDirectoryName(Orleans.VNeID.Hosting.ConfigDirectory.Locate())!, Orleans.VNeID.Accounts.StateDiagram.RelativePath);
-    File.WriteAllText(path, Orleans.VNeID.Accounts.StateDiagram.Markdown());
+    var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, StateDiagram.RelativePath);
+    File.WriteAllText(path, StateDiagram.Markdown());
     Console.WriteLine($"Wrote {path}");
     return 0;
 });
 root.Subcommands.Add(stateDiagram);
 
+var errorTable = new Command("error-table", "Regenerate README.md's error table from the error catalogue.");
+errorTable.SetAction(_ =>
+{
+    var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, "README.md");
+    File.WriteAllText(path, ReadmeErrorTable.Regenerate(File.ReadAllText(path)));
+    Console.WriteLine($"Wrote {path}");
+    return 0;
+});
+root.Subcommands.Add(errorTable);
+
 var auditAccount = new Option<string?>("--account") { Description = "Verify only this account's chain." };
 var auditVerify = new Command("audit-verify", "Verify the audit trail's hash chains; exits 1 when any entry was altered, inserted or removed.") { auditAccount };
 auditVerify.SetAction(async (parse, cancel) =>
-    await Orleans.VNeID.Silo.AuditVerification.RunAsync(PlatformConfiguration.Build([]), parse.GetValue(auditAccount), Console.Out, cancel));
+    await AuditVerification.RunAsync(ServiceDefaultsExtensions.BuildToolConfiguration([]), parse.GetValue(auditAccount), Console.Out, cancel));
 root.Subcommands.Add(auditVerify);
 
 return await root.Parse(args).InvokeAsync();

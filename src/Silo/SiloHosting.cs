@@ -6,6 +6,8 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Platform;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo;
 
@@ -19,7 +21,7 @@ internal static class SiloHosting
     public static IHost Build(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(HostArguments.WithoutConfigReload(args));
-        builder.Configuration.AddPlatformConfiguration(builder.Environment.EnvironmentName, args);
+        builder.AddServiceDefaults(args);
         var configuration = builder.Configuration;
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
@@ -31,7 +33,7 @@ internal static class SiloHosting
             builder.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock,
                 new ShiftedTimeProvider(DateTimeOffset.Parse(startAt, System.Globalization.CultureInfo.InvariantCulture)));
         }
-        builder.Services.AddPostgresBackends(configuration);
+        builder.Services.AddPostgresBackends();
 
         builder.UseOrleans(silo =>
         {

@@ -39,8 +39,8 @@ public class PostgresBackendTests(PlatformFixture platform)
         var found = await registry.FindAsync(PersonalIdNumber.Parse(demo.IdNumber));
         Assert.Equal(demo, found);
         var declaration = new DeclareAccount("nguyễn  VĂN an", demo.DateOfBirth, demo.Gender, demo.Phone, null);
-        Assert.True(found!.Matches(PersonalIdNumber.Parse(demo.IdNumber), declaration));
-        Assert.False(found.Matches(PersonalIdNumber.Parse(demo.IdNumber), declaration with { FullName = "Nguyen Van An" }));
+        Assert.True(Declaration.Matches(found, PersonalIdNumber.Parse(demo.IdNumber), declaration));
+        Assert.False(Declaration.Matches(found, PersonalIdNumber.Parse(demo.IdNumber), declaration with { FullName = "Nguyen Van An" }));
         Assert.Null(await registry.FindAsync(PersonalIdNumber.Parse("096099999999")));
 
         var child = PopulationGenerator.DemoCitizens[2];
@@ -51,7 +51,7 @@ public class PostgresBackendTests(PlatformFixture platform)
     public async Task The_outbox_keeps_one_sealed_copy_of_each_message()
     {
         var key = Convert.ToBase64String(Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
-        var outbox = new PostgresOutbox(platform.Database, new SecretSealer(Options.Create(new NotificationOptions { SealingKey = key })));
+        var outbox = new PostgresOutbox(platform.Database, new SecretSealer(Options.Create(new SealingOptions { SealingKey = key })));
         var recipient = "09" + Random.Shared.Next(10_000_000, 99_999_999);
         var message = new OutboundMessage($"test:{Guid.NewGuid():N}:Sms", "001090012345", AccountEventKind.Declared,
             NotificationChannel.Sms, recipient, "482913 la ma xac thuc tai khoan dinh danh dien tu.", DateTimeOffset.UtcNow);
@@ -73,7 +73,7 @@ public class PostgresBackendTests(PlatformFixture platform)
         var key = Convert.ToBase64String(Enumerable.Range(9, 32).Select(i => (byte)i).ToArray());
         var serviceId = $"writer-test-{Guid.NewGuid():N}";
         var audit = new Orleans.VNeID.Audit.PostgresAuditTrail(platform.Database, Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = serviceId }));
-        var outbox = new PostgresOutbox(platform.Database, new SecretSealer(Options.Create(new NotificationOptions { SealingKey = key })));
+        var outbox = new PostgresOutbox(platform.Database, new SecretSealer(Options.Create(new SealingOptions { SealingKey = key })));
         var writer = new AccountEventWriter(audit, outbox);
         Assert.True(writer.WritesTogether);
 

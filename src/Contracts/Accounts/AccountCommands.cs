@@ -1,3 +1,4 @@
+using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Accounts;
@@ -33,6 +34,6 @@ public sealed record Level2Upgrade(
     [property: Id(2)] Actor Officer,
     [property: Id(3)] string? Phone,
     [property: Id(4)] string? Email,
-    [property: Id(5)] IReadOnlyList<Dossiers.IntegratedDocument> Documents,
+    [property: Id(5)] IReadOnlyList<IntegratedDocument> Documents,
     [property: Id(6)] IReadOnlyList<string> Dependents,
     [property: Id(7)] string Decision);

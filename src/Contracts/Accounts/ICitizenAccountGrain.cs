@@ -1,4 +1,6 @@
 using Orleans.Concurrency;
+using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Errors;
 
 namespace Orleans.VNeID.Accounts;
 
@@ -10,21 +12,22 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Level-1 declaration: checks the data against the registry and, on a match, sends an activation code.
-    /// When the ID number already has an account the answer is the same, and the owner is told instead.
+    /// When the ID number already has an account the answer is the same, and the owner is told instead. The value is
+    /// how many seconds the code is valid.
     /// </summary>
-    Task<DeclarationResult> DeclareAsync(DeclareAccount declaration);
+    Task<Result<int>> DeclareAsync(DeclareAccount declaration);
 
     /// <summary>Sends a new activation code, within the cooldown and hourly limits.</summary>
-    Task<AccountResult> ResendOtpAsync();
+    Task<Result<AccountView>> ResendOtpAsync();
 
     /// <summary>Completes the activation with the code and the citizen's chosen password.</summary>
-    Task<AccountResult> ActivateAsync(string otp, string newPassword);
+    Task<Result<AccountView>> ActivateAsync(string otp, string newPassword);
 
     /// <summary>Checks the password of an active account and opens a session; counts failures toward lockout.</summary>
-    Task<LoginResult> LogInAsync(string password);
+    Task<Result<LoginGrant>> LogInAsync(string password);
 
     /// <summary>Rotates a session's refresh token; a rotated token presented again revokes the session.</summary>
-    Task<LoginResult> RefreshAsync(string sessionId, string refreshSecret);
+    Task<Result<LoginGrant>> RefreshAsync(string sessionId, string refreshSecret);
 
     /// <summary>
     /// The account as its owner sees it while the access token's session is open, else null (closed, expired, locked or
@@ -41,30 +44,29 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task StartRecoveryAsync(StartRecovery request);
 
     /// <summary>Forgotten password, step two: the code and a new password. Clears failure counters and closes every session.</summary>
-    Task<AccountResult> CompleteRecoveryAsync(string otp, string newPassword);
+    Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword);
 
     /// <summary>Locks the account (the owner, an officer or an operator), remembering the state to return to.</summary>
-    Task<AccountResult> LockAsync(Actor actor, string reason);
+    Task<Result<AccountView>> LockAsync(Actor actor, string reason);
 
     /// <summary>Unlocks the account (an officer or an operator).</summary>
-    Task<AccountResult> UnlockAsync(Actor actor, string reason);
+    Task<Result<AccountView>> UnlockAsync(Actor actor, string reason);
 
     /// <summary>
     /// A dossier's biometrics matched at a police office: begins the level-2 activation (creating the account from the
     /// registry when the citizen had none) and sends the activation code. Refused for a locked or level-2 account.
     /// </summary>
-    Task<AccountResult> StartLevel2Async(Level2Upgrade upgrade);
+    Task<Result<AccountView>> StartLevel2Async(Level2Upgrade upgrade);
 
     /// <summary>The document wallet of a level-2 account.</summary>
-    Task<WalletResult> GetWalletAsync();
+    Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync();
 
     /// <summary>An officer integrates one more paper into a level-2 account's wallet.</summary>
-    Task<WalletResult> AddDocumentAsync(Dossiers.IntegratedDocument document);
+    Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document);
 
     /// <summary>The profile with each field marked as verified by the registry or self-declared.</summary>
     Task<ProfileView?> GetProfileAsync();
 
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
     Task<AccountView?> GetAsync();
-
 }

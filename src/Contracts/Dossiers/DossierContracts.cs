@@ -1,5 +1,3 @@
-using Orleans.VNeID.Accounts;
-
 namespace Orleans.VNeID.Dossiers;
 
 /// <summary>Papers a level-2 account can show from its wallet (DOMAIN.md §2). Numeric values are stored.</summary>
@@ -59,11 +57,6 @@ public sealed record DossierReceipt(
     [property: Id(5)] DossierStatus Status,
     [property: Id(6)] string? Reason);
 
-[GenerateSerializer, Immutable, Alias("vneid.DossierResult")]
-public sealed record DossierResult(
-    [property: Id(0)] DossierReceipt? Receipt,
-    [property: Id(1)] AccountError? Error);
-
 /// <summary>The public look-up by dossier code and security code: no personal data.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.DossierStatusView")]
 public sealed record DossierStatusView(
@@ -77,45 +70,3 @@ public sealed record OverdueDossier(
     [property: Id(0)] string DossierCode,
     [property: Id(1)] DateOnly AppointmentDate,
     [property: Id(2)] DossierStatus Status);
-
-/// <summary>A police office's reception desk: numbers dossiers, checks office hours and the officer's office.</summary>
-public interface IOfficeDeskGrain : IGrainWithStringKey
-{
-    /// <summary>Receives a dossier; the same submission id always gives the same receipt.</summary>
-    Task<DossierResult> SubmitAsync(Actor officer, string officerOffice, OpenDossier dossier);
-
-    /// <summary>Open dossiers of this office past their appointment date.</summary>
-    Task<IReadOnlyList<OverdueDossier>> ListOverdueAsync();
-
-    /// <summary>A dossier of this office was closed or became overdue; keeps the desk's list current.</summary>
-    Task DossierUpdatedAsync(string dossierCode, DossierStatus status, DateOnly appointmentDate, bool open);
-}
-
-/// <summary>One level-2 dossier, keyed by its dossier code.</summary>
-public interface IDossierGrain : IGrainWithStringKey
-{
-    /// <summary>Compares the biometrics, moves the account and prints the receipt; idempotent.</summary>
-    Task<DossierReceipt> OpenAsync(string officeCode, Actor officer, DateTimeOffset receivedAt, OpenDossier dossier);
-
-    /// <summary>Status and appointment date when the security code is right; null otherwise (no hint which part was wrong).</summary>
-    Task<DossierStatusView?> LookUpAsync(string securityCode);
-
-    /// <summary>The receipt as first printed (for an idempotent re-submission).</summary>
-    Task<DossierReceipt?> GetReceiptAsync();
-
-    /// <summary>
-    /// The chip ID card applied for with this dossier was issued (its biometrics were collected for it): the account is
-    /// issued with it, waiting for level-2 activation. Only an officer of the dossier's office; repeating it changes nothing.
-    /// </summary>
-    Task<DossierResult> CardIssuedAsync(Actor officer, string officerOffice);
-}
-
-/// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>
-public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
-{
-    /// <summary>Base64 portrait and fingerprint templates, or null when the citizen has none enrolled or read-back is off.</summary>
-    Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise);
-}
-
-[GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]
-public sealed record SimulatedCapture([property: Id(0)] string PortraitTemplate, [property: Id(1)] string FingerprintTemplate);

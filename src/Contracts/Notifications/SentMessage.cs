@@ -17,10 +17,3 @@ public interface ISentMessagesGrain : IGrainWithIntegerKey
     /// <summary>The newest messages first; empty unless read-back is allowed by configuration.</summary>
     Task<IReadOnlyList<SentMessage>> ListAsync(string recipient, int limit);
 }
-
-/// <summary>Whether the silo can reach its database.</summary>
-public interface IPlatformHealthGrain : IGrainWithIntegerKey
-{
-    /// <summary>True when the database answers.</summary>
-    Task<bool> IsDatabaseReachableAsync();
-}

@@ -1,7 +1,8 @@
 using FluentValidation;
 using Microsoft.Extensions.Options;
-using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.Security;
 
 namespace Orleans.VNeID.Gateway.Accounts;
 
@@ -9,21 +10,14 @@ public sealed class DeclareAccountValidator : AbstractValidator<DeclareAccountRe
 {
     public DeclareAccountValidator(TimeProvider clock)
     {
-        RuleFor(r => r.IdNumber).Custom((id, context) =>
-        {
-            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
-        });
+        RuleFor(r => r.IdNumber).ValidIdNumber();
         RuleFor(r => r.FullName).NotEmpty().MaximumLength(CitizenName.MaxLength)
             .Must(n => n is null || CitizenName.IsWellFormed(n)).WithMessage("The full name may contain only letters, spaces, apostrophes and hyphens.");
         RuleFor(r => r.DateOfBirth).NotNull()
             .Must(d => d is null || (d.Value.Year >= 1900 && d.Value <= VietnamTime.Today(clock)))
             .WithMessage("The date of birth must be a past date from 1900 on.");
         RuleFor(r => r.Gender).NotNull().IsInEnum();
-        RuleFor(r => r.Phone).Matches("^0[0-9]{9}$").When(r => r.Phone is not null)
-            .WithMessage("A phone number has 10 digits and starts with 0.");
-        RuleFor(r => r.Email).MaximumLength(254).EmailAddress().When(r => r.Email is not null);
-        RuleFor(r => r.Phone).NotEmpty().When(r => string.IsNullOrEmpty(r.Email))
-            .WithMessage("A phone number or an e-mail address is needed to receive the activation code.");
+        this.PhoneOrEmail(r => r.Phone, r => r.Email, "A phone number or an e-mail address is needed to receive the activation code.");
         RuleFor(r => r.IdNumber).Must((r, id) => !PersonalIdNumber.TryParse(id, out var parsed, out _) ||
                                                  r.DateOfBirth is null || r.Gender is null ||
                                                  parsed.AgreesWith(r.DateOfBirth.Value, r.Gender.Value))
@@ -35,11 +29,8 @@ public sealed class ActivateAccountValidator : AbstractValidator<ActivateAccount
 {
     public ActivateAccountValidator(IOptions<PasswordPolicyOptions> passwordOptions)
     {
-        RuleFor(r => r.Otp).NotEmpty().Matches("^[0-9]{6}$").WithMessage("The code has 6 digits.");
-        RuleFor(r => r.Password).Custom((password, context) =>
-        {
-            foreach (var problem in PasswordPolicy.Check(password, passwordOptions.Value)) context.AddFailure(problem);
-        });
+        RuleFor(r => r.Otp).ValidOneTimeCode();
+        RuleFor(r => r.Password).ValidNewPassword(passwordOptions.Value);
     }
 }
 
@@ -52,10 +43,7 @@ public sealed class LoginValidator : AbstractValidator<LoginRequest>
 {
     public LoginValidator()
     {
-        RuleFor(r => r.IdNumber).Custom((id, context) =>
-        {
-            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
-        });
+        RuleFor(r => r.IdNumber).ValidIdNumber();
         RuleFor(r => r.Password).NotEmpty().MaximumLength(128);
     }
 }
@@ -81,11 +69,8 @@ public sealed class StartRecoveryValidator : AbstractValidator<StartRecoveryRequ
 {
     public StartRecoveryValidator()
     {
-        RuleFor(r => r.IdNumber).Custom((id, context) =>
-        {
-            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
-        });
-        RuleFor(r => r.Phone).NotEmpty().Matches("^0[0-9]{9}$").WithMessage("A phone number has 10 digits and starts with 0.");
+        RuleFor(r => r.IdNumber).ValidIdNumber();
+        RuleFor(r => r.Phone).NotEmpty().ValidPhone();
         RuleFor(r => r.FullName).NotEmpty().MaximumLength(CitizenName.MaxLength);
         RuleFor(r => r.DateOfBirth).NotNull();
         RuleFor(r => r.CardIssuedOn).NotNull();
@@ -96,10 +81,7 @@ public sealed class CompleteRecoveryValidator : AbstractValidator<CompleteRecove
 {
     public CompleteRecoveryValidator(IOptions<PasswordPolicyOptions> passwordOptions)
     {
-        RuleFor(r => r.Otp).NotEmpty().Matches("^[0-9]{6}$").WithMessage("The code has 6 digits.");
-        RuleFor(r => r.NewPassword).Custom((password, context) =>
-        {
-            foreach (var problem in PasswordPolicy.Check(password, passwordOptions.Value)) context.AddFailure(problem);
-        });
+        RuleFor(r => r.Otp).ValidOneTimeCode();
+        RuleFor(r => r.NewPassword).ValidNewPassword(passwordOptions.Value);
     }
 }

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Errors;
 using Orleans.VNeID.Gateway.Auth;
-using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Cluster;
+using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
 
@@ -88,9 +90,9 @@ public static class AccountsApi
         return result.Succeeded
             ? TypedResults.Accepted($"/api/v1/accounts/{request.IdNumber}/activation", new DeclarationAccepted(
                 "The declaration matches the population database. An activation code has been sent to the phone or e-mail on record; it is valid for the stated time.",
-                result.CodeValiditySeconds,
+                result.Value,
                 $"/api/v1/accounts/{request.IdNumber}/activation"))
-            : ProblemCodes.FromAccountError(result.Error!, http);
+            : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Ok<AuditTrailView>> ReadAuditTrailAsync(string idNumber, IClusterClient cluster) =>
@@ -100,7 +102,7 @@ public static class AccountsApi
         string idNumber, IClusterClient cluster, HttpContext http)
     {
         var result = await Account(cluster, idNumber).ResendOtpAsync();
-        return result.Succeeded ? TypedResults.Accepted((string?)null, result.Account) : ProblemCodes.FromAccountError(result.Error!, http);
+        return result.Succeeded ? TypedResults.Accepted((string?)null, result.Value) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ActivateAsync(
@@ -113,7 +115,7 @@ public static class AccountsApi
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> LockAsync(
         string idNumber, LockAccountRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
-        if (!user.MayActOn(idNumber)) return NotYours();
+        if (!user.MayActOn(idNumber)) return ProblemWriter.NotYours();
         return Answer(await Account(cluster, idNumber).LockAsync(user.ToActor(), request.Reason!.Trim()), http);
     }
 
@@ -123,11 +125,11 @@ public static class AccountsApi
 
     public static Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
-        Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, account => ReadAsync(account, idNumber, http));
+        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => ReadAsync(account, idNumber, http));
 
     public static Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
-        Dossiers.AccountsProblems.ReadOwnAsync(user, idNumber, cluster, async account =>
+        AccountReads.ReadOwnAsync(user, idNumber, cluster, async account =>
             await ReadAsync(account, idNumber, http) is { } view ? new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget) : null);
 
     /// <summary>An owner's read answers from this request's session check (one grain turn); staff reads ask the grain.</summary>
@@ -137,10 +139,8 @@ public static class AccountsApi
     private static ICitizenAccountGrain Account(IClusterClient cluster, string idNumber) =>
         cluster.Account(idNumber);
 
-    private static Results<Ok<AccountView>, ProblemHttpResult> Answer(AccountResult result, HttpContext http) =>
-        result.Succeeded ? TypedResults.Ok(result.Account) : ProblemCodes.FromAccountError(result.Error!, http);
-
-    private static ProblemHttpResult NotYours() => Dossiers.AccountsProblems.NotYours();
+    private static Results<Ok<AccountView>, ProblemHttpResult> Answer(Result<AccountView> result, HttpContext http) =>
+        result.Succeeded ? TypedResults.Ok(result.Value) : ProblemWriter.Refused(result.Error!, http);
 
 }
 

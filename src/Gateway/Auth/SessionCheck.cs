@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Errors;
+using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Problems;
 
 namespace Orleans.VNeID.Gateway.Auth;
@@ -32,12 +33,12 @@ public static class SessionCheck
                     SessionAccount.Remember(context.HttpContext, view);
                     return;
                 }
-                context.HttpContext.Items[FailureCode] = "token_revoked";
+                context.HttpContext.Items[FailureCode] = ErrorCatalogue.TokenRevoked;
                 context.Fail("The session of this token has ended.");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                context.HttpContext.Items[FailureCode] = ProblemCodes.ServiceUnavailable;
+                context.HttpContext.Items[FailureCode] = ErrorCatalogue.ServiceUnavailable;
                 context.Fail("The session could not be checked.");
             }
         },
@@ -45,36 +46,19 @@ public static class SessionCheck
         {
             context.HandleResponse();
             var http = context.HttpContext;
-            var code = http.Items[FailureCode] as string ?? context.AuthenticateFailure switch
+            var error = http.Items[FailureCode] as KnownError ?? context.AuthenticateFailure switch
             {
-                null => ProblemCodes.Unauthorized,
-                SecurityTokenExpiredException => "token_expired",
-                _ => "invalid_token",
+                null => ErrorCatalogue.Unauthorized,
+                SecurityTokenExpiredException => ErrorCatalogue.TokenExpired,
+                _ => ErrorCatalogue.InvalidToken,
             };
-            var unavailable = code == ProblemCodes.ServiceUnavailable;
-            var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status401Unauthorized;
-            http.Response.StatusCode = status;
-            if (unavailable) http.Response.Headers.RetryAfter = GatewayExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            else http.Response.Headers.WWWAuthenticate = "Bearer";
-            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            if (error == ErrorCatalogue.ServiceUnavailable)
             {
-                HttpContext = http,
-                ProblemDetails =
-                {
-                    Status = status,
-                    Title = ProblemCodes.TitleFor(status),
-                    Type = ProblemCodes.TypeFor(status),
-                    Detail = code switch
-                    {
-                        "token_revoked" => "The session of this token has ended (logout, lock or password change). Log in again.",
-                        "token_expired" => "The access token has expired; refresh it or log in again.",
-                        "invalid_token" => "The access token is not valid.",
-                        _ when unavailable => "The session could not be checked; retry shortly.",
-                        _ => "An access token is required.",
-                    },
-                    Extensions = { ["code"] = code },
-                },
-            });
+                await ProblemWriter.WriteAsync(http, error, "The session could not be checked; retry shortly.");
+                return;
+            }
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await ProblemWriter.WriteAsync(http, error);
         },
     };
 }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Errors;
+using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.OfficeDesk;
 using Orleans.VNeID.Notifications;
 
 namespace Orleans.VNeID.Gateway.Development;
@@ -24,12 +26,12 @@ public static class DevelopmentApi
         return app;
     }
 
-    public static async Task<Results<Ok<Orleans.VNeID.Dossiers.SimulatedCapture>, ProblemHttpResult>> CaptureAsync(
+    public static async Task<Results<Ok<SimulatedCapture>, ProblemHttpResult>> CaptureAsync(
         string idNumber, double? noise, IClusterClient cluster)
     {
-        var capture = await cluster.GetGrain<Orleans.VNeID.Dossiers.ICaptureDeviceSimulatorGrain>(0).CaptureAsync(idNumber, Math.Clamp(noise ?? 0.1, 0, 5));
+        var capture = await cluster.GetGrain<ICaptureDeviceSimulatorGrain>(0).CaptureAsync(idNumber, Math.Clamp(noise ?? 0.1, 0, 5));
         return capture is null
-            ? Orleans.VNeID.Gateway.Problems.ProblemCodes.Problem(StatusCodes.Status404NotFound, "not_enrolled", "Not found.", "No templates are enrolled for this ID number.")
+            ? ProblemWriter.Result(ErrorCatalogue.NotEnrolled, "No templates are enrolled for this ID number.")
             : TypedResults.Ok(capture);
     }
 
@@ -37,7 +39,7 @@ public static class DevelopmentApi
         string? recipient, int? limit, IClusterClient cluster)
     {
         if (string.IsNullOrWhiteSpace(recipient) || recipient.Length > 254)
-            return Validation.Problem(new Dictionary<string, string[]> { ["recipient"] = ["A phone number or e-mail address is required."] });
+            return ProblemWriter.Validation(new Dictionary<string, string[]> { ["recipient"] = ["A phone number or e-mail address is required."] });
         var messages = await cluster.GetGrain<ISentMessagesGrain>(0).ListAsync(recipient.Trim(), limit ?? 20);
         return TypedResults.Ok(messages);
     }

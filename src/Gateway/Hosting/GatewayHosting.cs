@@ -6,50 +6,30 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
-using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
-using Orleans.VNeID.Hosting;
-using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Security;
 using Scalar.AspNetCore;
 
 namespace Orleans.VNeID.Gateway.Hosting;
 
 public static class GatewayHosting
 {
-    /// <summary>config/appsettings*.json, then VNEID_* environment variables, then the command line.</summary>
-    public static WebApplicationBuilder AddPlatformConfiguration(this WebApplicationBuilder builder, string[] args)
+    /// <summary>The listening addresses (<c>Gateway:Urls</c>) and Kestrel's limits.</summary>
+    public static WebApplicationBuilder ConfigureGatewayEndpoints(this WebApplicationBuilder builder)
     {
-        foreach (var (path, optional) in ConfigDirectory.Files(builder.Environment.EnvironmentName))
-            builder.Configuration.AddJsonFile(path, optional, reloadOnChange: false);
-        builder.Configuration.AddEnvironmentVariables("VNEID_").AddCommandLine(args);
         if (builder.Configuration["Gateway:Urls"] is { Length: > 0 } urls) builder.WebHost.UseUrls(urls);
         // Requests here are small JSON documents.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
         return builder;
     }
 
-    /// <summary>The Orleans client, finding silos through the ADO.NET membership table.</summary>
-    public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
-    {
-        // Tests host the gateway against an in-process cluster whose client they register themselves.
-        if (builder.Configuration.GetValue<bool>("Gateway:ClusterClientProvided")) return builder;
-        var connection = PlatformDatabase.OrleansConnectionString(builder.Configuration);
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; });
-            client.UseConnectionRetryFilter<RetryUntilStopped>();
-        });
-        return builder;
-    }
-
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemWriter.Complete);
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
@@ -89,16 +69,7 @@ public static class GatewayHosting
     {
         app.UseExceptionHandler();
         // Empty 401/403/404/405 answers from the framework become problem details too.
-        app.UseStatusCodePages(async context =>
-        {
-            var status = context.HttpContext.Response.StatusCode;
-            var code = ProblemCodes.ForStatus(status);
-            await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context.HttpContext,
-                ProblemDetails = { Status = status, Title = ProblemCodes.TitleFor(status), Type = ProblemCodes.TypeFor(status), Extensions = { ["code"] = code } },
-            });
-        });
+        app.UseStatusCodePages(context => ProblemWriter.WriteStatusAsync(context.HttpContext));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -116,32 +87,5 @@ public static class GatewayHosting
             status = report.Status.ToString().ToLowerInvariant(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description }),
         });
-    }
-}
-
-/// <summary>Healthy when a silo answers and its database does.</summary>
-public sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var database = await cluster.GetGrain<IPlatformHealthGrain>(0).IsDatabaseReachableAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return database ? HealthCheckResult.Healthy("A silo and its database answer.") : HealthCheckResult.Unhealthy("A silo answers; its database does not.");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("No silo answered: " + ex.GetType().Name);
-        }
-    }
-}
-
-/// <summary>The gateway may start before any silo: keep trying to connect until the host stops.</summary>
-public sealed class RetryUntilStopped : IClientConnectionRetryFilter
-{
-    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-        return true;
     }
 }

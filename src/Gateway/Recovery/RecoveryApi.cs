@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Accounts;
-using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Cluster;
+using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
 
@@ -49,7 +50,7 @@ public static class RecoveryApi
         string idNumber, CompleteRecoveryRequest request, IClusterClient cluster, HttpContext http)
     {
         var result = await cluster.Account(idNumber).CompleteRecoveryAsync(request.Otp!, request.NewPassword!);
-        return result.Succeeded ? TypedResults.NoContent() : ProblemCodes.FromAccountError(result.Error!, http);
+        return result.Succeeded ? TypedResults.NoContent() : ProblemWriter.Refused(result.Error!, http);
     }
 }
 

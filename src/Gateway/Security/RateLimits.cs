@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Orleans.VNeID.Errors;
 using Orleans.VNeID.Gateway.Problems;
 
 namespace Orleans.VNeID.Gateway.Security;
@@ -72,20 +73,9 @@ public static class RateLimits
     private static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease)
     {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = 429,
-                Title = ProblemCodes.TitleFor(429),
-                Type = ProblemCodes.TypeFor(429),
-                Detail = "Too many requests; try again later.",
-                Extensions = { ["code"] = "rate_limited", ["retryAfterSeconds"] = retryAfter },
-            },
-        });
+        ProblemWriter.RetryAfter(http, retryAfter);
+        await ProblemWriter.WriteAsync(http, ErrorCatalogue.RateLimited,
+            extensions: [new KeyValuePair<string, object?>("retryAfterSeconds", retryAfter)]);
     }
 }
 

@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Errors;
 using Orleans.VNeID.Gateway.Auth;
-using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Gateway.Cluster;
+using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
 
@@ -60,7 +62,7 @@ public static class SessionsApi
         LoginRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
         var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!);
-        return result.Grant is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemCodes.FromAccountError(result.Error!, http);
+        return result.Value is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> RefreshAsync(
@@ -69,7 +71,7 @@ public static class SessionsApi
         // Validated shape: "<ID number>.<session id>.<secret>"; the grain key is the ID number, never the secret.
         var parts = request.RefreshToken!.Split('.', 3);
         var result = await cluster.Account(parts[0]).RefreshAsync(parts[1], parts[2]);
-        return result.Grant is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemCodes.FromAccountError(result.Error!, http);
+        return result.Value is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<NoContent> LogOutAsync(ClaimsPrincipal user, IClusterClient cluster)
@@ -87,8 +89,7 @@ public static class SessionsApi
         var verdict = hasher.VerifyHashedPassword(account ?? new ServiceAccount(), found ? account!.SecretHash : UnknownClientHash, request.ClientSecret!);
         if (!found || verdict == PasswordVerificationResult.Failed)
         {
-            return ProblemCodes.Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", ProblemCodes.TitleFor(401),
-                "The client id or the secret is wrong.");
+            return ProblemWriter.Result(ErrorCatalogue.InvalidCredentials, "The client id or the secret is wrong.");
         }
         IEnumerable<Claim>? office = account!.Office is { Length: > 0 } code ? [new Claim(TokenIssuer.OfficeClaim, code)] : null;
         return TypedResults.Ok(issuer.Issue(request.ClientId!, account.Role, office));

@@ -1,3 +1,4 @@
+using Orleans.VNeID.Errors;
 using Stateless;
 using Stateless.Graph;
 using Stateless.Reflection;
@@ -18,7 +19,7 @@ public sealed class LifecycleState
 }
 
 /// <summary>A transition that was taken, or the reason none was.</summary>
-public readonly record struct LifecycleOutcome(AccountStatus From, AccountStatus To, AccountError? Conflict)
+public readonly record struct LifecycleOutcome(AccountStatus From, AccountStatus To, Refusal? Conflict)
 {
     public bool Accepted => Conflict is null;
 }
@@ -74,12 +75,11 @@ public sealed class AccountLifecycle(LifecycleState state, bool retainSynchroniz
         return new LifecycleOutcome(from, _state.Status, null);
     }
 
-    public AccountError ConflictFor(AccountTrigger trigger) =>
-        new(ErrorKind.Conflict, "invalid_state",
-            $"'{trigger}' is not permitted while the account is {_state.Status}.")
+    public Refusal ConflictFor(AccountTrigger trigger) =>
+        ErrorCatalogue.InvalidState.Refuse($"'{trigger}' is not permitted while the account is {_state.Status}.") with
         {
-            State = _state.Status,
-            PermittedTriggers = PermittedTriggers,
+            State = _state.Status.ToString(),
+            PermittedTriggers = PermittedTriggers.Select(t => t.ToString()).ToArray(),
         };
 
     /// <summary>The machine's graph in Mermaid, exported from the configuration itself.</summary>

@@ -1,3 +1,4 @@
+using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Security;
 
@@ -38,9 +39,9 @@ public sealed class AccountState
     /// <summary>Hash of the last event: the head of the audit chain.</summary>
     [Id(19)] public byte[] AuditHead { get; set; } = [];
     /// <summary>Papers from a level-2 dossier, integrated into the wallet when level 2 is activated.</summary>
-    [Id(20)] public List<Dossiers.IntegratedDocument> PendingDocuments { get; set; } = [];
+    [Id(20)] public List<IntegratedDocument> PendingDocuments { get; set; } = [];
     /// <summary>The document wallet (level 2 only).</summary>
-    [Id(21)] public List<Dossiers.IntegratedDocument> Wallet { get; set; } = [];
+    [Id(21)] public List<IntegratedDocument> Wallet { get; set; } = [];
     /// <summary>Children under 14 declared at a police office and confirmed by the registry's parent links.</summary>
     [Id(22)] public List<string> Dependents { get; set; } = [];
     /// <summary>The phone number on record in the population registry, to tell a verified phone from a typed one.</summary>

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Orleans.Storage;
 
+using Orleans.VNeID.Platform;
+
 namespace Orleans.VNeID.Hosting;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
+using Orleans.VNeID.Platform;
+
 namespace Orleans.VNeID.Hosting;
 
 /// <summary>Turns a database failure inside any grain call into <see cref="PlatformUnavailableException"/>.</summary>

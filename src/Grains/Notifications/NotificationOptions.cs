@@ -7,9 +7,6 @@ public sealed class NotificationOptions
 {
     public const string Section = "Notifications";
 
-    /// <summary>Base64 AES-256 key sealing codes in events and in the outbox. No default: set it per deployment.</summary>
-    [Required, MinLength(44)] public string SealingKey { get; set; } = "";
-
     /// <summary>How often an account retries events whose delivery failed. Default 1 minute (the reminder minimum).</summary>
     public TimeSpan RedriveInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.VNeID.Platform;
 
 namespace Orleans.VNeID.Notifications;
 

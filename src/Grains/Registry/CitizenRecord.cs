@@ -1,4 +1,3 @@
-using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Registry;
@@ -14,15 +13,7 @@ public sealed record CitizenRecord(
     DateOnly? CardIssuedOn,
     string? Phone,
     string? FatherId,
-    string? MotherId)
-{
-    /// <summary>Level-1 matching (Decision 34 art. 6 §4 a-d): ID exact, full name as <see cref="CitizenName"/> compares, birth date and gender exact.</summary>
-    public bool Matches(PersonalIdNumber id, DeclareAccount declaration) =>
-        IdNumber == id.Value &&
-        CitizenName.Matches(declaration.FullName, FullName) &&
-        DateOfBirth == declaration.DateOfBirth &&
-        Gender == declaration.Gender;
-}
+    string? MotherId);
 
 /// <summary>Templates the ID-card database enrolled for a citizen. Raw biometric data: never stored outside the registry.</summary>
 public sealed record EnrolledBiometrics(byte[] Portrait, byte[] Fingerprint);

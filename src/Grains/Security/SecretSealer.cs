@@ -1,16 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Orleans.VNeID.Notifications;
 
 namespace Orleans.VNeID.Security;
+
+/// <summary>The key of the <see cref="SecretSealer"/>. It stays in section <c>Notifications</c>, where deployments already set it.</summary>
+public sealed class SealingOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>Base64 AES-256 key sealing codes in events and in the outbox. No default: set it per deployment.</summary>
+    [Required, MinLength(44)] public string SealingKey { get; set; } = "";
+}
 
 /// <summary>
 /// AES-256-GCM for secrets that must travel to the citizen (an activation code inside an SMS): they are sealed
 /// in events, grain state and the outbox, and opened only where a message is handed to its channel.
 /// Format: version (1) | nonce (12) | tag (16) | ciphertext.
 /// </summary>
-public sealed class SecretSealer(IOptions<NotificationOptions> options)
+public sealed class SecretSealer(IOptions<SealingOptions> options)
 {
     private const byte Version = 1;
     private const int NonceSize = 12;

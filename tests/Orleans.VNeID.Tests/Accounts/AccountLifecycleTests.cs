@@ -95,12 +95,12 @@ public class AccountLifecycleTests
             Assert.False(outcome.Accepted);
             Assert.Equal(before, lifecycle.Status);
             var conflict = outcome.Conflict!;
-            Assert.Equal(ErrorKind.Conflict, conflict.Kind);
+            Assert.Equal(409, conflict.Error.Status);
             Assert.Equal("invalid_state", conflict.Code);
-            Assert.Equal(before, conflict.State);
+            Assert.Equal(before.ToString(), conflict.State);
             Assert.Contains(before.ToString(), conflict.Detail);
-            Assert.DoesNotContain(trigger, conflict.PermittedTriggers!);
-            Assert.Equal(permittedBefore, conflict.PermittedTriggers);
+            Assert.DoesNotContain(trigger.ToString(), conflict.PermittedTriggers!);
+            Assert.Equal(permittedBefore.Select(t => t.ToString()), conflict.PermittedTriggers);
         }
     }
 

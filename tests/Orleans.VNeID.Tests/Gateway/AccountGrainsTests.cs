@@ -1,6 +1,6 @@
 using System.Reflection;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;

@@ -29,7 +29,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         var citizen = await ActiveAsync();
         var grain = fixture.Account(citizen);
         var login = await grain.LogInAsync(Password);
-        Assert.NotNull(login.Grant);
+        Assert.NotNull(login.Value);
 
         for (var i = 1; i <= 4; i++) Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
         var fifth = await grain.LogInAsync("Wrong@5");
@@ -38,7 +38,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         // Even the right password is refused during the lockout, without being checked.
         Assert.Equal("too_many_attempts", (await grain.LogInAsync(Password)).Error!.Code);
         Assert.Contains("tam thoi bi khoa dang nhap", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
-        Assert.NotNull(await grain.GetForSessionAsync(login.Grant!.SessionId));
+        Assert.NotNull(await grain.GetForSessionAsync(login.Value!.SessionId));
 
         for (var i = 7; i < 20; i++) await grain.LogInAsync("Wrong@" + i);
         var twentieth = await grain.LogInAsync("Wrong@20");
@@ -48,7 +48,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         Assert.Equal(AccountStatus.Locked, account.Status);
         Assert.Equal("brute force: passwords", account.Lock!.Reason);
         Assert.Equal(ActorRole.System, account.Lock.LockedBy);
-        Assert.Null(await grain.GetForSessionAsync(login.Grant.SessionId));
+        Assert.Null(await grain.GetForSessionAsync(login.Value.SessionId));
         Assert.Contains("da bi khoa", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
 
         var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.Locked);
@@ -66,7 +66,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         var grain = fixture.Account(citizen);
         for (var i = 0; i < 5; i++) await grain.LogInAsync("Wrong@" + i);
         fixture.Clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.NotNull((await grain.LogInAsync(Password)).Grant);
+        Assert.NotNull((await grain.LogInAsync(Password)).Value);
         for (var i = 0; i < 4; i++) Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
     }
 
@@ -79,7 +79,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         {
             var a = (await fixture.Account(real).LogInAsync("Wrong@" + i)).Error!;
             var b = (await unknown.LogInAsync("Wrong@" + i)).Error!;
-            Assert.Equal((a.Kind, a.Code, a.Detail, a.RetryAfterSeconds), (b.Kind, b.Code, b.Detail, b.RetryAfterSeconds));
+            Assert.Equal((a.Code, a.Detail, a.RetryAfterSeconds), (b.Code, b.Detail, b.RetryAfterSeconds));
         }
     }
 
@@ -88,12 +88,12 @@ public class AccountSecurityTests(ClusterFixture fixture)
     {
         var citizen = await ActiveAsync();
         var grain = fixture.Account(citizen);
-        var first = (await grain.LogInAsync(Password)).Grant!;
+        var first = (await grain.LogInAsync(Password)).Value!;
         var parts = first.RefreshToken.Split('.');
         Assert.Equal(citizen.IdNumber, parts[0]);
         Assert.Equal(first.SessionId, parts[1]);
 
-        var second = (await grain.RefreshAsync(first.SessionId, parts[2])).Grant!;
+        var second = (await grain.RefreshAsync(first.SessionId, parts[2])).Value!;
         Assert.Equal(first.SessionId, second.SessionId);
         Assert.NotEqual(first.RefreshToken, second.RefreshToken);
         Assert.NotNull(await grain.GetForSessionAsync(first.SessionId));
@@ -104,7 +104,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         Assert.Equal("refresh_invalid", (await grain.RefreshAsync(second.SessionId, second.RefreshToken.Split('.')[2])).Error!.Code);
         Assert.Contains("phien dang nhap bat thuong", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
 
-        var other = (await grain.LogInAsync(Password)).Grant!;
+        var other = (await grain.LogInAsync(Password)).Value!;
         Assert.Equal("refresh_invalid", (await grain.RefreshAsync(other.SessionId, "not-the-secret")).Error!.Code);
         await grain.LogOutAsync(other.SessionId);
         Assert.Null(await grain.GetForSessionAsync(other.SessionId));
@@ -115,7 +115,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
     {
         var citizen = await ActiveAsync();
         var grain = fixture.Account(citizen);
-        var session = (await grain.LogInAsync(Password)).Grant!;
+        var session = (await grain.LogInAsync(Password)).Value!;
         for (var i = 0; i < 3; i++) await grain.LogInAsync("Wrong@" + i);
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(61)); // the activation code's send cooldown
@@ -128,7 +128,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
 
         Assert.Null(await grain.GetForSessionAsync(session.SessionId));
         Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
-        Assert.NotNull((await grain.LogInAsync(NewPassword)).Grant);
+        Assert.NotNull((await grain.LogInAsync(NewPassword)).Value);
         Assert.Equal("otp_invalid", (await grain.CompleteRecoveryAsync(RecordingSender.CodeIn(sms), NewPassword)).Error!.Code);
         Assert.Contains("da duoc thay doi", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
 
@@ -168,7 +168,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         {
             var a = (await fixture.Account(real).CompleteRecoveryAsync("00000" + i, NewPassword)).Error!;
             var b = (await unknown.CompleteRecoveryAsync("00000" + i, NewPassword)).Error!;
-            Assert.Equal((a.Kind, a.Code, a.Detail, a.RetryAfterSeconds), (b.Kind, b.Code, b.Detail, b.RetryAfterSeconds));
+            Assert.Equal((a.Code, a.Detail, a.RetryAfterSeconds), (b.Code, b.Detail, b.RetryAfterSeconds));
         }
         Assert.Null(await unknown.GetAsync());
     }
@@ -179,7 +179,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
         var citizen = await ActiveAsync();
         var grain = fixture.Account(citizen);
         await grain.LogInAsync("Wrong@1");
-        var grant = (await grain.LogInAsync(Password)).Grant!;
+        var grant = (await grain.LogInAsync(Password)).Value!;
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
         await grain.StartRecoveryAsync(RecoveryOf(citizen));
         var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1]);

@@ -3,6 +3,8 @@ using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Registry;
 
+using Orleans.VNeID.Tests.Security;
+
 namespace Orleans.VNeID.Tests.Grains;
 
 [Collection(ClusterCollection.Name)]
@@ -35,7 +37,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen, "nhung@example.vn"));
 
         Assert.True(result.Succeeded);
-        Assert.Equal(120, result.CodeValiditySeconds);
+        Assert.Equal(120, result.Value);
         var account = (await fixture.Account(citizen).GetAsync())!;
         Assert.Equal(AccountStatus.PendingActivation, account.Status);
         Assert.Equal(AccountLevel.Level1, account.ActivationTarget);
@@ -66,7 +68,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         {
             var result = await grain.DeclareAsync(declared);
             Assert.Equal("registry_mismatch", result.Error!.Code);
-            Assert.Equal(ErrorKind.Unprocessable, result.Error.Kind);
+            Assert.Equal(422, result.Error.Error.Status);
         }
         Assert.Null(await grain.GetAsync());
 
@@ -100,7 +102,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
     {
         var citizen = fixture.NewCitizen(gender: Gender.Female);
         var result = await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen) with { Gender = Gender.Male });
-        Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
+        Assert.Equal(400, result.Error!.Error.Status);
         Assert.Contains("idNumber", result.Error.FieldErrors!.Keys);
     }
 
@@ -130,15 +132,15 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var grain = fixture.Account(citizen);
 
         var activated = await grain.ActivateAsync(code, Password);
-        Assert.Equal(AccountStatus.Level1, activated.Account!.Status);
-        Assert.Equal(AccountLevel.Level1, activated.Account.Level);
-        Assert.Null(activated.Account.OtpExpiresAt);
+        Assert.Equal(AccountStatus.Level1, activated.Value!.Status);
+        Assert.Equal(AccountLevel.Level1, activated.Value.Level);
+        Assert.Null(activated.Value.OtpExpiresAt);
         var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 2);
         Assert.Contains("da duoc kich hoat", messages[^1].Body);
 
         var login = await grain.LogInAsync(Password);
-        Assert.Equal(citizen.IdNumber, login.Grant!.IdNumber);
-        Assert.Equal(AccountLevel.Level1, login.Grant.Level);
+        Assert.Equal(citizen.IdNumber, login.Value!.IdNumber);
+        Assert.Equal(AccountLevel.Level1, login.Value.Level);
         Assert.Equal("invalid_credentials", (await grain.LogInAsync("Nhoquan@124")).Error!.Code);
         Assert.Equal("invalid_state", (await grain.ActivateAsync(code, Password)).Error!.Code);
     }
@@ -148,7 +150,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
     {
         var (citizen, code) = await DeclaredAsync();
         var weak = await fixture.Account(citizen).ActivateAsync(code, "password");
-        Assert.Equal(ErrorKind.Validation, weak.Error!.Kind);
+        Assert.Equal(400, weak.Error!.Error.Status);
         Assert.Contains("password", weak.Error.FieldErrors!.Keys);
         Assert.True((await fixture.Account(citizen).ActivateAsync(code, Password)).Succeeded);
     }
@@ -167,7 +169,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         }
         var fifth = await grain.ActivateAsync(wrong, Password);
         Assert.Equal("otp_locked_out", fifth.Error!.Code);
-        Assert.Equal(ErrorKind.TooManyRequests, fifth.Error.Kind);
+        Assert.Equal(429, fifth.Error.Error.Status);
         Assert.Equal(300, fifth.Error.RetryAfterSeconds);
         Assert.Equal("otp_locked_out", (await grain.ActivateAsync(code, Password)).Error!.Code);
         Assert.Equal("otp_locked_out", (await grain.ResendOtpAsync()).Error!.Code);
@@ -237,22 +239,22 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var owner = new Actor(ActorRole.Citizen, citizen.IdNumber);
 
         var locked = await grain.LockAsync(owner, "Lost my phone");
-        Assert.Equal(AccountStatus.Locked, locked.Account!.Status);
-        Assert.Equal(AccountStatus.Level1, locked.Account.Lock!.ReturnsTo);
-        Assert.Equal(ActorRole.Citizen, locked.Account.Lock.LockedBy);
+        Assert.Equal(AccountStatus.Locked, locked.Value!.Status);
+        Assert.Equal(AccountStatus.Level1, locked.Value.Lock!.ReturnsTo);
+        Assert.Equal(ActorRole.Citizen, locked.Value.Lock.LockedBy);
         // A locked account answers a login like a wrong password: the owner knows, a guesser learns nothing.
         Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
         Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@1234")).Error!.Code);
 
         var again = await grain.LockAsync(owner, "again");
         Assert.Equal("invalid_state", again.Error!.Code);
-        Assert.Equal([AccountTrigger.Unlock], again.Error.PermittedTriggers);
+        Assert.Equal([nameof(AccountTrigger.Unlock)], again.Error.PermittedTriggers);
 
         Assert.Equal("forbidden", (await grain.UnlockAsync(owner, "let me in")).Error!.Code);
         var unlocked = await grain.UnlockAsync(Officer, "Identity checked at the desk");
-        Assert.Equal(AccountStatus.Level1, unlocked.Account!.Status);
-        Assert.Null(unlocked.Account.Lock);
-        Assert.NotNull((await grain.LogInAsync(Password)).Grant);
+        Assert.Equal(AccountStatus.Level1, unlocked.Value!.Status);
+        Assert.Null(unlocked.Value.Lock);
+        Assert.NotNull((await grain.LogInAsync(Password)).Value);
 
         var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 4);
         Assert.Contains("da bi khoa", messages[2].Body);
@@ -274,8 +276,8 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         Assert.True((await grain.LockAsync(Officer, "Suspicious registration")).Succeeded);
         Assert.Equal("invalid_state", (await grain.ActivateAsync(code, Password)).Error!.Code);
         var unlocked = await grain.UnlockAsync(new Actor(ActorRole.Operator, "operator-01"), "Cleared");
-        Assert.Equal(AccountStatus.PendingActivation, unlocked.Account!.Status);
-        Assert.Equal(AccountLevel.Level1, unlocked.Account.ActivationTarget);
+        Assert.Equal(AccountStatus.PendingActivation, unlocked.Value!.Status);
+        Assert.Equal(AccountLevel.Level1, unlocked.Value.ActivationTarget);
     }
 
     [Fact]
@@ -286,7 +288,18 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         var storedJson = JsonSerializer.Serialize(before);
         Assert.DoesNotContain(code, storedJson);
         Assert.NotNull(before.Otp);
-        Assert.All(before.PendingEvents.SelectMany(e => e.Notifications), n => Assert.DoesNotContain(code, Convert.ToBase64String(n.SealedCode!)));
+        // The code travels sealed: the seal's format (version, nonce, tag, six bytes of ciphertext), not the digits,
+        // and only the sealing key opens it again.
+        var sealer = new SecretSealer(Microsoft.Extensions.Options.Options.Create(new SealingOptions { SealingKey = SecretTests.KeyB }));
+        var seals = before.PendingEvents.SelectMany(e => e.Notifications).Select(n => n.SealedCode!).ToArray();
+        Assert.NotEmpty(seals);
+        Assert.All(seals, seal =>
+        {
+            Assert.Equal(1, seal[0]);
+            Assert.Equal(1 + 12 + 16 + OneTimeCode.Digits, seal.Length);
+            Assert.False(seal.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(code)) >= 0);
+            Assert.Equal(code, sealer.Open(seal, citizen.IdNumber));
+        });
 
         Assert.True((await fixture.Account(citizen).ActivateAsync(code, Password)).Succeeded);
         await fixture.Cluster.DeactivateAsync((GrainReference)fixture.Account(citizen));
@@ -295,7 +308,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         Assert.Equal(AccountStatus.Level1, after.Lifecycle.Status);
         Assert.StartsWith("AQAAAA", after.PasswordHash);
         Assert.DoesNotContain(Password, JsonSerializer.Serialize(after));
-        Assert.NotNull((await fixture.Account(citizen).LogInAsync(Password)).Grant);
+        Assert.NotNull((await fixture.Account(citizen).LogInAsync(Password)).Value);
     }
 
     [Fact]
@@ -331,7 +344,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
     {
         var citizen = fixture.NewCitizen();
         fixture.Registry.FailFor(citizen.IdNumber);
-        var failure = await Assert.ThrowsAsync<Orleans.VNeID.Hosting.PlatformUnavailableException>(
+        var failure = await Assert.ThrowsAsync<PlatformUnavailableException>(
             () => fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen)));
         Assert.DoesNotContain("connection refused", failure.Message);
         Assert.Null(await fixture.Account(citizen).GetAsync());

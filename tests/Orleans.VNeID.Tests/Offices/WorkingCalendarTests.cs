@@ -75,6 +75,13 @@ public class WorkingCalendarTests
     [Fact]
     public void The_shipped_calendar_is_what_hosts_read()
     {
-        Assert.Contains(ConfigDirectory.Files("Development"), f => f.Path.EndsWith("calendar.json", StringComparison.Ordinal));
+        // Bound as a host binds it: the configuration the hosts load, then the section the grains bind.
+        var configuration = new ConfigurationBuilder().AddPlatformConfiguration("Development", []).Build();
+        var options = configuration.GetSection(CalendarOptions.Section).Get<CalendarOptions>()!;
+        var calendar = new WorkingCalendar(options);
+        // Tết 2026 (17 February is the first day of the Lunar New Year) and Reunification Day are holidays.
+        Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 2, 17)));
+        Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 4, 30)));
+        Assert.True(calendar.IsWorkingDay(new DateOnly(2026, 2, 25)));
     }
 }

@@ -12,7 +12,7 @@ public class SecretTests
     internal static readonly string KeyB = Convert.ToBase64String(Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
 
     private static OtpCodes Codes(string key) => new(Options.Create(new OtpOptions { HashKey = key }));
-    private static SecretSealer Sealer(string key) => new(Options.Create(new NotificationOptions { SealingKey = key }));
+    private static SecretSealer Sealer(string key) => new(Options.Create(new SealingOptions { SealingKey = key }));
 
     [Fact]
     public void Codes_are_six_digits_and_vary()

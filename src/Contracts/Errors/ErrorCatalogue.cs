@@ -1,0 +1,106 @@
+using System.Reflection;
+
+namespace Orleans.VNeID.Errors;
+
+/// <summary>One stable error code: what clients branch on, the HTTP status it is answered with, and what it means.</summary>
+public sealed record KnownError(string Code, int Status, string Meaning)
+{
+    /// <summary>A refusal with this code; the detail defaults to the code's meaning.</summary>
+    public Refusal Refuse(string? detail = null) => new(Code, detail ?? Meaning);
+
+    /// <summary>A refusal that may succeed after <paramref name="retryAfter"/> (answered with Retry-After).</summary>
+    public Refusal Refuse(string detail, TimeSpan retryAfter) =>
+        new(Code, detail) { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) };
+
+    public override string ToString() => Code;
+}
+
+/// <summary>
+/// Every error code the platform answers with, defined once. Grains and the gateway refer to these, never to a literal;
+/// the README's error table is checked against this list by a test.
+/// </summary>
+public static class ErrorCatalogue
+{
+    public static readonly KnownError ValidationFailed = new("validation_failed", 400, "One or more fields are invalid; `errors` lists the messages per JSON field.");
+    public static readonly KnownError MalformedRequest = new("malformed_request", 400, "The body is missing or is not valid JSON for the operation.");
+
+    public static readonly KnownError Unauthorized = new("unauthorized", 401, "An access token is required.");
+    public static readonly KnownError InvalidCredentials = new("invalid_credentials", 401, "The ID number or the password is wrong, or the account is locked.");
+    public static readonly KnownError TokenExpired = new("token_expired", 401, "The access token has expired; refresh it or log in again.");
+    public static readonly KnownError TokenRevoked = new("token_revoked", 401, "The session of this token has ended (logout, lock or password change). Log in again.");
+    public static readonly KnownError InvalidToken = new("invalid_token", 401, "The access token is not valid.");
+    public static readonly KnownError RefreshInvalid = new("refresh_invalid", 401, "The refresh token is not valid; log in again.");
+    public static readonly KnownError RefreshReused = new("refresh_reused", 401, "This refresh token was already used; the session has been closed. Log in again.");
+
+    public static readonly KnownError Forbidden = new("forbidden", 403, "This action is not allowed for the caller.");
+    public static readonly KnownError CrossOffice = new("cross_office", 403, "An officer acts only on dossiers of their own office.");
+
+    public static readonly KnownError NotFound = new("not_found", 404, "There is no such route.");
+    public static readonly KnownError AccountNotFound = new("account_not_found", 404, "No account has been declared for this personal ID number.");
+    public static readonly KnownError DossierNotFound = new("dossier_not_found", 404, "No dossier matches this code and security code.");
+    public static readonly KnownError OfficeNotFound = new("office_not_found", 404, "There is no office with this code.");
+    public static readonly KnownError NotEnrolled = new("not_enrolled", 404, "No templates are enrolled for this ID number (Development capture).");
+
+    public static readonly KnownError MethodNotAllowed = new("method_not_allowed", 405, "The route does not take this HTTP method.");
+
+    public static readonly KnownError InvalidState = new("invalid_state", 409, "The account's state does not permit this; `state` and `permittedTriggers` say what it does permit.");
+    public static readonly KnownError AccountLocked = new("account_locked", 409, "A locked account cannot be upgraded until an officer unlocks it.");
+    public static readonly KnownError Level2Required = new("level2_required", 409, "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
+
+    public static readonly KnownError RequestTooLarge = new("request_too_large", 413, "The request body is larger than 64 KiB.");
+    public static readonly KnownError UnsupportedMediaType = new("unsupported_media_type", 415, "The body must be application/json.");
+
+    public static readonly KnownError RegistryMismatch = new("registry_mismatch", 422, "The declared ID number, full name, date of birth and gender do not match the National Population Database.");
+    public static readonly KnownError UnderMinimumAge = new("under_minimum_age", 422, "The citizen is younger than the minimum age for an account of their own.");
+    public static readonly KnownError OtpInvalid = new("otp_invalid", 422, "The code is wrong or has expired.");
+    public static readonly KnownError OtpExpired = new("otp_expired", 422, "There is no valid activation code: request a new one.");
+    public static readonly KnownError OfficeClosed = new("office_closed", 422, "Dossiers are received only in the office's hours on working days.");
+
+    public static readonly KnownError TooManyAttempts = new("too_many_attempts", 429, "Too many wrong passwords: logins are refused for a while.");
+    public static readonly KnownError OtpLockedOut = new("otp_locked_out", 429, "Too many wrong codes: codes are refused for a while.");
+    public static readonly KnownError OtpCooldown = new("otp_cooldown", 429, "A new code can be requested only after the cooldown since the previous one.");
+    public static readonly KnownError OtpHourlyLimit = new("otp_hourly_limit", 429, "The hourly number of codes has been sent.");
+    public static readonly KnownError OtpAttemptsExceeded = new("otp_attempts_exceeded", 429, "The code was entered wrongly too often and is void: request a new one.");
+    public static readonly KnownError RateLimited = new("rate_limited", 429, "Too many requests; try again later.");
+    public static readonly KnownError OfficeDayFull = new("office_day_full", 429, "The office has numbered 99,999 dossiers today.");
+
+    public static readonly KnownError InternalError = new("internal_error", 500, "An unexpected error occurred.");
+    public static readonly KnownError ServiceUnavailable = new("service_unavailable", 503, "The identity cluster or its database did not answer; retry after Retry-After.");
+
+    /// <summary>Every code above, in the order written.</summary>
+    public static IReadOnlyList<KnownError> All { get; } = typeof(ErrorCatalogue)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(KnownError))
+        .Select(f => (KnownError)f.GetValue(null)!)
+        .ToArray();
+
+    private static readonly Dictionary<string, KnownError> ByCode = All.ToDictionary(e => e.Code, StringComparer.Ordinal);
+
+    /// <summary>The catalogue entry of a code; a code that is not in the catalogue is a defect.</summary>
+    public static KnownError Find(string code) =>
+        ByCode.TryGetValue(code, out var error) ? error : throw new KeyNotFoundException($"'{code}' is not in the error catalogue.");
+
+    /// <summary>The catalogue as the Markdown table the README shows (regenerated by <c>vneid-silo error-table</c>).</summary>
+    public static string MarkdownTable()
+    {
+        var table = new System.Text.StringBuilder("| code | status | meaning |\n|---|---:|---|\n");
+        foreach (var error in All) table.Append($"| `{error.Code}` | {error.Status} | {error.Meaning.Replace("|", "\\|")} |\n");
+        return table.ToString();
+    }
+
+    /// <summary>The code of an answer the framework gave with only a status (routing, body reading, authorization).</summary>
+    public static KnownError ForStatus(int status) => status switch
+    {
+        400 => MalformedRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        413 => RequestTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        503 => ServiceUnavailable,
+        >= 500 => InternalError,
+        _ => MalformedRequest,
+    };
+}

@@ -1,0 +1,47 @@
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Errors;
+
+namespace Orleans.VNeID.OfficeDesk;
+
+/// <summary>A police office's reception desk: numbers dossiers, checks office hours and the officer's office.</summary>
+public interface IOfficeDeskGrain : IGrainWithStringKey
+{
+    /// <summary>Receives a dossier; the same submission id always gives the same receipt.</summary>
+    Task<Result<DossierReceipt>> SubmitAsync(Actor officer, string officerOffice, OpenDossier dossier);
+
+    /// <summary>Open dossiers of this office past their appointment date.</summary>
+    Task<IReadOnlyList<OverdueDossier>> ListOverdueAsync();
+
+    /// <summary>A dossier of this office was closed or became overdue; keeps the desk's list current.</summary>
+    Task DossierUpdatedAsync(string dossierCode, DossierStatus status, DateOnly appointmentDate, bool open);
+}
+
+/// <summary>One level-2 dossier, keyed by its dossier code.</summary>
+public interface IDossierGrain : IGrainWithStringKey
+{
+    /// <summary>Compares the biometrics, moves the account and prints the receipt; idempotent.</summary>
+    Task<DossierReceipt> OpenAsync(string officeCode, Actor officer, DateTimeOffset receivedAt, OpenDossier dossier);
+
+    /// <summary>Status and appointment date when the security code is right; null otherwise (no hint which part was wrong).</summary>
+    Task<DossierStatusView?> LookUpAsync(string securityCode);
+
+    /// <summary>The receipt as first printed (for an idempotent re-submission).</summary>
+    Task<DossierReceipt?> GetReceiptAsync();
+
+    /// <summary>
+    /// The chip ID card applied for with this dossier was issued (its biometrics were collected for it): the account is
+    /// issued with it, waiting for level-2 activation. Only an officer of the dossier's office; repeating it changes nothing.
+    /// </summary>
+    Task<Result<DossierReceipt>> CardIssuedAsync(Actor officer, string officerOffice);
+}
+
+/// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>
+public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Base64 portrait and fingerprint templates, or null when the citizen has none enrolled or read-back is off.</summary>
+    Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise);
+}
+
+[GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]
+public sealed record SimulatedCapture([property: Id(0)] string PortraitTemplate, [property: Id(1)] string FingerprintTemplate);

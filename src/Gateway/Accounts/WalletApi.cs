@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.Gateway.Cluster;
+using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Gateway.Validation;
+
+namespace Orleans.VNeID.Gateway.Accounts;
+
+/// <summary>What level 2 adds to an account: the document wallet and the profile with each field's source.</summary>
+public static class WalletApi
+{
+    public static IEndpointRouteBuilder MapWalletApi(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/api/v1/accounts/{idNumber}").WithTags("Level 2").ValidateIdNumberRoute().ProducesValidationProblem();
+
+        account.MapGet("/wallet", WalletAsync)
+            .WithName("ReadWallet")
+            .WithSummary("The documents integrated into a level-2 account (owner, officer, operator)")
+            .ProducesProblems(401, 403, 404, 409, 503)
+            .RequireAuthorization(Policies.AnyAuthenticated);
+
+        account.MapPost("/documents", AddDocumentAsync)
+            .WithName("IntegrateDocument")
+            .WithSummary("Integrate one more paper into a level-2 account after comparing the original (officer)")
+            .Validate<DocumentRequest>()
+            .ProducesProblems(401, 403, 404, 409, 503)
+            .RequireAuthorization(Policies.Officer);
+
+        account.MapGet("/profile", ProfileAsync)
+            .WithName("ReadProfile")
+            .WithSummary("Personal data with each field marked verified by the registry or self-declared (owner, officer, operator)")
+            .ProducesProblems(401, 403, 404, 503)
+            .RequireAuthorization(Policies.AnyAuthenticated);
+        return app;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> WalletAsync(
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (!user.MayActOn(idNumber)) return ProblemWriter.NotYours();
+        var result = await cluster.Account(idNumber).GetWalletAsync();
+        return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> AddDocumentAsync(
+        string idNumber, DocumentRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        var document = new IntegratedDocument(request.Kind!.Value, request.Number!, request.Issuer!.Trim(), request.ValidFrom, request.ValidUntil,
+            user.Identity!.Name!, user.Office()!);
+        var result = await cluster.Account(idNumber).AddDocumentAsync(document);
+        return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
+        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetProfileAsync());
+}

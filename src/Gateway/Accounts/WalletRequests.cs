@@ -1,0 +1,18 @@
+using FluentValidation;
+using Orleans.VNeID.Dossiers;
+
+namespace Orleans.VNeID.Gateway.Accounts;
+
+/// <summary>A paper to integrate, as the officer types it from the original.</summary>
+public sealed record DocumentRequest(DocumentKind? Kind, string? Number, string? Issuer, DateOnly? ValidFrom, DateOnly? ValidUntil);
+
+public sealed class DocumentValidator : AbstractValidator<DocumentRequest>
+{
+    public DocumentValidator()
+    {
+        RuleFor(d => d.Kind).NotNull().IsInEnum();
+        RuleFor(d => d.Number).NotEmpty().MaximumLength(32).Matches("^[A-Za-z0-9-]+$");
+        RuleFor(d => d.Issuer).NotEmpty().MaximumLength(150);
+        RuleFor(d => d.ValidUntil).GreaterThan(d => d.ValidFrom).When(d => d.ValidFrom is not null && d.ValidUntil is not null);
+    }
+}

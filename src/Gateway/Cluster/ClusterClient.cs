@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Configuration;
+using Orleans.VNeID.Platform;
+using Orleans.VNeID.ServiceDefaults;
+
+namespace Orleans.VNeID.Gateway.Cluster;
+
+public static class ClusterClient
+{
+    /// <summary>The Orleans client, finding silos through the ADO.NET membership table.</summary>
+    public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
+    {
+        // Tests host the gateway against an in-process cluster whose client they register themselves.
+        if (builder.Configuration.GetValue<bool>("Gateway:ClusterClientProvided")) return builder;
+        var connection = PlatformDatabase.OrleansConnectionString(builder.Configuration);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
+            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; });
+            client.UseConnectionRetryFilter<RetryUntilStopped>();
+        });
+        return builder;
+    }
+}
+
+/// <summary>Healthy when a silo answers and its database does.</summary>
+public sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var database = await cluster.GetGrain<IPlatformHealthGrain>(0).IsDatabaseReachableAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return database ? HealthCheckResult.Healthy("A silo and its database answer.") : HealthCheckResult.Unhealthy("A silo answers; its database does not.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("No silo answered: " + ex.GetType().Name);
+        }
+    }
+}
+
+/// <summary>The gateway may start before any silo: keep trying to connect until the host stops.</summary>
+public sealed class RetryUntilStopped : IClientConnectionRetryFilter
+{
+    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return true;
+    }
+}

@@ -1,0 +1,25 @@
+using Orleans.VNeID.Errors;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>The refusals account commands share, with their details; codes and statuses come from the catalogue.</summary>
+public static class AccountRefusals
+{
+    public static Refusal NotFound() => ErrorCatalogue.AccountNotFound.Refuse();
+
+    /// <summary>Wrong password, unknown ID and locked account answer alike.</summary>
+    public static Refusal InvalidCredentials() => ErrorCatalogue.InvalidCredentials.Refuse();
+
+    public static Refusal InvalidRefresh() => ErrorCatalogue.RefreshInvalid.Refuse();
+
+    public static Refusal InvalidRecoveryCode() => ErrorCatalogue.OtpInvalid.Refuse();
+
+    public static Refusal Validation(Dictionary<string, string[]> fieldErrors) =>
+        ErrorCatalogue.ValidationFailed.Refuse("One or more fields are invalid.") with { FieldErrors = fieldErrors };
+
+    public static Refusal LoginLockedOut(TimeSpan retryAfter) => ErrorCatalogue.TooManyAttempts.Refuse(ErrorCatalogue.TooManyAttempts.Meaning, retryAfter);
+
+    public static Refusal OtpLockedOut(TimeSpan retryAfter) => ErrorCatalogue.OtpLockedOut.Refuse(ErrorCatalogue.OtpLockedOut.Meaning, retryAfter);
+
+    public static Refusal Level2Required() => ErrorCatalogue.Level2Required.Refuse();
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.Accounts;
+
+/// <summary>What readers see of an account: the view (phone masked, no secret) and the profile with each field's source.</summary>
+public static class AccountViews
+{
+    public static AccountView View(string accountId, AccountState state, AccountLevel level) => new(
+        accountId,
+        state.Lifecycle.Status,
+        level,
+        state.Lifecycle.ActivationTarget,
+        state.FullName,
+        state.DateOfBirth,
+        state.Gender,
+        MaskPhone(state.Phone),
+        state.Email,
+        state.DeclaredAt,
+        state.ActivatedAt,
+        state.Lock is { } l && state.Lifecycle.ReturnStatus is { } back ? new LockView(l.Reason, l.ActorRole, l.LockedAt, back) : null,
+        state.Otp?.ExpiresAt);
+
+    /// <summary>Registry fields are verified; a phone is verified only when it is the registry's; an e-mail is always self-declared.</summary>
+    public static ProfileView Profile(string accountId, AccountState state, AccountLevel level)
+    {
+        var registryPhone = state.Phone is not null && state.Phone == state.RegistryPhone;
+        ProfileField[] fields =
+        [
+            new("idNumber", accountId, FieldSource.VerifiedByRegistry),
+            new("fullName", state.FullName, FieldSource.VerifiedByRegistry),
+            new("dateOfBirth", state.DateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), FieldSource.VerifiedByRegistry),
+            new("gender", state.Gender.ToString(), FieldSource.VerifiedByRegistry),
+            new("birthProvince", PersonalIdNumber.Parse(accountId).ProvinceName, FieldSource.VerifiedByRegistry),
+            new("phone", state.Phone, registryPhone ? FieldSource.VerifiedByRegistry : FieldSource.SelfDeclared),
+            new("email", state.Email, FieldSource.SelfDeclared),
+        ];
+        return new ProfileView(accountId, level, fields, state.Dependents.ToArray());
+    }
+
+    /// <summary>All but the last three digits hidden (all of a number of four or fewer).</summary>
+    public static string? MaskPhone(string? phone) =>
+        phone is null ? null : phone.Length <= 4 ? new string('*', phone.Length) : new string('*', phone.Length - 3) + phone[^3..];
+}

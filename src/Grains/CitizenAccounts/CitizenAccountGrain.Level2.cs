@@ -1,0 +1,63 @@
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Errors;
+using Orleans.VNeID.Identity;
+
+namespace Orleans.VNeID.CitizenAccounts;
+
+/// <summary>Level 2 at the desk: the upgrade a matched dossier starts, the document wallet, the verified profile.</summary>
+public sealed partial class CitizenAccountGrain
+{
+    public async Task<Result<AccountView>> StartLevel2Async(Level2Upgrade upgrade)
+    {
+        if (!PersonalIdNumber.TryParse(AccountId, out var id, out var idError))
+            return AccountRefusals.Validation(new() { ["idNumber"] = [idError] });
+        if (Exists && State.Lifecycle.Status == AccountStatus.Locked)
+        {
+            return ErrorCatalogue.AccountLocked.Refuse() with
+            {
+                State = nameof(AccountStatus.Locked),
+                PermittedTriggers = _lifecycle.PermittedTriggers.Select(t => t.ToString()).ToArray(),
+            };
+        }
+        if (!_lifecycle.CanFire(AccountTrigger.MatchBiometrics)) return _lifecycle.ConflictFor(AccountTrigger.MatchBiometrics);
+
+        var now = Now();
+        if (!Exists)
+        {
+            // A citizen without an account gets one from the dossier: the registry's data, the contacts given at the desk.
+            if (await registry.FindAsync(id) is not { } citizen) return AccountRefusals.NotFound();
+            CopyFromRegistry(citizen);
+            State.DeclaredAt = now;
+        }
+        State.Phone = string.IsNullOrWhiteSpace(upgrade.Phone) ? State.Phone : upgrade.Phone.Trim();
+        State.Email = string.IsNullOrWhiteSpace(upgrade.Email) ? State.Email : upgrade.Email.Trim();
+        State.PendingDocuments = [.. upgrade.Documents];
+        foreach (var child in upgrade.Dependents) if (!State.Dependents.Contains(child)) State.Dependents.Add(child);
+
+        var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchBiometrics);
+        State.Otp = codes.Issue(State, AccountId, now, out var code);
+        Raise(AccountEventKind.Level2Approved, outcome, upgrade.Officer, upgrade.Decision, now, ToOwner(code));
+        await CommitAsync();
+        return Result.Ok(View());
+    }
+
+    public Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync() =>
+        Task.FromResult<Result<IReadOnlyList<IntegratedDocument>>>(
+            !Exists ? AccountRefusals.NotFound() :
+            _lifecycle.Level != AccountLevel.Level2 ? AccountRefusals.Level2Required() :
+            Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray()));
+
+    public async Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document)
+    {
+        if (!Exists) return AccountRefusals.NotFound();
+        if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
+        State.Wallet.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number);
+        State.Wallet.Add(document);
+        await SaveAsync();
+        return Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray());
+    }
+
+    public Task<ProfileView?> GetProfileAsync() =>
+        Task.FromResult(Exists ? AccountViews.Profile(AccountId, State, _lifecycle.Level) : null);
+}

@@ -1,0 +1,64 @@
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Errors;
+using Orleans.VNeID.Identity;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.CitizenAccounts;
+
+/// <summary>Forgotten password (DOMAIN.md §5): a code to the registered phone when every detail matches, then a new password.</summary>
+public sealed partial class CitizenAccountGrain
+{
+    public async Task StartRecoveryAsync(StartRecovery request)
+    {
+        // The registry is asked whether or not an account exists, so both answers cost the same.
+        if (!PersonalIdNumber.TryParse(AccountId, out var id, out _)) return;
+        var citizen = await registry.FindAsync(id);
+        if (!Exists) return;
+
+        var now = Now();
+        var refusal =
+            State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) ? "account not active" :
+            BruteForceGuard.LockedFor(State.OtpFailures, now) is not null ? "codes temporarily locked" :
+            !string.Equals(request.Phone?.Trim(), State.Phone, StringComparison.Ordinal) ? "phone does not match" :
+            citizen is null || !CitizenName.Matches(request.FullName ?? "", citizen.FullName) || citizen.DateOfBirth != request.DateOfBirth
+                || citizen.CardIssuedOn != request.CardIssuedOn ? "personal details do not match" :
+            codes.SendWait(State, now) is not null ? "send limit" :
+            null;
+        if (refusal is null)
+        {
+            State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
+            Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, null, now,
+                [new NotificationRequest(NotificationChannel.Sms, State.Phone!, sealer.Seal(code, AccountId), codes.ValiditySeconds)]);
+        }
+        else
+        {
+            Raise(AccountEventKind.RecoveryRefused, Unchanged(), SystemActor, refusal, now);
+            // Guessing details is guessing a factor: it counts like a wrong code.
+            if (refusal.EndsWith("do not match", StringComparison.Ordinal)) await CountOtpFailureAsync(now);
+        }
+        await CommitAsync();
+    }
+
+    public async Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword)
+    {
+        var passwordProblems = passwords.ProblemsWith(newPassword);
+        if (passwordProblems.Count > 0) return AccountRefusals.Validation(new() { ["newPassword"] = [.. passwordProblems] });
+
+        var now = Now();
+        if (!Exists) return PhantomFailure(_phantomOtpFailures, now, AccountRefusals.OtpLockedOut, AccountRefusals.InvalidRecoveryCode());
+        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
+        if (State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) || !OtpIssuer.IsLive(State.RecoveryOtp, now))
+            return await CountOtpFailureAsync(now) ?? AccountRefusals.InvalidRecoveryCode();
+        var pending = State.RecoveryOtp!;
+        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidRecoveryCode();
+
+        State.RecoveryOtp = null;
+        State.PasswordHash = passwords.Hash(newPassword);
+        BruteForceGuard.Reset(State.PasswordFailures);
+        BruteForceGuard.Reset(State.OtpFailures);
+        State.Sessions.Clear();
+        Raise(AccountEventKind.PasswordChanged, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "password recovery", now, ToOwner(code: null));
+        await CommitAsync();
+        return Result.Ok(View());
+    }
+}

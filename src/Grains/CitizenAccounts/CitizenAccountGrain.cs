@@ -1,0 +1,165 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Placement;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Audit;
+using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Platform;
+using Orleans.VNeID.Registry;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.CitizenAccounts;
+
+/// <summary>
+/// One citizen's account, keyed by the personal ID number. The grain loads the state, asks the rules (the lifecycle,
+/// <see cref="OtpIssuer"/>, <see cref="SessionBook"/>, <see cref="BruteForceGuard"/>, <see cref="Declaration"/>), commits,
+/// and delivers. Every accepted command and every security-relevant event is written (events hash-chained for the audit
+/// trail) before the answer; events are then delivered, and re-delivered by a reminder until the dispatcher confirms them.
+/// This file holds activation, the commit and event delivery; each capability has a file of its own
+/// (<c>.Registration</c>, <c>.Sessions</c>, <c>.Locking</c>, <c>.Lockout</c>, <c>.Recovery</c>, <c>.Level2</c>).
+/// </summary>
+// Random placement spreads accounts evenly over the silos; the default prefers the silo the call came in through,
+// which piles every account a gateway touches onto its one gateway silo.
+[RandomPlacement]
+[GrainType(PlatformNames.AccountGrainType)]
+public sealed partial class CitizenAccountGrain(
+    [PersistentState("account", PlatformNames.AccountStorage)] IPersistentState<AccountState> storage,
+    IPopulationRegistry registry,
+    OtpIssuer codes,
+    Passwords passwords,
+    SecretSealer sealer,
+    IOptions<RegistrationOptions> registrationOptions,
+    IOptions<BruteForceOptions> lockoutOptions,
+    IOptions<SessionOptions> sessionOptions,
+    IOptions<NotificationOptions> notificationOptions,
+    [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
+    ILogger<CitizenAccountGrain> logger)
+    : Grain, ICitizenAccountGrain, IRemindable
+{
+    private const string RedriveReminder = "notification-redrive";
+    private static readonly Actor SystemActor = new(ActorRole.System, "system");
+
+    private AccountLifecycle _lifecycle = null!;
+    private IGrainReminder? _redrive;
+    private bool _acknowledgementsUnsaved;
+
+    private AccountState State => storage.State;
+    private string AccountId => this.GetPrimaryKeyString();
+    private bool Exists => storage.RecordExists;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _lifecycle = new AccountLifecycle(State.Lifecycle, retainSynchronizationContext: true);
+        // Stored events not known to be delivered: a failed delivery, a silo that died mid-command, or a confirmation
+        // that was never saved (the outbox and the audit trail ignore a repeat).
+        if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
+    }
+
+    public Task<AccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RedriveReminder) return;
+        if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
+        if (State.PendingEvents.Count > 0) return;
+        if (_acknowledgementsUnsaved) await SaveAsync();
+        var reminder = _redrive ?? await this.GetReminder(RedriveReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+        _redrive = null;
+    }
+
+    private DateTimeOffset Now() => AuditChain.Normalize(clock.GetUtcNow());
+
+    private LifecycleOutcome Unchanged() => new(State.Lifecycle.Status, State.Lifecycle.Status, null);
+
+    private AccountView View() => AccountViews.View(AccountId, State, _lifecycle.Level);
+
+    /// <summary>Messages to the account's own registered phone and e-mail, with the code sealed when there is one.</summary>
+    private List<NotificationRequest> ToOwner(string? code)
+    {
+        var sealedCode = code is null ? null : sealer.Seal(code, AccountId);
+        var notifications = new List<NotificationRequest>(2);
+        if (State.Phone is { } phone) notifications.Add(new NotificationRequest(NotificationChannel.Sms, phone, sealedCode, codes.ValiditySeconds));
+        if (State.Email is { } email) notifications.Add(new NotificationRequest(NotificationChannel.Email, email, sealedCode, codes.ValiditySeconds));
+        return notifications;
+    }
+
+    /// <summary>Adds an event, linked into the account's audit chain; it is written with the next commit.</summary>
+    private void Raise(AccountEventKind kind, LifecycleOutcome outcome, Actor actor, string? reason, DateTimeOffset now,
+        IReadOnlyList<NotificationRequest>? notifications = null)
+    {
+        var sequence = ++State.EventSequence;
+        var previous = State.AuditHead.Length == 0 ? AuditChain.Genesis : State.AuditHead;
+        var hash = AuditChain.Hash(previous, AccountId, sequence, kind, outcome.From, outcome.To, now, actor.Role, actor.Id, reason);
+        State.PendingEvents.Add(new AccountEvent(AccountId, sequence, kind, outcome.From, outcome.To, now, actor, reason, notifications ?? [])
+        {
+            PreviousHash = previous,
+            Hash = hash,
+        });
+        State.AuditHead = hash;
+    }
+
+    /// <summary>
+    /// Durable first (the state and its events in one write), then delivered: the dispatcher appends the audit entries
+    /// and queues the messages before the command answers.
+    /// </summary>
+    private async Task CommitAsync()
+    {
+        await SaveAsync();
+        await DeliverPendingAsync();
+    }
+
+    /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads what is stored.</summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await storage.WriteStateAsync();
+            _acknowledgementsUnsaved = false;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task EnsureRedriveReminderAsync()
+    {
+        var interval = notificationOptions.Value.RedriveInterval;
+        _redrive ??= await this.RegisterOrUpdateReminder(RedriveReminder, interval, interval);
+    }
+
+    /// <summary>
+    /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered. The confirmation is
+    /// saved with the next write, not on deactivation (a silo stopping with 100,000 active accounts would write 100,000
+    /// rows); until then a reactivation sends them again and the outbox and audit trail ignore the repeat. When delivery
+    /// fails the events stay stored and a reminder retries them every <see cref="NotificationOptions.RedriveInterval"/>;
+    /// the reminder is registered only then, not on every command.
+    /// </summary>
+    private async Task DeliverPendingAsync()
+    {
+        var events = State.PendingEvents.ToArray();
+        if (events.Length == 0) return;
+        try
+        {
+            await GrainFactory.GetGrain<INotificationDispatcherGrain>(0).DispatchAsync(events);
+            State.PendingEvents.RemoveAll(e => e.Sequence <= events[^1].Sequence);
+            _acknowledgementsUnsaved = true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Delivering {Count} account event(s) failed; a reminder will retry", events.Length);
+            try
+            {
+                await EnsureRedriveReminderAsync();
+            }
+            catch (Exception reminderFailure) when (reminderFailure is not OutOfMemoryException)
+            {
+                // Still stored with the state: the next activation of this account delivers them.
+                logger.LogWarning(reminderFailure, "The redrive reminder could not be registered either");
+            }
+        }
+    }
+}

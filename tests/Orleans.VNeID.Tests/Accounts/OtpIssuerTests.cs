@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+
+namespace Orleans.VNeID.Tests.Accounts;
+
+public class OtpIssuerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+    private static readonly OtpOptions Options = new() { HashKey = Convert.ToBase64String(new byte[32]) };
+    private readonly OtpIssuer _issuer = new(new OtpCodes(Microsoft.Extensions.Options.Options.Create(Options)), Microsoft.Extensions.Options.Options.Create(Options));
+
+    [Fact]
+    public void An_issued_code_verifies_once_stored_as_a_hash_and_expires_after_its_validity()
+    {
+        var state = new AccountState();
+        var pending = _issuer.Issue(state, "001090012345", Start, out var code);
+        Assert.Equal(OneTimeCode.Digits, code.Length);
+        Assert.True(_issuer.Verify("001090012345", pending, code));
+        Assert.False(_issuer.Verify("001090012346", pending, code));
+        Assert.DoesNotContain(code, Convert.ToBase64String(pending.Hash));
+        Assert.True(OtpIssuer.IsLive(pending, Start.AddSeconds(Options.ValiditySeconds - 1)));
+        Assert.False(OtpIssuer.IsLive(pending, Start.AddSeconds(Options.ValiditySeconds)));
+    }
+
+    [Fact]
+    public void A_later_issue_never_accepts_an_earlier_code()
+    {
+        var state = new AccountState();
+        var first = _issuer.Issue(state, "001090012345", Start, out var firstCode);
+        var second = _issuer.Issue(state, "001090012345", Start.AddMinutes(2), out _);
+        Assert.NotEqual(first.Issue, second.Issue);
+        Assert.False(_issuer.Verify("001090012345", second, firstCode));
+    }
+
+    [Fact]
+    public void Sends_wait_for_the_cooldown_then_for_the_hourly_limit()
+    {
+        var state = new AccountState();
+        var now = Start;
+        for (var i = 0; i < Options.MaxSendsPerHour; i++)
+        {
+            Assert.Null(_issuer.SendLimit(state, now));
+            _issuer.Issue(state, "001090012345", now, out _);
+            var expected = i < Options.MaxSendsPerHour - 1 ? "otp_cooldown" : "otp_hourly_limit";
+            Assert.Equal(expected, _issuer.SendLimit(state, now.AddSeconds(1))?.Code);
+            now = now.AddSeconds(Options.ResendCooldownSeconds);
+        }
+        var limit = _issuer.SendLimit(state, now);
+        Assert.Equal("otp_hourly_limit", limit?.Code);
+        Assert.Equal((int)(Start.AddHours(1) - now).TotalSeconds, limit!.RetryAfterSeconds);
+        Assert.Null(_issuer.SendLimit(state, Start.AddHours(1)));
+    }
+
+    [Fact]
+    public void The_configured_number_of_wrong_entries_voids_the_code_it_was_entered_for()
+    {
+        var state = new AccountState();
+        state.Otp = _issuer.Issue(state, "001090012345", Start, out _);
+        state.RecoveryOtp = _issuer.Issue(state, "001090012345", Start, out _);
+        for (var i = 1; i < Options.MaxWrongAttempts; i++) Assert.False(_issuer.CountWrongEntry(state, state.Otp));
+        Assert.Contains("1 attempt(s) left", _issuer.WrongActivationCode(state.Otp).Detail);
+        Assert.True(_issuer.CountWrongEntry(state, state.Otp));
+        Assert.Null(state.Otp);
+        Assert.NotNull(state.RecoveryOtp);
+        Assert.Equal("otp_attempts_exceeded", _issuer.Voided(state, Start).Code);
+    }
+}
