@@ -15,12 +15,20 @@ root.SetAction(async (parse, cancel) =>
     return 0;
 });
 
-var migrate = new Command("migrate", "Create or update the PostgreSQL schema (idempotent).");
+var migrate = new Command("migrate", "Apply the schema scripts not yet applied; refuses when an applied script was changed.");
 migrate.SetAction(async (parse, cancel) =>
 {
-    var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.ConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), Console.Out, cancel);
-    Console.WriteLine($"Schema up to date ({applied} script(s) applied).");
-    return 0;
+    try
+    {
+        var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.ConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), Console.Out, cancel);
+        Console.WriteLine(applied == 0 ? "Schema up to date (nothing new to apply)." : $"Schema up to date ({applied} script(s) applied).");
+        return 0;
+    }
+    catch (ChangedMigrationException changed)
+    {
+        Console.Error.WriteLine(changed.Message);
+        return 1;
+    }
 });
 root.Subcommands.Add(migrate);
 

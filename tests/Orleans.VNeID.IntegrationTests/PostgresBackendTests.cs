@@ -32,6 +32,31 @@ public class PostgresBackendTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Applied_scripts_are_recorded_with_checksums_run_once_and_a_changed_one_is_refused()
+    {
+        Assert.Equal(0, await SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null));
+        var scripts = SchemaMigrator.Scripts();
+        foreach (var (name, _, checksum) in scripts)
+            Assert.Equal(1, await platform.ScalarAsync($"select count(*) from public.schema_migrations where script = '{name}' and checksum = '{checksum}'"));
+
+        // An applied script whose text differs from what was recorded stops the migration.
+        var (first, _, original) = scripts[0];
+        await using (var tamper = platform.Database.CreateCommand($"update public.schema_migrations set checksum = '{new string('0', 64)}' where script = '{first}'"))
+            await tamper.ExecuteNonQueryAsync();
+        try
+        {
+            var refused = await Assert.ThrowsAsync<ChangedMigrationException>(() => SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null));
+            Assert.Contains(first, refused.Message);
+        }
+        finally
+        {
+            await using var restore = platform.Database.CreateCommand($"update public.schema_migrations set checksum = '{original}' where script = '{first}'");
+            await restore.ExecuteNonQueryAsync();
+        }
+        Assert.Equal(0, await SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null));
+    }
+
+    [Fact]
     public async Task The_registry_finds_citizens_and_matching_is_exact_on_diacritics()
     {
         var registry = new PostgresPopulationRegistry(platform.Database);

@@ -7,14 +7,14 @@ namespace Orleans.VNeID.Tests.Gateway;
 
 /// <summary>Every route × every kind of caller, generated from one table: who gets through and who is refused.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class AuthorizationMatrixTests(ClusterFixture fixture) : IDisposable
+public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
 {
     public enum Caller { Anonymous, Owner, OtherCitizen, Officer, Operator }
 
     private const Caller Anyone = (Caller)(-1);
-    private readonly GatewayFactory _gateway = new(fixture);
+    // One gateway host shared by every test of the collection (see ClusterFixture.GatewayHost).
+    private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
-    public void Dispose() => _gateway.Dispose();
 
     /// <summary>The table: route, and the callers it lets through (Anyone = no authentication needed).</summary>
     private static readonly (string Method, string Path, Caller[] Allowed)[] Routes =

@@ -8,12 +8,12 @@ using Orleans.VNeID.Tests.Grains;
 namespace Orleans.VNeID.Tests.Gateway;
 
 [Collection(ClusterCollection.Name)]
-public sealed class GatewayHttpTests(ClusterFixture fixture) : IDisposable
+public sealed class GatewayHttpTests(ClusterFixture fixture)
 {
     private const string Password = "Nhoquan@123";
-    private readonly GatewayFactory _gateway = new(fixture);
+    // One gateway host shared by every test of the collection (see ClusterFixture.GatewayHost).
+    private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
-    public void Dispose() => _gateway.Dispose();
 
     private static object Declaration(CitizenRecord c, string? phone = null) => new
     {

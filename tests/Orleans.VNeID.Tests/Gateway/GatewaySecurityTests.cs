@@ -13,12 +13,12 @@ using Orleans.VNeID.Tests.Grains;
 namespace Orleans.VNeID.Tests.Gateway;
 
 [Collection(ClusterCollection.Name)]
-public sealed class GatewaySecurityTests(ClusterFixture fixture) : IDisposable
+public sealed class GatewaySecurityTests(ClusterFixture fixture)
 {
     private const string Password = "Nhoquan@123";
-    private readonly GatewayFactory _gateway = new(fixture);
+    // One gateway host shared by every test of the collection (see ClusterFixture.GatewayHost).
+    private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
-    public void Dispose() => _gateway.Dispose();
 
     private Task<CitizenRecord> ActiveAsync(HttpClient http) => _gateway.ActiveCitizenAsync(http);
 
@@ -154,7 +154,7 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture) : IDisposable
     [Fact]
     public async Task Budgets_per_account_answer_429_with_retry_after()
     {
-        using var strict = new GatewayFactory(fixture, perAccountPerMinute: 3);
+        var strict = fixture.GatewayHost(perAccountPerMinute: 3);
         var http = strict.CreateClient();
         var id = fixture.NewCitizen().IdNumber;
         for (var i = 0; i < 3; i++)

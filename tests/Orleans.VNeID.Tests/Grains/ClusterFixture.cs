@@ -62,7 +62,20 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Gateway.GatewayFactory> _gateways = new();
+
+    /// <summary>
+    /// The gateway host for these settings, started once and shared by every test of the collection (each test uses
+    /// citizens of its own), instead of one host per test.
+    /// </summary>
+    public Gateway.GatewayFactory GatewayHost(int perAccountPerMinute = 100_000) =>
+        _gateways.GetOrAdd(perAccountPerMinute, limit => new Gateway.GatewayFactory(this, limit));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in _gateways.Values) await gateway.DisposeAsync();
+        await Cluster.DisposeAsync();
+    }
 
     /// <summary>A new citizen in the registry, with a unique ID number and phone.</summary>
     public CitizenRecord NewCitizen(int age = 30, Gender gender = Gender.Male, string fullName = "Phạm Thị Hồng Nhung",

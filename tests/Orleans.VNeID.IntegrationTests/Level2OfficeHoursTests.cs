@@ -7,7 +7,7 @@ namespace Orleans.VNeID.IntegrationTests;
 
 /// <summary>Issue 3's acceptance over real HTTP, with the Development domain clock set to the moments that matter.</summary>
 [Collection(PlatformCollection.Name)]
-public class Level2Tests(PlatformFixture platform)
+public class Level2OfficeHoursTests(PlatformFixture platform)
 {
     private static Dictionary<string, string> At(string instant) => new() { ["DomainClock:StartAt"] = instant };
 

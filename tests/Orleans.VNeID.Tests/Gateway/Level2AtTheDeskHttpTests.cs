@@ -12,11 +12,11 @@ namespace Orleans.VNeID.Tests.Gateway;
 
 /// <summary>Level 2 at the officer's desk, over HTTP against the in-process cluster.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class Level2Tests(ClusterFixture fixture) : IDisposable
+public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
 {
-    private readonly GatewayFactory _gateway = new(fixture);
+    // One gateway host shared by every test of the collection (see ClusterFixture.GatewayHost).
+    private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
-    public void Dispose() => _gateway.Dispose();
 
     private static string Capture(string id, Modality modality, double noise = 0.1) =>
         Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(id, modality), noise, 7));

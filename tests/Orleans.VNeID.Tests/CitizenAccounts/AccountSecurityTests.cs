@@ -3,7 +3,9 @@ using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Audit;
 using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Tests.Grains;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.CitizenAccounts;
 
 [Collection(ClusterCollection.Name)]
 public class AccountSecurityTests(ClusterFixture fixture)

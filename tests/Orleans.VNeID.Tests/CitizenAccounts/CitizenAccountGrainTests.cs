@@ -5,7 +5,9 @@ using Orleans.VNeID.Registry;
 
 using Orleans.VNeID.Tests.Security;
 
-namespace Orleans.VNeID.Tests.Grains;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.CitizenAccounts;
 
 [Collection(ClusterCollection.Name)]
 public class CitizenAccountGrainTests(ClusterFixture fixture)
