@@ -1,4 +1,4 @@
-// The platform's namespaces, for every test file.
+// The platform's namespaces, for every file of both test projects (linked from their project files).
 global using Orleans.VNeID.Accounts;
 global using Orleans.VNeID.Dossiers;
 global using Orleans.VNeID.Errors;
