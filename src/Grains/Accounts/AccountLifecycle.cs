@@ -76,11 +76,14 @@ public sealed class AccountLifecycle(LifecycleState state, bool retainSynchroniz
     }
 
     public Refusal ConflictFor(AccountTrigger trigger) =>
-        ErrorCatalogue.InvalidState.Refuse($"'{trigger}' is not permitted while the account is {_state.Status}.") with
-        {
-            State = _state.Status.ToString(),
-            PermittedTriggers = PermittedTriggers.Select(t => t.ToString()).ToArray(),
-        };
+        WithState(ErrorCatalogue.InvalidState.Refuse($"'{trigger}' is not permitted while the account is {_state.Status}."));
+
+    /// <summary>The refusal with the state the account is in and the triggers that state permits.</summary>
+    public Refusal WithState(Refusal refusal) => refusal with
+    {
+        State = _state.Status.ToString(),
+        PermittedTriggers = PermittedTriggers.Select(t => t.ToString()).ToArray(),
+    };
 
     /// <summary>The machine's graph in Mermaid, exported from the configuration itself.</summary>
     public static string ToMermaid()

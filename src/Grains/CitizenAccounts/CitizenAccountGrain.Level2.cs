@@ -12,14 +12,7 @@ public sealed partial class CitizenAccountGrain
     {
         if (!PersonalIdNumber.TryParse(AccountId, out var id, out var idError))
             return AccountRefusals.Validation(new() { ["idNumber"] = [idError] });
-        if (Exists && State.Lifecycle.Status == AccountStatus.Locked)
-        {
-            return ErrorCatalogue.AccountLocked.Refuse() with
-            {
-                State = nameof(AccountStatus.Locked),
-                PermittedTriggers = _lifecycle.PermittedTriggers.Select(t => t.ToString()).ToArray(),
-            };
-        }
+        if (Exists && State.Lifecycle.Status == AccountStatus.Locked) return _lifecycle.WithState(ErrorCatalogue.AccountLocked.Refuse());
         if (!_lifecycle.CanFire(AccountTrigger.MatchBiometrics)) return _lifecycle.ConflictFor(AccountTrigger.MatchBiometrics);
 
         var now = Now();

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Orleans.VNeID.Notifications;
 
 /// <summary>Events and the message outbox. Section <c>Notifications</c>.</summary>
