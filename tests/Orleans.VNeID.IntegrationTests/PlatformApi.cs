@@ -50,8 +50,11 @@ public sealed class PlatformApi(HttpClient http)
         Assert.Fail($"Expected {(int)expected} {expected}, got {(int)response.StatusCode} {response.StatusCode}: {body}");
     }
 
-    public async Task<HttpResponseMessage> LogInAsync(string idNumber, string password = Password) =>
-        await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber, password });
+    public async Task<HttpResponseMessage> LogInAsync(string idNumber, string password = Password, string? stepUpCode = null) =>
+        await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber, password, stepUpCode });
+
+    public async Task<HttpResponseMessage> RequestStepUpAsync(string idNumber) =>
+        await http.PostAsJsonAsync("/api/v1/sessions/step-up", new { idNumber });
 
     public async Task<string> OperatorTokenAsync()
     {

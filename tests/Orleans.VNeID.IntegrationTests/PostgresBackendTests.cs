@@ -63,7 +63,7 @@ public class PostgresBackendTests(PlatformFixture platform)
         var demo = PopulationGenerator.DemoCitizens[0];
         var found = await registry.FindAsync(PersonalIdNumber.Parse(demo.IdNumber));
         Assert.Equal(demo, found);
-        var declaration = new DeclareAccount("nguyễn  VĂN an", demo.DateOfBirth, demo.Gender, demo.Phone, null);
+        var declaration = new DeclareAccount("nguyễn  VĂN an", demo.DateOfBirth, demo.Gender, demo.Phone);
         Assert.True(Declaration.Matches(found, PersonalIdNumber.Parse(demo.IdNumber), declaration));
         Assert.False(Declaration.Matches(found, PersonalIdNumber.Parse(demo.IdNumber), declaration with { FullName = "Nguyen Van An" }));
         Assert.Null(await registry.FindAsync(PersonalIdNumber.Parse("096099999999")));

@@ -35,7 +35,7 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
     }
 
     [Fact]
-    public async Task A_thousand_wrong_passwords_never_log_in_lock_the_account_tell_the_owner_and_leave_the_audit_intact()
+    public async Task Lockout_weapon_a_thousand_wrong_passwords_never_log_in_never_lock_the_account_tell_the_owner_and_leave_the_audit_intact()
     {
         // The shipped budgets (config/appsettings.json), not the raised ones the other tests use.
         await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
@@ -55,19 +55,50 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
         Assert.Equal(1000, statuses.Count);
         Assert.DoesNotContain(HttpStatusCode.OK, statuses);
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, s.ToString()));
-        Assert.Equal("locked", await api.SettledStatusAsync(victim.IdNumber, operatorToken, TimeSpan.FromSeconds(10)));
+        Assert.Equal("level1", await api.SettledStatusAsync(victim.IdNumber, operatorToken, TimeSpan.FromSeconds(10)));
         Assert.NotEqual(HttpStatusCode.OK, (await api.LogInAsync(victim.IdNumber)).StatusCode);
 
-        await WaitForAuditAsync(cluster, victim.IdNumber, kind: 3);
+        await WaitForAuditAsync(cluster, victim.IdNumber, kind: 17);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         long notices;
-        while ((notices = await platform.ScalarAsync("select count(*) from notifications.outbox where recipient = $1 and kind in (3, 7)", victim.Phone!)) < 2
+        while ((notices = await platform.ScalarAsync("select count(*) from notifications.outbox where recipient = $1 and kind in (7, 17)", victim.Phone!)) < 2
                && DateTime.UtcNow < deadline) await Task.Delay(200);
-        Assert.Equal(2, notices); // the temporary lockout and the lock
+        Assert.Equal(2, notices); // the temporary lockout and the step-up
+        Assert.Equal(0, await platform.ScalarAsync("select count(*) from audit.entries where account_id = $1 and kind = 3", victim.IdNumber));
 
         var output = new StringWriter();
         Assert.Equal(0, await VerifyAuditAsync(cluster, output));
         Assert.Contains("intact", output.ToString());
+    }
+
+    [Fact]
+    public async Task Lockout_weapon_25_wrong_passwords_by_a_stranger_leave_the_account_to_its_owner_with_the_step_up_code()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
+        {
+            ["RateLimits:PerAddressPerMinute"] = "60",
+            ["RateLimits:PerAccountPerMinute"] = "30",
+            ["Otp:ResendCooldownSeconds"] = "0", // the step-up code follows the activation code within the minute
+        });
+        var api = new PlatformApi(cluster.Http);
+        var victim = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(victim);
+
+        var codes = new List<string>();
+        for (var i = 1; i <= 25; i++)
+        {
+            var refused = await api.LogInAsync(victim.IdNumber, $"Guess{i:D2}@x");
+            codes.Add((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!);
+        }
+        Assert.Equal(["invalid_credentials", "invalid_credentials", "invalid_credentials", "invalid_credentials", "too_many_attempts"], codes[..5]);
+        Assert.All(codes[9..], c => Assert.Equal("step_up_required", c));
+        Assert.Equal("step_up_required", (await (await api.LogInAsync(victim.IdNumber)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+        // The owner: the step-up code goes to the phone on record; the password with it logs in.
+        await PlatformApi.ExpectStatusAsync(HttpStatusCode.Accepted, await api.RequestStepUpAsync(victim.IdNumber));
+        var messagesBefore = 4; // the activation code, the activation notice, the lockout and the step-up notices
+        var code = await api.CodeSentToAsync(victim.Phone!, messagesBefore + 1);
+        await PlatformApi.ExpectStatusAsync(HttpStatusCode.OK, await api.LogInAsync(victim.IdNumber, PlatformApi.Password, code));
     }
 
     [Fact]

@@ -3,14 +3,16 @@ using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Accounts;
 
-/// <summary>A citizen's level-1 declaration (Decision 34 art. 6 §4 a-d, plus where to send the activation code).</summary>
+/// <summary>
+/// A citizen's level-1 declaration (Decision 34 art. 6 §4 a-d). The phone the declarer types is only compared with the
+/// registry's: the activation code goes to the phone on record, never to a typed one.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("vneid.DeclareAccount")]
 public sealed record DeclareAccount(
     [property: Id(0)] string FullName,
     [property: Id(1)] DateOnly DateOfBirth,
     [property: Id(2)] Gender Gender,
-    [property: Id(3)] string? Phone,
-    [property: Id(4)] string? Email);
+    [property: Id(3)] string? Phone);
 
 /// <summary>Who performs an action, as the gateway authenticated them.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.Actor")]

@@ -26,6 +26,18 @@ public enum AccountEventKind
     DeclarationRepeated = 15,
     /// <summary>An in-person dossier's biometrics matched: a level-2 activation began.</summary>
     Level2Approved = 16,
+    /// <summary>Enough failed logins that a login now needs the password and a code sent to the phone on record.</summary>
+    StepUpRequired = 17,
+    /// <summary>A declaration whose details did not match the population database (counted toward the budget).</summary>
+    DeclarationMismatch = 18,
+    /// <summary>The phone or e-mail on record changed; the previous ones are told.</summary>
+    ContactChanged = 19,
+    /// <summary>An officer or operator read the citizen's personal data.</summary>
+    StaffRead = 20,
+    /// <summary>An officer added or replaced a paper in the wallet.</summary>
+    WalletChanged = 21,
+    /// <summary>A level-2 dossier was rejected, is waiting for its chip card, or its card was issued.</summary>
+    DossierDecided = 22,
 }
 
 /// <summary>

@@ -11,20 +11,32 @@ namespace Orleans.VNeID.Accounts;
 public interface ICitizenAccountGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Level-1 declaration: checks the data against the registry and, on a match, sends an activation code.
-    /// When the ID number already has an account the answer is the same, and the owner is told instead. The value is
-    /// how many seconds the code is valid.
+    /// Level-1 declaration: checks the data against the registry and, on a match, sends an activation code to the phone
+    /// on record (never to a typed one). When the ID number already has an account the answer is the same, and the owner
+    /// is told instead. Mismatches count against a budget per ID number. The value is how many seconds the code is valid.
     /// </summary>
     Task<Result<int>> DeclareAsync(DeclareAccount declaration);
 
-    /// <summary>Sends a new activation code, within the cooldown and hourly limits.</summary>
-    Task<Result<AccountView>> ResendOtpAsync();
+    /// <summary>Sends a new activation code to the phone on record when one is due and allowed; answers nothing either way.</summary>
+    Task ResendOtpAsync();
 
-    /// <summary>Completes the activation with the code and the citizen's chosen password.</summary>
+    /// <summary>Completes the activation with the code and the citizen's chosen password. Every refusal but a bad password is one answer.</summary>
     Task<Result<AccountView>> ActivateAsync(string otp, string newPassword);
 
-    /// <summary>Checks the password of an active account and opens a session; counts failures toward lockout.</summary>
-    Task<Result<LoginGrant>> LogInAsync(string password);
+    /// <summary>
+    /// Checks the password of an active account and opens a session; failures lead to temporary lockouts and then to a
+    /// step-up, where the login also needs <paramref name="stepUpCode"/> (sent by <see cref="RequestStepUpCodeAsync"/>).
+    /// </summary>
+    Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode);
+
+    /// <summary>Sends a step-up code to the phone on record when logins need one; answers nothing either way.</summary>
+    Task RequestStepUpCodeAsync();
+
+    /// <summary>The owner adds (or replaces) the account's e-mail: a code goes to that address. The value is its validity in seconds.</summary>
+    Task<Result<int>> RequestEmailAsync(string email);
+
+    /// <summary>The code sent to the new e-mail address makes it the account's; the previous contacts are told.</summary>
+    Task<Result<AccountView>> ConfirmEmailAsync(string code);
 
     /// <summary>Rotates a session's refresh token; a rotated token presented again revokes the session.</summary>
     Task<Result<LoginGrant>> RefreshAsync(string sessionId, string refreshSecret);

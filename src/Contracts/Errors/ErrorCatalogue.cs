@@ -30,6 +30,7 @@ public static class ErrorCatalogue
     public static readonly KnownError TokenRevoked = new("token_revoked", 401, "The session of this token has ended (logout, lock or password change). Log in again.");
     public static readonly KnownError InvalidToken = new("invalid_token", 401, "The access token is not valid.");
     public static readonly KnownError RefreshInvalid = new("refresh_invalid", 401, "The refresh token is not valid; log in again.");
+    public static readonly KnownError StepUpRequired = new("step_up_required", 401, "Too many failed logins: log in with the password and a one-time code sent to the phone on record (POST /api/v1/sessions/step-up).");
     public static readonly KnownError RefreshReused = new("refresh_reused", 401, "This refresh token was already used; the session has been closed. Log in again.");
 
     public static readonly KnownError Forbidden = new("forbidden", 403, "This action is not allowed for the caller.");
@@ -51,6 +52,7 @@ public static class ErrorCatalogue
     public static readonly KnownError UnsupportedMediaType = new("unsupported_media_type", 415, "The body must be application/json.");
 
     public static readonly KnownError RegistryMismatch = new("registry_mismatch", 422, "The declared ID number, full name, date of birth and gender do not match the National Population Database.");
+    public static readonly KnownError NoPhoneOnRecord = new("no_phone_on_record", 422, "The population database holds no phone number for this citizen: register in person at a police office (level 2).");
     public static readonly KnownError UnderMinimumAge = new("under_minimum_age", 422, "The citizen is younger than the minimum age for an account of their own.");
     public static readonly KnownError OtpInvalid = new("otp_invalid", 422, "The code is wrong or has expired.");
     public static readonly KnownError OtpExpired = new("otp_expired", 422, "There is no valid activation code: request a new one.");
@@ -61,6 +63,7 @@ public static class ErrorCatalogue
     public static readonly KnownError OtpCooldown = new("otp_cooldown", 429, "A new code can be requested only after the cooldown since the previous one.");
     public static readonly KnownError OtpHourlyLimit = new("otp_hourly_limit", 429, "The hourly number of codes has been sent.");
     public static readonly KnownError OtpAttemptsExceeded = new("otp_attempts_exceeded", 429, "The code was entered wrongly too often and is void: request a new one.");
+    public static readonly KnownError DeclarationAttemptsExceeded = new("declaration_attempts_exceeded", 429, "Too many declarations did not match the population database; declarations are refused for a while.");
     public static readonly KnownError RateLimited = new("rate_limited", 429, "Too many requests; try again later.");
     public static readonly KnownError OfficeDayFull = new("office_day_full", 429, "The office has numbered 99,999 dossiers today.");
 

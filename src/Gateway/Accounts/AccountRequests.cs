@@ -4,14 +4,13 @@ using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Gateway.Accounts;
 
-/// <summary>A level-1 declaration: the four registry fields and where to send the activation code.</summary>
+/// <summary>A level-1 declaration: the four registry fields. The activation code goes to the phone on record in the registry.</summary>
 public sealed record DeclareAccountRequest(
     [property: Description("12-digit personal identification number.")] string? IdNumber,
     [property: Description("Full name with Vietnamese diacritics, as in the population database.")] string? FullName,
     [property: Description("Date of birth, yyyy-MM-dd.")] DateOnly? DateOfBirth,
     [property: Description("male or female.")] Gender? Gender,
-    [property: Description("Mobile number, 10 digits starting with 0.")] string? Phone,
-    [property: Description("E-mail address.")] string? Email) : IAccountRequest
+    [property: Description("Optional: the citizen's mobile number (10 digits starting with 0). Only compared with the phone on record; the code is sent to the phone on record, never to this one.")] string? Phone) : IAccountRequest
 {
     string? IAccountRequest.AccountIdNumber => IdNumber;
 }
@@ -25,11 +24,26 @@ public sealed record ActivateAccountRequest(
 public sealed record LockAccountRequest(
     [property: Description("Why, in a few words (kept in the account's record).")] string? Reason);
 
-/// <summary>A citizen's login.</summary>
-public sealed record LoginRequest(string? IdNumber, string? Password) : IAccountRequest
+/// <summary>A citizen's login; after too many failed logins it also needs the step-up code sent to the phone on record.</summary>
+public sealed record LoginRequest(
+    string? IdNumber,
+    string? Password,
+    [property: Description("Only when a login answered step_up_required: the 6-digit code POST /api/v1/sessions/step-up sent to the phone on record.")] string? StepUpCode = null) : IAccountRequest
 {
     string? IAccountRequest.AccountIdNumber => IdNumber;
 }
+
+/// <summary>Asks for a step-up code for an account whose logins need one.</summary>
+public sealed record StepUpRequest(string? IdNumber) : IAccountRequest
+{
+    string? IAccountRequest.AccountIdNumber => IdNumber;
+}
+
+/// <summary>An e-mail address the owner adds as a second channel.</summary>
+public sealed record AddEmailRequest([property: Description("The e-mail address; a code is sent to it.")] string? Email);
+
+/// <summary>The code sent to the new e-mail address.</summary>
+public sealed record ConfirmEmailRequest([property: Description("The 6-digit code sent to the new address.")] string? Otp);
 
 /// <summary>A refresh token from a login or an earlier refresh.</summary>
 public sealed record RefreshRequest([property: Description("The refresh token; each one works once.")] string? RefreshToken) : IAccountRequest

@@ -17,7 +17,7 @@ public sealed class DeclareAccountValidator : AbstractValidator<DeclareAccountRe
             .Must(d => d is null || (d.Value.Year >= 1900 && d.Value <= VietnamTime.Today(clock)))
             .WithMessage("The date of birth must be a past date from 1900 on.");
         RuleFor(r => r.Gender).NotNull().IsInEnum();
-        this.PhoneOrEmail(r => r.Phone, r => r.Email, "A phone number or an e-mail address is needed to receive the activation code.");
+        RuleFor(r => r.Phone).ValidPhone().When(r => r.Phone is not null);
         RuleFor(r => r.IdNumber).Must((r, id) => !PersonalIdNumber.TryParse(id, out var parsed, out _) ||
                                                  r.DateOfBirth is null || r.Gender is null ||
                                                  parsed.AgreesWith(r.DateOfBirth.Value, r.Gender.Value))
@@ -45,7 +45,23 @@ public sealed class LoginValidator : AbstractValidator<LoginRequest>
     {
         RuleFor(r => r.IdNumber).ValidIdNumber();
         RuleFor(r => r.Password).NotEmpty().MaximumLength(128);
+        RuleFor(r => r.StepUpCode).ValidOneTimeCode().When(r => r.StepUpCode is not null);
     }
+}
+
+public sealed class StepUpValidator : AbstractValidator<StepUpRequest>
+{
+    public StepUpValidator() => RuleFor(r => r.IdNumber).ValidIdNumber();
+}
+
+public sealed class AddEmailValidator : AbstractValidator<AddEmailRequest>
+{
+    public AddEmailValidator() => RuleFor(r => r.Email).NotEmpty().ValidEmail();
+}
+
+public sealed class ConfirmEmailValidator : AbstractValidator<ConfirmEmailRequest>
+{
+    public ConfirmEmailValidator() => RuleFor(r => r.Otp).ValidOneTimeCode();
 }
 
 public sealed class ServiceTokenValidator : AbstractValidator<ServiceTokenRequest>

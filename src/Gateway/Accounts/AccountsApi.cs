@@ -20,9 +20,9 @@ public static class AccountsApi
         accounts.MapPost("/", DeclareAsync)
             .WithName("DeclareAccount")
             .WithSummary("Declare a level-1 account")
-            .WithDescription("Checks the ID number, full name, date of birth and gender against the population registry and sends a 6-digit activation code to the phone or e-mail.")
+            .WithDescription("Checks the ID number, full name, date of birth and gender against the population registry and sends a 6-digit activation code to the phone on record there (never to a typed phone). An ID number that already has an account gets the same answer, and its owner is told. Declarations that do not match count against a budget per ID number and per client address.")
             .Validate<DeclareAccountRequest>()
-            .ProducesProblems(422, 503)
+            .ProducesProblems(422, 429, 503)
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
@@ -31,18 +31,34 @@ public static class AccountsApi
         account.MapPost("/otp", ResendOtpAsync)
             .WithName("ResendOtp")
             .WithSummary("Send a new activation code")
-            .WithDescription("At most one code per cooldown period and a limited number per hour; the previous code becomes void.")
-            .ProducesProblems(404, 409, 429, 503)
+            .WithDescription("When the account waits for activation, a new code goes to the phone on record (at most one per cooldown period and a limited number per hour; the previous code becomes void). The answer is the same whether or not an account exists, in any state.")
+            .ProducesProblems(429, 503)
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
         account.MapPost("/activation", ActivateAsync)
             .WithName("ActivateAccount")
             .WithSummary("Activate with the code and a new password")
+            .WithDescription("A wrong, expired or void code, and an ID number with no account waiting for activation, all answer 422 otp_invalid; too many wrong codes answer 429.")
             .Validate<ActivateAccountRequest>()
-            .ProducesProblems(404, 409, 422, 429, 503)
+            .ProducesProblems(422, 429, 503)
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
+
+        account.MapPost("/email", AddEmailAsync)
+            .WithName("AddEmail")
+            .WithSummary("Add an e-mail address as a second channel (owner)")
+            .WithDescription("Sends a code to the address; it becomes the account's when the code comes back. The phone and e-mail on record are told of the change.")
+            .Validate<AddEmailRequest>()
+            .ProducesProblems(401, 403, 409, 429, 503)
+            .RequireAuthorization(Policies.Citizen);
+
+        account.MapPost("/email/confirmation", ConfirmEmailAsync)
+            .WithName("ConfirmEmail")
+            .WithSummary("Confirm the new e-mail address with its code (owner)")
+            .Validate<ConfirmEmailRequest>()
+            .ProducesProblems(401, 403, 409, 422, 429, 503)
+            .RequireAuthorization(Policies.Citizen);
 
         account.MapPost("/lock", LockAsync)
             .WithName("LockAccount")
@@ -81,15 +97,17 @@ public static class AccountsApi
     }
 
     public static async Task<Results<Accepted<DeclarationAccepted>, ProblemHttpResult>> DeclareAsync(
-        DeclareAccountRequest request, IClusterClient cluster, HttpContext http)
+        DeclareAccountRequest request, IClusterClient cluster, RegistryMismatchBudget mismatches, HttpContext http)
     {
-        var declaration = new DeclareAccount(request.FullName!.Trim(), request.DateOfBirth!.Value, request.Gender!.Value,
-            request.Phone, request.Email);
+        if (mismatches.Exhausted(http))
+            return ProblemWriter.Refused(ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(ErrorCatalogue.DeclarationAttemptsExceeded.Meaning, mismatches.Window), http);
+        var declaration = new DeclareAccount(request.FullName!.Trim(), request.DateOfBirth!.Value, request.Gender!.Value, request.Phone?.Trim());
         var result = await Account(cluster, request.IdNumber!).DeclareAsync(declaration);
+        if (result.Error?.Code == ErrorCatalogue.RegistryMismatch.Code) mismatches.Count(http);
         // The same answer for a new account and for one that already existed (its owner is told): no enumeration.
         return result.Succeeded
             ? TypedResults.Accepted($"/api/v1/accounts/{request.IdNumber}/activation", new DeclarationAccepted(
-                "The declaration matches the population database. An activation code has been sent to the phone or e-mail on record; it is valid for the stated time.",
+                "The declaration matches the population database. An activation code has been sent to the phone on record; it is valid for the stated time.",
                 result.Value,
                 $"/api/v1/accounts/{request.IdNumber}/activation"))
             : ProblemWriter.Refused(result.Error!, http);
@@ -98,18 +116,38 @@ public static class AccountsApi
     public static async Task<Ok<AuditTrailView>> ReadAuditTrailAsync(string idNumber, IClusterClient cluster) =>
         TypedResults.Ok(await cluster.GetGrain<IAuditTrailGrain>(0).ReadAsync(idNumber));
 
-    public static async Task<Results<Accepted<AccountView>, ProblemHttpResult>> ResendOtpAsync(
-        string idNumber, IClusterClient cluster, HttpContext http)
+    public static async Task<Accepted<CodeRequested>> ResendOtpAsync(string idNumber, IClusterClient cluster)
     {
-        var result = await Account(cluster, idNumber).ResendOtpAsync();
-        return result.Succeeded ? TypedResults.Accepted((string?)null, result.Value) : ProblemWriter.Refused(result.Error!, http);
+        await Account(cluster, idNumber).ResendOtpAsync();
+        return TypedResults.Accepted((string?)null, new CodeRequested(
+            "If an account with this ID number is waiting for activation, a new code has been sent to the phone on record.",
+            $"/api/v1/accounts/{idNumber}/activation"));
     }
 
-    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ActivateAsync(
+    public static async Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> ActivateAsync(
         string idNumber, ActivateAccountRequest request, IClusterClient cluster, HttpContext http)
     {
         var result = await Account(cluster, idNumber).ActivateAsync(request.Otp!, request.Password!);
-        return Answer(result, http);
+        // Whoever brings the code may activate, but the answer still carries no personal data: status and level only.
+        return result.Value is { } view ? TypedResults.Ok(AccountStatusView.Of(view)) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Accepted<EmailCodeSent>, ProblemHttpResult>> AddEmailAsync(
+        string idNumber, AddEmailRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
+        var result = await Account(cluster, idNumber).RequestEmailAsync(request.Email!);
+        return result.Succeeded
+            ? TypedResults.Accepted($"/api/v1/accounts/{idNumber}/email/confirmation", new EmailCodeSent(
+                "A code has been sent to the new address; send it back to confirm the address.", result.Value))
+            : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ConfirmEmailAsync(
+        string idNumber, ConfirmEmailRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
+        return Answer(await Account(cluster, idNumber).ConfirmEmailAsync(request.Otp!), http);
     }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> LockAsync(
@@ -130,7 +168,7 @@ public static class AccountsApi
     public static Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
         AccountReads.ReadOwnAsync(user, idNumber, cluster, async account =>
-            await ReadAsync(account, idNumber, http) is { } view ? new AccountStatusView(view.IdNumber, view.Status, view.Level, view.ActivationTarget) : null);
+            await ReadAsync(account, idNumber, http) is { } view ? AccountStatusView.Of(view) : null);
 
     /// <summary>An owner's read answers from this request's session check (one grain turn); staff reads ask the grain.</summary>
     private static Task<AccountView?> ReadAsync(ICitizenAccountGrain account, string idNumber, HttpContext http) =>
@@ -148,4 +186,13 @@ public static class AccountsApi
 public sealed record DeclarationAccepted(string Message, int CodeValiditySeconds, string ActivationUrl);
 
 /// <summary>An account's state and level, without personal data.</summary>
-public sealed record AccountStatusView(string IdNumber, AccountStatus Status, AccountLevel Level, AccountLevel ActivationTarget);
+public sealed record AccountStatusView(string IdNumber, AccountStatus Status, AccountLevel Level, AccountLevel ActivationTarget)
+{
+    public static AccountStatusView Of(AccountView view) => new(view.IdNumber, view.Status, view.Level, view.ActivationTarget);
+}
+
+/// <summary>The one answer to a request for a code that goes to the phone on record.</summary>
+public sealed record CodeRequested(string Message, string NextUrl);
+
+/// <summary>A confirmation code went to the new e-mail address.</summary>
+public sealed record EmailCodeSent(string Message, int CodeValiditySeconds);

@@ -18,6 +18,15 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests per minute naming one account on those routes. Default 30: above the brute-force hard cap, so lockout, not the budget, decides.</summary>
     [Range(1, 1_000_000)] public int PerAccountPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Declarations from one client address that may fail to match the population database within
+    /// <see cref="RegistryMismatchWindow"/>; past it the address's declarations are refused until the window ends. Default 20.
+    /// </summary>
+    [Range(1, 1_000_000)] public int RegistryMismatchesPerAddress { get; set; } = 20;
+
+    /// <summary>The window of <see cref="RegistryMismatchesPerAddress"/>. Default 24 hours.</summary>
+    public TimeSpan RegistryMismatchWindow { get; set; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>A request body that names the account it is about.</summary>
@@ -38,6 +47,15 @@ public static class RateLimits
             var perMinute = sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.PerAccountPerMinute;
             return new AccountRateLimiter(PartitionedRateLimiter.Create<string, string>(account =>
                 RateLimitPartition.GetFixedWindowLimiter(account, _ => Window(perMinute))));
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            return new RegistryMismatchBudget(PartitionedRateLimiter.Create<string, string>(address =>
+                RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.RegistryMismatchesPerAddress, Window = options.RegistryMismatchWindow, QueueLimit = 0, AutoReplenishment = true,
+                })), options.RegistryMismatchWindow);
         });
         services.AddRateLimiter(o =>
         {
@@ -77,6 +95,20 @@ public static class RateLimits
         await ProblemWriter.WriteAsync(http, ErrorCatalogue.RateLimited,
             extensions: [new KeyValuePair<string, object?>("retryAfterSeconds", retryAfter)]);
     }
+}
+
+/// <summary>
+/// Declarations that did not match the registry, counted per client address, so that the declaration answer is no
+/// oracle for guessing names and birth dates (the account grain keeps the same budget per ID number).
+/// </summary>
+public sealed record RegistryMismatchBudget(PartitionedRateLimiter<string> Limiter, TimeSpan Window)
+{
+    /// <summary>The address spent its budget: its declarations wait for the window to end (at most <see cref="Window"/>).</summary>
+    public bool Exhausted(HttpContext http) => Limiter.GetStatistics(Address(http))?.CurrentAvailablePermits <= 0;
+
+    public void Count(HttpContext http) => Limiter.AttemptAcquire(Address(http)).Dispose();
+
+    private static string Address(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }
 
 /// <summary>The per-account budget, shared by every route that names an account.</summary>

@@ -26,9 +26,18 @@ public static class SessionsApi
         sessions.MapPost("/", LogInAsync)
             .WithName("LogIn")
             .WithSummary("Log in with the personal ID number and password")
-            .WithDescription("Returns a short-lived access token (JWT, role citizen) and a refresh token. Wrong passwords count toward a temporary, then a permanent, lockout.")
+            .WithDescription("Returns a short-lived access token (JWT, role citizen) and a refresh token. Wrong passwords lead to growing temporary lockouts (429) and then to a step-up (401 step_up_required): the login then also needs `stepUpCode`, sent to the phone on record by POST /api/v1/sessions/step-up. A stranger cannot lock an account for good.")
             .Validate<LoginRequest>()
             .ProducesProblems(401, 409, 429, 503)
+            .LimitPerAddressAndAccount()
+            .AllowAnonymous();
+
+        sessions.MapPost("/step-up", RequestStepUpAsync)
+            .WithName("RequestStepUpCode")
+            .WithSummary("Send a step-up code to the phone on record")
+            .WithDescription("When the account's logins need a step-up, a code goes to the phone on record. The answer is the same whether or not they do, or an account exists.")
+            .Validate<StepUpRequest>()
+            .ProducesProblems(429, 503)
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
@@ -61,8 +70,15 @@ public static class SessionsApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> LogInAsync(
         LoginRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
-        var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!);
+        var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!, request.StepUpCode);
         return result.Value is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Accepted<CodeRequested>> RequestStepUpAsync(StepUpRequest request, IClusterClient cluster)
+    {
+        await cluster.Account(request.IdNumber!).RequestStepUpCodeAsync();
+        return TypedResults.Accepted((string?)null, new CodeRequested(
+            "If this account's logins need a step-up, a code has been sent to the phone on record.", "/api/v1/sessions"));
     }
 
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> RefreshAsync(

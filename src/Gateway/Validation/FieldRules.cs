@@ -19,6 +19,10 @@ public static class FieldRules
     public static IRuleBuilderOptions<T, string?> ValidPhone<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Matches("^0[0-9]{9}$").WithMessage("A phone number has 10 digits and starts with 0.");
 
+    /// <summary>An e-mail address of at most 254 characters.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidEmail<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MaximumLength(254).EmailAddress();
+
     /// <summary>A one-time code of <see cref="OneTimeCode.Digits"/> digits.</summary>
     public static IRuleBuilderOptions<T, string?> ValidOneTimeCode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().Matches(OneTimeCode.Pattern).WithMessage($"The code has {OneTimeCode.Digits} digits.");
@@ -34,7 +38,7 @@ public static class FieldRules
     public static void PhoneOrEmail<T>(this AbstractValidator<T> validator, Func<T, string?> phone, Func<T, string?> email, string need)
     {
         validator.RuleFor(r => phone(r)).ValidPhone().When(r => phone(r) is not null).OverridePropertyName("Phone");
-        validator.RuleFor(r => email(r)).MaximumLength(254).EmailAddress().When(r => email(r) is not null).OverridePropertyName("Email");
+        validator.RuleFor(r => email(r)).ValidEmail().When(r => email(r) is not null).OverridePropertyName("Email");
         validator.RuleFor(r => phone(r)).NotEmpty().When(r => string.IsNullOrEmpty(email(r))).WithMessage(need).OverridePropertyName("Phone");
     }
 }

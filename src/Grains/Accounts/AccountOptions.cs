@@ -30,4 +30,13 @@ public sealed class RegistrationOptions
 
     /// <summary>Minimum age on the day of the declaration (DOMAIN.md §2). Default 14.</summary>
     [Range(0, 120)] public int MinimumAge { get; set; } = 14;
+
+    /// <summary>
+    /// Declarations for one ID number that may fail to match the registry within <see cref="MismatchWindow"/>; past it,
+    /// every declaration for that number is refused (matching or not) until the window passes. Default 5.
+    /// </summary>
+    [Range(1, 100)] public int MismatchBudget { get; set; } = 5;
+
+    /// <summary>The window of <see cref="MismatchBudget"/> and of the per-address budget. Default 24 hours.</summary>
+    public TimeSpan MismatchWindow { get; set; } = TimeSpan.FromHours(24);
 }

@@ -12,7 +12,8 @@ public static class AccountRefusals
 
     public static Refusal InvalidRefresh() => ErrorCatalogue.RefreshInvalid.Refuse();
 
-    public static Refusal InvalidRecoveryCode() => ErrorCatalogue.OtpInvalid.Refuse();
+    /// <summary>A wrong, expired or void code, and a code where none is pending, answer alike.</summary>
+    public static Refusal InvalidCode() => ErrorCatalogue.OtpInvalid.Refuse("The code is wrong, has expired or is void; request a new one.");
 
     public static Refusal Validation(Dictionary<string, string[]> fieldErrors) =>
         ErrorCatalogue.ValidationFailed.Refuse("One or more fields are invalid.") with { FieldErrors = fieldErrors };

@@ -46,6 +46,20 @@ public sealed class AccountState
     [Id(22)] public List<string> Dependents { get; set; } = [];
     /// <summary>The phone number on record in the population registry, to tell a verified phone from a typed one.</summary>
     [Id(23)] public string? RegistryPhone { get; set; }
+    /// <summary>The code of a step-up login in progress (after too many failed logins), sent to the phone on record.</summary>
+    [Id(24)] public PendingOtp? StepUpOtp { get; set; }
+    /// <summary>An e-mail address the owner asked to add, waiting for the code sent to it.</summary>
+    [Id(25)] public PendingEmail? EmailChange { get; set; }
+    /// <summary>When declarations for this ID number did not match the registry, within the budget's window.</summary>
+    [Id(26)] public List<DateTimeOffset> RegistryMismatches { get; set; } = [];
+}
+
+/// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>
+[GenerateSerializer, Alias("vneid.PendingEmail")]
+public sealed class PendingEmail
+{
+    [Id(0)] public string Address { get; set; } = "";
+    [Id(1)] public PendingOtp Otp { get; set; } = new();
 }
 
 [GenerateSerializer, Alias("vneid.PendingOtp")]

@@ -18,8 +18,6 @@ public static class Declaration
             fieldErrors["idNumber"] = ["The ID number's century, gender and birth-year digits do not agree with the declared date of birth and gender."];
         if (!CitizenName.IsWellFormed(declaration.FullName))
             fieldErrors["fullName"] = ["The full name must be 1 to 100 letters, spaces, apostrophes or hyphens."];
-        if (string.IsNullOrWhiteSpace(declaration.Phone) && string.IsNullOrWhiteSpace(declaration.Email))
-            fieldErrors["phone"] = ["A phone number or an e-mail address is needed to receive the activation code."];
         if (fieldErrors.Count > 0) return AccountRefusals.Validation(fieldErrors);
 
         return IsOldEnough(declaration.DateOfBirth, today, options)
@@ -42,6 +40,16 @@ public static class Declaration
         CitizenName.Matches(declaration.FullName, citizen.FullName) &&
         citizen.DateOfBirth == declaration.DateOfBirth &&
         citizen.Gender == declaration.Gender;
+
+    /// <summary>
+    /// How long until declarations for an ID number are taken again, when its mismatches within the window spent the
+    /// budget; null when one may be checked now. Drops mismatches older than the window.
+    /// </summary>
+    public static TimeSpan? OverBudget(List<DateTimeOffset> mismatches, RegistrationOptions options, DateTimeOffset now)
+    {
+        mismatches.RemoveAll(at => at <= now - options.MismatchWindow);
+        return mismatches.Count >= options.MismatchBudget ? mismatches.Min() + options.MismatchWindow - now : null;
+    }
 
     /// <summary>One answer for "unknown" and "different": the registry's contents are not disclosed.</summary>
     public static Refusal Mismatch() => ErrorCatalogue.RegistryMismatch.Refuse();

@@ -55,11 +55,10 @@ public sealed class OtpIssuer(OtpCodes codes, IOptions<OtpOptions> options)
         if (pending.WrongAttempts < Options.MaxWrongAttempts) return false;
         if (ReferenceEquals(state.Otp, pending)) state.Otp = null;
         if (ReferenceEquals(state.RecoveryOtp, pending)) state.RecoveryOtp = null;
+        if (ReferenceEquals(state.StepUpOtp, pending)) state.StepUpOtp = null;
+        if (ReferenceEquals(state.EmailChange?.Otp, pending)) state.EmailChange = null;
         return true;
     }
-
-    public Refusal WrongActivationCode(PendingOtp pending) =>
-        ErrorCatalogue.OtpInvalid.Refuse($"The activation code is wrong; {Options.MaxWrongAttempts - pending.WrongAttempts} attempt(s) left.");
 
     public Refusal Voided(AccountState state, DateTimeOffset now) =>
         ErrorCatalogue.OtpAttemptsExceeded.Refuse($"The code was entered wrongly {Options.MaxWrongAttempts} times and is now void: request a new one.",

@@ -22,9 +22,12 @@ public sealed partial class CitizenAccountGrain
             if (await registry.FindAsync(id) is not { } citizen) return AccountRefusals.NotFound();
             CopyFromRegistry(citizen);
             State.DeclaredAt = now;
+            State.Phone = citizen.Phone;
         }
-        State.Phone = string.IsNullOrWhiteSpace(upgrade.Phone) ? State.Phone : upgrade.Phone.Trim();
-        State.Email = string.IsNullOrWhiteSpace(upgrade.Email) ? State.Email : upgrade.Email.Trim();
+        // Contacts the officer recorded at the desk, the citizen present: the previous ones are told of the change.
+        ChangeContacts(string.IsNullOrWhiteSpace(upgrade.Phone) ? State.Phone : upgrade.Phone.Trim(),
+            string.IsNullOrWhiteSpace(upgrade.Email) ? State.Email : upgrade.Email.Trim(),
+            upgrade.Officer, $"dossier {upgrade.DossierCode} at {upgrade.OfficeCode}", now);
         State.PendingDocuments = [.. upgrade.Documents];
         foreach (var child in upgrade.Dependents) if (!State.Dependents.Contains(child)) State.Dependents.Add(child);
 

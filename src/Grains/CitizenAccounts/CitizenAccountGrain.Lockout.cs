@@ -4,65 +4,73 @@ using Orleans.VNeID.Security;
 
 namespace Orleans.VNeID.CitizenAccounts;
 
-/// <summary>Brute-force accounting: wrong passwords and wrong codes counted per factor by <see cref="BruteForceGuard"/>.</summary>
+/// <summary>
+/// Brute-force accounting: wrong passwords and wrong codes counted per factor by <see cref="BruteForceGuard"/>, leading
+/// to growing temporary lockouts and then to a step-up, never to a permanent lock.
+/// </summary>
 public sealed partial class CitizenAccountGrain
 {
-    // An ID number without an account counts failures in memory only: it answers exactly as an account would
-    // (no enumeration) without a stored row for every probed number.
+    // An ID number without a usable factor (no account, not yet activated, locked) counts failures in memory only: it
+    // answers exactly as an active account would (no enumeration) without a stored row for every probed number.
     private readonly FactorFailures _phantomPasswordFailures = new();
     private readonly FactorFailures _phantomOtpFailures = new();
+    private readonly List<DateTimeOffset> _phantomMismatches = [];
 
     private BruteForceOptions Lockout => lockoutOptions.Value;
 
-    private async Task<Refusal> CountLoginFailureAsync(DateTimeOffset now, string reason)
+    /// <summary>The answer to a failed login, the same for a real account and a phantom one.</summary>
+    private Refusal LoginFailureAnswer(FactorFailures failures, FailureVerdict verdict, bool duringLockout, DateTimeOffset now) =>
+        verdict switch
+        {
+            FailureVerdict.StepUpRequired => ErrorCatalogue.StepUpRequired.Refuse(),
+            FailureVerdict.TemporarilyLocked => AccountRefusals.LoginLockedOut(BruteForceGuard.LockedFor(failures, now)!.Value),
+            _ when duringLockout => AccountRefusals.LoginLockedOut(BruteForceGuard.LockedFor(failures, now)!.Value),
+            _ => AccountRefusals.InvalidCredentials(),
+        };
+
+    /// <param name="steppedUp">The login brought a valid step-up code: temporary lockouts do not apply to it.</param>
+    private async Task<Refusal> CountLoginFailureAsync(DateTimeOffset now, string reason, bool steppedUp = false)
     {
+        var duringLockout = BruteForceGuard.LockedFor(State.PasswordFailures, now) is not null;
         Raise(AccountEventKind.LoginFailed, Unchanged(), SystemActor, reason, now);
         var verdict = BruteForceGuard.RecordFailure(State.PasswordFailures, Lockout, now);
-        await ApplyVerdictAsync(verdict, now, AccountEventKind.LoginLockedOut, "brute force: passwords");
+        if (verdict == FailureVerdict.TemporarilyLocked)
+            Raise(AccountEventKind.LoginLockedOut, Unchanged(), SystemActor, "temporary lockout", now, ToOwner(code: null));
+        else if (verdict == FailureVerdict.StepUpRequired)
+            Raise(AccountEventKind.StepUpRequired, Unchanged(), SystemActor, "brute force: passwords", now, ToOwner(code: null));
         await CommitAsync();
-        return verdict == FailureVerdict.TemporarilyLocked
-            ? AccountRefusals.LoginLockedOut(BruteForceGuard.LockedFor(State.PasswordFailures, now)!.Value)
-            : AccountRefusals.InvalidCredentials();
+        return steppedUp ? AccountRefusals.InvalidCredentials() : LoginFailureAnswer(State.PasswordFailures, verdict, duringLockout, now);
     }
 
     /// <summary>A wrong code: counts on the code (void after the configured tries) and on the factor (lockouts).</summary>
     private async Task<Refusal?> WrongCodeAsync(PendingOtp pending, DateTimeOffset now)
     {
-        var voided = codes.CountWrongEntry(State, pending);
-        var factorError = await CountOtpFailureAsync(now);
-        if (factorError is not null) return factorError;
-        return voided ? codes.Voided(State, now) : null;
+        codes.CountWrongEntry(State, pending);
+        return await CountOtpFailureAsync(now);
     }
 
-    /// <summary>Records a one-time-code failure and commits; returns the refusal when it locked something.</summary>
+    /// <summary>Records a one-time-code failure and commits; returns the refusal when it locked the factor.</summary>
     private async Task<Refusal?> CountOtpFailureAsync(DateTimeOffset now)
     {
         Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, null, now);
         var verdict = BruteForceGuard.RecordFailure(State.OtpFailures, Lockout, now);
-        if (verdict != FailureVerdict.Counted) { State.Otp = null; State.RecoveryOtp = null; }
-        await ApplyVerdictAsync(verdict, now, AccountEventKind.OtpLockedOut, "brute force: one-time codes");
+        if (verdict == FailureVerdict.TemporarilyLocked)
+        {
+            State.Otp = null;
+            State.RecoveryOtp = null;
+            State.StepUpOtp = null;
+            Raise(AccountEventKind.OtpLockedOut, Unchanged(), SystemActor, "temporary lockout", now, ToOwner(code: null));
+        }
         await CommitAsync();
         return verdict == FailureVerdict.TemporarilyLocked ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(State.OtpFailures, now)!.Value) : null;
     }
 
-    /// <summary>
-    /// Applies a lockout decision. The caller answers with its usual refusal even when the account was just locked
-    /// for good: the owner learns of it out of band, the attacker learns nothing an unknown ID would not also say.
-    /// </summary>
-    private async Task ApplyVerdictAsync(FailureVerdict verdict, DateTimeOffset now, AccountEventKind lockedOutKind, string lockReason)
+    /// <summary>A code refused where no code could be right (no account, nothing pending): counted in memory as an account would count it.</summary>
+    private Refusal PhantomCodeFailure(DateTimeOffset now, Refusal otherwise)
     {
-        if (verdict == FailureVerdict.TemporarilyLocked)
-            Raise(lockedOutKind, Unchanged(), SystemActor, "temporary lockout", now, ToOwner(code: null));
-        else if (verdict == FailureVerdict.PermanentlyLocked && _lifecycle.CanFire(AccountTrigger.Lock))
-            await LockNowAsync(SystemActor, lockReason, now);
-    }
-
-    /// <summary>The answer for an ID number without an account, counted in memory as an account would count it.</summary>
-    private Refusal PhantomFailure(FactorFailures failures, DateTimeOffset now, Func<TimeSpan, Refusal> lockedOut, Refusal otherwise)
-    {
-        if (BruteForceGuard.LockedFor(failures, now) is { } lockedFor) return lockedOut(lockedFor);
-        return BruteForceGuard.RecordFailure(failures, Lockout, now) == FailureVerdict.TemporarilyLocked
-            ? lockedOut(BruteForceGuard.LockedFor(failures, now)!.Value)
+        if (BruteForceGuard.LockedFor(_phantomOtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
+        return BruteForceGuard.RecordFailure(_phantomOtpFailures, Lockout, now) == FailureVerdict.TemporarilyLocked
+            ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(_phantomOtpFailures, now)!.Value)
             : otherwise;
     }
 }

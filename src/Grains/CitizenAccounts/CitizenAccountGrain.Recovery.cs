@@ -45,12 +45,12 @@ public sealed partial class CitizenAccountGrain
         if (passwordProblems.Count > 0) return AccountRefusals.Validation(new() { ["newPassword"] = [.. passwordProblems] });
 
         var now = Now();
-        if (!Exists) return PhantomFailure(_phantomOtpFailures, now, AccountRefusals.OtpLockedOut, AccountRefusals.InvalidRecoveryCode());
+        // No recovery in progress: no code can be right, and guesses must not spend the owner's code budget.
+        if (!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) || !OtpIssuer.IsLive(State.RecoveryOtp, now))
+            return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
         if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) || !OtpIssuer.IsLive(State.RecoveryOtp, now))
-            return await CountOtpFailureAsync(now) ?? AccountRefusals.InvalidRecoveryCode();
         var pending = State.RecoveryOtp!;
-        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidRecoveryCode();
+        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 
         State.RecoveryOtp = null;
         State.PasswordHash = passwords.Hash(newPassword);

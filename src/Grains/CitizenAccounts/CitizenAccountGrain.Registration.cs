@@ -15,63 +15,69 @@ public sealed partial class CitizenAccountGrain
             return AccountRefusals.Validation(new() { ["idNumber"] = [idError] });
         if (Declaration.Check(id, declaration, registrationOptions.Value, VietnamTime.Today(clock)) is { } refusal) return refusal;
 
-        var citizen = await registry.FindAsync(id);
-        if (!Declaration.Matches(citizen, id, declaration)) return Declaration.Mismatch();
-
         var now = Now();
+        var mismatches = Exists ? State.RegistryMismatches : _phantomMismatches;
+        if (Declaration.OverBudget(mismatches, registrationOptions.Value, now) is { } wait)
+            return ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(ErrorCatalogue.DeclarationAttemptsExceeded.Meaning, wait);
+
+        var citizen = await registry.FindAsync(id);
+        if (!Declaration.Matches(citizen, id, declaration)) return await CountMismatchAsync(mismatches, now);
+        // Codes go only to the phone the registry holds (the one the carrier confirmed as the citizen's): a typed phone
+        // is never sent anything, so knowing the printed card details is not enough to take the account.
+        if (string.IsNullOrWhiteSpace(citizen!.Phone)) return ErrorCatalogue.NoPhoneOnRecord.Refuse();
+
         if (Exists)
         {
             // The same answer as a new declaration; the owner, not the declarer, is told (within the send limits).
             if (codes.SendWait(State, now) is null)
             {
                 State.OtpSends.Add(now);
-                Raise(AccountEventKind.DeclarationRepeated, Unchanged(), SystemActor, null, now, ToOwner(code: null));
+                Raise(AccountEventKind.DeclarationRepeated, Unchanged(), SystemActor, PhoneNote(declaration), now, ToOwner(code: null));
                 await CommitAsync();
             }
             return Result.Ok(codes.ValiditySeconds);
         }
 
-        CopyFromRegistry(citizen!);
-        State.Phone = string.IsNullOrWhiteSpace(declaration.Phone) ? null : declaration.Phone.Trim();
-        State.Email = string.IsNullOrWhiteSpace(declaration.Email) ? null : declaration.Email.Trim();
+        CopyFromRegistry(citizen);
+        State.Phone = citizen.Phone;
         State.DeclaredAt = now;
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchRegistry);
         State.Otp = codes.Issue(State, AccountId, now, out var code);
-        Raise(AccountEventKind.Declared, outcome, SystemActor, null, now, ToOwner(code));
+        Raise(AccountEventKind.Declared, outcome, SystemActor, PhoneNote(declaration), now, ToOwner(code));
         await CommitAsync();
         return Result.Ok(codes.ValiditySeconds);
     }
 
-    public async Task<Result<AccountView>> ResendOtpAsync()
+    /// <summary>
+    /// Sends a new activation code to the phone on record when the account waits for activation and the limits allow.
+    /// Says nothing either way: an unknown ID, an active account and a spent send budget answer alike.
+    /// </summary>
+    public async Task ResendOtpAsync()
     {
-        if (!Exists) return AccountRefusals.NotFound();
-        if (!_lifecycle.CanFire(AccountTrigger.ResendOtp)) return _lifecycle.ConflictFor(AccountTrigger.ResendOtp);
-
+        if (!Exists || !_lifecycle.CanFire(AccountTrigger.ResendOtp)) return;
         var now = Now();
-        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (codes.SendLimit(State, now) is { } limit) return limit;
+        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now) is not null) return;
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.ResendOtp);
         State.Otp = codes.Issue(State, AccountId, now, out var code);
         Raise(AccountEventKind.OtpIssued, outcome, SystemActor, null, now, ToOwner(code));
         await CommitAsync();
-        return Result.Ok(View());
     }
 
     public async Task<Result<AccountView>> ActivateAsync(string otp, string newPassword)
     {
-        if (!Exists) return AccountRefusals.NotFound();
-        if (!_lifecycle.CanFire(AccountTrigger.Activate)) return _lifecycle.ConflictFor(AccountTrigger.Activate);
-
         var passwordProblems = passwords.ProblemsWith(newPassword);
         if (passwordProblems.Count > 0) return AccountRefusals.Validation(new() { ["password"] = [.. passwordProblems] });
 
         var now = Now();
+        // No account, none waiting for activation, or no live code: no code can be right. Counted in memory as a real code is
+        // counted, and answered alike, so the route tells nobody whether or in which state an account exists.
+        if (!Exists || !_lifecycle.CanFire(AccountTrigger.Activate) || !OtpIssuer.IsLive(State.Otp, now))
+            return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
         if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (!OtpIssuer.IsLive(State.Otp, now)) return ErrorCatalogue.OtpExpired.Refuse();
         var pending = State.Otp!;
-        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? codes.WrongActivationCode(pending);
+        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 
         State.Otp = null;
         BruteForceGuard.Reset(State.OtpFailures);
@@ -88,6 +94,28 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
         return Result.Ok(View());
     }
+
+    /// <summary>Counts a declaration the registry did not confirm; stored for an account, in memory (kept alive) otherwise.</summary>
+    private async Task<Refusal> CountMismatchAsync(List<DateTimeOffset> mismatches, DateTimeOffset now)
+    {
+        mismatches.Add(now);
+        if (Exists)
+        {
+            Raise(AccountEventKind.DeclarationMismatch, Unchanged(), SystemActor, null, now);
+            await CommitAsync();
+        }
+        else
+        {
+            // The count must outlive an idle activation, or waiting would reset the budget.
+            DelayDeactivation(registrationOptions.Value.MismatchWindow);
+        }
+        return Declaration.Mismatch();
+    }
+
+    /// <summary>Whether the declarer typed the phone on record (audited; never answered).</summary>
+    private string? PhoneNote(DeclareAccount declaration) =>
+        string.IsNullOrWhiteSpace(declaration.Phone) ? null :
+        declaration.Phone.Trim() == State.RegistryPhone || declaration.Phone.Trim() == State.Phone ? null : "declared phone differs from the phone on record";
 
     private void CopyFromRegistry(CitizenRecord citizen)
     {

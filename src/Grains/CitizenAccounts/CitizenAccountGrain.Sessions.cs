@@ -8,40 +8,89 @@ namespace Orleans.VNeID.CitizenAccounts;
 /// <summary>Login, refresh-token rotation, the gateway's per-request session check, logout.</summary>
 public sealed partial class CitizenAccountGrain
 {
-    public async Task<Result<LoginGrant>> LogInAsync(string password)
+    public async Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode)
     {
         var now = Now();
-        if (!Exists)
+        // No account, not activated or locked: no password can be right. Counted in memory exactly as an active
+        // account counts, so the answers (401, 429, step-up) follow the same pattern for every ID number.
+        if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked)
         {
             passwords.SpendCheck(password);
-            return PhantomFailure(_phantomPasswordFailures, now, AccountRefusals.LoginLockedOut, AccountRefusals.InvalidCredentials());
+            return PhantomLoginFailure(stepUpCode, now);
         }
 
-        if (BruteForceGuard.LockedFor(State.PasswordFailures, now) is { } lockedFor)
+        if (BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now))
         {
-            // Refused without a password check; the attempt still counts toward the permanent lock.
-            await CountLoginFailureAsync(now, "attempt during a temporary lockout");
-            return State.Lifecycle.Status == AccountStatus.Locked ? AccountRefusals.InvalidCredentials() : AccountRefusals.LoginLockedOut(lockedFor);
+            // The temporary lockout does not hold back a login that brings the code sent to the phone on record.
+            if (stepUpCode is null)
+            {
+                passwords.SpendCheck(password);
+                return ErrorCatalogue.StepUpRequired.Refuse();
+            }
+            if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } codesLocked)
+            {
+                passwords.SpendCheck(password);
+                return AccountRefusals.OtpLockedOut(codesLocked);
+            }
+            if (!OtpIssuer.IsLive(State.StepUpOtp, now))
+            {
+                // No code is out: guesses must not spend the budget of the code the owner will ask for.
+                passwords.SpendCheck(password);
+                return PhantomCodeFailure(now, AccountRefusals.InvalidCredentials());
+            }
+            if (!codes.Verify(AccountId, State.StepUpOtp!, stepUpCode))
+            {
+                passwords.SpendCheck(password);
+                return await WrongCodeAsync(State.StepUpOtp!, now) ?? AccountRefusals.InvalidCredentials();
+            }
+            State.StepUpOtp = null;
         }
-        if (State.Lifecycle.Status == AccountStatus.Locked || State.PasswordHash is null)
+        else if (BruteForceGuard.LockedFor(State.PasswordFailures, now) is not null)
         {
+            // Refused without a password check; the attempt still counts toward the step-up.
             passwords.SpendCheck(password);
-            Raise(AccountEventKind.LoginFailed, Unchanged(), SystemActor, State.PasswordHash is null ? "not activated" : "account locked", now);
-            await CommitAsync();
-            return AccountRefusals.InvalidCredentials();
+            return await CountLoginFailureAsync(now, "attempt during a temporary lockout");
         }
 
         var verdict = passwords.Verify(State.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed) return await CountLoginFailureAsync(now, "wrong password");
+        if (verdict == PasswordVerificationResult.Failed) return await CountLoginFailureAsync(now, "wrong password", steppedUp: stepUpCode is not null);
         if (!_lifecycle.CanFire(AccountTrigger.LogIn)) return _lifecycle.ConflictFor(AccountTrigger.LogIn);
 
         await _lifecycle.FireAsync(AccountTrigger.LogIn);
         BruteForceGuard.Reset(State.PasswordFailures);
+        if (stepUpCode is not null) BruteForceGuard.Reset(State.OtpFailures);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwords.Hash(password);
         var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
-        Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), null, now);
+        Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), stepUpCode is null ? null : "with step-up code", now);
         await CommitAsync();
         return Result.Ok(Grant(session, secret));
+    }
+
+    /// <summary>
+    /// Sends a step-up code to the phone on record when the account's logins need one and the send limits allow it.
+    /// Says nothing either way: the caller may not own the account.
+    /// </summary>
+    public async Task RequestStepUpCodeAsync()
+    {
+        var now = Now();
+        if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked || State.Phone is null) return;
+        if (!BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now)) return;
+        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now) is not null) return;
+
+        State.StepUpOtp = codes.Issue(State, AccountId, now, out var code);
+        Raise(AccountEventKind.OtpIssued, Unchanged(), SystemActor, "step-up login", now,
+            [new NotificationRequest(NotificationChannel.Sms, State.Phone, sealer.Seal(code, AccountId), codes.ValiditySeconds)]);
+        await CommitAsync();
+    }
+
+    /// <summary>The phantom's answer: the password factor, then the step-up code, counted as an account counts them.</summary>
+    private Refusal PhantomLoginFailure(string? stepUpCode, DateTimeOffset now)
+    {
+        if (BruteForceGuard.NeedsStepUp(_phantomPasswordFailures, Lockout, now))
+            return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : PhantomCodeFailure(now, AccountRefusals.InvalidCredentials());
+        var duringLockout = BruteForceGuard.LockedFor(_phantomPasswordFailures, now) is not null;
+        var verdict = BruteForceGuard.RecordFailure(_phantomPasswordFailures, Lockout, now);
+        return LoginFailureAnswer(_phantomPasswordFailures, verdict, duringLockout, now);
     }
 
     public async Task<Result<LoginGrant>> RefreshAsync(string sessionId, string refreshSecret)

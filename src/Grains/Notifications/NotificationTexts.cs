@@ -49,6 +49,18 @@ public static class NotificationTexts
             AccountEventKind.Level2Approved => sms
                 ? $"{code} la ma kich hoat tai khoan dinh danh dien tu muc do 2. Ma co hieu luc trong {minutes} phut"
                 : $"{code} là mã kích hoạt tài khoản định danh điện tử mức độ 2. Mã có hiệu lực trong {minutes} phút.",
+            AccountEventKind.StepUpRequired => sms
+                ? $"Tai khoan dinh danh dien tu {evt.AccountId} bi nhap sai mat khau nhieu lan (luc {at}). Lan dang nhap tiep theo can them ma xac thuc gui den so dien thoai nay."
+                : $"Tài khoản định danh điện tử {evt.AccountId} bị nhập sai mật khẩu nhiều lần (lúc {at}). Lần đăng nhập tiếp theo cần thêm mã xác thực gửi đến số điện thoại đã đăng ký.",
+            AccountEventKind.ContactChanged => sms
+                ? $"Thong tin lien he cua tai khoan dinh danh dien tu {evt.AccountId} da thay doi luc {at}. Neu khong phai ban yeu cau, lien he co quan Cong an gan nhat."
+                : $"Thông tin liên hệ của tài khoản định danh điện tử {evt.AccountId} đã thay đổi lúc {at}. Nếu không phải bạn yêu cầu, hãy liên hệ cơ quan Công an gần nhất.",
+            AccountEventKind.WalletChanged => sms
+                ? $"Giay to trong vi cua tai khoan dinh danh dien tu {evt.AccountId} da duoc cap nhat luc {at}."
+                : $"Giấy tờ trong ví của tài khoản định danh điện tử {evt.AccountId} đã được cập nhật lúc {at}.",
+            AccountEventKind.DossierDecided => sms
+                ? $"Ho so dang ky tai khoan dinh danh dien tu muc do 2 cua so {evt.AccountId}: {evt.Reason} ({at})."
+                : $"Hồ sơ đăng ký tài khoản định danh điện tử mức độ 2 của số {evt.AccountId}: {evt.Reason} ({at}).",
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Kind, "No text for this event."),
         };
     }

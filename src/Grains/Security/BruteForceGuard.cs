@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Orleans.VNeID.Security;
 
-/// <summary>Brute-force protection per factor (password, one-time code). Section <c>Lockout</c>.</summary>
+/// <summary>
+/// Brute-force protection per factor (password, one-time code). Section <c>Lockout</c>. Failures lead to growing temporary
+/// lockouts and then to a step-up (the password plus a code sent to the phone on record), never to a permanent lock:
+/// a stranger who knows only the ID number cannot lock the owner out for good.
+/// </summary>
 public sealed class BruteForceOptions
 {
     public const string Section = "Lockout";
@@ -16,8 +20,11 @@ public sealed class BruteForceOptions
     /// <summary>Longest temporary lockout. Default 24 hours.</summary>
     public TimeSpan MaxLockout { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Failures (including attempts refused during a lockout) after which the account is locked for good. Default 20, well under NIST's 100.</summary>
-    [Range(2, 100)] public int PermanentLockAfter { get; set; } = 20;
+    /// <summary>
+    /// Failures (attempts refused during a lockout included) after which a login needs the password and a one-time code
+    /// sent to the phone on record; a login with both is not held back by a temporary lockout. Default 10.
+    /// </summary>
+    [Range(2, 100)] public int StepUpAfter { get; set; } = 10;
 
     /// <summary>Counters start again after this long without a failure. Default 24 hours.</summary>
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromHours(24);
@@ -40,8 +47,8 @@ public enum FailureVerdict
     Counted,
     /// <summary>This failure started a temporary lockout.</summary>
     TemporarilyLocked,
-    /// <summary>The hard cap is reached: lock the account.</summary>
-    PermanentlyLocked,
+    /// <summary>This failure reached <see cref="BruteForceOptions.StepUpAfter"/>: logins now need a second factor.</summary>
+    StepUpRequired,
 }
 
 /// <summary>The lockout rules, apart from any grain so that they can be tested alone.</summary>
@@ -51,22 +58,29 @@ public static class BruteForceGuard
     public static TimeSpan? LockedFor(FactorFailures failures, DateTimeOffset now) =>
         failures.LockedUntil is { } until && until > now ? until - now : null;
 
+    /// <summary>Whether this factor failed often enough that logins need the step-up code.</summary>
+    public static bool NeedsStepUp(FactorFailures failures, BruteForceOptions options, DateTimeOffset now)
+    {
+        Expire(failures, options, now);
+        return failures.Total >= options.StepUpAfter;
+    }
+
     public static FailureVerdict RecordFailure(FactorFailures failures, BruteForceOptions options, DateTimeOffset now)
     {
         Expire(failures, options, now);
         var lockedOut = LockedFor(failures, now) is not null;
         failures.Total++;
         failures.LastFailureAt = now;
-        if (failures.Total >= options.PermanentLockAfter) return FailureVerdict.PermanentlyLocked;
-        if (lockedOut) return FailureVerdict.Counted;
-        if (++failures.Consecutive < options.Threshold) return FailureVerdict.Counted;
-
-        failures.Consecutive = 0;
-        failures.Lockouts++;
-        var growth = Math.Pow(2, Math.Min(failures.Lockouts - 1, 30));
-        var length = TimeSpan.FromTicks((long)Math.Min(options.FirstLockout.Ticks * growth, options.MaxLockout.Ticks));
-        failures.LockedUntil = now + length;
-        return FailureVerdict.TemporarilyLocked;
+        var verdict = FailureVerdict.Counted;
+        if (!lockedOut && ++failures.Consecutive >= options.Threshold)
+        {
+            failures.Consecutive = 0;
+            failures.Lockouts++;
+            var growth = Math.Pow(2, Math.Min(failures.Lockouts - 1, 30));
+            failures.LockedUntil = now + TimeSpan.FromTicks((long)Math.Min(options.FirstLockout.Ticks * growth, options.MaxLockout.Ticks));
+            verdict = FailureVerdict.TemporarilyLocked;
+        }
+        return failures.Total == options.StepUpAfter ? FailureVerdict.StepUpRequired : verdict;
     }
 
     /// <summary>A success (or a verified recovery) clears the factor.</summary>

@@ -6,7 +6,7 @@ public class DeclarationTests
 {
     private static readonly RegistrationOptions Options = new();
     private static readonly PersonalIdNumber Id = PersonalIdNumber.Parse("001090012345");
-    private static readonly DeclareAccount Valid = new("Nguyễn Văn An", new DateOnly(1990, 5, 15), Gender.Male, "0912345678", null);
+    private static readonly DeclareAccount Valid = new("Nguyễn Văn An", new DateOnly(1990, 5, 15), Gender.Male, "0912345678");
     private static readonly DateOnly Today = new(2026, 11, 23);
 
     [Fact]
@@ -20,7 +20,20 @@ public class DeclarationTests
     {
         var refusal = Declaration.Check(Id, Valid with { Gender = Gender.Female, FullName = "An 1", Phone = null }, Options, Today);
         Assert.Equal("validation_failed", refusal!.Code);
-        Assert.Equal(["fullName", "idNumber", "phone"], refusal.FieldErrors!.Keys.Order());
+        Assert.Equal(["fullName", "idNumber"], refusal.FieldErrors!.Keys.Order());
+    }
+
+    [Fact]
+    public void Registry_mismatches_spend_a_budget_per_window_and_then_free_it()
+    {
+        var options = new RegistrationOptions { MismatchBudget = 3, MismatchWindow = TimeSpan.FromHours(1) };
+        var start = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+        var mismatches = new List<DateTimeOffset> { start, start.AddMinutes(10) };
+        Assert.Null(Declaration.OverBudget(mismatches, options, start.AddMinutes(20)));
+        mismatches.Add(start.AddMinutes(20));
+        Assert.Equal(TimeSpan.FromMinutes(40), Declaration.OverBudget(mismatches, options, start.AddMinutes(20)));
+        Assert.Null(Declaration.OverBudget(mismatches, options, start.AddMinutes(60)));
+        Assert.Equal(2, mismatches.Count);
     }
 
     [Theory]

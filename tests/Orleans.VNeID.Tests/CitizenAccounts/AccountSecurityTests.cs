@@ -26,7 +26,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
     private StartRecovery RecoveryOf(CitizenRecord c) => new(c.Phone!, c.FullName, c.DateOfBirth, c.CardIssuedOn!.Value);
 
     [Fact]
-    public async Task Wrong_passwords_lock_logins_for_a_while_then_lock_the_account_and_tell_the_owner()
+    public async Task Lockout_weapon_wrong_passwords_lead_to_temporary_lockouts_then_a_step_up_the_owner_passes_never_a_lock()
     {
         var citizen = await ActiveAsync();
         var grain = fixture.Account(citizen);
@@ -37,28 +37,33 @@ public class AccountSecurityTests(ClusterFixture fixture)
         var fifth = await grain.LogInAsync("Wrong@5");
         Assert.Equal("too_many_attempts", fifth.Error!.Code);
         Assert.Equal(300, fifth.Error.RetryAfterSeconds);
-        // Even the right password is refused during the lockout, without being checked.
+        // Even the right password is refused during the lockout, without being checked; the attempt counts.
         Assert.Equal("too_many_attempts", (await grain.LogInAsync(Password)).Error!.Code);
         Assert.Contains("tam thoi bi khoa dang nhap", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
+
+        for (var i = 7; i <= 9; i++) Assert.Equal("too_many_attempts", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
+        // The stranger goes on to 25 wrong passwords: from the tenth failure logins need the step-up code.
+        for (var i = 10; i <= 25; i++) Assert.Equal("step_up_required", (await grain.LogInAsync("Wrong@" + i)).Error!.Code);
+        Assert.Contains("can them ma xac thuc", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
+        Assert.Equal(AccountStatus.Level1, (await grain.GetAsync())!.Status);
         Assert.NotNull(await grain.GetForSessionAsync(login.Value!.SessionId));
+        Assert.Equal("step_up_required", (await grain.LogInAsync(Password)).Error!.Code);
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password, "123456")).Error!.Code);
 
-        for (var i = 7; i < 20; i++) await grain.LogInAsync("Wrong@" + i);
-        var twentieth = await grain.LogInAsync("Wrong@20");
-        Assert.Equal("invalid_credentials", twentieth.Error!.Code);
+        // The owner: a code to the phone on record, then the password with it, inside the temporary lockout.
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        await grain.RequestStepUpCodeAsync();
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 5))[^1]);
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@26", code)).Error!.Code);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        await grain.RequestStepUpCodeAsync();
+        code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 6))[^1]);
+        Assert.NotNull((await grain.LogInAsync(Password, code)).Value);
+        Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@27")).Error!.Code);
 
-        var account = (await grain.GetAsync())!;
-        Assert.Equal(AccountStatus.Locked, account.Status);
-        Assert.Equal("brute force: passwords", account.Lock!.Reason);
-        Assert.Equal(ActorRole.System, account.Lock.LockedBy);
-        Assert.Null(await grain.GetForSessionAsync(login.Value.SessionId));
-        Assert.Contains("da bi khoa", (await fixture.Sender.WaitForAsync(citizen.Phone!, 4))[^1].Body);
-
-        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.Locked);
-        Assert.Equal(20, trail.Count(e => e.Kind == AccountEventKind.LoginFailed));
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.StepUpRequired);
+        Assert.DoesNotContain(trail, e => e.Kind == AccountEventKind.Locked);
         Assert.Single(trail, e => e.Kind == AccountEventKind.LoginLockedOut);
-
-        fixture.Clock.Advance(TimeSpan.FromHours(25));
-        Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password)).Error!.Code);
     }
 
     [Fact]
@@ -73,15 +78,26 @@ public class AccountSecurityTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_id_answers_logins_exactly_as_an_account_does()
+    public async Task Enumeration_an_unknown_id_a_pending_and_a_locked_account_answer_logins_exactly_as_an_active_account_does()
     {
-        var real = await ActiveAsync();
+        var active = fixture.Account(await ActiveAsync());
         var unknown = fixture.Client.GetGrain<ICitizenAccountGrain>(fixture.NewCitizen().IdNumber);
-        for (var i = 1; i <= 6; i++)
+        var pendingCitizen = fixture.NewCitizen();
+        await fixture.Account(pendingCitizen).DeclareAsync(ClusterFixture.DeclarationOf(pendingCitizen));
+        var locked = fixture.Account(await ActiveAsync());
+        await locked.LockAsync(new Actor(ActorRole.Officer, "officer-hn-01"), "test");
+
+        foreach (var other in new[] { unknown, fixture.Account(pendingCitizen), locked })
         {
-            var a = (await fixture.Account(real).LogInAsync("Wrong@" + i)).Error!;
-            var b = (await unknown.LogInAsync("Wrong@" + i)).Error!;
-            Assert.Equal((a.Code, a.Detail, a.RetryAfterSeconds), (b.Code, b.Detail, b.RetryAfterSeconds));
+            var probe = fixture.Client.GetGrain<ICitizenAccountGrain>(other.GetPrimaryKeyString());
+            var twin = fixture.Account(await ActiveAsync());
+            for (var i = 1; i <= 14; i++)
+            {
+                var code = i > 12 ? "000000" : null;
+                var a = (await twin.LogInAsync("Wrong@" + i, code)).Error!;
+                var b = (await probe.LogInAsync(i == 7 ? Password : "Wrong@" + i, code)).Error!;
+                Assert.Equal((a.Code, a.Detail, a.RetryAfterSeconds), (b.Code, b.Detail, b.RetryAfterSeconds));
+            }
         }
     }
 

@@ -22,6 +22,8 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/accounts", [Anyone]),
         ("POST", "/api/v1/accounts/{id}/otp", [Anyone]),
         ("POST", "/api/v1/accounts/{id}/activation", [Anyone]),
+        ("POST", "/api/v1/accounts/{id}/email", [Caller.Owner]),
+        ("POST", "/api/v1/accounts/{id}/email/confirmation", [Caller.Owner]),
         ("POST", "/api/v1/accounts/{id}/lock", [Caller.Owner, Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/accounts/{id}/unlock", [Caller.Officer, Caller.Operator]),
         ("GET", "/api/v1/accounts/{id}", [Caller.Owner, Caller.Officer, Caller.Operator]),
@@ -29,6 +31,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("GET", "/api/v1/accounts/{id}/audit", [Caller.Operator]),
         ("POST", "/api/v1/sessions", [Anyone]),
         ("POST", "/api/v1/sessions/refresh", [Anyone]),
+        ("POST", "/api/v1/sessions/step-up", [Anyone]),
         ("DELETE", "/api/v1/sessions/current", [Caller.Owner, Caller.OtherCitizen]),
         ("POST", "/api/v1/service-tokens", [Anyone]),
         ("POST", "/api/v1/recovery", [Anyone]),
@@ -76,7 +79,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
             Caller.Officer => await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026"),
             _ => await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026"),
         };
-        var body = method == "POST" ? (object)new { reason = "matrix test" } : null;
+        var body = method == "POST" ? (object)new { reason = "matrix test", email = "matrix@example.vn", otp = "123456" } : null;
         var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0");
         var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body));
 

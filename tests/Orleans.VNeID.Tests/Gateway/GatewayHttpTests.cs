@@ -110,10 +110,10 @@ public sealed class GatewayHttpTests(ClusterFixture fixture)
     {
         var http = _gateway.CreateClient();
         var citizen = fixture.NewCitizen();
-        await http.PostAsJsonAsync("/api/v1/accounts", Declaration(citizen));
-        var response = await http.PostAsync($"/api/v1/accounts/{citizen.IdNumber}/otp", null);
-        var problem = await ProblemAsync(response, HttpStatusCode.TooManyRequests, "otp_cooldown");
-        Assert.InRange(int.Parse(response.Headers.GetValues("Retry-After").Single()), 1, 60);
+        for (var i = 1; i < 5; i++) await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = citizen.IdNumber, password = "Wrong@" + i });
+        var response = await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = citizen.IdNumber, password = "Wrong@5" });
+        var problem = await ProblemAsync(response, HttpStatusCode.TooManyRequests, "too_many_attempts");
+        Assert.InRange(int.Parse(response.Headers.GetValues("Retry-After").Single()), 1, 300);
         Assert.True(problem.GetProperty("retryAfterSeconds").GetInt32() > 0);
     }
 
@@ -146,7 +146,7 @@ public sealed class GatewayHttpTests(ClusterFixture fixture)
         { "POST", "/api/v1/accounts", "{\"idNumber\":\"001190012345\",\"fullName\":\"An\",\"dateOfBirth\":\"1990-05-15\",\"gender\":\"male\",\"phone\":\"0912345678\"}", "validation_failed" },
         { "POST", "/api/v1/accounts", "{\"idNumber\":\"001090012345\",\"fullName\":\"" + new string('a', 500) + "\",\"dateOfBirth\":\"1990-05-15\",\"gender\":\"male\",\"phone\":\"0912345678\"}", "validation_failed" },
         { "POST", "/api/v1/accounts", "{\"idNumber\":\"001090012345\",\"fullName\":\"An\",\"dateOfBirth\":\"1990-05-15\",\"gender\":\"male\",\"phone\":\"12\"}", "validation_failed" },
-        { "POST", "/api/v1/accounts", "{\"idNumber\":\"001090012345\",\"fullName\":\"An\",\"dateOfBirth\":\"1990-05-15\",\"gender\":\"male\"}", "validation_failed" },
+        { "POST", "/api/v1/accounts", "{\"idNumber\":\"001090012345\",\"fullName\":\"An\",\"dateOfBirth\":\"1990-05-15\",\"gender\":\"male\",\"phone\":\"09123456789\"}", "validation_failed" },
         { "POST", "/api/v1/accounts", "{\"idNumber\":\"001290012345\",\"fullName\":\"An\",\"dateOfBirth\":\"2990-05-15\",\"gender\":\"male\",\"phone\":\"0912345678\"}", "validation_failed" },
         { "POST", "/api/v1/accounts/abc/otp", null, "validation_failed" },
         { "POST", "/api/v1/accounts/00109001234%20/activation", "{\"otp\":\"123456\",\"password\":\"Nhoquan@123\"}", "validation_failed" },

@@ -79,13 +79,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>A new citizen in the registry, with a unique ID number and phone.</summary>
     public CitizenRecord NewCitizen(int age = 30, Gender gender = Gender.Male, string fullName = "Phạm Thị Hồng Nhung",
-        bool chipCard = true, string? fatherId = null)
+        bool chipCard = true, string? fatherId = null, bool hasPhone = true)
     {
         var serial = Interlocked.Increment(ref _serial);
         var born = VietnamTime.Today(Clock).AddYears(-age).AddDays(-10);
         var id = PersonalIdNumber.Create("048", born.Year, gender, 500_000 + serial).Value;
         var citizen = new CitizenRecord(id, fullName, born, gender, "048", chipCard ? id : null, chipCard ? new DateOnly(2022, 1, 1) : null,
-            $"09{serial:D8}", fatherId, null);
+            hasPhone ? $"09{serial:D8}" : null, fatherId, null);
         Registry.Add(citizen);
         return citizen;
     }
@@ -100,8 +100,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ICitizenAccountGrain Account(CitizenRecord citizen) => Client.GetGrain<ICitizenAccountGrain>(citizen.IdNumber);
 
-    public static DeclareAccount DeclarationOf(CitizenRecord c, string? email = null) =>
-        new(c.FullName, c.DateOfBirth, c.Gender, c.Phone, email);
+    public static DeclareAccount DeclarationOf(CitizenRecord c) => new(c.FullName, c.DateOfBirth, c.Gender, c.Phone);
 
     /// <summary>The account state as storage holds it.</summary>
     public async Task<AccountState> StoredStateAsync(CitizenRecord citizen)
@@ -111,6 +110,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         await storage.ReadStateAsync("account", ((GrainReference)Account(citizen)).GrainId, state);
         return state.State!;
     }
+}
+
+public static class AccountGrainTestCalls
+{
+    /// <summary>A login without a step-up code.</summary>
+    public static Task<Orleans.VNeID.Errors.Result<LoginGrant>> LogInAsync(this ICitizenAccountGrain account, string password) =>
+        account.LogInAsync(password, null);
 }
 
 [CollectionDefinition(Name)]

@@ -22,7 +22,7 @@ public class BruteForceGuardTests
     [Fact]
     public void Each_later_lockout_is_twice_as_long_up_to_the_maximum()
     {
-        var options = new BruteForceOptions { Threshold = 2, PermanentLockAfter = 100, FirstLockout = TimeSpan.FromMinutes(5), MaxLockout = TimeSpan.FromMinutes(30) };
+        var options = new BruteForceOptions { Threshold = 2, StepUpAfter = 100, FirstLockout = TimeSpan.FromMinutes(5), MaxLockout = TimeSpan.FromMinutes(30) };
         var failures = new FactorFailures();
         var now = Start;
         var lengths = new List<TimeSpan>();
@@ -38,18 +38,23 @@ public class BruteForceGuardTests
     }
 
     [Fact]
-    public void Attempts_during_a_lockout_count_toward_the_permanent_lock_without_extending_it()
+    public void Lockout_weapon_attempts_during_a_lockout_count_toward_the_step_up_without_extending_it_and_nothing_locks_for_good()
     {
         var failures = new FactorFailures();
         for (var i = 0; i < Options.Threshold; i++) BruteForceGuard.RecordFailure(failures, Options, Start);
         var until = failures.LockedUntil;
         var verdicts = new List<FailureVerdict>();
-        for (var i = Options.Threshold; i < Options.PermanentLockAfter; i++) verdicts.Add(BruteForceGuard.RecordFailure(failures, Options, Start.AddSeconds(i)));
+        for (var i = Options.Threshold; i < Options.StepUpAfter; i++) verdicts.Add(BruteForceGuard.RecordFailure(failures, Options, Start.AddSeconds(i)));
         Assert.All(verdicts[..^1], v => Assert.Equal(FailureVerdict.Counted, v));
-        Assert.Equal(FailureVerdict.PermanentlyLocked, verdicts[^1]);
+        Assert.Equal(FailureVerdict.StepUpRequired, verdicts[^1]);
         Assert.Equal(until, failures.LockedUntil);
-        Assert.Equal(Options.PermanentLockAfter, failures.Total);
-        Assert.True(Options.PermanentLockAfter < 100);
+        Assert.True(BruteForceGuard.NeedsStepUp(failures, Options, Start.AddMinutes(1)));
+
+        // A thousand more failures: temporary lockouts at most, never anything else.
+        var later = Enumerable.Range(1, 1000).Select(i => BruteForceGuard.RecordFailure(failures, Options, Start.AddMinutes(i))).ToList();
+        Assert.All(later, v => Assert.NotEqual(FailureVerdict.StepUpRequired, v));
+        Assert.True(BruteForceGuard.LockedFor(failures, Start.AddMinutes(1000)) <= Options.MaxLockout);
+        Assert.False(BruteForceGuard.NeedsStepUp(failures, Options, failures.LockedUntil!.Value + Options.FailureWindow));
     }
 
     [Fact]
