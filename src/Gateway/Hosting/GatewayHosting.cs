@@ -1,3 +1,5 @@
+using Orleans.VNeID.Platform;
+using Orleans.VNeID.Gateway.Validation;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
@@ -30,6 +32,7 @@ public static class GatewayHosting
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemWriter.Complete);
+        services.AddOutageLog();
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>
@@ -70,6 +73,8 @@ public static class GatewayHosting
         app.UseExceptionHandler();
         // Empty 401/403/404/405 answers from the framework become problem details too.
         app.UseStatusCodePages(context => ProblemWriter.WriteStatusAsync(context.HttpContext));
+        // A NUL or an unpaired surrogate in a query or route value is bad input, refused before any grain or database.
+        app.UseStorableTextCheck();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -13,6 +13,7 @@ public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilt
     {
         var body = context.Arguments.OfType<T>().FirstOrDefault();
         if (body is null) return ProblemWriter.Result(ErrorCatalogue.MalformedRequest, "A JSON request body is required.");
+        if (StorableText.Problems(body) is { Count: > 0 } unstorable) return ProblemWriter.Validation(unstorable);
         var result = await validator.ValidateAsync(body, context.HttpContext.RequestAborted);
         if (result.IsValid) return await next(context);
         // Field names as the client wrote them (camelCase JSON), not as C# spells them.

@@ -39,6 +39,7 @@ public static class GrainServices
         services.TryAddSingleton<OtpIssuer>();
         services.TryAddSingleton<SecretSealer>();
         services.TryAddSingleton<AccountEventWriter>();
+        services.AddOutageLog();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;
     }

@@ -1,13 +1,12 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 
 using Orleans.VNeID.Platform;
 
 namespace Orleans.VNeID.Hosting;
 
 /// <summary>Turns a database failure inside any grain call into <see cref="PlatformUnavailableException"/>.</summary>
-public sealed class UnavailableDependencyFilter(ILogger<UnavailableDependencyFilter> logger) : IIncomingGrainCallFilter
+public sealed class UnavailableDependencyFilter(OutageLog outages) : IIncomingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -17,7 +16,7 @@ public sealed class UnavailableDependencyFilter(ILogger<UnavailableDependencyFil
         }
         catch (Exception ex) when (IsDependencyFailure(ex))
         {
-            logger.LogWarning(ex, "{Method} failed because a dependency did not answer", context.InterfaceMethod?.Name);
+            outages.Failed(ex, context.InterfaceMethod?.Name ?? "A grain call");
             // The driver's exception stays in this silo's log; only its kind crosses the wire.
             throw new PlatformUnavailableException($"The platform's database did not answer ({ex.GetType().Name}).");
         }

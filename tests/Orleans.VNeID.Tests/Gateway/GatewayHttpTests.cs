@@ -155,6 +155,10 @@ public sealed class GatewayHttpTests(ClusterFixture fixture)
         { "POST", "/api/v1/sessions", "{\"idNumber\":\"x\",\"password\":\"\"}", "validation_failed" },
         { "POST", "/api/v1/sessions", "{\"idNumber\":[],\"password\":{}}", "malformed_request" },
         { "GET", "/api/v1/dev/messages", null, "validation_failed" },
+        { "GET", "/api/v1/dev/messages?recipient=0912%00345678", null, "validation_failed" },
+        { "GET", "/api/v1/dossiers/261123-1012-00001-0?securityCode=AB%00CDEFGH", null, "validation_failed" },
+        { "POST", "/api/v1/recovery", "{\"idNumber\":\"001090012345\",\"phone\":\"0912345678\",\"fullName\":\"Nguy\\u0000n\",\"dateOfBirth\":\"1990-05-15\",\"cardIssuedOn\":\"2022-01-01\"}", "validation_failed" },
+        { "POST", "/api/v1/recovery", "{\"idNumber\":\"001090012345\",\"phone\":\"0912345678\",\"fullName\":\"Nguy\\ud800n\",\"dateOfBirth\":\"1990-05-15\",\"cardIssuedOn\":\"2022-01-01\"}", "malformed_request" },
         { "GET", "/api/v1/nothing-here", null, "not_found" },
         { "DELETE", "/api/v1/accounts", null, "method_not_allowed" },
     };
