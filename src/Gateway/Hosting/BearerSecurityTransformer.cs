@@ -22,3 +22,22 @@ public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Marks each operation that needs a token with the bearer requirement, so that the document itself says which routes
+/// are anonymous (the enumeration test walks exactly those).
+/// </summary>
+public sealed class BearerRequirementTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var anonymous = metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+        if (!anonymous && metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
+        {
+            operation.Security ??= [];
+            operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -46,9 +46,9 @@ public sealed partial class CitizenAccountGrain
 
         var now = Now();
         // No recovery in progress: no code can be right, and guesses must not spend the owner's code budget.
+        if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         if (!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) || !OtpIssuer.IsLive(State.RecoveryOtp, now))
             return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
-        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         var pending = State.RecoveryOtp!;
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 

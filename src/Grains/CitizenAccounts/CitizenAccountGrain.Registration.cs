@@ -73,9 +73,9 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         // No account, none waiting for activation, or no live code: no code can be right. Counted in memory as a real code is
         // counted, and answered alike, so the route tells nobody whether or in which state an account exists.
+        if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         if (!Exists || !_lifecycle.CanFire(AccountTrigger.Activate) || !OtpIssuer.IsLive(State.Otp, now))
             return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
-        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         var pending = State.Otp!;
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 
