@@ -1,3 +1,4 @@
+using Orleans.VNeID.Platform;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
@@ -9,6 +10,15 @@ using Orleans.VNeID.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddServiceDefaults(args).ConfigureGatewayEndpoints().AddClusterClient();
+try
+{
+    ProductionSecrets.Require(builder.Configuration, builder.Environment, ["Jwt:SigningKey"], [PlatformNames.ConnectionStringName], serviceAccounts: true);
+}
+catch (InsecureConfigurationException insecure)
+{
+    Console.Error.WriteLine(insecure.Message);
+    return 1;
+}
 builder.Services.AddGatewayServices();
 
 var app = builder.Build();
@@ -20,3 +30,4 @@ app.MapRecoveryApi();
 app.MapDossiersApi();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();
+return 0;

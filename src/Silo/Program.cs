@@ -10,8 +10,17 @@ var root = new RootCommand("Orleans.VNeID silo: hosts the citizen-account grains
 root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction(async (parse, cancel) =>
 {
-    using var host = SiloHosting.Build(parse.UnmatchedTokens.ToArray());
-    await host.RunAsync(cancel);
+    IHost host;
+    try
+    {
+        host = SiloHosting.Build(parse.UnmatchedTokens.ToArray());
+    }
+    catch (InsecureConfigurationException insecure)
+    {
+        Console.Error.WriteLine(insecure.Message);
+        return 1;
+    }
+    using (host) await host.RunAsync(cancel);
     return 0;
 });
 

@@ -23,6 +23,8 @@ internal static class SiloHosting
         var builder = Host.CreateApplicationBuilder(HostArguments.WithoutConfigReload(args));
         builder.AddServiceDefaults(args);
         var configuration = builder.Configuration;
+        ProductionSecrets.Require(configuration, builder.Environment, ["Otp:HashKey", "Notifications:SealingKey", "Audit:CheckpointKey"],
+            [PlatformNames.ConnectionStringName]);
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 

@@ -38,6 +38,14 @@ public enum AccountEventKind
     WalletChanged = 21,
     /// <summary>A level-2 dossier was rejected, is waiting for its chip card, or its card was issued.</summary>
     DossierDecided = 22,
+    /// <summary>Service-account chains (<c>staff:&lt;client id&gt;</c>): a login with the right secret.</summary>
+    StaffLoginSucceeded = 23,
+    /// <summary>A service-account login with a wrong secret.</summary>
+    StaffLoginFailed = 24,
+    /// <summary>Too many wrong secrets: the service account's logins are refused for a while, and operators alerted.</summary>
+    StaffLockedOut = 25,
+    /// <summary>A service account's tokens were revoked (one token, or all issued before a time).</summary>
+    StaffTokensRevoked = 26,
 }
 
 /// <summary>

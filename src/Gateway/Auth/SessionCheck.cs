@@ -14,14 +14,18 @@ namespace Orleans.VNeID.Gateway.Auth;
 /// </summary>
 public static class SessionCheck
 {
-    private const string FailureCode = "vneid.auth.failure";
+    internal const string FailureCode = "vneid.auth.failure";
 
     public static readonly JwtBearerEvents Events = new()
     {
         OnTokenValidated = async context =>
         {
             var user = context.Principal!;
-            if (!user.IsInRole(Roles.Citizen)) return;
+            if (!user.IsInRole(Roles.Citizen))
+            {
+                await StaffCheck.ValidateAsync(context);
+                return;
+            }
             var account = user.Identity?.Name;
             var session = user.FindFirstValue(TokenIssuer.SessionClaim);
             try

@@ -24,7 +24,13 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock
         var jwt = options.Value;
         var now = clock.GetUtcNow();
         var expires = now.AddMinutes(jwt.AccessTokenMinutes);
-        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Sub, subject), new("role", role) };
+        var claims = new List<Claim>
+        {
+            new(JwtRegisteredClaimNames.Sub, subject),
+            new("role", role),
+            // Names this token for revocation (a staff logout revokes exactly it).
+            new(JwtRegisteredClaimNames.Jti, Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))),
+        };
         if (extraClaims is not null) claims.AddRange(extraClaims);
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

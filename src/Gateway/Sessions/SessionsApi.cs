@@ -10,6 +10,8 @@ using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
+using Orleans.VNeID.Staff;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Orleans.VNeID.Gateway.Sessions;
 
@@ -56,14 +58,35 @@ public static class SessionsApi
             .ProducesProblems(401, 403, 503)
             .RequireAuthorization(Policies.Citizen);
 
-        app.MapPost("/api/v1/service-tokens", IssueServiceToken)
+        app.MapPost("/api/v1/service-tokens", IssueServiceTokenAsync)
             .WithTags("Sessions")
             .WithName("IssueServiceToken")
             .WithSummary("Log in an officer's or operator's service account")
+            .WithDescription("Wrong secrets count per client id: past the budget (section Lockout) the client id's logins are refused for a growing while, the service account's audit chain records it and operators are alerted.")
             .Validate<ServiceTokenRequest>()
-            .ProducesProblems(401)
+            .ProducesProblems(401, 429, 503)
             .RequireRateLimiting(RateLimits.PerAddress)
             .AllowAnonymous();
+
+        app.MapDelete("/api/v1/service-tokens/current", RevokeOwnServiceTokenAsync)
+            .WithTags("Sessions")
+            .WithName("RevokeServiceToken")
+            .WithSummary("Log out: revoke the presented staff token")
+            .ProducesProblems(401, 403, 503)
+            .RequireAuthorization(Policies.Staff);
+
+        var serviceAccounts = app.MapGroup("/api/v1/service-accounts").WithTags("Sessions");
+        serviceAccounts.MapPost("/{clientId}/revocation", RevokeServiceAccountAsync)
+            .WithName("RevokeServiceAccountTokens")
+            .WithSummary("Revoke every token a service account was issued until now (operator)")
+            .Validate<LockAccountRequest>()
+            .ProducesProblems(401, 403, 404, 503)
+            .RequireAuthorization(Policies.Operator);
+        serviceAccounts.MapGet("/events", ListStaffEventsAsync)
+            .WithName("ListStaffSecurityEvents")
+            .WithSummary("The newest service-account logins, failures, lockouts and revocations (operator)")
+            .ProducesProblems(401, 403, 503)
+            .RequireAuthorization(Policies.Operator);
         return app;
     }
 
@@ -96,20 +119,49 @@ public static class SessionsApi
         return TypedResults.NoContent();
     }
 
-    public static Results<Ok<AccessToken>, ProblemHttpResult> IssueServiceToken(
-        ServiceTokenRequest request, IOptions<Dictionary<string, ServiceAccount>> accounts, TokenIssuer issuer)
+    public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> IssueServiceTokenAsync(
+        ServiceTokenRequest request, IOptions<Dictionary<string, ServiceAccount>> accounts, TokenIssuer issuer, IClusterClient cluster, HttpContext http)
     {
+        var clientId = request.ClientId!;
+        var staff = cluster.GetGrain<IStaffAccessGrain>(0);
+        // The per-client budget: a guessed secret locks the client id for a while (and alerts operators), whatever the address.
+        if (await staff.LockedForAsync(clientId) is { } lockedFor)
+            return ProblemWriter.Refused(ErrorCatalogue.TooManyAttempts.Refuse("Too many wrong secrets for this client id: logins are refused for a while.", lockedFor), http);
+
         var hasher = new PasswordHasher<ServiceAccount>();
-        var found = accounts.Value.TryGetValue(request.ClientId!, out var account) &&
-                    account.Role is Roles.Officer or Roles.Operator;
+        var found = accounts.Value.TryGetValue(clientId, out var account) && account.Role is Roles.Officer or Roles.Operator;
         var verdict = hasher.VerifyHashedPassword(account ?? new ServiceAccount(), found ? account!.SecretHash : UnknownClientHash, request.ClientSecret!);
-        if (!found || verdict == PasswordVerificationResult.Failed)
+        var succeeded = found && verdict != PasswordVerificationResult.Failed;
+        var lockedNow = await staff.RecordLoginAsync(clientId, found, succeeded, http.Connection.RemoteIpAddress?.ToString());
+        if (!succeeded)
         {
-            return ProblemWriter.Result(ErrorCatalogue.InvalidCredentials, "The client id or the secret is wrong.");
+            return lockedNow is { } wait
+                ? ProblemWriter.Refused(ErrorCatalogue.TooManyAttempts.Refuse("Too many wrong secrets for this client id: logins are refused for a while.", wait), http)
+                : ProblemWriter.Result(ErrorCatalogue.InvalidCredentials, "The client id or the secret is wrong.");
         }
         IEnumerable<Claim>? office = account!.Office is { Length: > 0 } code ? [new Claim(TokenIssuer.OfficeClaim, code)] : null;
-        return TypedResults.Ok(issuer.Issue(request.ClientId!, account.Role, office));
+        return TypedResults.Ok(issuer.Issue(clientId, account.Role, office));
     }
+
+    public static async Task<NoContent> RevokeOwnServiceTokenAsync(ClaimsPrincipal user, IClusterClient cluster)
+    {
+        var expires = long.TryParse(user.FindFirstValue(JwtRegisteredClaimNames.Exp), out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.UtcNow.AddDays(1);
+        await cluster.GetGrain<IStaffAccessGrain>(0).RevokeTokenAsync(user.Identity!.Name!, user.FindFirstValue(JwtRegisteredClaimNames.Jti) ?? "", expires);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeServiceAccountAsync(
+        string clientId, LockAccountRequest request, ClaimsPrincipal user, IOptions<Dictionary<string, ServiceAccount>> accounts,
+        IClusterClient cluster, TimeProvider clock)
+    {
+        if (!accounts.Value.ContainsKey(clientId)) return ProblemWriter.Result(ErrorCatalogue.NotFound, "There is no service account with this client id.");
+        // Tokens carry their issue time in whole seconds: every token of this second and before is revoked.
+        await cluster.GetGrain<IStaffAccessGrain>(0).RevokeAllAsync(clientId, clock.GetUtcNow(), user.ToActor(), request.Reason!.Trim());
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<IReadOnlyList<StaffSecurityEvent>>> ListStaffEventsAsync(IClusterClient cluster, int? limit) =>
+        TypedResults.Ok(await cluster.GetGrain<IStaffAccessGrain>(0).RecentEventsAsync(limit ?? 100));
 
     private static AccessToken CitizenTokens(TokenIssuer issuer, LoginGrant grant) =>
         issuer.Issue(grant.IdNumber, Roles.Citizen,

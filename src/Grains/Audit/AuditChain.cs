@@ -36,6 +36,21 @@ public static class AuditChain
     /// <summary>Timestamps are hashed at the database's precision (microseconds) so a stored entry re-hashes the same.</summary>
     public static DateTimeOffset Normalize(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
 
+    /// <summary>
+    /// The next event of a chain whose newest hash is <paramref name="head"/> (empty for a new chain), linked and hashed;
+    /// the caller stores <c>Hash</c> as the new head and <paramref name="sequence"/> as the last sequence.
+    /// </summary>
+    public static AccountEvent Link(string chainId, long sequence, byte[] head, AccountEventKind kind, AccountStatus from, AccountStatus to,
+        DateTimeOffset at, Actor actor, string? reason, IReadOnlyList<NotificationRequest>? notifications = null)
+    {
+        var previous = head.Length == 0 ? Genesis : head;
+        return new AccountEvent(chainId, sequence, kind, from, to, at, actor, reason, notifications ?? [])
+        {
+            PreviousHash = previous,
+            Hash = Hash(previous, chainId, sequence, kind, from, to, at, actor.Role, actor.Id, reason),
+        };
+    }
+
     public static byte[] Hash(byte[] previousHash, string accountId, long sequence, AccountEventKind kind, AccountStatus from,
         AccountStatus to, DateTimeOffset occurredAt, ActorRole actorRole, string actorId, string? reason)
     {

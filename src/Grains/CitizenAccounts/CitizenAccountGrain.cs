@@ -89,15 +89,9 @@ public sealed partial class CitizenAccountGrain(
     private void Raise(AccountEventKind kind, LifecycleOutcome outcome, Actor actor, string? reason, DateTimeOffset now,
         IReadOnlyList<NotificationRequest>? notifications = null)
     {
-        var sequence = ++State.EventSequence;
-        var previous = State.AuditHead.Length == 0 ? AuditChain.Genesis : State.AuditHead;
-        var hash = AuditChain.Hash(previous, AccountId, sequence, kind, outcome.From, outcome.To, now, actor.Role, actor.Id, reason);
-        State.PendingEvents.Add(new AccountEvent(AccountId, sequence, kind, outcome.From, outcome.To, now, actor, reason, notifications ?? [])
-        {
-            PreviousHash = previous,
-            Hash = hash,
-        });
-        State.AuditHead = hash;
+        var linked = AuditChain.Link(AccountId, ++State.EventSequence, State.AuditHead, kind, outcome.From, outcome.To, now, actor, reason, notifications);
+        State.PendingEvents.Add(linked);
+        State.AuditHead = linked.Hash;
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/sessions/step-up", [Anyone]),
         ("DELETE", "/api/v1/sessions/current", [Caller.Owner, Caller.OtherCitizen]),
         ("POST", "/api/v1/service-tokens", [Anyone]),
+        ("DELETE", "/api/v1/service-tokens/current", [Caller.Officer, Caller.Operator]),
+        ("POST", "/api/v1/service-accounts/{clientId}/revocation", [Caller.Operator]),
+        ("GET", "/api/v1/service-accounts/events", [Caller.Operator]),
         ("POST", "/api/v1/recovery", [Anyone]),
         ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
         ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
@@ -80,7 +83,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
             _ => await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026"),
         };
         var body = method == "POST" ? (object)new { reason = "matrix test", email = "matrix@example.vn", otp = "123456" } : null;
-        var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0");
+        var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0").Replace("{clientId}", "nobody");
         var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body));
 
         var code = response.Content.Headers.ContentType?.MediaType == "application/problem+json"

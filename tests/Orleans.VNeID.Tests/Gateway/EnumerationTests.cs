@@ -31,7 +31,8 @@ public sealed class EnumerationTests(ClusterFixture fixture)
             cardIssuedOn = c.CardIssuedOn!.Value.ToString("yyyy-MM-dd"),
         }),
         ["CompletePasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/password", new { otp = "000000", newPassword = "Moi@Matkhau9" }),
-        ["IssueServiceToken"] = _ => Post("/api/v1/service-tokens", new { clientId = "nobody", clientSecret = "guess" }),
+        // Counted per client id, so each subject guesses a client id of its own.
+        ["IssueServiceToken"] = c => Post("/api/v1/service-tokens", new { clientId = $"nobody-{c.IdNumber}", clientSecret = "guess" }),
         ["LookUpDossier"] = _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/dossiers/261123-1012-00001-0?securityCode=ABCDEFGH"),
     };
 

@@ -12,6 +12,9 @@ namespace Orleans.VNeID.Tests.Gateway;
 /// <summary>The real gateway pipeline (Development settings from config/), talking to the in-process cluster.</summary>
 public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinute = 100_000) : WebApplicationFactory<Orleans.VNeID.Gateway.GatewayAssembly>
 {
+    public const string TestOfficer = "officer-test-01";
+    public const string TestLockoutOfficer = "officer-test-02";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -19,6 +22,14 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         // Every test request comes from the same in-memory client: budgets are raised unless a test is about them.
         builder.UseSetting("RateLimits:PerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:PerAccountPerMinute", perAccountPerMinute.ToString());
+        // A service account of the tests' own (secret Officer#Dev2026), for revocations and lockouts that would disturb the shared ones.
+        foreach (var officer in new[] { TestOfficer, TestLockoutOfficer })
+        {
+            builder.UseSetting($"ServiceAccounts:{officer}:Role", "officer");
+            builder.UseSetting($"ServiceAccounts:{officer}:Office", "CAP-BN");
+            builder.UseSetting($"ServiceAccounts:{officer}:SecretHash",
+                "AQAAAAIAAYagAAAAELFUqD2a5hmIkAT5f/D2X8MTgl3+mXYWHSo4YCkXufHmgVfDtnYDum/OJto69YjmWQ==");
+        }
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(cluster.Client);

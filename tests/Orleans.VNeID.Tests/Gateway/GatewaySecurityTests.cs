@@ -31,6 +31,68 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Forged_staff_a_token_for_an_invented_or_mismatched_service_account_gets_401()
+    {
+        var http = _gateway.CreateClient();
+        var issuer = _gateway.Services.GetRequiredService<TokenIssuer>();
+        foreach (var forged in new[]
+                 {
+                     issuer.Issue("operator-99", Roles.Operator),
+                     issuer.Issue("officer-hn-01", Roles.Operator),
+                     issuer.Issue("officer-hn-01", Roles.Officer, [new Claim(TokenIssuer.OfficeClaim, "CAP-BN")]),
+                 })
+        {
+            var response = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/service-accounts/events", forged.Token));
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("invalid_token", await CodeOf(response));
+        }
+        var real = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/service-accounts/events", real))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Forged_staff_tokens_are_revoked_by_a_logout_and_by_an_operator()
+    {
+        var http = _gateway.CreateClient();
+        var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        var loggedOut = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(GatewayFactory.With(HttpMethod.Delete, "/api/v1/service-tokens/current", loggedOut))).StatusCode);
+        var afterLogout = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/service-accounts/events", loggedOut));
+        Assert.Equal("token_revoked", await CodeOf(afterLogout));
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/service-accounts/events", operatorToken))).StatusCode);
+
+        var stolen = await _gateway.ServiceTokenAsync(http, GatewayFactory.TestOfficer, "Officer#Dev2026");
+        var overdue = GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-BN/dossiers/overdue", stolen);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(overdue)).StatusCode);
+        var revoke = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/service-accounts/{GatewayFactory.TestOfficer}/revocation", operatorToken,
+            new { reason = "laptop stolen" }));
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal("token_revoked", await CodeOf(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-BN/dossiers/overdue", stolen))));
+
+        var events = await (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/service-accounts/events", operatorToken))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(events.EnumerateArray(), e => e.GetProperty("clientId").GetString() == GatewayFactory.TestOfficer &&
+                                                      e.GetProperty("detail").GetString()!.Contains("laptop stolen"));
+    }
+
+    [Fact]
+    public async Task Forged_staff_service_account_secrets_have_a_per_client_failure_budget_that_is_audited()
+    {
+        var http = _gateway.CreateClient();
+        const string client = GatewayFactory.TestLockoutOfficer;
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+            answers.Add((await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = client, clientSecret = $"guess-{i}" })).StatusCode);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        // Even the right secret waits for the lockout to pass.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = client, clientSecret = "Officer#Dev2026" })).StatusCode);
+
+        var trail = await fixture.Audit.WaitForAsync("staff:" + client, Orleans.VNeID.Accounts.AccountEventKind.StaffLockedOut);
+        Assert.Equal(5, trail.Count(e => e.Kind == Orleans.VNeID.Accounts.AccountEventKind.StaffLoginFailed));
+        fixture.Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = client, clientSecret = "Officer#Dev2026" })).StatusCode);
+    }
+
+    [Fact]
     public async Task An_expired_or_foreign_token_is_refused_with_its_reason()
     {
         var http = _gateway.CreateClient();
