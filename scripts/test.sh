@@ -12,6 +12,7 @@ ensure_postgres_running
 ensure_database vneid_test
 # Tests start silos and gateways of their own: the driver's default pool size (100), as before.
 export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"
+export VNEID_TEST_OWNER_CONNECTION="$(owner_connection vneid_test)"
 
 results="$LOCAL_DIR/test-results"
 rm -rf "$results"

@@ -6,8 +6,12 @@ LOCAL_DIR="$REPO_ROOT/.local"
 RUN_DIR="$LOCAL_DIR/run"
 LOG_DIR="$LOCAL_DIR/logs"
 PG_PORT="${VNEID_PG_PORT:-55432}"
-PG_APP_USER="vneid"
-PG_APP_PASSWORD="vneid-dev"
+# Two roles: the application's (silos, gateways: no DDL, insert-only on the audit trail) and the owner's (migrations,
+# the registry seed). The passwords are public Development values; scripts/up.sh --production generates its own.
+PG_APP_USER="${VNEID_PG_APP_USER:-vneid}"
+PG_APP_PASSWORD="${VNEID_PG_APP_PASSWORD:-vneid-dev}"
+PG_OWNER_USER="${VNEID_PG_OWNER_USER:-vneid_owner}"
+PG_OWNER_PASSWORD="${VNEID_PG_OWNER_PASSWORD:-vneid-owner-dev}"
 PG_DATABASE="${VNEID_DATABASE:-vneid}"
 # Connections per pool; suits this 2-core machine (docs/benchmarks.md). Raise it with the database host's cores.
 PG_POOL_SIZE="${VNEID_PG_POOL_SIZE:-6}"
@@ -16,8 +20,13 @@ export VNEID_CONFIG_DIR="$REPO_ROOT/config"
 platform_connection() {
   echo "Host=127.0.0.1;Port=$PG_PORT;Database=${1:-$PG_DATABASE};Username=$PG_APP_USER;Password=$PG_APP_PASSWORD;Maximum Pool Size=$PG_POOL_SIZE"
 }
-# Every silo, gateway and tool the scripts start reads this (it overrides config/appsettings*.json).
+owner_connection() {
+  echo "Host=127.0.0.1;Port=$PG_PORT;Database=${1:-$PG_DATABASE};Username=$PG_OWNER_USER;Password=$PG_OWNER_PASSWORD;Maximum Pool Size=2"
+}
+# Every silo, gateway and tool the scripts start reads these (they override config/appsettings*.json); only the
+# migrate and seed commands use the owner's.
 export VNEID_ConnectionStrings__VNeID="$(platform_connection)"
+export VNEID_ConnectionStrings__VNeIDOwner="$(owner_connection)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -97,14 +106,23 @@ pg_admin() {
   as_pg "$(pg_bin_dir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d postgres "$@"
 }
 
-# Creates the application role and the named database when missing.
+# The roles (passwords set to the current ones) and the named database, owned by the owner role. A database made before
+# the roles were separated is handed over: every object the application role owned passes to the owner role.
 ensure_database() {
-  local db="$1"
-  pg_admin -c "do \$\$ begin if not exists (select from pg_roles where rolname = '$PG_APP_USER') then create role $PG_APP_USER login password '$PG_APP_PASSWORD'; end if; end \$\$;"
+  local db="$1" role password
+  for role in "$PG_APP_USER:$PG_APP_PASSWORD" "$PG_OWNER_USER:$PG_OWNER_PASSWORD"; do
+    password="${role#*:}"; role="${role%%:*}"
+    pg_admin -c "do \$\$ begin
+      if not exists (select from pg_roles where rolname = '$role') then create role \"$role\" login; end if;
+      execute format('alter role %I login password %L', '$role', '$password');
+    end \$\$;"
+  done
   if [ -z "$(pg_admin -tA -c "select 1 from pg_database where datname = '$db'")" ]; then
     say "Creating database $db"
-    pg_admin -c "create database $db owner $PG_APP_USER encoding 'UTF8' template template0"
+    pg_admin -c "create database \"$db\" owner \"$PG_OWNER_USER\" encoding 'UTF8' template template0"
   fi
+  pg_admin -c "alter database \"$db\" owner to \"$PG_OWNER_USER\""
+  pg_admin -d "$db" -c "reassign owned by \"$PG_APP_USER\" to \"$PG_OWNER_USER\"; alter schema public owner to \"$PG_OWNER_USER\""
 }
 
 stop_postgres() {

@@ -26,6 +26,21 @@ public static class PlatformDatabase
     /// <summary>The connection string for Orleans' ADO.NET providers, which read their query catalog unqualified.</summary>
     public static string OrleansConnectionString(IConfiguration configuration) => Tuned(configuration, searchPath: "orleans");
 
+    /// <summary>
+    /// The owner role's connection string (<c>ConnectionStrings:VNeIDOwner</c>), for migrations and the registry seed;
+    /// the silos and gateways never use it. Without it the application's own is used and the roles are not separated.
+    /// </summary>
+    public static string OwnerConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(PlatformNames.OwnerConnectionStringName) is { Length: > 0 } owner
+            ? owner
+            : ConnectionString(configuration);
+
+    /// <summary>The role the silos and gateways connect as (the user of <c>ConnectionStrings:VNeID</c>).</summary>
+    public static string? ApplicationRole(IConfiguration configuration) =>
+        configuration.GetConnectionString(PlatformNames.ConnectionStringName) is { Length: > 0 } app
+            ? new NpgsqlConnectionStringBuilder(app).Username
+            : null;
+
     private static string Tuned(IConfiguration configuration, string? searchPath)
     {
         var configured = configuration.GetConnectionString(PlatformNames.ConnectionStringName)

@@ -31,7 +31,8 @@ public static class ProductionSecrets
         "1ad6f97fc1df70a16b89b1bf1382b668b70dfde9107c52d1c8954c64973e5db1", // Notifications:SealingKey
         "8c530bd9e09bed0f01af164027a957efedc67717a348f6325dc4de04e13367aa", // Jwt:SigningKey
         "a849771ab3e79d583a293afe0cff7171abd6a768a53452f546e8de83eb14b715", // Audit:CheckpointKey
-        "41c2194c6d2aa1731685a54c5420562d31f47592ae5ff8969acdfd54f17980ea", // the local database password
+        "41c2194c6d2aa1731685a54c5420562d31f47592ae5ff8969acdfd54f17980ea", // the local database password (application role)
+        "7b25d99f76b10c5ffb1631909f82129c9f50af3cf41f95bf800754ad4feae6b2", // the local database password (owner role)
         "34e9c142904528a45da7ee67f3c407ac663d6842089a77ef186045a0c107aad7", // ServiceAccounts:officer-hn-01
         "5c86776d5eb4b342e1c7c378b4f19c676d1dfb0810d2477d50c88cf6c6756b29", // ServiceAccounts:operator-01
         "5614c89b7c53526a86f7fb88f25537f19939e4dd79fb1d154ea29b5a2301d3d8", // ServiceAccounts:officer-hcm-01

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using Orleans.VNeID.Accounts;
@@ -29,7 +30,9 @@ migrate.SetAction(async (parse, cancel) =>
 {
     try
     {
-        var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.ConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), Console.Out, cancel);
+        var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
+        var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.OwnerConnectionString(configuration), Console.Out, cancel,
+            appRole: PlatformDatabase.ApplicationRole(configuration));
         Console.WriteLine(applied == 0 ? "Schema up to date (nothing new to apply)." : $"Schema up to date ({applied} script(s) applied).");
         return 0;
     }
@@ -49,7 +52,7 @@ seedCommand.SetAction(async (parse, cancel) =>
 {
     var n = parse.GetValue(count);
     if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
-    return await RegistrySeeder.RunAsync(PlatformDatabase.ConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
+    return await RegistrySeeder.RunAsync(PlatformDatabase.OwnerConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
 });
 root.Subcommands.Add(seedCommand);
 
@@ -87,5 +90,23 @@ var auditVerify = new Command("audit-verify", "Verify the audit trail's hash cha
 auditVerify.SetAction(async (parse, cancel) =>
     await AuditVerification.RunAsync(ServiceDefaultsExtensions.BuildToolConfiguration([]), parse.GetValue(auditAccount), Console.Out, cancel));
 root.Subcommands.Add(auditVerify);
+
+var margin = new Option<int?>("--margin-seconds") { Description = "Cover entries older than this (default: Audit:CheckpointMargin)." };
+var checkpoint = new Command("audit-checkpoint", "Take a signed checkpoint of the audit trail now (silos take one every Audit:CheckpointInterval).") { margin };
+checkpoint.SetAction(async (parse, cancel) =>
+{
+    var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
+    var options = configuration.GetSection(Orleans.VNeID.Audit.AuditOptions.Section).Get<Orleans.VNeID.Audit.AuditOptions>() ?? new();
+    if (string.IsNullOrWhiteSpace(options.CheckpointKey)) { Console.Error.WriteLine("Audit:CheckpointKey is not configured."); return 2; }
+    var serviceId = configuration["Cluster:ServiceId"] ?? "vneid";
+    await using var dataSource = Npgsql.NpgsqlDataSource.Create(PlatformDatabase.ConnectionString(configuration));
+    var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(dataSource, serviceId, Convert.FromBase64String(options.CheckpointKey),
+        parse.GetValue(margin) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.CheckpointMargin, cancel);
+    Console.WriteLine(taken is null
+        ? "Nothing new to cover."
+        : $"Checkpoint {taken.Id}: {taken.EntryCount} entries up to entry {taken.UptoEntryId} (service {serviceId}).");
+    return 0;
+});
+root.Subcommands.Add(checkpoint);
 
 return await root.Parse(args).InvokeAsync();

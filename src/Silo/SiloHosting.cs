@@ -6,6 +6,8 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Audit;
+using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.ServiceDefaults;
 
@@ -48,6 +50,19 @@ internal static class SiloHosting
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,
                 (sp, _) => new UnavailableAwareStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage)));
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            // Signed audit checkpoints on a reminder: whichever silo holds the grain takes them.
+            silo.AddStartupTask(async (services, _) =>
+            {
+                try
+                {
+                    await services.GetRequiredService<IGrainFactory>().GetGrain<IAuditCheckpointGrain>(0).StartAsync();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.VNeID.Audit")
+                        .LogWarning(ex, "The audit checkpoint reminder could not be registered now; the next silo start tries again");
+                }
+            });
         });
         return builder.Build();
     }

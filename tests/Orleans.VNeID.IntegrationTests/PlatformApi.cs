@@ -56,9 +56,14 @@ public sealed class PlatformApi(HttpClient http)
     public async Task<HttpResponseMessage> RequestStepUpAsync(string idNumber) =>
         await http.PostAsJsonAsync("/api/v1/sessions/step-up", new { idNumber });
 
+    /// <summary>An operator's token; a 503 while the cluster settles (the service accounts' grain was on a lost silo) is retried.</summary>
     public async Task<string> OperatorTokenAsync()
     {
-        var response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "operator-01", clientSecret = "Operator#Dev2026" });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpResponseMessage response;
+        while ((response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "operator-01", clientSecret = "Operator#Dev2026" }))
+               .StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }

@@ -16,19 +16,32 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public const int PopulationSize = 3_000;
 
+    /// <summary>The application role's connection (what silos and gateways use).</summary>
     public static string ConnectionString =>
         Environment.GetEnvironmentVariable("VNEID_TEST_CONNECTION")
         ?? throw new InvalidOperationException("VNEID_TEST_CONNECTION is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
 
+    /// <summary>The owner role's connection (migrations, the seed, and the tests' own look and tamper).</summary>
+    public static string OwnerConnectionString =>
+        Environment.GetEnvironmentVariable("VNEID_TEST_OWNER_CONNECTION")
+        ?? throw new InvalidOperationException("VNEID_TEST_OWNER_CONNECTION is not set: run the tests with scripts/test.sh, which starts PostgreSQL.");
+
+    public static string ApplicationRole => new NpgsqlConnectionStringBuilder(ConnectionString).Username!;
+
+    /// <summary>As the owner role.</summary>
     public NpgsqlDataSource Database { get; private set; } = null!;
+
+    /// <summary>As the application role.</summary>
+    public NpgsqlDataSource ApplicationDatabase { get; private set; } = null!;
 
     /// <summary>Adults of the seeded population, handed out so that no two tests share a citizen.</summary>
     private readonly Queue<CitizenRecord> _adults = new();
 
     public async Task InitializeAsync()
     {
-        Database = NpgsqlDataSource.Create(ConnectionString);
-        await SchemaMigrator.ApplyAsync(ConnectionString, TextWriter.Null);
+        Database = NpgsqlDataSource.Create(OwnerConnectionString);
+        ApplicationDatabase = NpgsqlDataSource.Create(ConnectionString);
+        await SchemaMigrator.ApplyAsync(OwnerConnectionString, TextWriter.Null, appRole: ApplicationRole);
         var population = new PopulationGenerator(2026).Generate(PopulationSize).ToArray();
         await RegistrySeeder.WriteAsync(Database, population, replace: true, _ => { });
         await using (var truncate = Database.CreateCommand("truncate notifications.outbox")) await truncate.ExecuteNonQueryAsync();
@@ -36,7 +49,11 @@ public sealed class PlatformFixture : IAsyncLifetime
             if (c.Phone is not null) _adults.Enqueue(c);
     }
 
-    public async Task DisposeAsync() => await Database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        await ApplicationDatabase.DisposeAsync();
+    }
 
     public IReadOnlyList<CitizenRecord> TakeCitizens(int count)
     {

@@ -24,8 +24,8 @@ public class PostgresBackendTests(PlatformFixture platform)
     [Fact]
     public async Task The_schema_applies_again_without_change_and_holds_every_query_orleans_needs()
     {
-        await SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null);
-        await SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null);
+        await SchemaMigrator.ApplyAsync(PlatformFixture.OwnerConnectionString, TextWriter.Null, appRole: PlatformFixture.ApplicationRole);
+        await SchemaMigrator.ApplyAsync(PlatformFixture.OwnerConnectionString, TextWriter.Null, appRole: PlatformFixture.ApplicationRole);
         foreach (var key in RequiredQueries)
             Assert.Equal(1, await platform.ScalarAsync("select count(*) from orleans.orleansquery where querykey = $1", key));
         Assert.Equal(PlatformFixture.PopulationSize, await platform.ScalarAsync("select count(*) from registry.citizens"));
@@ -34,7 +34,7 @@ public class PostgresBackendTests(PlatformFixture platform)
     [Fact]
     public async Task Applied_scripts_are_recorded_with_checksums_run_once_and_a_changed_one_is_refused()
     {
-        Assert.Equal(0, await SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null));
+        Assert.Equal(0, await SchemaMigrator.ApplyAsync(PlatformFixture.OwnerConnectionString, TextWriter.Null, appRole: PlatformFixture.ApplicationRole));
         var scripts = SchemaMigrator.Scripts();
         foreach (var (name, _, checksum) in scripts)
             Assert.Equal(1, await platform.ScalarAsync($"select count(*) from public.schema_migrations where script = '{name}' and checksum = '{checksum}'"));
@@ -45,7 +45,7 @@ public class PostgresBackendTests(PlatformFixture platform)
             await tamper.ExecuteNonQueryAsync();
         try
         {
-            var refused = await Assert.ThrowsAsync<ChangedMigrationException>(() => SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null));
+            var refused = await Assert.ThrowsAsync<ChangedMigrationException>(() => SchemaMigrator.ApplyAsync(PlatformFixture.OwnerConnectionString, TextWriter.Null, appRole: PlatformFixture.ApplicationRole));
             Assert.Contains(first, refused.Message);
         }
         finally
@@ -53,7 +53,7 @@ public class PostgresBackendTests(PlatformFixture platform)
             await using var restore = platform.Database.CreateCommand($"update public.schema_migrations set checksum = '{original}' where script = '{first}'");
             await restore.ExecuteNonQueryAsync();
         }
-        Assert.Equal(0, await SchemaMigrator.ApplyAsync(PlatformFixture.ConnectionString, TextWriter.Null));
+        Assert.Equal(0, await SchemaMigrator.ApplyAsync(PlatformFixture.OwnerConnectionString, TextWriter.Null, appRole: PlatformFixture.ApplicationRole));
     }
 
     [Fact]

@@ -19,8 +19,77 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
             ["ConnectionStrings:VNeID"] = PlatformFixture.ConnectionString,
             ["Cluster:ClusterId"] = cluster.ClusterId,
             ["Cluster:ServiceId"] = cluster.ClusterId,
+            ["Audit:CheckpointKey"] = DevelopmentCheckpointKey(),
         }).Build();
         return await AuditVerification.RunAsync(configuration, null, output, CancellationToken.None);
+    }
+
+    private static string DevelopmentCheckpointKey()
+    {
+        using var development = System.Text.Json.JsonDocument.Parse(File.ReadAllText(
+            Path.Combine(PlatformFixture.RepositoryRoot(), "config", "appsettings.Development.json")));
+        return development.RootElement.GetProperty("Audit").GetProperty("CheckpointKey").GetString()!;
+    }
+
+    [Fact]
+    public async Task Audit_erasure_the_application_role_cannot_touch_the_trail_and_the_owner_deleting_entries_and_head_is_reported()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform);
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+        await api.LogInAsync(citizen.IdNumber);
+        await WaitForAuditAsync(cluster, citizen.IdNumber, kind: 5);
+        var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(platform.Database, cluster.ClusterId,
+            Convert.FromBase64String(DevelopmentCheckpointKey()), TimeSpan.Zero);
+        Assert.NotNull(taken);
+        var clean = new StringWriter();
+        Assert.Equal(0, await VerifyAuditAsync(cluster, clean));
+        Assert.Contains("1 signed checkpoint(s)", clean.ToString());
+
+        // The application's role: no update, delete, truncate, trigger change or rewind, whatever it tries.
+        foreach (var sql in new[]
+                 {
+                     "delete from audit.entries where service_id = $1 and account_id = $2",
+                     "update audit.entries set reason = 'x' where service_id = $1 and account_id = $2",
+                     "delete from audit.heads where service_id = $1 and account_id = $2",
+                     "delete from audit.checkpoints where service_id = $1 and $2 <> ''",
+                     "update audit.heads set seq = 1 where service_id = $1 and account_id = $2",
+                     "alter table audit.entries disable trigger all",
+                     "truncate audit.entries",
+                 })
+        {
+            await using var command = platform.ApplicationDatabase.CreateCommand(sql);
+            if (sql.Contains("$1")) command.Parameters.AddWithValue(cluster.ClusterId);
+            if (sql.Contains("$2")) command.Parameters.AddWithValue(citizen.IdNumber);
+            var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.True(refused.SqlState is "42501" or "P0001", $"{sql}: {refused.SqlState} {refused.MessageText}");
+        }
+        Assert.True(await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1 and account_id = $2",
+            cluster.ClusterId, citizen.IdNumber) >= 3);
+
+        // The owner's role can, past the triggers: the entries and the head go, and verification still sees it.
+        await using (var connection = await platform.Database.OpenConnectionAsync())
+        {
+            foreach (var sql in new[]
+                     {
+                         "alter table audit.entries disable trigger user", "alter table audit.heads disable trigger user",
+                         "delete from audit.entries where service_id = $1 and account_id = $2",
+                         "delete from audit.heads where service_id = $1 and account_id = $2",
+                         "alter table audit.entries enable trigger user", "alter table audit.heads enable trigger user",
+                     })
+            {
+                await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+                if (sql.Contains("$1")) { command.Parameters.AddWithValue(cluster.ClusterId); command.Parameters.AddWithValue(citizen.IdNumber); }
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+        var output = new StringWriter();
+        Assert.Equal(1, await VerifyAuditAsync(cluster, output));
+        var report = output.ToString();
+        Assert.Contains($"{citizen.IdNumber}: the account's state records", report);
+        Assert.Contains("neither entries nor a head", report);
+        Assert.Contains("checkpoints: checkpoint 1 covered", report);
     }
 
     private async Task WaitForAuditAsync(PlatformCluster cluster, string account, int kind)
@@ -192,7 +261,7 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
         finally
         {
             await Run($"delete from audit.entries {where}");
-            await Run("insert into audit.entries select * from saved where $1 <> '' and $2 <> '' and $3 > 0");
+            await Run("insert into audit.entries overriding system value select * from saved where $1 <> '' and $2 <> '' and $3 > 0");
             await Run("drop table saved");
             await Run("alter table audit.entries enable trigger entries_append_only");
         }

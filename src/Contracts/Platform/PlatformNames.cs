@@ -20,4 +20,7 @@ public static class PlatformNames
 
     /// <summary>The Npgsql connection string name in configuration.</summary>
     public const string ConnectionStringName = "VNeID";
+
+    /// <summary>The owner role's connection string: migrations and the registry seed only.</summary>
+    public const string OwnerConnectionStringName = "VNeIDOwner";
 }

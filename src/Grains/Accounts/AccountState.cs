@@ -52,6 +52,8 @@ public sealed class AccountState
     [Id(25)] public PendingEmail? EmailChange { get; set; }
     /// <summary>When declarations for this ID number did not match the registry, within the budget's window.</summary>
     [Id(26)] public List<DateTimeOffset> RegistryMismatches { get; set; } = [];
+    /// <summary>The account's ID number, stored with the state so that audit verification can compare state and trail.</summary>
+    [Id(27)] public string? AccountId { get; set; }
 }
 
 /// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>

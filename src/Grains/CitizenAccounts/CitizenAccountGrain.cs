@@ -109,6 +109,7 @@ public sealed partial class CitizenAccountGrain(
     {
         try
         {
+            State.AccountId = AccountId;
             await storage.WriteStateAsync();
             _acknowledgementsUnsaved = false;
         }

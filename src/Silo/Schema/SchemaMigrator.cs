@@ -18,8 +18,13 @@ internal static class SchemaMigrator
 {
     private const long AdvisoryLock = 804210;
 
+    /// <summary>
+    /// Applies the scripts as the owner role of <paramref name="connectionString"/>, then grants <paramref name="appRole"/>
+    /// (the role the silos and gateways connect as) what it needs and nothing more: on the audit tables insert and select
+    /// only (heads also move forward), so it can neither rewrite nor remove the trail, nor disable its triggers.
+    /// </summary>
     /// <returns>How many scripts were applied by this call.</returns>
-    public static async Task<int> ApplyAsync(string connectionString, TextWriter log, CancellationToken cancellationToken = default)
+    public static async Task<int> ApplyAsync(string connectionString, TextWriter log, CancellationToken cancellationToken = default, string? appRole = null)
     {
         var scripts = Scripts();
         await using var connection = new NpgsqlConnection(connectionString);
@@ -56,6 +61,7 @@ internal static class SchemaMigrator
                 await log.WriteLineAsync($"  applied {name}");
                 count++;
             }
+            if (appRole is not null && appRole != connection.UserName) await GrantAsync(connection, appRole, cancellationToken);
             return count;
         }
         finally
@@ -78,6 +84,24 @@ internal static class SchemaMigrator
                 return (ShortName(resource), sql, Checksum(sql));
             })
             .ToArray();
+    }
+
+    /// <summary>The application role's privileges, granted afresh on every migration (new tables included).</summary>
+    private static async Task GrantAsync(NpgsqlConnection connection, string appRole, CancellationToken cancellationToken)
+    {
+        var role = new NpgsqlCommandBuilder().QuoteIdentifier(appRole);
+        await ExecuteAsync(connection, $"""
+            revoke all on all tables in schema orleans, registry, notifications, audit from {role};
+            grant usage on schema orleans, registry, notifications, audit to {role};
+            grant select, insert, update, delete on all tables in schema orleans to {role};
+            grant usage, select on all sequences in schema orleans to {role};
+            grant execute on all functions in schema orleans to {role};
+            grant select on all tables in schema registry to {role};
+            grant select, insert, update, delete on all tables in schema notifications to {role};
+            grant usage, select on all sequences in schema notifications to {role};
+            grant select, insert on audit.entries, audit.checkpoints to {role};
+            grant select, insert, update (seq, hash) on audit.heads to {role};
+            """, cancellationToken);
     }
 
     internal static string Checksum(string sql) =>
