@@ -1,14 +1,57 @@
 #!/usr/bin/env bash
 # Brings the whole platform up on this machine: PostgreSQL (installed if missing), schema, demo population,
 # two silos and the HTTP gateway on http://127.0.0.1:8080. Safe to run again; scripts/down.sh stops it.
+#
+#   scripts/up.sh               Development: public demo keys and service accounts from config/appsettings.Development.json,
+#                               codes readable at /api/v1/dev/messages. Never expose it.
+#   scripts/up.sh --production  The same platform in the Production environment, with keys, database passwords and
+#                               service-account secrets generated once into the git-ignored .local/production/ (kept
+#                               between runs). Its own database (vneid_production) and roles; no development routes.
 set -euo pipefail
+MODE=development
+for arg in "$@"; do
+  case "$arg" in
+    --production) MODE=production ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+PRODUCTION_DIR="$(cd "$(dirname "$0")/.." && pwd)/.local/production"
+random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
+random_secret() { head -c 18 /dev/urandom | base64 | tr -d '\n/+=' ; }
+if [ "$MODE" = production ]; then
+  # Secrets generated once; the file is the deployment's vault (0600) and is never committed.
+  mkdir -p "$PRODUCTION_DIR"; chmod 700 "$PRODUCTION_DIR"
+  if [ ! -f "$PRODUCTION_DIR/secrets.env" ]; then
+    umask 077
+    cat >"$PRODUCTION_DIR/secrets.env" <<ENV
+VNEID_Jwt__SigningKey=$(random_key)
+VNEID_Otp__HashKey=$(random_key)
+VNEID_Notifications__SealingKey=$(random_key)
+VNEID_Audit__CheckpointKey=$(random_key)
+VNEID_PG_APP_PASSWORD=$(random_secret)$(random_secret)
+VNEID_PG_OWNER_PASSWORD=$(random_secret)$(random_secret)
+ENV
+  fi
+  set -a; source "$PRODUCTION_DIR/secrets.env"; set +a
+  export VNEID_PG_APP_USER=vneid_production VNEID_PG_OWNER_USER=vneid_production_owner VNEID_DATABASE=vneid_production
+  export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+else
+  export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+fi
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
 
 SEED_COUNT="${VNEID_SEED_COUNT:-10000}"
 GATEWAY_URL="http://127.0.0.1:8080"
-export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
+# A platform running in the other mode is stopped first: both listen on the same ports.
+if [ -f "$RUN_DIR/mode" ] && [ "$(cat "$RUN_DIR/mode")" != "$MODE" ]; then
+  say "Stopping the $(cat "$RUN_DIR/mode") platform to start the $MODE one"
+  stop_started gateway silo-2 silo-1
+fi
+echo "$MODE" >"$RUN_DIR/mode"
 
 is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
@@ -23,6 +66,25 @@ fi
 SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
 GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
 [ -f "$SILO" ] && [ -f "$GATEWAY" ] || die "The build did not produce the silo and the gateway."
+
+# Production's service accounts: the same three ids as Development's, with secrets generated once (the plain secrets go
+# to .local/production/service-accounts.txt for the operator, only their hashes to the processes).
+SERVICE_ACCOUNT_ARGS=()
+if [ "$MODE" = production ]; then
+  accounts="$PRODUCTION_DIR/service-accounts.txt"
+  if [ ! -f "$accounts" ]; then
+    umask 077
+    for spec in officer-hn-01:officer:CAP-HG operator-01:operator: officer-hcm-01:officer:CAP-BN; do
+      IFS=: read -r id role office <<<"$spec"
+      secret="$(random_secret)"
+      printf '%s %s %s %s %s\n' "$id" "$role" "${office:--}" "$secret" "$(dotnet "$SILO" hash-secret "$secret")" >>"$accounts"
+    done
+  fi
+  while read -r id role office _ hash; do
+    SERVICE_ACCOUNT_ARGS+=("VNEID_ServiceAccounts__${id}__Role=$role" "VNEID_ServiceAccounts__${id}__SecretHash=$hash")
+    [ "$office" = "-" ] || SERVICE_ACCOUNT_ARGS+=("VNEID_ServiceAccounts__${id}__Office=$office")
+  done <"$accounts"
+fi
 
 say "Applying the schema"
 dotnet "$SILO" migrate
@@ -52,12 +114,26 @@ start() { # name, then environment assignments, then the program
 GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
 start silo-1 "$GC_GEN0" VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 dotnet "$SILO"
 start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 dotnet "$SILO"
-start gateway "$GC_GEN0" dotnet "$GATEWAY"
+start gateway "$GC_GEN0" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
 
 say "Waiting for the gateway to report healthy"
 for _ in $(seq 1 90); do
   if curl -fsS "$GATEWAY_URL/health" >/dev/null 2>&1; then
+    if [ "$MODE" = production ]; then
+      cat <<TXT
+
+Orleans.VNeID is up in the Production environment: two silos and the gateway on $GATEWAY_URL (logs in .local/logs).
+Its keys, database passwords and service-account secrets were generated into .local/production/ (git-ignored, 0600):
+  secrets.env            the keys and database passwords the processes use
+  service-accounts.txt   id, role, office, secret (give it to the officer or operator), hash
+There are no development routes: codes go only into the outbox, sealed. Stop with scripts/down.sh.
+TXT
+      exit 0
+    fi
     cat <<TXT
+
+This is the Development environment: its keys and service-account secrets are PUBLIC demo values committed in the
+repository. Never expose it; scripts/up.sh --production runs the same platform with secrets of its own.
 
 Orleans.VNeID is up: two silos and the gateway on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
 
