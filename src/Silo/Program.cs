@@ -91,6 +91,12 @@ auditVerify.SetAction(async (parse, cancel) =>
     await AuditVerification.RunAsync(ServiceDefaultsExtensions.BuildToolConfiguration([]), parse.GetValue(auditAccount), Console.Out, cancel));
 root.Subcommands.Add(auditVerify);
 
+var cardId = new Argument<string>("idNumber") { Description = "The citizen's personal ID number." };
+var issueCard = new Command("issue-card", "Stand-in for the ID-card production centre: record a citizen's chip card (number, issue date, templates) in the registry.") { cardId };
+issueCard.SetAction(async (parse, cancel) =>
+    await CardIssuer.RunAsync(PlatformDatabase.OwnerConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), parse.GetValue(cardId)!, Console.Out, cancel));
+root.Subcommands.Add(issueCard);
+
 var margin = new Option<int?>("--margin-seconds") { Description = "Cover entries older than this (default: Audit:CheckpointMargin)." };
 var checkpoint = new Command("audit-checkpoint", "Take a signed checkpoint of the audit trail now (silos take one every Audit:CheckpointInterval).") { margin };
 checkpoint.SetAction(async (parse, cancel) =>

@@ -81,4 +81,10 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
 
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
     Task<AccountView?> GetAsync();
+
+    /// <summary>An officer or operator read the citizen's personal data: an event in the account's chain (nothing when there is no account).</summary>
+    Task RecordStaffReadAsync(Actor staff, string? office, string what);
+
+    /// <summary>A dossier was rejected, waits for its card, or its card was issued: an event in the chain, and the citizen is told.</summary>
+    Task RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision);
 }

@@ -34,6 +34,7 @@ public static class ErrorCatalogue
     public static readonly KnownError RefreshReused = new("refresh_reused", 401, "This refresh token was already used; the session has been closed. Log in again.");
 
     public static readonly KnownError Forbidden = new("forbidden", 403, "This action is not allowed for the caller.");
+    public static readonly KnownError SecondPersonRequired = new("second_person_required", 403, "The card's issue is confirmed by a second person: another officer of the office or an operator, never the officer who opened the dossier.");
     public static readonly KnownError CrossOffice = new("cross_office", 403, "An officer acts only on dossiers of their own office.");
 
     public static readonly KnownError NotFound = new("not_found", 404, "There is no such route.");
@@ -46,6 +47,7 @@ public static class ErrorCatalogue
 
     public static readonly KnownError InvalidState = new("invalid_state", 409, "The account's state does not permit this; `state` and `permittedTriggers` say what it does permit.");
     public static readonly KnownError AccountLocked = new("account_locked", 409, "A locked account cannot be upgraded until an officer unlocks it.");
+    public static readonly KnownError CardNotIssued = new("card_not_issued", 409, "The ID-card database holds no issued chip card (number, issue date and templates) for this citizen yet.");
     public static readonly KnownError Level2Required = new("level2_required", 409, "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
 
     public static readonly KnownError RequestTooLarge = new("request_too_large", 413, "The request body is larger than 64 KiB.");

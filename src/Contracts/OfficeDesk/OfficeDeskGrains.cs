@@ -33,7 +33,7 @@ public interface IDossierGrain : IGrainWithStringKey
     /// The chip ID card applied for with this dossier was issued (its biometrics were collected for it): the account is
     /// issued with it, waiting for level-2 activation. Only an officer of the dossier's office; repeating it changes nothing.
     /// </summary>
-    Task<Result<DossierReceipt>> CardIssuedAsync(Actor officer, string officerOffice);
+    Task<Result<DossierReceipt>> CardIssuedAsync(Actor confirmer, string? confirmerOffice);
 }
 
 /// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>

@@ -163,7 +163,7 @@ public static class AccountsApi
 
     public static Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
-        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => ReadAsync(account, idNumber, http));
+        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => ReadAsync(account, idNumber, http), personalData: "account (name, date of birth, contacts)");
 
     public static Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>

@@ -41,8 +41,11 @@ public static class WalletApi
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
         if (!user.MayActOn(idNumber)) return ProblemWriter.NotYours();
-        var result = await cluster.Account(idNumber).GetWalletAsync();
-        return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
+        var account = cluster.Account(idNumber);
+        var result = await account.GetWalletAsync();
+        if (result.Value is not { } documents) return ProblemWriter.Refused(result.Error!, http);
+        await AccountReads.RecordStaffReadAsync(user, account, "document wallet");
+        return TypedResults.Ok(documents);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> AddDocumentAsync(
@@ -55,5 +58,5 @@ public static class WalletApi
     }
 
     public static Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
-        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetProfileAsync());
+        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetProfileAsync(), personalData: "profile");
 }

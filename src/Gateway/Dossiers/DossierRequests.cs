@@ -16,8 +16,8 @@ public sealed record OpenDossierRequest(
     IReadOnlyList<DocumentRequest>? Documents,
     [property: Description("ID numbers of children under 14 to declare as dependents.")] IReadOnlyList<string>? Dependents,
     [property: Description("The citizen's consent to the account, recorded at the desk: must be true.")] bool? ConsentRecorded,
-    [property: Description("Base64 of the 64-byte portrait template from the capture device.")] string? PortraitTemplate,
-    [property: Description("Base64 of the 64-byte fingerprint template from the reader.")] string? FingerprintTemplate);
+    [property: Description("Base64 of the 64-byte portrait template from the capture device. Required, with a card or a card application.")] string? PortraitTemplate,
+    [property: Description("Base64 of the 64-byte fingerprint template from the reader. Required, with a card or a card application.")] string? FingerprintTemplate);
 
 public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
 {
@@ -32,8 +32,9 @@ public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
         RuleForEach(r => r.Documents).SetValidator(new DocumentValidator());
         RuleFor(r => r.Dependents).Must(d => d is null || d.Count <= 10);
         RuleForEach(r => r.Dependents).Must(d => PersonalIdNumber.TryParse(d, out _, out _)).WithMessage("A dependent is named by a valid personal ID number.");
-        RuleFor(r => r.PortraitTemplate).Must(BeATemplate).When(r => r.HasChipCard == true).WithMessage("A template is 64 bytes, base64-encoded.");
-        RuleFor(r => r.FingerprintTemplate).Must(BeATemplate).When(r => r.HasChipCard == true).WithMessage("A template is 64 bytes, base64-encoded.");
+        // Level 2 is never granted without biometrics: with a card or with a card application, both templates are captured.
+        RuleFor(r => r.PortraitTemplate).Must(BeATemplate).WithMessage("The portrait template is required: 64 bytes, base64-encoded.");
+        RuleFor(r => r.FingerprintTemplate).Must(BeATemplate).WithMessage("The fingerprint template is required: 64 bytes, base64-encoded.");
     }
 
     private static bool BeATemplate(string? base64)

@@ -48,10 +48,26 @@ public sealed partial class CitizenAccountGrain
     {
         if (!Exists) return AccountRefusals.NotFound();
         if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
-        State.Wallet.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number);
+        var replaced = State.Wallet.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number) > 0;
         State.Wallet.Add(document);
-        await SaveAsync();
+        Raise(AccountEventKind.WalletChanged, Unchanged(), new Actor(ActorRole.Officer, document.VerifiedBy),
+            $"{(replaced ? "replaced" : "added")} {document.Kind} at {document.VerifiedAtOffice}", Now(), ToOwner(code: null));
+        await CommitAsync();
         return Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray());
+    }
+
+    public async Task RecordStaffReadAsync(Actor staff, string? office, string what)
+    {
+        if (!Exists) return;
+        Raise(AccountEventKind.StaffRead, Unchanged(), staff, $"{what} read{(office is null ? "" : $" at {office}")}", Now());
+        await CommitAsync();
+    }
+
+    public async Task RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision)
+    {
+        if (!Exists) return;
+        Raise(AccountEventKind.DossierDecided, Unchanged(), officer, $"dossier {dossierCode} at {officeCode}: {decision}", Now(), ToOwner(code: null));
+        await CommitAsync();
     }
 
     public Task<ProfileView?> GetProfileAsync() =>

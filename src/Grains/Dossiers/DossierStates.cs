@@ -22,6 +22,16 @@ public sealed class DossierState
     [Id(14)] public string? Email { get; set; }
     [Id(15)] public List<IntegratedDocument> Documents { get; set; } = [];
     [Id(16)] public List<string> Dependents { get; set; } = [];
+    /// <summary>When the citizen's consent was recorded, and by which officer.</summary>
+    [Id(17)] public DateTimeOffset? ConsentRecordedAt { get; set; }
+    [Id(18)] public string? ConsentOfficer { get; set; }
+    /// <summary>
+    /// A card applicant's templates, sealed (encrypted), kept only until the card's issue is confirmed and they are
+    /// compared with the ones the ID-card database enrolled; then dropped.
+    /// </summary>
+    [Id(19)] public byte[]? SealedTemplates { get; set; }
+    /// <summary>Who confirmed the card's issue (a second person).</summary>
+    [Id(20)] public string? CardConfirmedBy { get; set; }
 }
 
 [GenerateSerializer, Alias("vneid.DeskState")]

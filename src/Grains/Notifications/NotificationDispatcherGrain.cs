@@ -31,16 +31,21 @@ public sealed class NotificationDispatcherGrain(
         // In order across events (the audit chain); one event's audit entry and its messages are written together.
         foreach (var item in events)
         {
-            await writer.WriteAsync(item, item.Notifications.Select(request => Message(item, request)).ToArray());
+            await writer.WriteAsync(item, item.Notifications.Select((request, index) => Message(item, request, index)).ToArray());
             logger.LogDebug("Dispatched event {Sequence} ({Kind}) of an account", item.Sequence, item.Kind);
         }
     }
 
-    private OutboundMessage Message(AccountEvent item, NotificationRequest request)
+    /// <summary>
+    /// The message's id is the event's and the channel's; a second message on the same channel (a contact change tells
+    /// the previous phone and the new one) adds its place, so the outbox keeps both.
+    /// </summary>
+    private OutboundMessage Message(AccountEvent item, NotificationRequest request, int index)
     {
         var code = request.SealedCode is null ? null : sealer.Open(request.SealedCode, item.AccountId);
+        var earlierOnChannel = item.Notifications.Take(index).Count(n => n.Channel == request.Channel);
         return new OutboundMessage(
-            $"{item.EventId}:{request.Channel}",
+            earlierOnChannel == 0 ? $"{item.EventId}:{request.Channel}" : $"{item.EventId}:{request.Channel}:{earlierOnChannel + 1}",
             item.AccountId,
             item.Kind,
             request.Channel,

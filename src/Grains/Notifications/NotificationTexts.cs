@@ -59,8 +59,8 @@ public static class NotificationTexts
                 ? $"Giay to trong vi cua tai khoan dinh danh dien tu {evt.AccountId} da duoc cap nhat luc {at}."
                 : $"Giấy tờ trong ví của tài khoản định danh điện tử {evt.AccountId} đã được cập nhật lúc {at}.",
             AccountEventKind.DossierDecided => sms
-                ? $"Ho so dang ky tai khoan dinh danh dien tu muc do 2 cua so {evt.AccountId}: {evt.Reason} ({at})."
-                : $"Hồ sơ đăng ký tài khoản định danh điện tử mức độ 2 của số {evt.AccountId}: {evt.Reason} ({at}).",
+                ? $"Ho so dang ky tai khoan dinh danh dien tu muc do 2 cua so {evt.AccountId} da co ket qua luc {at}; tra cuu bang ma ho so va ma bao mat tren phieu hen."
+                : $"Hồ sơ đăng ký tài khoản định danh điện tử mức độ 2 của số {evt.AccountId} đã có kết quả lúc {at}; tra cứu bằng mã hồ sơ và mã bảo mật trên phiếu hẹn.",
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Kind, "No text for this event."),
         };
     }

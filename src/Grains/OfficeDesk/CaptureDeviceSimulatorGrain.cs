@@ -15,7 +15,10 @@ public sealed class CaptureDeviceSimulatorGrain(IPopulationRegistry registry, IO
     public async Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise)
     {
         if (!options.Value.AllowReadBack || !PersonalIdNumber.TryParse(idNumber, out var id, out _)) return null;
-        if (await registry.FindBiometricsAsync(id) is not { } enrolled) return null;
+        if (await registry.FindAsync(id) is null) return null;
+        // The person's own features: the ones the ID-card database enrolled, or (a card applicant) the ones it will enroll.
+        var enrolled = await registry.FindBiometricsAsync(id) ?? new EnrolledBiometrics(
+            BiometricTemplates.Enrolled(id.Value, Modality.Portrait), BiometricTemplates.Enrolled(id.Value, Modality.Fingerprint));
         var seed = Random.Shared.Next();
         return new SimulatedCapture(
             Convert.ToBase64String(BiometricTemplates.Capture(enrolled.Portrait, noise, seed)),

@@ -58,20 +58,28 @@ public sealed class DossierGrain(
         State.AppointmentDate = calendar.AddWorkingDays(receivedOn, dossier.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
         State.SealedSecurityCode = sealer.Seal(securityCode, Code);
         State.SecurityCodeHash = HashSecurityCode(securityCode);
+        if (dossier.ConsentRecorded)
+        {
+            State.ConsentRecordedAt = receivedAt;
+            State.ConsentOfficer = officer.Id;
+        }
 
         var refusal = await CheckAsync(dossier, receivedOn);
+        var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
         if (refusal is not null)
         {
             Decide(DossierStatus.Rejected, refusal);
         }
         else if (!dossier.HasChipCard)
         {
+            // The templates go with the card application; they are compared again with what the ID-card database
+            // enrolls when the card is issued, and the account is issued only then, confirmed by a second person.
+            State.SealedTemplates = sealer.Seal($"{Convert.ToBase64String(dossier.Portrait)}.{Convert.ToBase64String(dossier.Fingerprint)}", Code);
             Decide(DossierStatus.AwaitingCard, "Received with the chip ID card application; the account is issued with the card.");
         }
         else
         {
-            var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
-            var decision = $"dossier {Code} at {officeCode} by {officer.Id}: biometrics matched " +
+            var decision = $"dossier {Code} at {officeCode} by {officer.Id} (consent recorded {receivedAt:u}): biometrics matched " +
                            $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3})";
             var result = await account.StartLevel2Async(new Level2Upgrade(Code, officeCode, officer, dossier.Phone, dossier.Email,
                 dossier.Documents, dossier.Dependents, decision));
@@ -82,6 +90,7 @@ public sealed class DossierGrain(
         if (State.Status == DossierStatus.AwaitingCard)
             await this.RegisterOrUpdateReminder(FollowUpReminder, TimeSpan.FromHours(1), TimeSpan.FromHours(6));
         await storage.WriteStateAsync();
+        if (State.Status != DossierStatus.Approved) await TellAccountAsync(account, officer, $"{State.Status}: {State.Reason}");
         logger.LogInformation("Dossier {Code} at {Office}: {Status}", Code, officeCode, State.Status);
         return Receipt();
     }
@@ -94,23 +103,71 @@ public sealed class DossierGrain(
 
     public Task<DossierReceipt?> GetReceiptAsync() => Task.FromResult(storage.RecordExists ? Receipt() : null);
 
-    public async Task<Result<DossierReceipt>> CardIssuedAsync(Actor officer, string officerOffice)
+    public async Task<Result<DossierReceipt>> CardIssuedAsync(Actor confirmer, string? confirmerOffice)
     {
         if (!storage.RecordExists)
             return ErrorCatalogue.DossierNotFound.Refuse("There is no such dossier.");
-        if (officer.Role != ActorRole.Officer || officerOffice != State.OfficeCode)
-            return ErrorCatalogue.CrossOffice.Refuse();
+        if (confirmer.Role == ActorRole.Officer && confirmerOffice != State.OfficeCode) return ErrorCatalogue.CrossOffice.Refuse();
+        if (confirmer.Role is not (ActorRole.Officer or ActorRole.Operator)) return ErrorCatalogue.Forbidden.Refuse();
+        // Two people: the officer who received the dossier cannot also confirm the card (one stolen token is not enough).
+        if (confirmer.Id == State.OfficerId) return ErrorCatalogue.SecondPersonRequired.Refuse();
         if (State.Status != DossierStatus.AwaitingCard) return Result.Ok(Receipt());
 
-        var result = await GrainFactory.GetGrain<ICitizenAccountGrain>(State.IdNumber).StartLevel2Async(new Level2Upgrade(
-            Code, State.OfficeCode, officer, State.Phone, State.Email, State.Documents, State.Dependents,
-            $"dossier {Code} at {State.OfficeCode} by {officer.Id}: chip ID card issued with the account"));
-        if (result.Succeeded) Decide(DossierStatus.Approved, "The chip ID card was issued; the activation code was sent.");
-        else Decide(DossierStatus.Rejected, result.Error!.Detail);
+        // The card must exist in the ID-card database: number, issue date and the templates enrolled with it.
+        var id = PersonalIdNumber.Parse(State.IdNumber);
+        var citizen = await registry.FindAsync(id);
+        var enrolled = await registry.FindBiometricsAsync(id);
+        if (citizen?.CardNumber is null || citizen.CardIssuedOn is null || enrolled is null) return ErrorCatalogue.CardNotIssued.Refuse();
+
+        var account = GrainFactory.GetGrain<ICitizenAccountGrain>(State.IdNumber);
+        if (!MatchesSealedTemplates(enrolled))
+        {
+            Decide(DossierStatus.Rejected, $"The templates captured at the desk do not match the ones enrolled with card {citizen.CardNumber} " +
+                                           $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}).");
+        }
+        else
+        {
+            var result = await account.StartLevel2Async(new Level2Upgrade(
+                Code, State.OfficeCode, confirmer, State.Phone, State.Email, State.Documents, State.Dependents,
+                $"dossier {Code} at {State.OfficeCode} opened by {State.OfficerId} (consent recorded {State.ConsentRecordedAt:u}); " +
+                $"chip card {citizen.CardNumber} issued {citizen.CardIssuedOn:yyyy-MM-dd}, templates matched, confirmed by {confirmer.Role} {confirmer.Id}"));
+            if (result.Succeeded) Decide(DossierStatus.Approved, "The chip ID card was issued; the activation code was sent.");
+            else Decide(DossierStatus.Rejected, result.Error!.Detail);
+        }
+        State.SealedTemplates = null;
+        State.CardConfirmedBy = confirmer.Id;
         await storage.WriteStateAsync();
+        await TellAccountAsync(account, confirmer, $"card issued, {State.Status}: {State.Reason}");
         await GrainFactory.GetGrain<IOfficeDeskGrain>(State.OfficeCode).DossierUpdatedAsync(Code, State.Status, State.AppointmentDate, open: false);
         if (await this.GetReminder(FollowUpReminder) is { } reminder) await this.UnregisterReminder(reminder);
         return Result.Ok(Receipt());
+    }
+
+    /// <summary>
+    /// The decision goes into the account's chain (and the citizen is told). The dossier already holds it durably, so a
+    /// failure here is logged, not thrown at the desk.
+    /// </summary>
+    private async Task TellAccountAsync(ICitizenAccountGrain account, Actor officer, string decision)
+    {
+        try
+        {
+            await account.RecordDossierDecisionAsync(officer, Code, State.OfficeCode, decision);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Dossier {Code}: the decision could not be recorded in the account's audit chain", Code);
+        }
+    }
+
+    /// <summary>Opens the sealed desk templates and compares them with the card's; the scores are kept, the templates are not.</summary>
+    private bool MatchesSealedTemplates(EnrolledBiometrics enrolled)
+    {
+        if (State.SealedTemplates is null) return false;
+        var parts = sealer.Open(State.SealedTemplates, Code).Split('.');
+        State.PortraitScore = Math.Round(BiometricTemplates.Similarity(Convert.FromBase64String(parts[0]), enrolled.Portrait), 3);
+        State.FingerprintScore = Math.Round(BiometricTemplates.Similarity(Convert.FromBase64String(parts[1]), enrolled.Fingerprint), 3);
+        var threshold = biometricOptions.Value.MatchThreshold;
+        return State.PortraitScore >= threshold || State.FingerprintScore >= threshold;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -146,6 +203,9 @@ public sealed class DossierGrain(
                 return $"Dependent {child} is {minimumAge} or older and registers an account of their own.";
         }
 
+        // Level 2 is never granted without biometrics: every dossier carries the captured templates.
+        if (dossier.Portrait.Length == 0 && dossier.Fingerprint.Length == 0)
+            return "No portrait or fingerprint template was captured: level 2 needs biometrics.";
         if (!dossier.HasChipCard) return null;
         if (await registry.FindBiometricsAsync(id) is not { } enrolled)
             return "No templates are enrolled for this citizen (no chip ID card on record): register with a card application.";

@@ -41,7 +41,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
         ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
         ("GET", "/api/v1/offices/{office}/dossiers/overdue", [Caller.Officer, Caller.Operator]),
-        ("POST", "/api/v1/offices/{office}/dossiers/{code}/card-issued", [Caller.Officer]),
+        ("POST", "/api/v1/offices/{office}/dossiers/{code}/card-issued", [Caller.Officer, Caller.Operator]),
         ("GET", "/api/v1/dossiers/{code}", [Anyone]),
         ("GET", "/api/v1/accounts/{id}/wallet", [Caller.Owner, Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/accounts/{id}/documents", [Caller.Officer]),

@@ -101,8 +101,11 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
 
         var account = (await fixture.Account(citizen).GetAsync())!;
         Assert.Equal((AccountStatus.Level1, AccountLevel.None), (account.Status, account.ActivationTarget));
+        // The citizen is told of the result; no code was sent.
+        var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 3);
+        Assert.Contains("da co ket qua", messages[^1].Body);
         await Task.Delay(200);
-        Assert.Equal(2, fixture.Sender.To(citizen.Phone!).Count);
+        Assert.Equal(3, fixture.Sender.To(citizen.Phone!).Count);
     }
 
     [Fact]
@@ -188,16 +191,86 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         var hcm = await _gateway.ServiceTokenAsync(http, "officer-hcm-01", "Officer#Dev2026");
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", hcm))).StatusCode);
 
-        // The card is issued: the account is issued with it and the dossier leaves the overdue list.
+        // The officer who opened the dossier cannot confirm the card; a second person can, once the card exists.
         var code = receipt.GetProperty("dossierCode").GetString()!;
+        var cardIssued = $"/api/v1/offices/CAP-HG/dossiers/{code}/card-issued";
         officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
-        var issued = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/offices/CAP-HG/dossiers/{code}/card-issued", officer)));
+        var sameOfficer = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, cardIssued, officer));
+        Assert.Equal(HttpStatusCode.Forbidden, sameOfficer.StatusCode);
+        Assert.Equal("second_person_required", (await Json(sameOfficer)).GetProperty("code").GetString());
+        var noCardYet = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, cardIssued, operatorToken));
+        Assert.Equal("card_not_issued", (await Json(noCardYet)).GetProperty("code").GetString());
+        Assert.Null(await fixture.Account(citizen).GetAsync());
+
+        // The card is issued: the account is issued with it and the dossier leaves the overdue list.
+        fixture.Registry.IssueCard(citizen.IdNumber);
+        var issued = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, cardIssued, operatorToken)));
         Assert.Equal("approved", issued.GetProperty("status").GetString());
         var account = (await fixture.Account(citizen).GetAsync())!;
         Assert.Equal((AccountStatus.PendingActivation, AccountLevel.Level2), (account.Status, account.ActivationTarget));
         Assert.Contains("muc do 2", (await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[^1].Body);
         overdue = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", operatorToken)));
         Assert.DoesNotContain(code, overdue.EnumerateArray().Select(d => d.GetProperty("dossierCode").GetString()));
+    }
+
+    [Fact]
+    public async Task Level_two_without_biometrics_a_dossier_without_templates_is_refused_with_a_card_or_a_card_application()
+    {
+        var (http, officer) = await DeskAsync();
+        foreach (var chipCard in new[] { true, false })
+        {
+            var citizen = fixture.NewCitizen(chipCard: chipCard);
+            var response = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+                Dossier(citizen, chipCard: chipCard, portrait: "", fingerprint: "")));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await Json(response)).GetProperty("errors");
+            Assert.True(errors.TryGetProperty("portraitTemplate", out _) && errors.TryGetProperty("fingerprintTemplate", out _));
+        }
+    }
+
+    [Fact]
+    public async Task Level_two_without_biometrics_a_card_applicants_desk_templates_must_match_the_cards()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = fixture.NewCitizen(chipCard: false);
+        var stranger = fixture.NewCitizen(chipCard: false);
+        // Someone else's face and fingers at the desk, the citizen's card later.
+        var receipt = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(citizen, chipCard: false, portrait: Capture(stranger.IdNumber, Modality.Portrait), fingerprint: Capture(stranger.IdNumber, Modality.Fingerprint)))));
+        Assert.Equal("awaitingCard", receipt.GetProperty("status").GetString());
+        fixture.Registry.IssueCard(citizen.IdNumber);
+        var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        var issued = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
+            $"/api/v1/offices/CAP-HG/dossiers/{receipt.GetProperty("dossierCode").GetString()}/card-issued", operatorToken)));
+        Assert.Equal("rejected", issued.GetProperty("status").GetString());
+        Assert.Contains("do not match", issued.GetProperty("reason").GetString());
+        Assert.Null(await fixture.Account(citizen).GetAsync());
+    }
+
+    [Fact]
+    public async Task Contact_changes_at_the_desk_tell_the_previous_phone_and_staff_access_is_audited()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        const string newPhone = "0977000333";
+        var dossier = Dossier(citizen);
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(dossier)!.AsObject();
+        json["phone"] = newPhone;
+        var opened = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, json)));
+        Assert.Equal("approved", opened.GetProperty("status").GetString());
+
+        var toOldPhone = (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1];
+        Assert.Contains("Thong tin lien he", toOldPhone.Body);
+        Assert.Contains("muc do 2", (await fixture.Sender.WaitForAsync(newPhone, 2)).Last(m => m.Body.Contains("muc do 2")).Body);
+
+        // The officer reads the citizen's personal data and integrates a paper: both are events in the citizen's chain.
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}", officer))).StatusCode);
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.StaffRead);
+        var read = trail.Last(e => e.Kind == AccountEventKind.StaffRead);
+        Assert.Equal((ActorRole.Officer, "officer-hn-01"), (read.ActorRole, read.ActorId));
+        Assert.Contains("CAP-HG", read.Reason);
+        var contact = trail.Single(e => e.Kind == AccountEventKind.ContactChanged);
+        Assert.Equal("officer-hn-01", contact.ActorId);
     }
 
     [Fact]

@@ -15,6 +15,10 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
 
     public void Add(CitizenRecord citizen) => _citizens[citizen.IdNumber] = citizen;
 
+    /// <summary>The ID-card production centre issued the citizen's chip card (its templates are then enrolled).</summary>
+    public void IssueCard(string idNumber) =>
+        _citizens[idNumber] = _citizens[idNumber] with { CardNumber = idNumber, CardIssuedOn = new DateOnly(2026, 11, 30) };
+
     /// <summary>Look-ups of this citizen fail as a lost database connection would.</summary>
     public void FailFor(string idNumber) => _down[idNumber] = true;
 
