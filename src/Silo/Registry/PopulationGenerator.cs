@@ -20,6 +20,8 @@ public sealed class PopulationGenerator(int seed)
         new("001214012347", "Nguyễn Minh Khang", new DateOnly(2014, 3, 10), Gender.Male, "001", null, null, null, "001090012345", "079195012346"),
         new("048088012348", "Lê Văn Cường", new DateOnly(1988, 8, 8), Gender.Male, "048", "048088012348", new DateOnly(2021, 9, 20), "0905123456", null, null),
         new("048191012349", "Lệ Thị Dung", new DateOnly(1991, 1, 30), Gender.Female, "048", "048191012349", new DateOnly(2023, 1, 5), "0905654321", null, null),
+        // No chip card yet: applies for it together with a level-2 account (README, "Level 2 at the desk").
+        new("048093012350", "Phạm Văn Em", new DateOnly(1993, 7, 7), Gender.Male, "048", null, null, "0905777888", null, null),
     ];
 
     private static readonly (string Name, int Weight)[] Surnames =
