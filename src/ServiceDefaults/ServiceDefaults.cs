@@ -20,6 +20,7 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string[] args) where TBuilder : IHostApplicationBuilder
     {
         builder.Configuration.AddPlatformConfiguration(builder.Environment.EnvironmentName, args);
+        builder.AddOutageLogThrottle();
         builder.Services.AddPlatformDataSource(builder.Configuration);
         builder.Services.AddHealthChecks();
         return builder;

@@ -60,6 +60,48 @@ public class ClusterTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Bad_input_a_database_outage_is_logged_once_per_window_with_a_count_not_once_per_request()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["OutageLog:Window"] = "00:00:03" });
+        var api = new PlatformApi(cluster.Http);
+        var people = platform.TakeCitizens(120);
+        var role = PlatformFixture.ApplicationRole;
+        async Task Admin(string sql)
+        {
+            await using var command = platform.Database.CreateCommand(sql);
+            await command.ExecuteNonQueryAsync();
+        }
+        static int Entries(string path) => File.ReadAllLines(path).Count(l => l.StartsWith("fail:") || l.StartsWith("warn:"));
+        await Task.Delay(1000);
+        var before = (Silo: Entries(cluster.LogPath("silo-1")), Gateway: Entries(cluster.LogPath("gateway")));
+
+        // For a few seconds the database refuses the application every read of grain state (the owner revokes it):
+        // every login of an account not yet active in the silo fails on the database.
+        await Admin($"revoke all on orleans.storage from \"{role}\"");
+        var statuses = new List<HttpStatusCode>();
+        try
+        {
+            foreach (var citizen in people) statuses.Add((await api.LogInAsync(citizen.IdNumber, "Wrong@1234")).StatusCode);
+        }
+        finally
+        {
+            await Admin($"grant select, insert, update, delete on orleans.storage to \"{role}\"");
+        }
+        Assert.True(statuses.Count(s => s == HttpStatusCode.ServiceUnavailable) >= 100, string.Join(",", statuses.GroupBy(s => s).Select(g => $"{g.Key}:{g.Count()}")));
+        Assert.DoesNotContain(HttpStatusCode.InternalServerError, statuses);
+        await Task.Delay(TimeSpan.FromSeconds(7)); // the last window closes with its count
+
+        var silo = File.ReadAllText(cluster.LogPath("silo-1"));
+        var gateway = File.ReadAllText(cluster.LogPath("gateway"));
+        Assert.Contains("more log entries for failures of a dependency", silo);
+        Assert.Contains("more log entries for failures of a dependency", gateway);
+        // 120 failed requests made at least 5 entries each in the silo before; now a handful per window.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.LogInAsync(people[0].IdNumber, "Wrong@1234")).StatusCode);
+        Assert.InRange(Entries(cluster.LogPath("silo-1")) - before.Silo, 1, 30);
+        Assert.InRange(Entries(cluster.LogPath("gateway")) - before.Gateway, 1, 20);
+    }
+
+    [Fact]
     public async Task Killing_a_silo_loses_no_activated_account_and_no_queued_message()
     {
         await using var cluster = new PlatformCluster();

@@ -132,6 +132,9 @@ public sealed class PlatformCluster : IAsyncDisposable
     }
 
     public string ClusterId => _clusterId;
+
+    /// <summary>The console output of a process this cluster started (silo-1, gateway, ...).</summary>
+    public string LogPath(string name) => Path.Combine(_logDir, name + ".log");
     public string GatewayUrl { get; }
     public HttpClient Http { get; }
 

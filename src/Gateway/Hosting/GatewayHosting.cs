@@ -32,7 +32,6 @@ public static class GatewayHosting
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemWriter.Complete);
-        services.AddOutageLog();
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o =>

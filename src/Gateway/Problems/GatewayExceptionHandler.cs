@@ -13,7 +13,7 @@ namespace Orleans.VNeID.Gateway.Problems;
 /// Turns what escapes a handler into problem details: a request the framework could not read is the client's
 /// fault (4xx); a cluster or database that does not answer is 503 with Retry-After; anything else is a defect (500).
 /// </summary>
-public sealed class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> logger, OutageLog outages) : IExceptionHandler
+public sealed class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -26,7 +26,9 @@ public sealed class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> log
                 await ProblemWriter.WriteAsync(context, ErrorCatalogue.ForStatus(bad.StatusCode), detail, bad.StatusCode, exception: exception);
                 break;
             case var transient when IsUnavailable(transient):
-                outages.Failed(exception, $"{context.Request.Method} {context.GetEndpoint()?.DisplayName ?? context.Request.Path}");
+                // One line per outage window, not one per request: the hosts' log throttle (OutageLogThrottle) counts the rest.
+                logger.LogWarning(exception, "Cluster or database unavailable ({Method} {Route})", context.Request.Method,
+                    context.GetEndpoint()?.DisplayName ?? context.Request.Path);
                 await ProblemWriter.WriteAsync(context, ErrorCatalogue.ServiceUnavailable,
                     "The identity cluster or its database did not answer; nothing was changed unless a later read shows it. Retry shortly.",
                     exception: exception);

@@ -40,7 +40,6 @@ public static class GrainServices
         services.TryAddSingleton<OtpIssuer>();
         services.TryAddSingleton<SecretSealer>();
         services.TryAddSingleton<AccountEventWriter>();
-        services.AddOutageLog();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;
     }

@@ -1,12 +1,13 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 using Orleans.VNeID.Platform;
 
 namespace Orleans.VNeID.Hosting;
 
 /// <summary>Turns a database failure inside any grain call into <see cref="PlatformUnavailableException"/>.</summary>
-public sealed class UnavailableDependencyFilter(OutageLog outages) : IIncomingGrainCallFilter
+public sealed class UnavailableDependencyFilter(ILogger<UnavailableDependencyFilter> logger) : IIncomingGrainCallFilter
 {
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -16,7 +17,8 @@ public sealed class UnavailableDependencyFilter(OutageLog outages) : IIncomingGr
         }
         catch (Exception ex) when (IsDependencyFailure(ex))
         {
-            outages.Failed(ex, context.InterfaceMethod?.Name ?? "A grain call");
+            // One line per outage window, not one per call: the hosts' log throttle (OutageLogThrottle) counts the rest.
+            logger.LogWarning(ex, "{Method} failed because a dependency did not answer", context.InterfaceMethod?.Name);
             // The driver's exception stays in this silo's log; only its kind crosses the wire.
             throw new PlatformUnavailableException($"The platform's database did not answer ({ex.GetType().Name}).");
         }
