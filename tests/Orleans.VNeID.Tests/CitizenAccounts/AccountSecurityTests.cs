@@ -102,6 +102,27 @@ public class AccountSecurityTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Squatting_e_mail_is_a_second_channel_the_owner_confirms_and_the_phone_on_record_is_told()
+    {
+        var citizen = await ActiveAsync();
+        var grain = fixture.Account(citizen);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+        const string address = "nhung.owner@example.vn";
+        Assert.Equal(120, (await grain.RequestEmailAsync(address)).Value);
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(address, 1))[0]);
+        Assert.Null((await grain.GetAsync())!.Email);
+
+        Assert.Equal("otp_invalid", (await grain.ConfirmEmailAsync(code == "000000" ? "111111" : "000000")).Error!.Code);
+        Assert.Equal(address, (await grain.ConfirmEmailAsync(code)).Value!.Email);
+        Assert.Contains("Thong tin lien he", (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1].Body);
+        Assert.Equal("otp_expired", (await grain.ConfirmEmailAsync(code)).Error!.Code);
+
+        // From now on the owner's notices reach the e-mail too.
+        await grain.LockAsync(new Actor(ActorRole.Citizen, citizen.IdNumber), "test");
+        Assert.Contains("bị khoá", (await fixture.Sender.WaitForAsync(address, 3))[^1].Body);
+    }
+
+    [Fact]
     public async Task A_refresh_token_rotates_and_a_reused_one_closes_the_session()
     {
         var citizen = await ActiveAsync();

@@ -22,6 +22,7 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         // Every test request comes from the same in-memory client: budgets are raised unless a test is about them.
         builder.UseSetting("RateLimits:PerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:PerAccountPerMinute", perAccountPerMinute.ToString());
+        builder.UseSetting("RateLimits:RegistryMismatchesPerAddress", "100000");
         // A service account of the tests' own (secret Officer#Dev2026), for revocations and lockouts that would disturb the shared ones.
         foreach (var officer in new[] { TestOfficer, TestLockoutOfficer })
         {
