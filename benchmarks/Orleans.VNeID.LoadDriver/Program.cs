@@ -7,8 +7,10 @@ var results = new Option<string>("--results") { Description = "The results file 
 var gateway = new Option<string>("--gateway") { DefaultValueFactory = _ => "http://127.0.0.1:8080" };
 var connection = new Option<string>("--connection")
 {
-    Description = "The platform's PostgreSQL connection string.",
-    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("VNEID_ConnectionStrings__VNeID") ?? "Host=127.0.0.1;Port=55432;Database=vneid;Username=vneid;Password=vneid-dev",
+    // The owner role's: the driver keeps its own bookkeeping tables and runs pgbench's, which the application role may not create.
+    Description = "The platform database's owner-role connection string.",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("VNEID_ConnectionStrings__VNeIDOwner")
+                               ?? "Host=127.0.0.1;Port=55432;Database=vneid;Username=vneid_owner;Password=vneid-owner-dev",
 };
 var count = new Option<int>("--count") { DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64 };
