@@ -1,4 +1,3 @@
-using Orleans.VNeID.Platform;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
@@ -6,6 +5,7 @@ using Orleans.VNeID.Gateway.Dossiers;
 using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.Recovery;
 using Orleans.VNeID.Gateway.Sessions;
+using Orleans.VNeID.Platform;
 using Orleans.VNeID.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.ServiceDefaults;
@@ -31,14 +31,14 @@ migrate.SetAction(async (parse, cancel) =>
     try
     {
         var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
-        var applied = await SchemaMigrator.ApplyAsync(PlatformDatabase.OwnerConnectionString(configuration), Console.Out, cancel,
+        var applied = await SchemaMigrator.ApplyAsync(OwnerConnection(configuration), Console.Out, cancel,
             appRole: PlatformDatabase.ApplicationRole(configuration));
         Console.WriteLine(applied == 0 ? "Schema up to date (nothing new to apply)." : $"Schema up to date ({applied} script(s) applied).");
         return 0;
     }
-    catch (ChangedMigrationException changed)
+    catch (Exception refused) when (refused is ChangedMigrationException or InsecureConfigurationException)
     {
-        Console.Error.WriteLine(changed.Message);
+        Console.Error.WriteLine(refused.Message);
         return 1;
     }
 });
@@ -52,7 +52,7 @@ seedCommand.SetAction(async (parse, cancel) =>
 {
     var n = parse.GetValue(count);
     if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
-    return await RegistrySeeder.RunAsync(PlatformDatabase.OwnerConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), n, parse.GetValue(seed), parse.GetValue(replace), cancel);
+    return await AsOwner(owner => RegistrySeeder.RunAsync(owner, n, parse.GetValue(seed), parse.GetValue(replace), cancel));
 });
 root.Subcommands.Add(seedCommand);
 
@@ -94,7 +94,7 @@ root.Subcommands.Add(auditVerify);
 var cardId = new Argument<string>("idNumber") { Description = "The citizen's personal ID number." };
 var issueCard = new Command("issue-card", "Stand-in for the ID-card production centre: record a citizen's chip card (number, issue date, templates) in the registry.") { cardId };
 issueCard.SetAction(async (parse, cancel) =>
-    await CardIssuer.RunAsync(PlatformDatabase.OwnerConnectionString(ServiceDefaultsExtensions.BuildToolConfiguration([])), parse.GetValue(cardId)!, Console.Out, cancel));
+    await AsOwner(owner => CardIssuer.RunAsync(owner, parse.GetValue(cardId)!, Console.Out, cancel)));
 root.Subcommands.Add(issueCard);
 
 var margin = new Option<int?>("--margin-seconds") { Description = "Cover entries older than this (default: Audit:CheckpointMargin)." };
@@ -116,3 +116,28 @@ checkpoint.SetAction(async (parse, cancel) =>
 root.Subcommands.Add(checkpoint);
 
 return await root.Parse(args).InvokeAsync();
+
+// The owner role's connection; outside Development its password must not be a public one (as the hosts' secrets).
+static string OwnerConnection(IConfiguration configuration)
+{
+    var owner = PlatformDatabase.OwnerConnectionString(configuration);
+    var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
+    if (environment == Environments.Development) return owner;
+    var problems = ProductionSecrets.PasswordProblems("ConnectionStrings:VNeIDOwner", owner).ToList();
+    return problems.Count == 0
+        ? owner
+        : throw new InsecureConfigurationException($"Refusing to run in the {environment} environment: {string.Join(" ", problems)}");
+}
+
+static async Task<int> AsOwner(Func<string, Task<int>> command)
+{
+    try
+    {
+        return await command(OwnerConnection(ServiceDefaultsExtensions.BuildToolConfiguration([])));
+    }
+    catch (InsecureConfigurationException insecure)
+    {
+        Console.Error.WriteLine(insecure.Message);
+        return 1;
+    }
+}

@@ -1,5 +1,3 @@
-using Orleans.VNeID.Platform;
-using Orleans.VNeID.Gateway.Validation;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
@@ -13,6 +11,7 @@ using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
+using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Security;
 using Scalar.AspNetCore;
 
