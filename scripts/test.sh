@@ -29,5 +29,7 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; echo "dotnet test failed before reporting results (build error?)" >&2; fi
+# Stopped here rather than on exit, so that the summary stays the last line.
+if [ "$STARTED_POSTGRES" = 1 ]; then stop_postgres; trap - EXIT; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
