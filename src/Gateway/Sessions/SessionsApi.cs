@@ -125,8 +125,9 @@ public static class SessionsApi
         var clientId = request.ClientId!;
         var staff = cluster.GetGrain<IStaffAccessGrain>(0);
         // The per-client budget: a guessed secret locks the client id for a while (and alerts operators), whatever the address.
-        if (await staff.LockedForAsync(clientId) is { } lockedFor)
-            return ProblemWriter.Refused(ErrorCatalogue.TooManyAttempts.Refuse("Too many wrong secrets for this client id: logins are refused for a while.", lockedFor), http);
+        ProblemHttpResult LockedOut(TimeSpan wait) =>
+            ProblemWriter.Refused(ErrorCatalogue.TooManyAttempts.Refuse("Too many wrong secrets for this client id: logins are refused for a while.", wait), http);
+        if (await staff.LockedForAsync(clientId) is { } lockedFor) return LockedOut(lockedFor);
 
         var hasher = new PasswordHasher<ServiceAccount>();
         var found = accounts.Value.TryGetValue(clientId, out var account) && account.Role is Roles.Officer or Roles.Operator;
@@ -135,9 +136,7 @@ public static class SessionsApi
         var lockedNow = await staff.RecordLoginAsync(clientId, found, succeeded, http.Connection.RemoteIpAddress?.ToString());
         if (!succeeded)
         {
-            return lockedNow is { } wait
-                ? ProblemWriter.Refused(ErrorCatalogue.TooManyAttempts.Refuse("Too many wrong secrets for this client id: logins are refused for a while.", wait), http)
-                : ProblemWriter.Result(ErrorCatalogue.InvalidCredentials, "The client id or the secret is wrong.");
+            return lockedNow is { } wait ? LockedOut(wait) : ProblemWriter.Result(ErrorCatalogue.InvalidCredentials, "The client id or the secret is wrong.");
         }
         IEnumerable<Claim>? office = account!.Office is { Length: > 0 } code ? [new Claim(TokenIssuer.OfficeClaim, code)] : null;
         return TypedResults.Ok(issuer.Issue(clientId, account.Role, office));

@@ -12,8 +12,7 @@ public sealed partial class CitizenAccountGrain
 {
     public async Task<Result<int>> RequestEmailAsync(string email)
     {
-        if (!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2))
-            return _lifecycle.WithState(ErrorCatalogue.InvalidState.Refuse("Only an active account adds an e-mail address."));
+        if (NotActive() is { } inactive) return inactive;
         var now = Now();
         if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         if (codes.SendLimit(State, now) is { } limit) return limit;
@@ -29,8 +28,7 @@ public sealed partial class CitizenAccountGrain
 
     public async Task<Result<AccountView>> ConfirmEmailAsync(string code)
     {
-        if (!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2))
-            return _lifecycle.WithState(ErrorCatalogue.InvalidState.Refuse("Only an active account adds an e-mail address."));
+        if (NotActive() is { } inactive) return inactive;
         var now = Now();
         if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         if (State.EmailChange is not { } change || !OtpIssuer.IsLive(change.Otp, now))
@@ -43,6 +41,11 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
         return Result.Ok(View());
     }
+
+    private Refusal? NotActive() =>
+        Exists && State.Lifecycle.Status is AccountStatus.Level1 or AccountStatus.Level2
+            ? null
+            : _lifecycle.WithState(ErrorCatalogue.InvalidState.Refuse("Only an active account adds an e-mail address."));
 
     /// <summary>
     /// Replaces the phone and e-mail on record; when either changes, the previous phone and e-mail (and the new ones)

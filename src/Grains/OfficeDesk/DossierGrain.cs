@@ -164,8 +164,14 @@ public sealed class DossierGrain(
     {
         if (State.SealedTemplates is null) return false;
         var parts = sealer.Open(State.SealedTemplates, Code).Split('.');
-        State.PortraitScore = Math.Round(BiometricTemplates.Similarity(Convert.FromBase64String(parts[0]), enrolled.Portrait), 3);
-        State.FingerprintScore = Math.Round(BiometricTemplates.Similarity(Convert.FromBase64String(parts[1]), enrolled.Fingerprint), 3);
+        return Matches(Convert.FromBase64String(parts[0]), Convert.FromBase64String(parts[1]), enrolled);
+    }
+
+    /// <summary>The one match rule: portrait or fingerprint at or above the threshold. Keeps the scores.</summary>
+    private bool Matches(byte[] portrait, byte[] fingerprint, EnrolledBiometrics enrolled)
+    {
+        State.PortraitScore = Math.Round(BiometricTemplates.Similarity(portrait, enrolled.Portrait), 3);
+        State.FingerprintScore = Math.Round(BiometricTemplates.Similarity(fingerprint, enrolled.Fingerprint), 3);
         var threshold = biometricOptions.Value.MatchThreshold;
         return State.PortraitScore >= threshold || State.FingerprintScore >= threshold;
     }
@@ -209,12 +215,9 @@ public sealed class DossierGrain(
         if (!dossier.HasChipCard) return null;
         if (await registry.FindBiometricsAsync(id) is not { } enrolled)
             return "No templates are enrolled for this citizen (no chip ID card on record): register with a card application.";
-        State.PortraitScore = Math.Round(BiometricTemplates.Similarity(dossier.Portrait, enrolled.Portrait), 3);
-        State.FingerprintScore = Math.Round(BiometricTemplates.Similarity(dossier.Fingerprint, enrolled.Fingerprint), 3);
-        var threshold = biometricOptions.Value.MatchThreshold;
-        return State.PortraitScore >= threshold || State.FingerprintScore >= threshold
+        return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
             ? null
-            : $"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {threshold:F2}).";
+            : $"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).";
     }
 
     private void Decide(DossierStatus status, string reason)
