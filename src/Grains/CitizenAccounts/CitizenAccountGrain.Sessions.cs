@@ -27,21 +27,21 @@ public sealed partial class CitizenAccountGrain
                 passwords.SpendCheck(password);
                 return ErrorCatalogue.StepUpRequired.Refuse();
             }
-            if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } codesLocked)
-            {
-                passwords.SpendCheck(password);
-                return AccountRefusals.OtpLockedOut(codesLocked);
-            }
+            // A step-up login needs the password and the code together and answers alike whichever is wrong, so a
+            // guessed code is worth nothing alone: wrong codes void the code (after Otp:MaxWrongAttempts) but do not
+            // lock the code factor, or a stranger could keep the owner's step-up locked.
             if (!OtpIssuer.IsLive(State.StepUpOtp, now))
             {
-                // No code is out: guesses must not spend the budget of the code the owner will ask for.
                 passwords.SpendCheck(password);
-                return PhantomCodeFailure(now, AccountRefusals.InvalidCredentials());
+                return AccountRefusals.InvalidCredentials();
             }
             if (!codes.Verify(AccountId, State.StepUpOtp!, stepUpCode))
             {
                 passwords.SpendCheck(password);
-                return await WrongCodeAsync(State.StepUpOtp!, now) ?? AccountRefusals.InvalidCredentials();
+                codes.CountWrongEntry(State, State.StepUpOtp!);
+                Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, "step-up code", now);
+                await CommitAsync();
+                return AccountRefusals.InvalidCredentials();
             }
             State.StepUpOtp = null;
         }
@@ -75,7 +75,7 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked || State.Phone is null) return;
         if (!BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now)) return;
-        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now) is not null) return;
+        if (codes.SendWait(State, now) is not null) return;
 
         State.StepUpOtp = codes.Issue(State, AccountId, now, out var code);
         Raise(AccountEventKind.OtpIssued, Unchanged(), SystemActor, "step-up login", now,
@@ -87,7 +87,7 @@ public sealed partial class CitizenAccountGrain
     private Refusal PhantomLoginFailure(string? stepUpCode, DateTimeOffset now)
     {
         if (BruteForceGuard.NeedsStepUp(_phantomPasswordFailures, Lockout, now))
-            return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : PhantomCodeFailure(now, AccountRefusals.InvalidCredentials());
+            return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : AccountRefusals.InvalidCredentials();
         var duringLockout = BruteForceGuard.LockedFor(_phantomPasswordFailures, now) is not null;
         var verdict = BruteForceGuard.RecordFailure(_phantomPasswordFailures, Lockout, now);
         return LoginFailureAnswer(_phantomPasswordFailures, verdict, duringLockout, now);
