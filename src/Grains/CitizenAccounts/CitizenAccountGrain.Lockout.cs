@@ -69,8 +69,19 @@ public sealed partial class CitizenAccountGrain
     private Refusal PhantomCodeFailure(DateTimeOffset now, Refusal otherwise)
     {
         if (BruteForceGuard.LockedFor(_phantomOtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        return BruteForceGuard.RecordFailure(_phantomOtpFailures, Lockout, now) == FailureVerdict.TemporarilyLocked
+        var verdict = BruteForceGuard.RecordFailure(_phantomOtpFailures, Lockout, now);
+        KeepPhantomAlive(verdict);
+        return verdict == FailureVerdict.TemporarilyLocked
             ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(_phantomOtpFailures, now)!.Value)
             : otherwise;
+    }
+
+    /// <summary>
+    /// Once a phantom counter has locked something, the activation stays for the failure window: an idle deactivation
+    /// would otherwise restart its lockouts small where a real account's keep growing, which would tell them apart.
+    /// </summary>
+    private void KeepPhantomAlive(FailureVerdict verdict)
+    {
+        if (verdict != FailureVerdict.Counted) DelayDeactivation(Lockout.FailureWindow);
     }
 }

@@ -90,6 +90,7 @@ public sealed partial class CitizenAccountGrain
             return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : AccountRefusals.InvalidCredentials();
         var duringLockout = BruteForceGuard.LockedFor(_phantomPasswordFailures, now) is not null;
         var verdict = BruteForceGuard.RecordFailure(_phantomPasswordFailures, Lockout, now);
+        KeepPhantomAlive(verdict);
         return LoginFailureAnswer(_phantomPasswordFailures, verdict, duringLockout, now);
     }
 
