@@ -3,6 +3,7 @@ using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
 using Orleans.VNeID.Gateway.Dossiers;
 using Orleans.VNeID.Gateway.Hosting;
+using Orleans.VNeID.Gateway.IdentityProvider;
 using Orleans.VNeID.Gateway.Recovery;
 using Orleans.VNeID.Gateway.Sessions;
 using Orleans.VNeID.Platform;
@@ -10,16 +11,18 @@ using Orleans.VNeID.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddServiceDefaults(args).ConfigureGatewayEndpoints().AddClusterClient();
+builder.Services.AddGatewayServices();
 try
 {
-    ProductionSecrets.Require(builder.Configuration, builder.Environment, ["Jwt:SigningKey"], [PlatformNames.ConnectionStringName], serviceAccounts: true);
+    string[] keys = builder.Configuration.GetValue<bool>("Oidc:Enabled") ? ["Jwt:SigningKey", "Oidc:EncryptionKey"] : ["Jwt:SigningKey"];
+    ProductionSecrets.Require(builder.Configuration, builder.Environment, keys, [PlatformNames.ConnectionStringName], serviceAccounts: true);
+    builder.AddOidcProvider();
 }
 catch (InsecureConfigurationException insecure)
 {
     Console.Error.WriteLine(insecure.Message);
     return 1;
 }
-builder.Services.AddGatewayServices();
 
 var app = builder.Build();
 app.UseGatewayPipeline();

@@ -97,6 +97,8 @@ issueCard.SetAction(async (parse, cancel) =>
     await AsOwner(owner => CardIssuer.RunAsync(owner, parse.GetValue(cardId)!, Console.Out, cancel)));
 root.Subcommands.Add(issueCard);
 
+root.Subcommands.Add(RelyingPartyCommands.Build(AsOwner));
+
 var margin = new Option<int?>("--margin-seconds") { Description = "Cover entries older than this (default: Audit:CheckpointMargin)." };
 var checkpoint = new Command("audit-checkpoint", "Take a signed checkpoint of the audit trail now (silos take one every Audit:CheckpointInterval).") { margin };
 checkpoint.SetAction(async (parse, cancel) =>

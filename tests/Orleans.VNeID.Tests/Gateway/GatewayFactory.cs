@@ -10,7 +10,8 @@ using Orleans.VNeID.Tests.Grains;
 namespace Orleans.VNeID.Tests.Gateway;
 
 /// <summary>The real gateway pipeline (Development settings from config/), talking to the in-process cluster.</summary>
-public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinute = 100_000) : WebApplicationFactory<Orleans.VNeID.Gateway.GatewayAssembly>
+public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinute = 100_000, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Orleans.VNeID.Gateway.GatewayAssembly>
 {
     public const string TestOfficer = "officer-test-01";
     public const string TestLockoutOfficer = "officer-test-02";
@@ -23,6 +24,7 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         builder.UseSetting("RateLimits:PerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:PerAccountPerMinute", perAccountPerMinute.ToString());
         builder.UseSetting("RateLimits:RegistryMismatchesPerAddress", "100000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // A service account of the tests' own (secret Officer#Dev2026), for revocations and lockouts that would disturb the shared ones.
         foreach (var officer in new[] { TestOfficer, TestLockoutOfficer })
         {

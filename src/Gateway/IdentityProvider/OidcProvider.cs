@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using Orleans.VNeID.IdentityProvider;
+using Orleans.VNeID.ServiceDefaults;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Orleans.VNeID.Gateway.IdentityProvider;
+
+/// <summary>The OpenID Connect provider. Section <c>Oidc</c>.</summary>
+public sealed class OidcOptions
+{
+    public const string Section = "Oidc";
+
+    /// <summary>
+    /// Whether the gateway serves the provider. Default false while its sign-in pages are being built (issue 11): the
+    /// discovery document, the JWKS and the relying-party store work; the authorization endpoint does not yet.
+    /// </summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>PEM of the RSA private key (≥ 2048 bits) that signs ID and access tokens. Generated into .local/oidc in Development.</summary>
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>PEMs of earlier signing keys, still published in the JWKS until the tokens they signed have expired.</summary>
+    public List<string> PreviousSigningKeys { get; set; } = [];
+
+    /// <summary>Base64 AES key (32 bytes) that encrypts authorization codes and refresh tokens. Generated into .local/oidc in Development.</summary>
+    public string EncryptionKey { get; set; } = "";
+
+    /// <summary>Lifetimes. Defaults: codes 1 minute, access and ID tokens 5 minutes, refresh tokens 8 hours.</summary>
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(8);
+}
+
+/// <summary>One value per account level: a relying party asks for the level it needs (<c>acr_values</c>).</summary>
+public static class Assurance
+{
+    public const string Level1 = "urn:vneid:level1";
+    public const string Level2 = "urn:vneid:level2";
+    public static readonly string[] Values = [Level1, Level2];
+}
+
+public static class OidcProvider
+{
+    /// <summary>
+    /// OpenIddict's server on the platform's database: authorization code flow with PKCE (S256 only) and refresh tokens;
+    /// no implicit, hybrid or password grant. Tokens are signed with RS256 keys published in the JWKS.
+    /// </summary>
+    public static WebApplicationBuilder AddOidcProvider(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        if (!options.Enabled) return builder;
+        if (builder.Environment.IsDevelopment()) DevelopmentKeys.Fill(options);
+
+        builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration))
+            .AddServer(server =>
+            {
+                server.SetAuthorizationEndpointUris("connect/authorize")
+                    .SetTokenEndpointUris("connect/token")
+                    .SetUserInfoEndpointUris("connect/userinfo")
+                    .SetEndSessionEndpointUris("connect/logout");
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.AllowRefreshTokenFlow();
+                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Phone, "vneid_level", Scopes.OfflineAccess);
+                server.SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime)
+                    .SetAccessTokenLifetime(options.AccessTokenLifetime)
+                    .SetIdentityTokenLifetime(options.IdentityTokenLifetime)
+                    .SetRefreshTokenLifetime(options.RefreshTokenLifetime);
+
+                // The current key signs; earlier ones stay in the JWKS so tokens they signed still verify.
+                server.AddSigningKey(RsaKey(options.SigningKey, "Oidc:SigningKey"));
+                foreach (var (pem, index) in options.PreviousSigningKeys.Select((pem, index) => (pem, index)))
+                    server.AddSigningKey(RsaKey(pem, $"Oidc:PreviousSigningKeys:{index}"));
+                server.AddEncryptionKey(new SymmetricSecurityKey(Convert.FromBase64String(options.EncryptionKey)));
+                // Relying parties read access tokens as signed JWTs (their own APIs validate them with the JWKS).
+                server.DisableAccessTokenEncryption();
+
+                // S256 only: a plain PKCE challenge is refused.
+                server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                server.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    context.Metadata["acr_values_supported"] = JsonSerializer.SerializeToElement(Assurance.Values);
+                    context.Metadata["backchannel_logout_supported"] = true;
+                    context.Metadata["backchannel_logout_session_supported"] = true;
+                    context.Metadata["subject_types_supported"] = JsonSerializer.SerializeToElement(new[] { "public", "pairwise" });
+                    return default;
+                }));
+
+                // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
+                server.UseAspNetCore().DisableTransportSecurityRequirement();
+            });
+        return builder;
+    }
+
+    private static RsaSecurityKey RsaKey(string pem, string setting)
+    {
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (ArgumentException)
+        {
+            throw new InsecureConfigurationException($"{setting} is not a PEM-encoded RSA private key.");
+        }
+        if (rsa.KeySize < 2048) throw new InsecureConfigurationException($"{setting} is {rsa.KeySize} bits; at least 2048 are needed.");
+        return new RsaSecurityKey(rsa) { KeyId = Convert.ToHexStringLower(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16] };
+    }
+}
+
+/// <summary>Development only: the provider's keys, generated once into the git-ignored <c>.local/oidc/</c> and kept there.</summary>
+internal static class DevelopmentKeys
+{
+    public static void Fill(OidcOptions options)
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, ".local", "oidc");
+        Directory.CreateDirectory(folder);
+        if (string.IsNullOrWhiteSpace(options.SigningKey))
+            options.SigningKey = ReadOrCreate(Path.Combine(folder, "signing-key.pem"), () => RSA.Create(2048).ExportRSAPrivateKeyPem());
+        if (string.IsNullOrWhiteSpace(options.EncryptionKey))
+            options.EncryptionKey = ReadOrCreate(Path.Combine(folder, "encryption-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+    }
+
+    private static string ReadOrCreate(string path, Func<string> create)
+    {
+        if (File.Exists(path)) return File.ReadAllText(path);
+        var value = create();
+        File.WriteAllText(path, value);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return value;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Orleans.VNeID.IdentityProvider;
+
+/// <summary>A relying party as registered: what the provider lets it ask for.</summary>
+public sealed record RelyingParty(
+    string ClientId,
+    string DisplayName,
+    bool Confidential,
+    IReadOnlyList<string> RedirectUris,
+    IReadOnlyList<string> PostLogoutRedirectUris,
+    IReadOnlyList<string> Scopes,
+    int MinimumLevel,
+    string? BackchannelLogoutUri,
+    bool SeesIdNumber);
+
+/// <summary>
+/// Registers relying parties in OpenIddict's store: authorization code flow with PKCE only, exact redirect URIs, the
+/// scopes they may ask for, their minimum level, their back-channel logout URI, and whether they may see the ID number
+/// as the subject (otherwise they get a pairwise subject). Secrets are generated here and stored only as hashes.
+/// </summary>
+public sealed class RelyingParties(IOpenIddictApplicationManager applications)
+{
+    public const string MinimumLevelProperty = "vneid_minimum_level";
+    public const string BackchannelLogoutProperty = "backchannel_logout_uri";
+    public const string SeesIdNumberProperty = "vneid_sees_id_number";
+
+    /// <summary>The scopes a relying party may be allowed, beyond <c>openid</c>.</summary>
+    public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, "vneid_level", Scopes.OfflineAccess];
+
+    /// <summary>Registers the relying party; returns its secret (shown once) for a confidential client, else null.</summary>
+    public async Task<string?> AddAsync(RelyingParty party, CancellationToken cancellationToken = default)
+    {
+        if (await applications.FindByClientIdAsync(party.ClientId, cancellationToken) is not null)
+            throw new InvalidOperationException($"A relying party with client id {party.ClientId} is already registered.");
+        if (party.Scopes.Except(KnownScopes).FirstOrDefault() is { } unknown)
+            throw new ArgumentException($"Unknown scope {unknown}; known: {string.Join(", ", KnownScopes)}.");
+        if (party.MinimumLevel is not (1 or 2)) throw new ArgumentException("The minimum level is 1 or 2.");
+        if (party.RedirectUris.Count == 0) throw new ArgumentException("At least one exact redirect URI is needed.");
+
+        var secret = party.Confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = party.ClientId,
+            ClientSecret = secret,
+            ClientType = party.Confidential ? ClientTypes.Confidential : ClientTypes.Public,
+            ApplicationType = ApplicationTypes.Web,
+            ConsentType = ConsentTypes.Explicit,
+            DisplayName = party.DisplayName,
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var uri in party.RedirectUris) descriptor.RedirectUris.Add(new Uri(uri, UriKind.Absolute));
+        foreach (var uri in party.PostLogoutRedirectUris) descriptor.PostLogoutRedirectUris.Add(new Uri(uri, UriKind.Absolute));
+        descriptor.Permissions.UnionWith([
+            Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
+            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+        ]);
+        foreach (var scope in party.Scopes) descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        descriptor.Properties[MinimumLevelProperty] = JsonSerializer.SerializeToElement(party.MinimumLevel);
+        descriptor.Properties[SeesIdNumberProperty] = JsonSerializer.SerializeToElement(party.SeesIdNumber);
+        if (party.BackchannelLogoutUri is { } logout)
+            descriptor.Properties[BackchannelLogoutProperty] = JsonSerializer.SerializeToElement(new Uri(logout, UriKind.Absolute).AbsoluteUri);
+        await applications.CreateAsync(descriptor, cancellationToken);
+        return secret;
+    }
+
+    public async Task<IReadOnlyList<RelyingParty>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var parties = new List<RelyingParty>();
+        await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken))
+        {
+            var descriptor = new OpenIddictApplicationDescriptor();
+            await applications.PopulateAsync(descriptor, application, cancellationToken);
+            parties.Add(new RelyingParty(
+                descriptor.ClientId!,
+                descriptor.DisplayName ?? descriptor.ClientId!,
+                descriptor.ClientType == ClientTypes.Confidential,
+                descriptor.RedirectUris.Select(u => u.AbsoluteUri).ToArray(),
+                descriptor.PostLogoutRedirectUris.Select(u => u.AbsoluteUri).ToArray(),
+                descriptor.Permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+                    .Select(p => p[Permissions.Prefixes.Scope.Length..]).Order(StringComparer.Ordinal).ToArray(),
+                descriptor.Properties.TryGetValue(MinimumLevelProperty, out var level) ? level.GetInt32() : 1,
+                descriptor.Properties.TryGetValue(BackchannelLogoutProperty, out var logout) ? logout.GetString() : null,
+                descriptor.Properties.TryGetValue(SeesIdNumberProperty, out var sees) && sees.GetBoolean()));
+        }
+        return parties.OrderBy(p => p.ClientId, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <returns>False when no relying party has this client id.</returns>
+    public async Task<bool> RemoveAsync(string clientId, CancellationToken cancellationToken = default)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return false;
+        await applications.DeleteAsync(application, cancellationToken);
+        return true;
+    }
+}
+
+public static class OidcStoreRegistration
+{
+    /// <summary>OpenIddict's core with its EF Core store on the platform's database, and <see cref="RelyingParties"/>.</summary>
+    public static OpenIddictBuilder AddOidcStore(this IServiceCollection services, string connectionString)
+    {
+        services.AddDbContext<OidcDbContext>(options => options.UseNpgsql(connectionString).UseOpenIddict());
+        services.AddScoped<RelyingParties>();
+        var builder = services.AddOpenIddict();
+        builder.AddCore(options => options.UseEntityFrameworkCore().UseDbContext<OidcDbContext>());
+        return builder;
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.VNeID.IdentityProvider;
+
+namespace Orleans.VNeID.Silo;
+
+/// <summary><c>vneid-silo clients add|list|remove</c>: the relying parties the OpenID Connect provider serves.</summary>
+internal static class RelyingPartyCommands
+{
+    public static Command Build(Func<Func<string, Task<int>>, Task<int>> asOwner)
+    {
+        var clients = new Command("clients", "Register, list and remove the relying parties of the OpenID Connect provider.");
+
+        var clientId = new Option<string>("--client-id") { Description = "The relying party's client id.", Required = true };
+        var name = new Option<string>("--name") { Description = "Its name, shown to the citizen on the consent page.", Required = true };
+        var redirect = new Option<string[]>("--redirect-uri") { Description = "An exact redirect URI (repeat for more).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var postLogout = new Option<string[]>("--post-logout-uri") { Description = "An exact post-logout redirect URI (repeat for more).", AllowMultipleArgumentsPerToken = true };
+        var scopes = new Option<string[]>("--scope") { Description = $"A scope it may ask for: {string.Join(", ", RelyingParties.KnownScopes)} (repeat for more).", AllowMultipleArgumentsPerToken = true };
+        var minimumLevel = new Option<int>("--min-level") { Description = "The lowest account level it accepts (1 or 2).", DefaultValueFactory = _ => 1 };
+        var backchannel = new Option<string?>("--backchannel-logout-uri") { Description = "Where logout tokens are posted when the citizen's sessions end." };
+        var isPublic = new Option<bool>("--public") { Description = "A public client (no secret; PKCE alone)." };
+        var seesId = new Option<bool>("--sees-id-number") { Description = "It receives the ID number as the subject (otherwise a pairwise subject)." };
+        var add = new Command("add", "Register a relying party; a confidential client's secret is printed once.")
+            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, isPublic, seesId };
+        add.SetAction(async (parse, cancel) => await asOwner(async owner =>
+        {
+            await using var services = Services(owner);
+            await using var scope = services.CreateAsyncScope();
+            try
+            {
+                var secret = await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(
+                    parse.GetValue(clientId)!, parse.GetValue(name)!, !parse.GetValue(isPublic), parse.GetValue(redirect) ?? [],
+                    parse.GetValue(postLogout) ?? [], parse.GetValue(scopes) ?? [], parse.GetValue(minimumLevel),
+                    parse.GetValue(backchannel), parse.GetValue(seesId)), cancel);
+                Console.WriteLine(secret is null
+                    ? $"Registered {parse.GetValue(clientId)} (public client)."
+                    : $"Registered {parse.GetValue(clientId)}. Its secret, shown this once: {secret}");
+                return 0;
+            }
+            catch (Exception refused) when (refused is ArgumentException or InvalidOperationException or UriFormatException)
+            {
+                Console.Error.WriteLine(refused.Message);
+                return 2;
+            }
+        }));
+
+        var list = new Command("list", "List the registered relying parties.");
+        list.SetAction(async (_, cancel) => await asOwner(async owner =>
+        {
+            await using var services = Services(owner);
+            await using var scope = services.CreateAsyncScope();
+            foreach (var party in await scope.ServiceProvider.GetRequiredService<RelyingParties>().ListAsync(cancel))
+                Console.WriteLine($"{party.ClientId}\t{party.DisplayName}\t{(party.Confidential ? "confidential" : "public")}\tlevel ≥ {party.MinimumLevel}\t" +
+                                  $"scopes {string.Join(' ', party.Scopes)}\tredirect {string.Join(' ', party.RedirectUris)}\t" +
+                                  $"backchannel {party.BackchannelLogoutUri ?? "-"}\tsubject {(party.SeesIdNumber ? "id-number" : "pairwise")}");
+            return 0;
+        }));
+
+        var removeId = new Option<string>("--client-id") { Description = "The relying party's client id.", Required = true };
+        var remove = new Command("remove", "Remove a relying party.") { removeId };
+        remove.SetAction(async (parse, cancel) => await asOwner(async owner =>
+        {
+            await using var services = Services(owner);
+            await using var scope = services.CreateAsyncScope();
+            var removed = await scope.ServiceProvider.GetRequiredService<RelyingParties>().RemoveAsync(parse.GetValue(removeId)!, cancel);
+            Console.WriteLine(removed ? $"Removed {parse.GetValue(removeId)}." : $"No relying party {parse.GetValue(removeId)}.");
+            return removed ? 0 : 1;
+        }));
+
+        clients.Subcommands.Add(add);
+        clients.Subcommands.Add(list);
+        clients.Subcommands.Add(remove);
+        return clients;
+    }
+
+    private static ServiceProvider Services(string connectionString)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddOidcStore(connectionString);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Orleans.VNeID.Tests.Grains;
+
+namespace Orleans.VNeID.Tests.Gateway;
+
+/// <summary>The OpenID Connect provider's discovery document and keys (issue 11; the sign-in pages come next).</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class OidcDiscoveryTests(ClusterFixture fixture)
+{
+    private static string[] Strings(JsonElement document, string name) =>
+        document.GetProperty(name).EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    [Fact]
+    public async Task Discovery_shows_code_flow_with_S256_only_both_levels_an_RS256_key_set_and_back_channel_logout()
+    {
+        await using var gateway = new GatewayFactory(fixture, settings: new Dictionary<string, string> { ["Oidc:Enabled"] = "true" });
+        var http = gateway.CreateClient();
+        var discovery = await http.GetFromJsonAsync<JsonElement>("/.well-known/openid-configuration");
+
+        Assert.Equal(["code"], Strings(discovery, "response_types_supported"));
+        Assert.Equal(["authorization_code", "refresh_token"], Strings(discovery, "grant_types_supported").Order());
+        Assert.Equal(["S256"], Strings(discovery, "code_challenge_methods_supported"));
+        Assert.Equal(["urn:vneid:level1", "urn:vneid:level2"], Strings(discovery, "acr_values_supported"));
+        Assert.True(discovery.GetProperty("backchannel_logout_supported").GetBoolean());
+        Assert.Equal(["RS256"], Strings(discovery, "id_token_signing_alg_values_supported"));
+        Assert.Contains("vneid_level", Strings(discovery, "scopes_supported"));
+
+        var jwks = await http.GetFromJsonAsync<JsonElement>(new Uri(discovery.GetProperty("jwks_uri").GetString()!).PathAndQuery);
+        var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
+        Assert.Equal(("RSA", "RS256", "sig"), (key.GetProperty("kty").GetString(), key.GetProperty("alg").GetString(), key.GetProperty("use").GetString()));
+        Assert.False(key.TryGetProperty("d", out _)); // the public half only
+    }
+
+    [Fact]
+    public async Task Discovery_is_not_served_while_the_provider_is_off()
+    {
+        var http = fixture.GatewayHost().CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/.well-known/openid-configuration")).StatusCode);
+    }
+}
