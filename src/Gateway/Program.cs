@@ -31,6 +31,7 @@ app.MapWalletApi();
 app.MapSessionsApi();
 app.MapRecoveryApi();
 app.MapDossiersApi();
+app.MapOidcProvider();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();
 return 0;

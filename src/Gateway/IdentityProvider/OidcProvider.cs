@@ -14,8 +14,9 @@ public sealed class OidcOptions
     public const string Section = "Oidc";
 
     /// <summary>
-    /// Whether the gateway serves the provider. Default false while its sign-in pages are being built (issue 11): the
-    /// discovery document, the JWKS and the relying-party store work; the authorization endpoint does not yet.
+    /// Whether the gateway serves the provider. Default false while it is being built (issue 11): discovery, JWKS, the
+    /// relying-party store, sign-in with the password, consent, the level check and the code exchange work; userinfo,
+    /// logout (RP-initiated and back-channel), the level-2 code step, verified claims and the sample portal do not yet.
     /// </summary>
     public bool Enabled { get; set; }
 
@@ -54,6 +55,8 @@ public static class OidcProvider
         var options = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
         if (!options.Enabled) return builder;
         if (builder.Environment.IsDevelopment()) DevelopmentKeys.Fill(options);
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.Services.AddProviderSignIn();
 
         builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration))
             .AddServer(server =>
@@ -90,9 +93,17 @@ public static class OidcProvider
                 }));
 
                 // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
-                server.UseAspNetCore().DisableTransportSecurityRequirement();
+                server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough();
             });
         return builder;
+    }
+
+    /// <summary>The provider's pages and endpoints, when it is on.</summary>
+    public static WebApplication MapOidcProvider(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue<bool>($"{OidcOptions.Section}:{nameof(OidcOptions.Enabled)}")) return app;
+        app.MapProviderSignIn();
+        return app;
     }
 
     private static RsaSecurityKey RsaKey(string pem, string setting)
