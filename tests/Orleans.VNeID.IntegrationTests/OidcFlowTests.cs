@@ -88,7 +88,8 @@ public sealed class OidcFlowTests(PlatformFixture platform)
 
         var tokens = await cluster.Http.PostAsync("/connect/token", new FormUrlEncodedContent(exchange));
         Assert.Equal(HttpStatusCode.OK, tokens.StatusCode);
-        var idToken = (await tokens.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id_token").GetString()!;
+        var issued = await tokens.Content.ReadFromJsonAsync<JsonElement>();
+        var idToken = issued.GetProperty("id_token").GetString()!;
         using var claims = JsonDocument.Parse(Base64UrlEncoder.Decode(idToken.Split('.')[1]));
         var payload = claims.RootElement;
         Assert.Equal("urn:vneid:level1", payload.GetProperty("acr").GetString());
@@ -96,6 +97,20 @@ public sealed class OidcFlowTests(PlatformFixture platform)
         Assert.Equal(citizen.FullName, payload.GetProperty("name").GetString());
         Assert.NotEqual(citizen.IdNumber, payload.GetProperty("sub").GetString()); // a pairwise subject for this client
         Assert.Contains("pwd", payload.GetProperty("amr").ToString());
+
+        // Userinfo answers the access token with the claims its scopes allow.
+        var accessToken = issued.GetProperty("access_token").GetString()!;
+        using var userInfoRequest = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        userInfoRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        var userInfo = await (await cluster.Http.SendAsync(userInfoRequest)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((citizen.FullName, 1), (userInfo.GetProperty("name").GetString(), userInfo.GetProperty("vneid_level").GetInt32()));
+        Assert.False(userInfo.TryGetProperty("phone_number", out _)); // the phone scope was not asked for
+
+        // Logging out at the provider ends its sign-in: the next authorization asks for the password again.
+        var logout = await browser.GetAsync($"/connect/logout?client_id={clientId}");
+        Assert.True(logout.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, logout.StatusCode.ToString());
+        var again = await browser.GetAsync(Authorize());
+        Assert.StartsWith("/signin", again.Headers.Location!.OriginalString);
 
         // A code works once.
         var reused = await cluster.Http.PostAsync("/connect/token", new FormUrlEncodedContent(exchange));

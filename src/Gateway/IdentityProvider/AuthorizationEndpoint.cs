@@ -52,7 +52,37 @@ public static class AuthorizationEndpoint
         app.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, null, null)).ExcludeFromDescription();
         app.MapPost("/signin", SignInAsync).ExcludeFromDescription();
         app.MapMethods("/connect/authorize", ["GET", "POST"], AuthorizeAsync).ExcludeFromDescription();
+        app.MapMethods("/connect/userinfo", ["GET", "POST"], (Delegate)UserInfoAsync).ExcludeFromDescription();
+        app.MapMethods("/connect/logout", ["GET", "POST"], LogOutAsync).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The claims of the presented access token that its scopes allow (OpenIddict has validated the token).</summary>
+    private static async Task<IResult> UserInfoAsync(HttpContext http)
+    {
+        var principal = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        if (principal is null) return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = principal.GetClaim(Claims.Subject) };
+        if (principal.HasScope(Scopes.Profile))
+        {
+            claims[Claims.Name] = principal.GetClaim(Claims.Name);
+            claims[Claims.Birthdate] = principal.GetClaim(Claims.Birthdate);
+            claims[Claims.Gender] = principal.GetClaim(Claims.Gender);
+        }
+        if (principal.HasScope(Scopes.Phone)) claims[Claims.PhoneNumber] = principal.GetClaim(Claims.PhoneNumber);
+        if (principal.HasScope("vneid_level") && int.TryParse(principal.GetClaim(LevelClaim), CultureInfo.InvariantCulture, out var level))
+            claims[LevelClaim] = level;
+        return Results.Json(claims.Where(c => c.Value is not null).ToDictionary());
+    }
+
+    /// <summary>RP-initiated logout: the provider's sign-in and the account session it opened end; OpenIddict checks the post-logout URI.</summary>
+    private static async Task<IResult> LogOutAsync(HttpContext http, IClusterClient cluster)
+    {
+        var signedIn = await http.AuthenticateAsync(CookieScheme);
+        if (signedIn.Principal?.FindFirst(Claims.Subject)?.Value is { } sub && signedIn.Principal.FindFirst(SessionClaim)?.Value is { } sid)
+            await cluster.Account(sub).LogOutAsync(sid);
+        await http.SignOutAsync(CookieScheme);
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
     private static IResult SignInPage(HttpContext http, string? returnUrl, string? error, string? idNumber, bool stepUp = false)

@@ -15,8 +15,8 @@ public sealed class OidcOptions
 
     /// <summary>
     /// Whether the gateway serves the provider. Default false while it is being built (issue 11): discovery, JWKS, the
-    /// relying-party store, sign-in with the password, consent, the level check and the code exchange work; userinfo,
-    /// logout (RP-initiated and back-channel), the level-2 code step, verified claims and the sample portal do not yet.
+    /// relying-party store, sign-in with the password, consent, the level check, the code exchange, userinfo and
+    /// RP-initiated logout work; back-channel logout, the level-2 code step, verified claims and the sample portal do not yet.
     /// </summary>
     public bool Enabled { get; set; }
 
@@ -93,7 +93,8 @@ public static class OidcProvider
                 }));
 
                 // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
-                server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough();
+                server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
+                    .EnableUserInfoEndpointPassthrough().EnableEndSessionEndpointPassthrough();
             });
         return builder;
     }
