@@ -24,7 +24,7 @@ public sealed class OidcFlowTests(PlatformFixture platform)
         await using var scope = provider.CreateAsyncScope();
         var clientId = $"portal-{Guid.NewGuid():N}";
         var secret = await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử)",
-            true, [Redirect], [], ["profile", "vneid_level"], 1, null, false));
+            true, [Redirect], [], ["profile", "vneid_level", "offline_access"], 1, null, false));
         return (clientId, secret!);
     }
 
@@ -50,7 +50,7 @@ public sealed class OidcFlowTests(PlatformFixture platform)
         var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         string Authorize(string extra = "") => $"/connect/authorize?client_id={clientId}&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code" +
-                                               $"&scope=openid%20profile%20vneid_level&state=st-1&nonce=nonce-1&code_challenge={challenge}&code_challenge_method=S256{extra}";
+                                               $"&scope=openid%20profile%20vneid_level%20offline_access&state=st-1&nonce=nonce-1&code_challenge={challenge}&code_challenge_method=S256{extra}";
 
         // Not signed in: to the sign-in page, and back after the password.
         var first = await browser.GetAsync(Authorize());
@@ -106,7 +106,25 @@ public sealed class OidcFlowTests(PlatformFixture platform)
         Assert.Equal((citizen.FullName, 1), (userInfo.GetProperty("name").GetString(), userInfo.GetProperty("vneid_level").GetInt32()));
         Assert.False(userInfo.TryGetProperty("phone_number", out _)); // the phone scope was not asked for
 
-        // Logging out at the provider ends its sign-in: the next authorization asks for the password again.
+        // The refresh token works while the citizen's session does; locking the account stops it at once.
+        var refresh = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
+            ["client_id"] = clientId, ["client_secret"] = secret,
+        };
+        var refreshed = await cluster.Http.PostAsync("/connect/token", new FormUrlEncodedContent(refresh));
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        refresh["refresh_token"] = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
+
+        var login = await (await api.LogInAsync(citizen.IdNumber)).Content.ReadFromJsonAsync<JsonElement>();
+        using var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) };
+        lockRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Http.SendAsync(lockRequest)).StatusCode);
+        var afterLock = await cluster.Http.PostAsync("/connect/token", new FormUrlEncodedContent(refresh));
+        Assert.Equal(HttpStatusCode.BadRequest, afterLock.StatusCode);
+        Assert.Equal("invalid_grant", (await afterLock.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+
+        // The provider's own sign-in ended with the lock too, and logging out there clears it: the password again.
         var logout = await browser.GetAsync($"/connect/logout?client_id={clientId}");
         Assert.True(logout.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, logout.StatusCode.ToString());
         var again = await browser.GetAsync(Authorize());

@@ -31,6 +31,7 @@ public static class AuthorizationEndpoint
     public const string CookieScheme = "vneid-provider";
     private const string SessionClaim = "vneid_sid";
     private const string LevelClaim = "vneid_level";
+    private const string AccountClaim = "vneid_account";
 
     public static IServiceCollection AddProviderSignIn(this IServiceCollection services)
     {
@@ -52,9 +53,28 @@ public static class AuthorizationEndpoint
         app.MapGet("/signin", (HttpContext http, string? returnUrl) => SignInPage(http, returnUrl, null, null)).ExcludeFromDescription();
         app.MapPost("/signin", SignInAsync).ExcludeFromDescription();
         app.MapMethods("/connect/authorize", ["GET", "POST"], AuthorizeAsync).ExcludeFromDescription();
+        app.MapPost("/connect/token", TokenAsync).ExcludeFromDescription();
         app.MapMethods("/connect/userinfo", ["GET", "POST"], (Delegate)UserInfoAsync).ExcludeFromDescription();
         app.MapMethods("/connect/logout", ["GET", "POST"], LogOutAsync).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>
+    /// The token endpoint, after OpenIddict has checked the client, the code or refresh token and PKCE: tokens are issued
+    /// only while the account's session that signed the citizen in is still open, so a lock, a password change, a
+    /// recovery or a logout stops the relying party's refresh tokens at once.
+    /// </summary>
+    private static async Task<IResult> TokenAsync(HttpContext http, IClusterClient cluster)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
+            return Forbid(OpenIddictConstants.Errors.UnsupportedGrantType, "Only the authorization code and refresh token grants are served.");
+        var principal = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var accountId = principal?.GetClaim(AccountClaim);
+        var sessionId = principal?.GetClaim(SessionClaim);
+        if (accountId is null || sessionId is null || await cluster.Account(accountId).GetForSessionAsync(sessionId) is null)
+            return Forbid(OpenIddictConstants.Errors.InvalidGrant, "The citizen's session has ended.");
+        return Results.SignIn(principal!, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>The claims of the presented access token that its scopes allow (OpenIddict has validated the token).</summary>
@@ -217,6 +237,10 @@ public static class AuthorizationEndpoint
         var seesId = client.Properties.TryGetValue(RelyingParties.SeesIdNumberProperty, out var sees) && sees.GetBoolean();
         identity.SetClaim(Claims.Subject, seesId ? view.IdNumber : Pairwise(pairwiseKey, client.ClientId!, view.IdNumber));
         identity.SetClaim("acr", view.Level == AccountLevel.Level2 ? Assurance.Level2 : Assurance.Level1);
+        // Kept only inside the (encrypted) code and refresh token, never sent to the relying party: which account and
+        // which of its sessions the tokens hang on.
+        identity.SetClaim(AccountClaim, view.IdNumber);
+        identity.SetClaim(SessionClaim, citizen.FindFirst(SessionClaim)?.Value);
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. citizen.FindAll(Claims.AuthenticationMethodReference).Select(c => c.Value)]);
         if (long.TryParse(citizen.FindFirst(Claims.AuthenticationTime)?.Value, CultureInfo.InvariantCulture, out var authTime))
             identity.SetClaim(Claims.AuthenticationTime, authTime);
@@ -230,11 +254,7 @@ public static class AuthorizationEndpoint
             identity.SetClaim(Claims.PhoneNumber, phone);
         if (request.HasScope("vneid_level")) identity.SetClaim(LevelClaim, (int)view.Level);
         identity.SetScopes(request.GetScopes());
-        identity.SetDestinations(claim => claim.Type switch
-        {
-            Claims.Subject or "acr" or Claims.AuthenticationMethodReference or Claims.AuthenticationTime => [Destinations.IdentityToken, Destinations.AccessToken],
-            _ => [Destinations.IdentityToken, Destinations.AccessToken],
-        });
+        identity.SetDestinations(claim => claim.Type is AccountClaim or SessionClaim ? [] : [Destinations.IdentityToken, Destinations.AccessToken]);
         return identity;
     }
 

@@ -94,7 +94,7 @@ public static class OidcProvider
 
                 // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
                 server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
-                    .EnableUserInfoEndpointPassthrough().EnableEndSessionEndpointPassthrough();
+                    .EnableUserInfoEndpointPassthrough().EnableEndSessionEndpointPassthrough().EnableTokenEndpointPassthrough();
             });
         return builder;
     }
