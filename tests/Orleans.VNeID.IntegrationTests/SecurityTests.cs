@@ -133,7 +133,8 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
         while ((notices = await platform.ScalarAsync("select count(*) from notifications.outbox where recipient = $1 and kind in (7, 17)", victim.Phone!)) < 2
                && DateTime.UtcNow < deadline) await Task.Delay(200);
         Assert.Equal(2, notices); // the temporary lockout and the step-up
-        Assert.Equal(0, await platform.ScalarAsync("select count(*) from audit.entries where account_id = $1 and kind = 3", victim.IdNumber));
+        Assert.Equal(0, await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1 and account_id = $2 and kind = 3",
+            cluster.ClusterId, victim.IdNumber));
 
         var output = new StringWriter();
         Assert.Equal(0, await VerifyAuditAsync(cluster, output));
