@@ -14,7 +14,7 @@ builder.AddServiceDefaults(args).ConfigureGatewayEndpoints().AddClusterClient();
 builder.Services.AddGatewayServices();
 try
 {
-    string[] keys = builder.Configuration.GetValue<bool>("Oidc:Enabled") ? ["Jwt:SigningKey", "Oidc:EncryptionKey"] : ["Jwt:SigningKey"];
+    string[] keys = builder.Configuration.GetValue<bool>("Oidc:Enabled") ? ["Jwt:SigningKey", "Oidc:EncryptionKey", "Oidc:PairwiseKey"] : ["Jwt:SigningKey"];
     ProductionSecrets.Require(builder.Configuration, builder.Environment, keys, [PlatformNames.ConnectionStringName], serviceAccounts: true);
     builder.AddOidcProvider();
 }

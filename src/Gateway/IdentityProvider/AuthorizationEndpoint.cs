@@ -214,7 +214,7 @@ public static class AuthorizationEndpoint
                 return Forbid(OpenIddictConstants.Errors.AccessDenied, "The citizen declined.");
             case "accept":
                 var profile = await account!.GetProfileAsync();
-                var identity = Identity(request, view, profile, citizen!, descriptor, Convert.FromBase64String(oidc.Value.EncryptionKey));
+                var identity = Identity(request, view, profile, citizen!, descriptor, Convert.FromBase64String(oidc.Value.PairwiseKey));
                 return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

@@ -29,6 +29,12 @@ public sealed class OidcOptions
     /// <summary>Base64 AES key (32 bytes) that encrypts authorization codes and refresh tokens. Generated into .local/oidc in Development.</summary>
     public string EncryptionKey { get; set; } = "";
 
+    /// <summary>
+    /// Base64 key (32 bytes) of the pairwise subjects (an HMAC of client and ID number); changing it changes every
+    /// pairwise subject, so it is kept apart from the keys that rotate. Generated into .local/oidc in Development.
+    /// </summary>
+    public string PairwiseKey { get; set; } = "";
+
     /// <summary>Lifetimes. Defaults: codes 1 minute, access and ID tokens 5 minutes, refresh tokens 8 hours.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
@@ -134,6 +140,8 @@ internal static class DevelopmentKeys
             options.SigningKey = ReadOrCreate(Path.Combine(folder, "signing-key.pem"), () => RSA.Create(2048).ExportRSAPrivateKeyPem());
         if (string.IsNullOrWhiteSpace(options.EncryptionKey))
             options.EncryptionKey = ReadOrCreate(Path.Combine(folder, "encryption-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        if (string.IsNullOrWhiteSpace(options.PairwiseKey))
+            options.PairwiseKey = ReadOrCreate(Path.Combine(folder, "pairwise-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
     }
 
     private static string ReadOrCreate(string path, Func<string> create)
