@@ -125,10 +125,19 @@ public sealed class PlatformCluster : IAsyncDisposable
     public static async Task<PlatformCluster> StartAsync(PlatformFixture db, int silos = 1, IReadOnlyDictionary<string, string>? settings = null)
     {
         var cluster = new PlatformCluster(settings);
-        for (var i = 1; i <= silos; i++) cluster.StartSilo($"silo-{i}");
-        cluster.StartGateway();
-        await cluster.WaitUntilReadyAsync(db, silos);
-        return cluster;
+        try
+        {
+            for (var i = 1; i <= silos; i++) cluster.StartSilo($"silo-{i}");
+            cluster.StartGateway();
+            await cluster.WaitUntilReadyAsync(db, silos);
+            return cluster;
+        }
+        catch
+        {
+            // A cluster that never became ready is stopped here: the test that asked for it holds nothing to dispose.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     public string ClusterId => _clusterId;
