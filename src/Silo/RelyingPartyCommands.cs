@@ -22,13 +22,11 @@ internal static class RelyingPartyCommands
         var seesId = new Option<bool>("--sees-id-number") { Description = "It receives the ID number as the subject (otherwise a pairwise subject)." };
         var add = new Command("add", "Register a relying party; a confidential client's secret is printed once.")
             { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, isPublic, seesId };
-        add.SetAction(async (parse, cancel) => await asOwner(async owner =>
+        add.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
-            await using var services = Services(owner);
-            await using var scope = services.CreateAsyncScope();
             try
             {
-                var secret = await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(
+                var secret = await parties.AddAsync(new RelyingParty(
                     parse.GetValue(clientId)!, parse.GetValue(name)!, !parse.GetValue(isPublic), parse.GetValue(redirect) ?? [],
                     parse.GetValue(postLogout) ?? [], parse.GetValue(scopes) ?? [], parse.GetValue(minimumLevel),
                     parse.GetValue(backchannel), parse.GetValue(seesId)), cancel);
@@ -42,30 +40,26 @@ internal static class RelyingPartyCommands
                 Console.Error.WriteLine(refused.Message);
                 return 2;
             }
-        }));
+        })));
 
         var list = new Command("list", "List the registered relying parties.");
-        list.SetAction(async (_, cancel) => await asOwner(async owner =>
+        list.SetAction(async (_, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
-            await using var services = Services(owner);
-            await using var scope = services.CreateAsyncScope();
-            foreach (var party in await scope.ServiceProvider.GetRequiredService<RelyingParties>().ListAsync(cancel))
+            foreach (var party in await parties.ListAsync(cancel))
                 Console.WriteLine($"{party.ClientId}\t{party.DisplayName}\t{(party.Confidential ? "confidential" : "public")}\tlevel ≥ {party.MinimumLevel}\t" +
                                   $"scopes {string.Join(' ', party.Scopes)}\tredirect {string.Join(' ', party.RedirectUris)}\t" +
                                   $"backchannel {party.BackchannelLogoutUri ?? "-"}\tsubject {(party.SeesIdNumber ? "id-number" : "pairwise")}");
             return 0;
-        }));
+        })));
 
         var removeId = new Option<string>("--client-id") { Description = "The relying party's client id.", Required = true };
         var remove = new Command("remove", "Remove a relying party.") { removeId };
-        remove.SetAction(async (parse, cancel) => await asOwner(async owner =>
+        remove.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
-            await using var services = Services(owner);
-            await using var scope = services.CreateAsyncScope();
-            var removed = await scope.ServiceProvider.GetRequiredService<RelyingParties>().RemoveAsync(parse.GetValue(removeId)!, cancel);
+            var removed = await parties.RemoveAsync(parse.GetValue(removeId)!, cancel);
             Console.WriteLine(removed ? $"Removed {parse.GetValue(removeId)}." : $"No relying party {parse.GetValue(removeId)}.");
             return removed ? 0 : 1;
-        }));
+        })));
 
         clients.Subcommands.Add(add);
         clients.Subcommands.Add(list);
@@ -73,11 +67,14 @@ internal static class RelyingPartyCommands
         return clients;
     }
 
-    private static ServiceProvider Services(string connectionString)
+    /// <summary>Runs <paramref name="command"/> with the relying-party registry on the owner's connection.</summary>
+    private static async Task<int> WithRelyingParties(string connectionString, Func<RelyingParties, Task<int>> command)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddOidcStore(connectionString);
-        return services.BuildServiceProvider();
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        return await command(scope.ServiceProvider.GetRequiredService<RelyingParties>());
     }
 }

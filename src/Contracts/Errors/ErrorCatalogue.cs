@@ -12,6 +12,9 @@ public sealed record KnownError(string Code, int Status, string Meaning)
     public Refusal Refuse(string detail, TimeSpan retryAfter) =>
         new(Code, detail) { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) };
 
+    /// <summary>A refusal with the code's meaning that may succeed after <paramref name="retryAfter"/>.</summary>
+    public Refusal Refuse(TimeSpan retryAfter) => Refuse(Meaning, retryAfter);
+
     public override string ToString() => Code;
 }
 

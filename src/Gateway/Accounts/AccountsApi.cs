@@ -100,7 +100,7 @@ public static class AccountsApi
         DeclareAccountRequest request, IClusterClient cluster, RegistryMismatchBudget mismatches, HttpContext http)
     {
         if (mismatches.Exhausted(http))
-            return ProblemWriter.Refused(ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(ErrorCatalogue.DeclarationAttemptsExceeded.Meaning, mismatches.Window), http);
+            return ProblemWriter.Refused(ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(mismatches.Window), http);
         var declaration = new DeclareAccount(request.FullName!.Trim(), request.DateOfBirth!.Value, request.Gender!.Value, request.Phone?.Trim());
         var result = await Account(cluster, request.IdNumber!).DeclareAsync(declaration);
         if (result.Error?.Code == ErrorCatalogue.RegistryMismatch.Code) mismatches.Count(http);

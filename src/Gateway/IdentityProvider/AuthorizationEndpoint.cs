@@ -181,8 +181,7 @@ public static class AuthorizationEndpoint
         {
             if (request.HasPromptValue(PromptValues.None)) return Forbid(OpenIddictConstants.Errors.LoginRequired, "The citizen is not signed in.");
             await http.SignOutAsync(CookieScheme);
-            var parameters = http.Request.HasFormContentType ? http.Request.Form.Where(p => p.Key != "prompt" && !p.Key.StartsWith("__", StringComparison.Ordinal)) : http.Request.Query.Where(p => p.Key != "prompt");
-            var again = "/connect/authorize" + QueryString.Create(parameters.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString())));
+            var again = "/connect/authorize" + QueryString.Create(RequestParameters(http, "prompt", "decision"));
             return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(again)}");
         }
 
@@ -192,7 +191,7 @@ public static class AuthorizationEndpoint
         var clientMinimum = descriptor.Properties.TryGetValue(RelyingParties.MinimumLevelProperty, out var min) ? min.GetInt32() : 1;
         var required = Math.Max(clientMinimum, request.GetAcrValues().Contains(Assurance.Level2) ? 2 : 1);
         var level = (int)view.Level;
-        var hidden = HiddenParameters(http);
+        var hidden = RequestParameters(http, "decision", "lang");
 
         if (level < required)
         {
@@ -272,12 +271,15 @@ public static class AuthorizationEndpoint
 
     private static string? Decision(HttpContext http) => http.Request.HasFormContentType ? http.Request.Form["decision"].FirstOrDefault() : null;
 
-    /// <summary>The authorization request's parameters, carried through the consent form (never the decision or the token).</summary>
-    private static List<KeyValuePair<string, string?>> HiddenParameters(HttpContext http)
+    /// <summary>
+    /// The authorization request's parameters, as they came (query or form), without the antiforgery token and the
+    /// named ones: carried to the sign-in page's return URL and through the consent form.
+    /// </summary>
+    private static List<KeyValuePair<string, string?>> RequestParameters(HttpContext http, params string[] except)
     {
         IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source =
             http.Request.HasFormContentType ? http.Request.Form : http.Request.Query;
-        return source.Where(p => p.Key is not ("decision" or "lang") && !p.Key.StartsWith("__", StringComparison.Ordinal))
+        return source.Where(p => !except.Contains(p.Key) && !p.Key.StartsWith("__", StringComparison.Ordinal))
             .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString())).ToList();
     }
 

@@ -18,9 +18,9 @@ public static class AccountRefusals
     public static Refusal Validation(Dictionary<string, string[]> fieldErrors) =>
         ErrorCatalogue.ValidationFailed.Refuse("One or more fields are invalid.") with { FieldErrors = fieldErrors };
 
-    public static Refusal LoginLockedOut(TimeSpan retryAfter) => ErrorCatalogue.TooManyAttempts.Refuse(ErrorCatalogue.TooManyAttempts.Meaning, retryAfter);
+    public static Refusal LoginLockedOut(TimeSpan retryAfter) => ErrorCatalogue.TooManyAttempts.Refuse(retryAfter);
 
-    public static Refusal OtpLockedOut(TimeSpan retryAfter) => ErrorCatalogue.OtpLockedOut.Refuse(ErrorCatalogue.OtpLockedOut.Meaning, retryAfter);
+    public static Refusal OtpLockedOut(TimeSpan retryAfter) => ErrorCatalogue.OtpLockedOut.Refuse(retryAfter);
 
     public static Refusal Level2Required() => ErrorCatalogue.Level2Required.Refuse();
 }

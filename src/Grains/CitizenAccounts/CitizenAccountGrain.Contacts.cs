@@ -21,7 +21,7 @@ public sealed partial class CitizenAccountGrain
         var otp = codes.Issue(State, AccountId, now, out var code);
         State.EmailChange = new PendingEmail { Address = address, Otp = otp };
         Raise(AccountEventKind.OtpIssued, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "e-mail confirmation", now,
-            [new NotificationRequest(NotificationChannel.Email, address, sealer.Seal(code, AccountId), codes.ValiditySeconds)]);
+            [CodeTo(NotificationChannel.Email, address, code)]);
         await CommitAsync();
         return Result.Ok(codes.ValiditySeconds);
     }
@@ -55,7 +55,8 @@ public sealed partial class CitizenAccountGrain
     {
         if (phone == State.Phone && email == State.Email) return;
         var previous = ToOwner(code: null);
-        var changed = (phone != State.Phone ? "phone" : "") + (phone != State.Phone && email != State.Email ? " and " : "") + (email != State.Email ? "e-mail" : "");
+        string[] changes = [.. phone != State.Phone ? ["phone"] : Array.Empty<string>(), .. email != State.Email ? ["e-mail"] : Array.Empty<string>()];
+        var changed = string.Join(" and ", changes);
         State.Phone = phone;
         State.Email = email;
         var notices = previous.Concat(ToOwner(code: null)).DistinctBy(n => (n.Channel, n.Recipient)).ToList();

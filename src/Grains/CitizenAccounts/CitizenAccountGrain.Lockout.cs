@@ -23,8 +23,7 @@ public sealed partial class CitizenAccountGrain
         verdict switch
         {
             FailureVerdict.StepUpRequired => ErrorCatalogue.StepUpRequired.Refuse(),
-            FailureVerdict.TemporarilyLocked => AccountRefusals.LoginLockedOut(BruteForceGuard.LockedFor(failures, now)!.Value),
-            _ when duringLockout => AccountRefusals.LoginLockedOut(BruteForceGuard.LockedFor(failures, now)!.Value),
+            _ when verdict == FailureVerdict.TemporarilyLocked || duringLockout => AccountRefusals.LoginLockedOut(BruteForceGuard.LockedFor(failures, now)!.Value),
             _ => AccountRefusals.InvalidCredentials(),
         };
 

@@ -28,7 +28,7 @@ public sealed partial class CitizenAccountGrain
         {
             State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
             Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, null, now,
-                [new NotificationRequest(NotificationChannel.Sms, State.Phone!, sealer.Seal(code, AccountId), codes.ValiditySeconds)]);
+                [CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
         }
         else
         {

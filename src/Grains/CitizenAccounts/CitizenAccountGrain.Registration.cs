@@ -18,7 +18,7 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         var mismatches = Exists ? State.RegistryMismatches : _phantomMismatches;
         if (Declaration.OverBudget(mismatches, registrationOptions.Value, now) is { } wait)
-            return ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(ErrorCatalogue.DeclarationAttemptsExceeded.Meaning, wait);
+            return ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(wait);
 
         var citizen = await registry.FindAsync(id);
         if (!Declaration.Matches(citizen, id, declaration)) return await CountMismatchAsync(mismatches, now);

@@ -79,7 +79,7 @@ public sealed partial class CitizenAccountGrain
 
         State.StepUpOtp = codes.Issue(State, AccountId, now, out var code);
         Raise(AccountEventKind.OtpIssued, Unchanged(), SystemActor, "step-up login", now,
-            [new NotificationRequest(NotificationChannel.Sms, State.Phone, sealer.Seal(code, AccountId), codes.ValiditySeconds)]);
+            [CodeTo(NotificationChannel.Sms, State.Phone, code)]);
         await CommitAsync();
     }
 

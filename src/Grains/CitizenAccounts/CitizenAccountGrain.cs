@@ -85,6 +85,10 @@ public sealed partial class CitizenAccountGrain(
         return notifications;
     }
 
+    /// <summary>One message carrying a new code, sealed, to one recipient (a step-up, a recovery, an e-mail to confirm).</summary>
+    private NotificationRequest CodeTo(NotificationChannel channel, string recipient, string code) =>
+        new(channel, recipient, sealer.Seal(code, AccountId), codes.ValiditySeconds);
+
     /// <summary>Adds an event, linked into the account's audit chain; it is written with the next commit.</summary>
     private void Raise(AccountEventKind kind, LifecycleOutcome outcome, Actor actor, string? reason, DateTimeOffset now,
         IReadOnlyList<NotificationRequest>? notifications = null)
