@@ -3,5 +3,5 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-stop_started gateway silo-2 silo-1
+stop_started portal gateway silo-2 silo-1
 [ "${1:-}" = "--keep-db" ] || stop_postgres

@@ -10,12 +10,16 @@ if postgres_is_running; then STARTED_POSTGRES=0; else STARTED_POSTGRES=1; fi
 ensure_postgres_running
 [ "$STARTED_POSTGRES" = 1 ] && trap stop_postgres EXIT
 ensure_database vneid_test
+ensure_chromium
+export VNEID_CHROMIUM="$CHROMIUM"
 # Tests start silos and gateways of their own: the driver's default pool size (100), as before.
 export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"
 export VNEID_TEST_OWNER_CONNECTION="$(owner_connection vneid_test)"
 
 results="$LOCAL_DIR/test-results"
 rm -rf "$results"
+# Screenshots of the browser tests go beside the results.
+export VNEID_TEST_RESULTS="$results"
 say "Building and running the tests"
 dotnet test "$REPO_ROOT/Orleans.VNeID.sln" -c Release --nologo --logger "trx" --results-directory "$results" "$@"
 status=$?

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings the whole platform up on this machine: PostgreSQL (installed if missing), schema, demo population,
-# two silos and the HTTP gateway on http://127.0.0.1:8080. Safe to run again; scripts/down.sh stops it.
+# two silos and the HTTP gateway on http://127.0.0.1:8080 (with the "Sign in with VNeID" OpenID Connect provider), and,
+# in Development, the sample public-service portal on http://127.0.0.1:8081. Safe to run again; scripts/down.sh stops it.
 #
 #   scripts/up.sh               Development: public demo keys and service accounts from config/appsettings.Development.json,
 #                               codes readable at /api/v1/dev/messages. Never expose it.
@@ -34,6 +35,12 @@ VNEID_PG_APP_PASSWORD=$(random_secret)$(random_secret)
 VNEID_PG_OWNER_PASSWORD=$(random_secret)$(random_secret)
 ENV
   fi
+  # Keys added by later versions go into an existing vault too.
+  grep -q '^VNEID_Oidc__EncryptionKey=' "$PRODUCTION_DIR/secrets.env" ||
+    (umask 077; printf 'VNEID_Oidc__EncryptionKey=%s\nVNEID_Oidc__PairwiseKey=%s\nVNEID_Oidc__SigningKey=%s\n' \
+      "$(random_key)" "$(random_key)" "$PRODUCTION_DIR/oidc-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
+  [ -f "$PRODUCTION_DIR/oidc-signing-key.pem" ] ||
+    (umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$PRODUCTION_DIR/oidc-signing-key.pem" 2>/dev/null)
   set -a; source "$PRODUCTION_DIR/secrets.env"; set +a
   export VNEID_PG_APP_USER=vneid_production VNEID_PG_OWNER_USER=vneid_production_owner VNEID_DATABASE=vneid_production
   export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
@@ -49,7 +56,7 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 # A platform running in the other mode is stopped first: both listen on the same ports.
 if [ -f "$RUN_DIR/mode" ] && [ "$(cat "$RUN_DIR/mode")" != "$MODE" ]; then
   say "Stopping the $(cat "$RUN_DIR/mode") platform to start the $MODE one"
-  stop_started gateway silo-2 silo-1
+  stop_started portal gateway silo-2 silo-1
 fi
 echo "$MODE" >"$RUN_DIR/mode"
 
@@ -65,7 +72,9 @@ if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_
 fi
 SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
 GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
-[ -f "$SILO" ] && [ -f "$GATEWAY" ] || die "The build did not produce the silo and the gateway."
+PORTAL="$REPO_ROOT/samples/PublicServicePortal/bin/Release/net10.0/vneid-portal.dll"
+PORTAL_URL="http://127.0.0.1:8081"
+[ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] || die "The build did not produce the silo, the gateway and the portal."
 
 # Production's service accounts: the same three ids as Development's, with secrets generated once (the plain secrets go
 # to .local/production/service-accounts.txt for the operator, only their hashes to the processes).
@@ -90,6 +99,10 @@ say "Applying the schema"
 dotnet "$SILO" migrate
 say "Seeding the population registry ($SEED_COUNT citizens)"
 dotnet "$SILO" seed --count "$SEED_COUNT"
+if [ "$MODE" = development ]; then
+  say "Registering the sample portal as a relying party"
+  dotnet "$SILO" clients add-sample --portal-url "$PORTAL_URL" --secret-file "$LOCAL_DIR/portal/client-secret"
+fi
 
 # A process started before its program was last built runs old code: stop it so that it starts again below.
 restart_if_rebuilt() { # name, program
@@ -99,6 +112,7 @@ restart_if_rebuilt() { # name, program
   fi
 }
 restart_if_rebuilt gateway "$GATEWAY"
+restart_if_rebuilt portal "$PORTAL"
 restart_if_rebuilt silo-1 "$SILO"
 restart_if_rebuilt silo-2 "$SILO"
 
@@ -115,6 +129,10 @@ GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
 start silo-1 "$GC_GEN0" VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 dotnet "$SILO"
 start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 dotnet "$SILO"
 start gateway "$GC_GEN0" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
+if [ "$MODE" = development ]; then
+  start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
+    "Portal__ClientSecret=$(cat "$LOCAL_DIR/portal/client-secret")" dotnet "$PORTAL"
+fi
 
 say "Waiting for the gateway to report healthy"
 for _ in $(seq 1 90); do
@@ -140,6 +158,9 @@ Orleans.VNeID is up: two silos and the gateway on $GATEWAY_URL (logs in .local/l
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json
   Health:                       $GATEWAY_URL/health
+  OpenID Connect discovery:     $GATEWAY_URL/.well-known/openid-configuration
+
+Sign in with VNeID at the sample public-service portal: open $PORTAL_URL in a browser (README, "Sign in with VNeID").
 
 Try a level-1 registration for the demo citizen Nguyễn Văn An:
   curl -s -X POST $GATEWAY_URL/api/v1/accounts -H 'content-type: application/json' \\
@@ -149,7 +170,7 @@ The README walks through activation, login, lock and unlock.
 TXT
     exit 0
   fi
-  for name in silo-1 silo-2 gateway; do
+  for name in silo-1 silo-2 gateway $([ "$MODE" = development ] && echo portal); do
     is_running "$name" || { tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name stopped; see $LOG_DIR/$name.log"; }
   done
   sleep 1

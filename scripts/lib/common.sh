@@ -51,6 +51,18 @@ ensure_postgres_installed() {
   [ -x "$(pg_bin_dir)/initdb" ] || die "PostgreSQL installation failed."
 }
 
+# Debian's Chromium, which the browser tests drive through Playwright (never a browser download).
+CHROMIUM="${VNEID_CHROMIUM:-/usr/bin/chromium}"
+ensure_chromium() {
+  if [ -x "$CHROMIUM" ]; then return; fi
+  say "Installing Chromium from Debian's packages (for the browser tests)"
+  [ "$(id -u)" = 0 ] || die "Chromium is missing and installing it needs root (apt-get install chromium)."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+  [ -x "$CHROMIUM" ] || die "Chromium installation failed."
+}
+
 # The data folder must be reachable by the postgres user through every parent; fall back to /var/tmp when it is not.
 pg_data_dir() {
   local preferred="$LOCAL_DIR/postgres"

@@ -31,7 +31,7 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications)
     public const string SeesIdNumberProperty = "vneid_sees_id_number";
 
     /// <summary>The scopes a relying party may be allowed, beyond <c>openid</c>.</summary>
-    public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, "vneid_level", Scopes.OfflineAccess];
+    public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, Scopes.Email, "vneid_level", Scopes.OfflineAccess];
 
     /// <summary>Registers the relying party; returns its secret (shown once) for a confidential client, else null.</summary>
     public async Task<string?> AddAsync(RelyingParty party, CancellationToken cancellationToken = default)

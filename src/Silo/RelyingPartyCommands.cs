@@ -61,7 +61,51 @@ internal static class RelyingPartyCommands
             return removed ? 0 : 1;
         })));
 
+        var portalUrl = new Option<string>("--portal-url") { Description = "The sample portal's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var secretFile = new Option<string>("--secret-file") { Description = "Where its secret is kept (0600).", Required = true };
+        var sample = new Command("add-sample",
+            "Register the sample portal (samples/PublicServicePortal) unless it and its secret file are both there; the secret goes to the file.")
+            { portalUrl, secretFile };
+        sample.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
+        {
+            var file = parse.GetValue(secretFile)!;
+            var url = parse.GetValue(portalUrl)!.TrimEnd('/');
+            var registered = (await parties.ListAsync(cancel)).FirstOrDefault(p => p.ClientId == SamplePortal.ClientId);
+            if (registered is not null && File.Exists(file) && registered.RedirectUris.Contains($"{url}/signin-oidc"))
+            {
+                Console.WriteLine($"The sample portal {SamplePortal.ClientId} is registered.");
+                return 0;
+            }
+            if (registered is not null) await parties.RemoveAsync(SamplePortal.ClientId, cancel);
+            var secret = await parties.AddAsync(SamplePortal.At(url), cancel);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            await File.WriteAllTextAsync(file, secret, cancel);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Console.WriteLine($"Registered the sample portal {SamplePortal.ClientId} at {url}; its secret is in {file}.");
+            return 0;
+        })));
+
+        var logouts = new Command("logouts", "Back-channel logouts not yet delivered: the relying party, attempts, the next attempt and the last error.");
+        logouts.SetAction(async (_, cancel) => await asOwner(async owner =>
+        {
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(owner);
+            await using var command = dataSource.CreateCommand(
+                "select delivery_id, client_id, attempts, next_attempt_at, coalesce(last_error, '-') from oidc.logout_deliveries " +
+                "where delivered_at is null order by delivery_id");
+            await using var reader = await command.ExecuteReaderAsync(cancel);
+            var count = 0;
+            while (await reader.ReadAsync(cancel))
+            {
+                count++;
+                Console.WriteLine($"{reader.GetInt64(0)}	{reader.GetString(1)}	attempts {reader.GetInt32(2)}	next {reader.GetDateTime(3):u}	{reader.GetString(4)}");
+            }
+            Console.WriteLine($"{count} back-channel logout(s) waiting.");
+            return 0;
+        }));
+
         clients.Subcommands.Add(add);
+        clients.Subcommands.Add(sample);
+        clients.Subcommands.Add(logouts);
         clients.Subcommands.Add(list);
         clients.Subcommands.Add(remove);
         return clients;
@@ -77,4 +121,14 @@ internal static class RelyingPartyCommands
         await using var scope = provider.CreateAsyncScope();
         return await command(scope.ServiceProvider.GetRequiredService<RelyingParties>());
     }
+}
+
+/// <summary>The sample relying party Development registers: samples/PublicServicePortal.</summary>
+internal static class SamplePortal
+{
+    public const string ClientId = "public-service-portal";
+
+    public static RelyingParty At(string url) => new(ClientId, "Cổng dịch vụ công (mẫu)", Confidential: true,
+        [$"{url}/signin-oidc"], [$"{url}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], MinimumLevel: 1,
+        $"{url}/backchannel-logout", SeesIdNumber: false);
 }

@@ -34,6 +34,10 @@ public sealed class PlatformApi(HttpClient http)
         }
     }
 
+    /// <summary>How many messages the phone has received so far (Development message list).</summary>
+    public async Task<int> MessageCountAsync(string phone) =>
+        (await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?recipient={phone}")).GetArrayLength();
+
     public async Task RegisterAndActivateAsync(CitizenRecord c)
     {
         await ExpectStatusAsync(HttpStatusCode.Accepted, await DeclareAsync(c));

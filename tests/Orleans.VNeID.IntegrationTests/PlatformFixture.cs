@@ -75,11 +75,11 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>The built program next to this test assembly's configuration (Debug or Release).</summary>
-    public static string Program(string project, string assembly)
+    public static string Program(string project, string assembly, string folder = "src")
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testBin.Parent!.Name;
-        var path = Path.Combine(RepositoryRoot(), "src", project, "bin", configuration, testBin.Name, assembly);
+        var path = Path.Combine(RepositoryRoot(), folder, project, "bin", configuration, testBin.Name, assembly);
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first.", path);
     }
 
@@ -183,6 +183,20 @@ public sealed class PlatformCluster : IAsyncDisposable
         env["VNEID_Gateway__Urls"] = GatewayUrl;
         return Start("gateway", PlatformFixture.Program("Gateway", "vneid-gateway.dll"), env);
     }
+
+    /// <summary>
+    /// The sample portal (samples/PublicServicePortal) as this cluster's relying party <paramref name="clientId"/>, on
+    /// <paramref name="url"/>; stopped with the cluster.
+    /// </summary>
+    public Process StartPortal(string url, string clientId, string secret) => Start("portal", PlatformFixture.Program("PublicServicePortal", "vneid-portal.dll", "samples"),
+        new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Urls"] = url,
+            ["Portal__Authority"] = GatewayUrl + "/",
+            ["Portal__ClientId"] = clientId,
+            ["Portal__ClientSecret"] = secret,
+        });
 
     private Process Start(string name, string program, Dictionary<string, string> env)
     {

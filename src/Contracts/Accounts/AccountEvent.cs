@@ -70,6 +70,12 @@ public sealed record AccountEvent(
     /// <summary>Audit-chain link: SHA-256 over <see cref="PreviousHash"/> and this event's audited fields.</summary>
     [Id(10)] public byte[] Hash { get; init; } = [];
 
+    /// <summary>
+    /// The account's sessions this event ended (a lock, a password change, a logout, a reused refresh token, the oldest
+    /// closed by a new login): relying parties holding tokens for them are sent a back-channel logout. Not audited.
+    /// </summary>
+    [Id(11)] public IReadOnlyList<string> EndedSessions { get; init; } = [];
+
     /// <summary>Unique per account and event; the outbox de-duplicates on it.</summary>
     public string EventId => $"{AccountId}:{Sequence}";
 }

@@ -30,13 +30,18 @@ public sealed record LockView(
 /// A verified login (or refresh): what the gateway needs to sign an access token, and the new refresh token.
 /// The refresh token is returned once and stored only as a hash.
 /// </summary>
+/// <remarks>
+/// <see cref="CodeAdvised"/>: the account's risk rule (wrong passwords since its last sign-in) says a sign-in elsewhere
+/// should also prove the phone on record; the OpenID Connect provider then asks for a code.
+/// </remarks>
 [GenerateSerializer, Immutable, Alias("vneid.LoginGrant")]
 public sealed record LoginGrant(
     [property: Id(0)] string IdNumber,
     [property: Id(1)] AccountLevel Level,
     [property: Id(2)] string SessionId,
     [property: Id(3)] string RefreshToken,
-    [property: Id(4)] DateTimeOffset RefreshExpiresAt);
+    [property: Id(4)] DateTimeOffset RefreshExpiresAt,
+    [property: Id(5)] bool CodeAdvised = false);
 
 /// <summary>Where a profile field's value comes from (DOMAIN.md §6: green = verified, yellow = self-declared).</summary>
 public enum FieldSource
@@ -58,3 +63,19 @@ public sealed record ProfileView(
     [property: Id(1)] AccountLevel Level,
     [property: Id(2)] IReadOnlyList<ProfileField> Fields,
     [property: Id(3)] IReadOnlyList<string> Dependents);
+
+/// <summary>
+/// How the account's identity data was verified: against the population database when it was declared (level 1), and,
+/// for a level-2 account, by an officer at a police office with the citizen and their papers present.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("vneid.VerificationView")]
+public sealed record VerificationView(
+    [property: Id(0)] DateTimeOffset RegistryCheckedAt,
+    [property: Id(1)] InPersonVerification? InPerson);
+
+[GenerateSerializer, Immutable, Alias("vneid.InPersonVerification")]
+public sealed record InPersonVerification(
+    [property: Id(0)] string DossierCode,
+    [property: Id(1)] string OfficeCode,
+    [property: Id(2)] string OfficerId,
+    [property: Id(3)] DateTimeOffset CheckedAt);

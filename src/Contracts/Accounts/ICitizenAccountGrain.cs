@@ -49,8 +49,20 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     [ReadOnly]
     Task<AccountView?> GetForSessionAsync(string sessionId);
 
+    /// <summary>
+    /// A sign-in at the OpenID Connect provider needs a second factor: a code to the phone on record for this open
+    /// session (send limits apply). The value is its validity in seconds.
+    /// </summary>
+    Task<Result<int>> RequestSignInCodeAsync(string sessionId);
+
+    /// <summary>Checks the sign-in code of this session; wrong codes count toward the code lockout like any other.</summary>
+    Task<Result<AccountView>> ConfirmSignInCodeAsync(string sessionId, string code);
+
     /// <summary>Closes one session.</summary>
     Task LogOutAsync(string sessionId);
+
+    /// <summary>Closes every session of the account (relying parties holding any of them are sent a back-channel logout).</summary>
+    Task LogOutEverywhereAsync();
 
     /// <summary>Forgotten password, step one: sends a code to the registered phone when every detail matches. Answers the same either way.</summary>
     Task StartRecoveryAsync(StartRecovery request);
@@ -78,6 +90,10 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
 
     /// <summary>The profile with each field marked as verified by the registry or self-declared.</summary>
     Task<ProfileView?> GetProfileAsync();
+
+    /// <summary>How the identity data of an active account was verified (the evidence of verified claims), else null.</summary>
+    [ReadOnly]
+    Task<VerificationView?> GetVerificationAsync();
 
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
     Task<AccountView?> GetAsync();

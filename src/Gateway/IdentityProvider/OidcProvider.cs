@@ -13,14 +13,13 @@ public sealed class OidcOptions
 {
     public const string Section = "Oidc";
 
-    /// <summary>
-    /// Whether the gateway serves the provider. Default false while it is being built (issue 11): discovery, JWKS, the
-    /// relying-party store, sign-in with the password, consent, the level check, the code exchange, userinfo and
-    /// RP-initiated logout work; back-channel logout, the level-2 code step, verified claims and the sample portal do not yet.
-    /// </summary>
-    public bool Enabled { get; set; }
+    /// <summary>Whether the gateway serves the provider (default true).</summary>
+    public bool Enabled { get; set; } = true;
 
-    /// <summary>PEM of the RSA private key (≥ 2048 bits) that signs ID and access tokens. Generated into .local/oidc in Development.</summary>
+    /// <summary>
+    /// PEM of the RSA private key (≥ 2048 bits) that signs ID and access tokens, or the path of a PEM file. Generated into
+    /// .local/oidc in Development; required elsewhere.
+    /// </summary>
     public string SigningKey { get; set; } = "";
 
     /// <summary>PEMs of earlier signing keys, still published in the JWKS until the tokens they signed have expired.</summary>
@@ -34,6 +33,21 @@ public sealed class OidcOptions
     /// pairwise subject, so it is kept apart from the keys that rotate. Generated into .local/oidc in Development.
     /// </summary>
     public string PairwiseKey { get; set; } = "";
+
+    /// <summary>
+    /// The provider's public URL (the <c>iss</c> of its tokens). Empty: the gateway's first URL (<c>Gateway:Urls</c>). Set it
+    /// to the https address when TLS is terminated in front of the gateway.
+    /// </summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>The issuer as a URI with a trailing slash, after <see cref="Issuer"/> has been filled in.</summary>
+    public Uri IssuerUri => new(Issuer.EndsWith('/') ? Issuer : Issuer + "/", UriKind.Absolute);
+
+    /// <summary>How often the gateway looks for back-channel logouts owed. Default 1 second.</summary>
+    public TimeSpan LogoutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts to deliver a back-channel logout (attempts back off by doubling). Default 1 hour.</summary>
+    public TimeSpan LogoutRetryMax { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Lifetimes. Defaults: codes 1 minute, access and ID tokens 5 minutes, refresh tokens 8 hours.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
@@ -61,19 +75,27 @@ public static class OidcProvider
         var options = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
         if (!options.Enabled) return builder;
         if (builder.Environment.IsDevelopment()) DevelopmentKeys.Fill(options);
+        if (string.IsNullOrWhiteSpace(options.Issuer))
+            options.Issuer = (builder.Configuration["Gateway:Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
+        builder.Services.AddHttpClient(BackChannelLogoutSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHostedService<BackChannelLogoutSender>();
 
         builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration))
             .AddServer(server =>
             {
+                server.SetIssuer(options.IssuerUri);
                 server.SetAuthorizationEndpointUris("connect/authorize")
                     .SetTokenEndpointUris("connect/token")
                     .SetUserInfoEndpointUris("connect/userinfo")
                     .SetEndSessionEndpointUris("connect/logout");
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.AllowRefreshTokenFlow();
-                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Phone, "vneid_level", Scopes.OfflineAccess);
+                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Phone, Scopes.Email, ProviderClaims.LevelScope, Scopes.OfflineAccess);
+                server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Birthdate, Claims.Gender, Claims.PhoneNumber, Claims.Email,
+                    Claims.EmailVerified, "acr", Claims.AuthenticationMethodReference, Claims.AuthenticationTime, "sid", ProviderClaims.LevelClaim,
+                    ProviderClaims.VerifiedClaims);
                 server.SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime)
                     .SetAccessTokenLifetime(options.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(options.IdentityTokenLifetime)
@@ -95,6 +117,15 @@ public static class OidcProvider
                     context.Metadata["backchannel_logout_supported"] = true;
                     context.Metadata["backchannel_logout_session_supported"] = true;
                     context.Metadata["subject_types_supported"] = JsonSerializer.SerializeToElement(new[] { "public", "pairwise" });
+                    context.Metadata["claims_parameter_supported"] = true;
+                    // OpenID Connect for Identity Assurance 1.0.
+                    context.Metadata["verified_claims_supported"] = true;
+                    context.Metadata["trust_frameworks_supported"] = JsonSerializer.SerializeToElement(new[] { ProviderClaims.TrustFramework });
+                    context.Metadata["evidence_supported"] = JsonSerializer.SerializeToElement(new[] { "document", "electronic_record" });
+                    context.Metadata["documents_supported"] = JsonSerializer.SerializeToElement(new[] { "idcard" });
+                    context.Metadata["documents_check_methods_supported"] = JsonSerializer.SerializeToElement(new[] { "vpip", "bvr" });
+                    context.Metadata["electronic_records_supported"] = JsonSerializer.SerializeToElement(new[] { "population_register" });
+                    context.Metadata["claims_in_verified_claims_supported"] = JsonSerializer.SerializeToElement(ProviderClaims.Verifiable);
                     return default;
                 }));
 
@@ -109,12 +140,14 @@ public static class OidcProvider
     public static WebApplication MapOidcProvider(this WebApplication app)
     {
         if (!app.Configuration.GetValue<bool>($"{OidcOptions.Section}:{nameof(OidcOptions.Enabled)}")) return app;
-        app.MapProviderSignIn();
+        app.MapProviderEndpoints();
         return app;
     }
 
     private static RsaSecurityKey RsaKey(string pem, string setting)
     {
+        // The setting holds the PEM, or the path of a file that does (a multi-line key is awkward in an environment variable).
+        if (!pem.Contains("-----BEGIN", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(pem) && File.Exists(pem)) pem = File.ReadAllText(pem);
         var rsa = RSA.Create();
         try
         {

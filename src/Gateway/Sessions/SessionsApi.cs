@@ -58,6 +58,13 @@ public static class SessionsApi
             .ProducesProblems(401, 403, 503)
             .RequireAuthorization(Policies.Citizen);
 
+        sessions.MapDelete("/", LogOutEverywhereAsync)
+            .WithName("LogOutEverywhere")
+            .WithSummary("Close every session of the account")
+            .WithDescription("Every access and refresh token of the account stops working, and every public service the citizen signed in to with VNeID is sent a back-channel logout.")
+            .ProducesProblems(401, 403, 503)
+            .RequireAuthorization(Policies.Citizen);
+
         app.MapPost("/api/v1/service-tokens", IssueServiceTokenAsync)
             .WithTags("Sessions")
             .WithName("IssueServiceToken")
@@ -111,6 +118,12 @@ public static class SessionsApi
         var parts = request.RefreshToken!.Split('.', 3);
         var result = await cluster.Account(parts[0]).RefreshAsync(parts[1], parts[2]);
         return result.Value is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<NoContent> LogOutEverywhereAsync(ClaimsPrincipal user, IClusterClient cluster)
+    {
+        await cluster.Account(user.Identity!.Name!).LogOutEverywhereAsync();
+        return TypedResults.NoContent();
     }
 
     public static async Task<NoContent> LogOutAsync(ClaimsPrincipal user, IClusterClient cluster)

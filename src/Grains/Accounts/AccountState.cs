@@ -54,6 +54,10 @@ public sealed class AccountState
     [Id(26)] public List<DateTimeOffset> RegistryMismatches { get; set; } = [];
     /// <summary>The account's ID number, stored with the state so that audit verification can compare state and trail.</summary>
     [Id(27)] public string? AccountId { get; set; }
+    /// <summary>A code sent for a sign-in at the OpenID Connect provider that needs a second factor, bound to its session.</summary>
+    [Id(28)] public PendingSessionCode? SignInCode { get; set; }
+    /// <summary>The in-person check of the last level-2 dossier: the evidence behind the level-2 verified claims.</summary>
+    [Id(29)] public InPersonCheck? InPersonCheck { get; set; }
 }
 
 /// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>
@@ -61,6 +65,22 @@ public sealed class AccountState
 public sealed class PendingEmail
 {
     [Id(0)] public string Address { get; set; } = "";
+    [Id(1)] public PendingOtp Otp { get; set; } = new();
+}
+
+[GenerateSerializer, Alias("vneid.InPersonCheck")]
+public sealed class InPersonCheck
+{
+    [Id(0)] public string DossierCode { get; set; } = "";
+    [Id(1)] public string OfficeCode { get; set; } = "";
+    [Id(2)] public string OfficerId { get; set; } = "";
+    [Id(3)] public DateTimeOffset CheckedAt { get; set; }
+}
+
+[GenerateSerializer, Alias("vneid.PendingSessionCode")]
+public sealed class PendingSessionCode
+{
+    [Id(0)] public string SessionId { get; set; } = "";
     [Id(1)] public PendingOtp Otp { get; set; } = new();
 }
 

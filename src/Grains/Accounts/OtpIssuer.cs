@@ -57,6 +57,7 @@ public sealed class OtpIssuer(OtpCodes codes, IOptions<OtpOptions> options)
         if (ReferenceEquals(state.RecoveryOtp, pending)) state.RecoveryOtp = null;
         if (ReferenceEquals(state.StepUpOtp, pending)) state.StepUpOtp = null;
         if (ReferenceEquals(state.EmailChange?.Otp, pending)) state.EmailChange = null;
+        if (ReferenceEquals(state.SignInCode?.Otp, pending)) state.SignInCode = null;
         return true;
     }
 

@@ -29,6 +29,7 @@ public sealed partial class CitizenAccountGrain
             string.IsNullOrWhiteSpace(upgrade.Email) ? State.Email : upgrade.Email.Trim(),
             upgrade.Officer, $"dossier {upgrade.DossierCode} at {upgrade.OfficeCode}", now);
         State.PendingDocuments = [.. upgrade.Documents];
+        State.InPersonCheck = new InPersonCheck { DossierCode = upgrade.DossierCode, OfficeCode = upgrade.OfficeCode, OfficerId = upgrade.Officer.Id, CheckedAt = now };
         foreach (var child in upgrade.Dependents) if (!State.Dependents.Contains(child)) State.Dependents.Add(child);
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchBiometrics);
@@ -37,6 +38,12 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
         return Result.Ok(View());
     }
+
+    public Task<VerificationView?> GetVerificationAsync() =>
+        Task.FromResult(!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) ? null :
+            new VerificationView(State.DeclaredAt, _lifecycle.Level == AccountLevel.Level2 && State.InPersonCheck is { } check
+                ? new InPersonVerification(check.DossierCode, check.OfficeCode, check.OfficerId, check.CheckedAt)
+                : null));
 
     public Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync() =>
         Task.FromResult<Result<IReadOnlyList<IntegratedDocument>>>(

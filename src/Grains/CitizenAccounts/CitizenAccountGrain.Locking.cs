@@ -40,8 +40,8 @@ public sealed partial class CitizenAccountGrain
         State.Otp = null;
         State.RecoveryOtp = null;
         // Every session ends with the lock; the gateway asks the grain on each request.
-        State.Sessions.Clear();
+        var ended = EndAllSessions();
         var outcome = await _lifecycle.FireAsync(AccountTrigger.Lock);
-        Raise(AccountEventKind.Locked, outcome, actor, reason, now, ToOwner(code: null));
+        Raise(AccountEventKind.Locked, outcome, actor, reason, now, ToOwner(code: null), ended);
     }
 }

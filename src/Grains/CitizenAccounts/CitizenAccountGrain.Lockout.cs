@@ -58,6 +58,7 @@ public sealed partial class CitizenAccountGrain
             State.Otp = null;
             State.RecoveryOtp = null;
             State.StepUpOtp = null;
+            State.SignInCode = null;
             Raise(AccountEventKind.OtpLockedOut, Unchanged(), SystemActor, "temporary lockout", now, ToOwner(code: null));
         }
         await CommitAsync();

@@ -56,8 +56,8 @@ public sealed partial class CitizenAccountGrain
         State.PasswordHash = passwords.Hash(newPassword);
         BruteForceGuard.Reset(State.PasswordFailures);
         BruteForceGuard.Reset(State.OtpFailures);
-        State.Sessions.Clear();
-        Raise(AccountEventKind.PasswordChanged, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "password recovery", now, ToOwner(code: null));
+        var ended = EndAllSessions();
+        Raise(AccountEventKind.PasswordChanged, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "password recovery", now, ToOwner(code: null), ended);
         await CommitAsync();
         return Result.Ok(View());
     }

@@ -57,13 +57,19 @@ public sealed partial class CitizenAccountGrain
         if (!_lifecycle.CanFire(AccountTrigger.LogIn)) return _lifecycle.ConflictFor(AccountTrigger.LogIn);
 
         await _lifecycle.FireAsync(AccountTrigger.LogIn);
+        // The risk rule: wrong passwords since the last sign-in, unless this one already proved the phone.
+        var codeAdvised = stepUpCode is null && State.PasswordFailures.Consecutive > 0;
         BruteForceGuard.Reset(State.PasswordFailures);
         if (stepUpCode is not null) BruteForceGuard.Reset(State.OtpFailures);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwords.Hash(password);
+        var before = State.Sessions.Select(s => s.Id).ToList();
         var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
-        Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), stepUpCode is null ? null : "with step-up code", now);
+        // The oldest sessions beyond the limit (and expired ones) closed: relying parties holding them are told.
+        var closed = before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList();
+        Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), stepUpCode is null ? null : "with step-up code", now,
+            endedSessions: closed);
         await CommitAsync();
-        return Result.Ok(Grant(session, secret));
+        return Result.Ok(Grant(session, secret) with { CodeAdvised = codeAdvised });
     }
 
     /// <summary>
@@ -105,7 +111,7 @@ public sealed partial class CitizenAccountGrain
                 await SaveAsync();
                 return Result.Ok(Grant(session!, secret!));
             case RefreshVerdict.Reused:
-                Raise(AccountEventKind.RefreshTokenReused, Unchanged(), SystemActor, $"session {sessionId}", now, ToOwner(code: null));
+                Raise(AccountEventKind.RefreshTokenReused, Unchanged(), SystemActor, $"session {sessionId}", now, ToOwner(code: null), [sessionId]);
                 await CommitAsync();
                 return ErrorCatalogue.RefreshReused.Refuse();
             default:
@@ -120,7 +126,15 @@ public sealed partial class CitizenAccountGrain
     public async Task LogOutAsync(string sessionId)
     {
         if (!Exists || !SessionBook.Close(State.Sessions, sessionId)) return;
-        Raise(AccountEventKind.LoggedOut, Unchanged(), new Actor(ActorRole.Citizen, AccountId), $"session {sessionId}", Now());
+        Raise(AccountEventKind.LoggedOut, Unchanged(), new Actor(ActorRole.Citizen, AccountId), $"session {sessionId}", Now(), endedSessions: [sessionId]);
+        await CommitAsync();
+    }
+
+    public async Task LogOutEverywhereAsync()
+    {
+        if (!Exists || State.Sessions.Count == 0) return;
+        var ended = EndAllSessions();
+        Raise(AccountEventKind.LoggedOut, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "every session", Now(), endedSessions: ended);
         await CommitAsync();
     }
 

@@ -91,11 +91,19 @@ public sealed partial class CitizenAccountGrain(
 
     /// <summary>Adds an event, linked into the account's audit chain; it is written with the next commit.</summary>
     private void Raise(AccountEventKind kind, LifecycleOutcome outcome, Actor actor, string? reason, DateTimeOffset now,
-        IReadOnlyList<NotificationRequest>? notifications = null)
+        IReadOnlyList<NotificationRequest>? notifications = null, IReadOnlyList<string>? endedSessions = null)
     {
         var linked = AuditChain.Link(AccountId, ++State.EventSequence, State.AuditHead, kind, outcome.From, outcome.To, now, actor, reason, notifications);
-        State.PendingEvents.Add(linked);
+        State.PendingEvents.Add(endedSessions is { Count: > 0 } ? linked with { EndedSessions = endedSessions } : linked);
         State.AuditHead = linked.Hash;
+    }
+
+    /// <summary>Closes every session; the ids go with the event that closed them (relying parties are told).</summary>
+    private List<string> EndAllSessions()
+    {
+        var ended = State.Sessions.Select(s => s.Id).ToList();
+        State.Sessions.Clear();
+        return ended;
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using Orleans.VNeID.Audit;
 namespace Orleans.VNeID.Notifications;
 
 /// <summary>
-/// Stores one account event's audit entry and the messages it sends. When both the audit trail and the sender are the
+/// Stores one account event's audit entry, the messages it sends and the back-channel logouts it owes. When both the audit trail and the sender are the
 /// PostgreSQL ones on one database, they are written in one batch: one round trip and one commit (a batch runs in an
 /// implicit transaction, so the entry and its messages are stored together or not at all). Any other pairing (the
 /// in-memory doubles of the grain tests, a real SMS gateway) is written side by side. Both paths ignore a repeat.
@@ -26,9 +26,19 @@ public sealed class AccountEventWriter(IAuditTrail auditTrail, INotificationSend
             await using var batch = audit.DataSource.CreateBatch();
             audit.AddAppend(batch, evt);
             foreach (var message in messages) outbox.AddSend(batch, message);
+            BackChannelLogouts.AddOwed(batch, evt);
             await batch.ExecuteNonQueryAsync();
             return;
         }
-        await Task.WhenAll([auditTrail.AppendAsync(evt), .. messages.Select(message => sender.SendAsync(message))]);
+        await Task.WhenAll([auditTrail.AppendAsync(evt), .. messages.Select(message => sender.SendAsync(message)), OweLogoutsAsync(evt)]);
+    }
+
+    /// <summary>Beside a sender of its own, the logouts still go with the PostgreSQL audit trail's database.</summary>
+    private async Task OweLogoutsAsync(AccountEvent evt)
+    {
+        if (evt.EndedSessions.Count == 0 || auditTrail is not PostgresAuditTrail audit) return;
+        await using var batch = audit.DataSource.CreateBatch();
+        BackChannelLogouts.AddOwed(batch, evt);
+        await batch.ExecuteNonQueryAsync();
     }
 }

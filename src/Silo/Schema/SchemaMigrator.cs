@@ -102,6 +102,7 @@ internal static class SchemaMigrator
             grant select, insert on audit.entries, audit.checkpoints to {role};
             grant select, insert, update (seq, hash) on audit.heads to {role};
             grant select, insert, update, delete on all tables in schema oidc to {role};
+            grant usage, select on all sequences in schema oidc to {role};
             """, cancellationToken);
     }
 

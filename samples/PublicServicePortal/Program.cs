@@ -1,0 +1,226 @@
+// "Cổng dịch vụ công (mẫu)": a sample relying party of the VNeID provider, on ASP.NET Core's OpenID Connect handler.
+// A procedure that needs a level-1 account, one that needs level 2 (acr_values), the claims received (verified apart
+// from self-declared), and back-channel logout: a logout token from the provider ends the portal's session at once.
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+const string Level1 = "urn:vneid:level1";
+const string Level2 = "urn:vneid:level2";
+const string AcrItem = "acr";
+// Verified claims asked for by name through the claims parameter (OpenID Connect for Identity Assurance).
+const string ClaimsRequest = """{"id_token":{"verified_claims":{"verification":{"trust_framework":null},"claims":{"name":null,"birthdate":null,"gender":null}}}}""";
+
+var builder = WebApplication.CreateBuilder(args);
+var portal = builder.Configuration.GetSection("Portal");
+var clientId = portal["ClientId"] ?? "public-service-portal";
+
+builder.Services.AddSingleton<EndedSessions>();
+builder.Services.AddAuthentication(o =>
+    {
+        o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        o.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+    })
+    .AddCookie(o =>
+    {
+        o.Cookie.Name = "portal.session";
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        // A session the provider ended by back-channel logout is refused on the next request.
+        o.Events.OnValidatePrincipal = context =>
+        {
+            var ended = context.HttpContext.RequestServices.GetRequiredService<EndedSessions>();
+            if (context.Principal?.FindFirst("sid")?.Value is { } sid && ended.Contains(sid))
+            {
+                context.RejectPrincipal();
+                return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            }
+            return Task.CompletedTask;
+        };
+    })
+    .AddOpenIdConnect(o =>
+    {
+        o.Authority = portal["Authority"];
+        o.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+        o.ClientId = clientId;
+        o.ClientSecret = portal["ClientSecret"];
+        o.ResponseType = "code";
+        o.UsePkce = true;
+        o.Scope.Clear();
+        foreach (var scope in new[] { "openid", "profile", "phone", "email", "vneid_level" }) o.Scope.Add(scope);
+        o.MapInboundClaims = false;
+        // The handler drops acr by default; the portal needs it (the level the citizen signed in with).
+        o.ClaimActions.Remove("acr");
+        o.GetClaimsFromUserInfoEndpoint = false;
+        o.SaveTokens = true; // the ID token is the hint of RP-initiated logout
+        o.TokenValidationParameters.NameClaimType = "name";
+        o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        o.NonceCookie.SameSite = SameSiteMode.Lax;
+        o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.Events.OnRedirectToIdentityProvider = context =>
+        {
+            context.ProtocolMessage.AcrValues = context.Properties.Items.TryGetValue(AcrItem, out var acr) ? acr : Level1;
+            context.ProtocolMessage.SetParameter("claims", ClaimsRequest);
+            return Task.CompletedTask;
+        };
+        // The level asked for must be the level received.
+        o.Events.OnTokenValidated = context =>
+        {
+            var asked = context.Properties!.Items.TryGetValue(AcrItem, out var acr) ? acr : Level1;
+            if (asked == Level2 && context.Principal!.FindFirst("acr")?.Value != Level2) context.Fail("The provider did not give level 2.");
+            return Task.CompletedTask;
+        };
+        // A refusal at the provider (a level-1 account for a level-2 procedure, a declined consent) comes back as an error.
+        o.Events.OnRemoteFailure = context =>
+        {
+            var error = context.Failure?.Data["error"] as string ?? "failed";
+            context.Response.Redirect($"/tu-choi?error={Uri.EscapeDataString(error)}");
+            context.HandleResponse();
+            return Task.CompletedTask;
+        };
+    });
+builder.Services.AddAuthorization();
+
+var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapGet("/", (HttpContext http) => Page(http, "Cổng dịch vụ công (mẫu)", $"""
+    <p>Cổng mẫu minh hoạ đăng nhập bằng tài khoản định danh điện tử VNeID.</p>
+    <ul>
+      <li><a href="/thu-tuc/muc-1">Cấp phiếu lý lịch tư pháp (cần tài khoản mức độ 1)</a></li>
+      <li><a href="/thu-tuc/muc-2">Đăng ký thường trú (cần tài khoản mức độ 2)</a></li>
+      <li><a href="/thong-tin">Thông tin nhận được từ VNeID</a></li>
+    </ul>
+    """));
+
+app.MapGet("/thu-tuc/muc-1", (HttpContext http) => Procedure(http, Level1, "Cấp phiếu lý lịch tư pháp"));
+app.MapGet("/thu-tuc/muc-2", (HttpContext http) => Procedure(http, Level2, "Đăng ký thường trú"));
+
+app.MapGet("/thong-tin", (HttpContext http) => http.User.Identity?.IsAuthenticated == true
+    ? Page(http, "Thông tin nhận được từ VNeID", Claims(http.User))
+    : Results.Challenge(new AuthenticationProperties { RedirectUri = "/thong-tin" }));
+
+app.MapGet("/tu-choi", (HttpContext http, string? error) => Page(http, "Không thể đăng nhập",
+    error == "access_denied"
+        ? "<p role=\"alert\">VNeID không cấp thông tin cho thủ tục này: thủ tục cần tài khoản định danh điện tử mức độ 2, hoặc bạn đã từ chối chia sẻ.</p>"
+        : $"<p role=\"alert\">Đăng nhập không thành công ({E(error)}).</p>", StatusCodes.Status403Forbidden));
+
+app.MapPost("/dang-xuat", async (HttpContext http) =>
+{
+    await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+    await http.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/" });
+}).DisableAntiforgery();
+
+// OpenID Connect Back-Channel Logout 1.0: the provider posts a logout token; the session it names ends here.
+app.MapPost("/backchannel-logout", async (HttpContext http, EndedSessions ended, IOptionsMonitor<OpenIdConnectOptions> oidc,
+    ILogger<EndedSessions> logger) =>
+{
+    var form = await http.Request.ReadFormAsync();
+    var token = form["logout_token"].FirstOrDefault();
+    var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
+    var configuration = await options.ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
+    var result = await new JsonWebTokenHandler().ValidateTokenAsync(token ?? "", new TokenValidationParameters
+    {
+        ValidIssuer = configuration.Issuer,
+        ValidAudience = clientId,
+        IssuerSigningKeys = configuration.SigningKeys,
+        ValidTypes = ["logout+jwt", "JWT"],
+    });
+    if (!result.IsValid || !result.Claims.ContainsKey("events") || result.Claims.ContainsKey("nonce") ||
+        !result.Claims.TryGetValue("sid", out var sidValue) || sidValue is not string sid)
+        return Results.BadRequest();
+    ended.Add(sid);
+    logger.LogInformation("Back-channel logout: session {Sid} ended by the provider", sid);
+    http.Response.Headers.CacheControl = "no-store";
+    return Results.Ok();
+}).DisableAntiforgery();
+
+app.Run();
+
+IResult Procedure(HttpContext http, string level, string name)
+{
+    var acr = http.User.FindFirst("acr")?.Value;
+    if (acr is null || (level == Level2 && acr != Level2))
+    {
+        var properties = new AuthenticationProperties { RedirectUri = http.Request.Path };
+        properties.Items[AcrItem] = level;
+        return Results.Challenge(properties);
+    }
+    return Page(http, name, $"""
+        <p>Xin chào <strong>{E(http.User.Identity!.Name)}</strong>.</p>
+        <p>Tài khoản định danh điện tử: <strong>mức độ {(acr == Level2 ? 2 : 1)}</strong> (<code>{E(acr)}</code>).</p>
+        <p>Hồ sơ thủ tục “{E(name)}” (mẫu) có thể nộp trực tuyến.</p>
+        """);
+}
+
+string Claims(ClaimsPrincipal user)
+{
+    var html = new StringBuilder();
+    var verified = user.FindFirst("verified_claims")?.Value;
+    html.Append("<h2>Đã xác thực (verified_claims)</h2>");
+    if (verified is null) html.Append("<p>Không có.</p>");
+    else
+    {
+        using var document = JsonDocument.Parse(verified);
+        var root = document.RootElement;
+        var verification = root.GetProperty("verification");
+        html.Append("<dl class=\"verified\">");
+        foreach (var claim in root.GetProperty("claims").EnumerateObject())
+            html.Append($"<dt>{E(claim.Name)}</dt><dd>{E(claim.Value.ToString())}</dd>");
+        html.Append("</dl>");
+        html.Append($"<p>Khung tin cậy: <code>{E(verification.GetProperty("trust_framework").GetString())}</code>, " +
+                    $"thời điểm: {E(verification.GetProperty("time").GetString())}</p><p>Bằng chứng:</p><ul class=\"evidence\">");
+        foreach (var evidence in verification.GetProperty("evidence").EnumerateArray())
+        {
+            var checks = evidence.TryGetProperty("check_details", out var details)
+                ? string.Join("; ", details.EnumerateArray().Select(d => string.Join(", ", d.EnumerateObject().Select(p => $"{p.Name}: {p.Value}"))))
+                : "";
+            var source = evidence.TryGetProperty("record", out var record) ? record.GetProperty("source").GetProperty("name").GetString()
+                : evidence.TryGetProperty("document_details", out var document) ? $"{document.GetProperty("type").GetString()}, {document.GetProperty("issuer").GetProperty("name").GetString()}"
+                : "";
+            html.Append($"<li><strong>{E(evidence.GetProperty("type").GetString())}</strong> ({E(source)}) — {E(checks)}</li>");
+        }
+        html.Append("</ul>");
+    }
+    html.Append("<h2>Do công dân tự khai hoặc khác</h2><dl class=\"plain\">");
+    string[] shown = ["name", "birthdate", "gender", "phone_number", "email", "vneid_level", "acr", "amr", "sub"];
+    foreach (var claim in user.Claims.Where(c => shown.Contains(c.Type)))
+        html.Append($"<dt>{E(claim.Type)}</dt><dd>{E(claim.Value)}</dd>");
+    return html.Append("</dl>").ToString();
+}
+
+static string E(string? text) => HtmlEncoder.Create(UnicodeRanges.All).Encode(text ?? "");
+
+static IResult Page(HttpContext http, string title, string body, int status = StatusCodes.Status200OK)
+{
+    var user = http.User.Identity?.IsAuthenticated == true
+        ? $"<form method=\"post\" action=\"/dang-xuat\"><span>{E(http.User.Identity.Name)}</span> <button type=\"submit\">Đăng xuất</button></form>"
+        : "<a href=\"/thong-tin\">Đăng nhập bằng VNeID</a>";
+    return Results.Content($"""
+        <!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{E(title)} · Cổng dịch vụ công (mẫu)</title>
+        <style>body{"{"}font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:1rem auto;padding:0 1rem;color:#111{"}"}
+        header{"{"}display:flex;justify-content:space-between;align-items:center;border-bottom:3px solid #b00000{"}"}
+        dt{"{"}font-weight:600{"}"} .verified dd{"{"}color:#05612a{"}"}</style></head>
+        <body><header><a href="/">Cổng dịch vụ công (mẫu)</a><nav id="user">{user}</nav></header>
+        <main><h1>{E(title)}</h1>{body}</main></body></html>
+        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+}
+
+/// <summary>Sessions the provider ended (back-channel logout), by sid. In memory: a sample; a real portal keeps them in its store.</summary>
+sealed class EndedSessions
+{
+    private readonly ConcurrentDictionary<string, DateTime> _ended = new(StringComparer.Ordinal);
+    public void Add(string sid) => _ended[sid] = DateTime.UtcNow;
+    public bool Contains(string sid) => _ended.ContainsKey(sid);
+}

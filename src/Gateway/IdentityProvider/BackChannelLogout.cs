@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using Orleans.VNeID.IdentityProvider;
+
+namespace Orleans.VNeID.Gateway.IdentityProvider;
+
+/// <summary>
+/// OpenID Connect Back-Channel Logout 1.0. At consent the provider records which relying party holds tokens for which
+/// account session (<see cref="RecordAsync"/>); the account event that ends the session owes each of them a logout, in
+/// the same batch as its audit entry (<c>BackChannelLogouts</c> in the grains); and <see cref="BackChannelLogoutSender"/>
+/// delivers what is owed until the relying party answers 2xx.
+/// </summary>
+public static class BackChannelLogout
+{
+    public const string EventType = "http://schemas.openid.net/event/backchannel-logout";
+
+    /// <summary>Remembers that <paramref name="clientId"/> holds tokens for the account session (it has a back-channel logout URI).</summary>
+    public static async Task RecordAsync(NpgsqlDataSource dataSource, string accountId, string sessionId, string clientId, string subject, string sid)
+    {
+        await using var command = dataSource.CreateCommand(
+            "insert into oidc.relying_party_sessions (account_id, session_id, client_id, subject, sid) values ($1, $2, $3, $4, $5) " +
+            "on conflict (account_id, session_id, client_id) do update set subject = excluded.subject, sid = excluded.sid");
+        foreach (var value in new[] { accountId, sessionId, clientId, subject, sid }) command.Parameters.AddWithValue(value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Forgets the record again (the session ended while the consent was being given: no token was issued).</summary>
+    public static async Task ForgetAsync(NpgsqlDataSource dataSource, string accountId, string sessionId, string clientId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "delete from oidc.relying_party_sessions where account_id = $1 and session_id = $2 and client_id = $3");
+        foreach (var value in new[] { accountId, sessionId, clientId }) command.Parameters.AddWithValue(value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A logout token: a JWT of type <c>logout+jwt</c> with the back-channel logout event, the subject and the sid.</summary>
+    public static string LogoutToken(SigningCredentials signing, string issuer, string clientId, string subject, string sid, DateTime now) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = clientId,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(2),
+            TokenType = "logout+jwt",
+            SigningCredentials = signing,
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = subject,
+                ["sid"] = sid,
+                ["jti"] = Guid.NewGuid().ToString("N"),
+                ["events"] = new Dictionary<string, object> { [EventType] = new Dictionary<string, object>() },
+            },
+        });
+}
+
+/// <summary>
+/// Sends the logouts owed (<c>oidc.logout_deliveries</c>): claims a few due rows at a time (several gateways share the
+/// work: <c>for update skip locked</c>), posts a logout token to each relying party's back-channel logout URI, and marks
+/// the row delivered on a 2xx answer. Claiming a row pushes its next attempt back (doubling, up to
+/// <see cref="OidcOptions.LogoutRetryMax"/>), so a failure or a crash mid-send is retried later; nothing owed is dropped.
+/// </summary>
+public sealed class BackChannelLogoutSender(
+    NpgsqlDataSource dataSource,
+    IServiceScopeFactory scopes,
+    IHttpClientFactory http,
+    IOptions<OidcOptions> options,
+    IOptionsMonitor<OpenIddictServerOptions> server,
+    ILogger<BackChannelLogoutSender> logger) : BackgroundService
+{
+    public const string HttpClientName = "backchannel-logout";
+    private const int BatchSize = 20;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sent = 0;
+            try
+            {
+                sent = await SendDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+            {
+                logger.LogWarning("Back-channel logouts could not be read from the database: {Reason}", e.Message);
+            }
+            if (sent < BatchSize)
+            {
+                try
+                {
+                    await Task.Delay(options.Value.LogoutPollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One round: the due deliveries claimed and sent. Returns how many were claimed.</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    {
+        await using var claim = dataSource.CreateCommand(
+            "update oidc.logout_deliveries set attempts = attempts + 1, " +
+            "next_attempt_at = now() + least(make_interval(secs => power(2, least(attempts, 20))), $2) " +
+            "where delivery_id in (select delivery_id from oidc.logout_deliveries where delivered_at is null and next_attempt_at <= now() " +
+            "order by next_attempt_at limit $1 for update skip locked) " +
+            "returning delivery_id, client_id, subject, sid");
+        claim.Parameters.AddWithValue(BatchSize);
+        claim.Parameters.AddWithValue(options.Value.LogoutRetryMax);
+        var due = new List<(long Id, string Client, string Subject, string Sid)>();
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                due.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        if (due.Count == 0) return 0;
+
+        var uris = new Dictionary<string, string?>(StringComparer.Ordinal);
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            foreach (var client in due.Select(d => d.Client).Distinct())
+                uris[client] = await BackchannelUriAsync(applications, client, cancellationToken);
+        }
+        await Task.WhenAll(due.Select(d => DeliverAsync(d.Id, d.Client, d.Subject, d.Sid, uris[d.Client], cancellationToken)));
+        return due.Count;
+    }
+
+    private async Task DeliverAsync(long id, string clientId, string subject, string sid, string? uri, CancellationToken cancellationToken)
+    {
+        if (uri is null)
+        {
+            // The relying party was removed (or no longer has a back-channel logout URI): nobody to tell.
+            await SettleAsync(id, delivered: true, "the relying party has no back-channel logout URI", cancellationToken);
+            return;
+        }
+        string? failure;
+        try
+        {
+            var token = BackChannelLogout.LogoutToken(server.CurrentValue.SigningCredentials[0], options.Value.IssuerUri.AbsoluteUri, clientId,
+                subject, sid, DateTime.UtcNow);
+            using var response = await http.CreateClient(HttpClientName)
+                .PostAsync(uri, new FormUrlEncodedContent([new("logout_token", token)]), cancellationToken);
+            failure = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            failure = e.Message;
+        }
+        if (failure is not null)
+            logger.LogWarning("Back-channel logout {Delivery} to {Client} failed ({Failure}); it will be retried", id, clientId, failure);
+        await SettleAsync(id, failure is null, failure, cancellationToken);
+    }
+
+    private async Task SettleAsync(long id, bool delivered, string? note, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(delivered
+            ? "update oidc.logout_deliveries set delivered_at = now(), last_error = $2 where delivery_id = $1"
+            : "update oidc.logout_deliveries set last_error = $2 where delivery_id = $1");
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue((object?)note ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<string?> BackchannelUriAsync(IOpenIddictApplicationManager applications, string clientId, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return null;
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        return properties.TryGetValue(RelyingParties.BackchannelLogoutProperty, out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+    }
+}

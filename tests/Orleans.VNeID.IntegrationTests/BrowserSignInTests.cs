@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Orleans.VNeID.IdentityProvider;
+using Orleans.VNeID.Registry;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>
+/// "Sign in with VNeID" in a real browser: Debian's Chromium driven by Playwright, the sample portal as the relying
+/// party, the platform's processes as scripts/up.sh starts them. Screenshots of each step go beside the test results
+/// (<c>.local/test-results/browser/</c>).
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class BrowserSignInTests(PlatformFixture platform)
+{
+    private static string Chromium => Environment.GetEnvironmentVariable("VNEID_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private static string ScreenshotFolder()
+    {
+        var results = Environment.GetEnvironmentVariable("VNEID_TEST_RESULTS") ?? Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-results");
+        var folder = Path.Combine(results, "browser");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    [Fact]
+    public async Task A_citizen_signs_in_at_the_portal_with_a_code_is_refused_level_two_and_is_signed_out_there_by_a_lock()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
+        {
+            ["Oidc:LogoutPollInterval"] = "00:00:00.200",
+            // The sign-in follows the activation at once: the cooldown between two codes would hold the sign-in code back.
+            ["Otp:ResendCooldownSeconds"] = "1",
+        });
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+
+        var portalUrl = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
+        var clientId = $"portal-{Guid.NewGuid():N}"[..20];
+        var secret = await RegisterPortalAsync(clientId, portalUrl);
+        cluster.StartPortal(portalUrl, clientId, secret);
+        await WaitForAsync(portalUrl);
+
+        Assert.True(File.Exists(Chromium), $"Chromium is not at {Chromium}: scripts/test.sh installs Debian's package.");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        var shots = ScreenshotFolder();
+        async Task Shot(string name) => await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
+
+        try
+        {
+            await SignInRefuseAndLockAsync(cluster, api, citizen, page, portalUrl, Shot);
+        }
+        catch
+        {
+            // What the browser showed when a step failed, beside the results.
+            await Shot("failure");
+            throw;
+        }
+    }
+
+    private static async Task SignInRefuseAndLockAsync(PlatformCluster cluster, PlatformApi api, CitizenRecord citizen, IPage page, string portalUrl,
+        Func<string, Task> Shot)
+    {
+        // The portal's level-1 procedure sends the browser to the provider's sign-in page, in Vietnamese.
+        await page.GotoAsync($"{portalUrl}/thu-tuc/muc-1");
+        await page.GetByLabel("Số định danh cá nhân").WaitForAsync();
+        await Shot("01-sign-in");
+        // A wrong password first: the answer never says whether the account exists, and the risk rule then asks for a code.
+        await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
+        await page.GetByLabel("Mật khẩu").FillAsync("Wrong#Pass1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alert).WaitForAsync();
+        Assert.Contains("không đúng", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        var messages = await api.MessageCountAsync(citizen.Phone!);
+        await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+
+        // The code goes to the phone on record; the Development inbox shows it.
+        await page.GetByLabel("Mã xác thực (6 chữ số)").WaitForAsync();
+        await Shot("02-code");
+        var code = await api.CodeSentToAsync(citizen.Phone!, expectedMessages: messages + 1);
+        await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận" }).ClickAsync();
+
+        // Consent names the portal and exactly what it will receive.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).WaitForAsync();
+        var consent = await page.Locator("main").InnerTextAsync();
+        Assert.Contains("Cổng dịch vụ công (thử nghiệm trình duyệt)", consent);
+        Assert.Contains("Đã xác thực với Cơ sở dữ liệu quốc gia về dân cư", consent);
+        await Shot("03-consent");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).ClickAsync();
+
+        // Back at the portal: the citizen's name and level.
+        await page.WaitForURLAsync($"{portalUrl}/thu-tuc/muc-1");
+        var procedure = await page.Locator("main").InnerTextAsync();
+        Assert.Contains(citizen.FullName, procedure);
+        Assert.Contains("mức độ 1", procedure);
+        await Shot("04-portal-level-1");
+
+        // The claims page shows the verified claims and their evidence apart from the rest.
+        await page.GotoAsync($"{portalUrl}/thong-tin");
+        var claims = await page.Locator("main").InnerTextAsync();
+        Assert.Contains("verified_claims", claims);
+        Assert.Contains("vn_decree_59_2022", claims);
+        Assert.Contains("electronic_record", claims);
+        Assert.Contains(citizen.FullName, await page.Locator("dl.verified").InnerTextAsync());
+        await Shot("05-claims");
+
+        // The level-2 procedure: the provider explains in Vietnamese how to reach level 2; the portal gets an error, no token.
+        await page.GotoAsync($"{portalUrl}/thu-tuc/muc-2");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Quay lại dịch vụ" }).WaitForAsync();
+        var explanation = await page.Locator("main").InnerTextAsync();
+        Assert.Contains("mức độ 2", explanation);
+        Assert.Contains("Công an", explanation);
+        await Shot("06-level-2-explained");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Quay lại dịch vụ" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith($"{portalUrl}/tu-choi", StringComparison.Ordinal));
+        Assert.Contains("mức độ 2", await page.Locator("main").InnerTextAsync());
+        await Shot("07-portal-refused");
+
+        // Still signed in at level 1; then the citizen locks the account and the portal's session ends (back-channel logout).
+        await page.GotoAsync($"{portalUrl}/thu-tuc/muc-1");
+        Assert.Contains(citizen.FullName, await page.Locator("main").InnerTextAsync());
+        var login = await (await api.LogInAsync(citizen.IdNumber)).Content.ReadFromJsonAsync<JsonElement>();
+        using var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) };
+        lockRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Http.SendAsync(lockRequest)).StatusCode);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string header;
+        do
+        {
+            await Task.Delay(300);
+            await page.GotoAsync(portalUrl);
+            header = await page.Locator("#user").InnerTextAsync();
+        } while (!header.Contains("Đăng nhập bằng VNeID") && DateTime.UtcNow < deadline);
+        await Shot("08-portal-signed-out");
+        Assert.Contains("Đăng nhập bằng VNeID", header);
+        Assert.Contains("Back-channel logout", await File.ReadAllTextAsync(cluster.LogPath("portal")));
+    }
+
+    private static async Task<string> RegisterPortalAsync(string clientId, string portalUrl)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddOidcStore(PlatformFixture.OwnerConnectionString);
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
+            true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
+            $"{portalUrl}/backchannel-logout", false)))!;
+    }
+
+    private static async Task WaitForAsync(string url)
+    {
+        using var http = new HttpClient();
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The portal did not answer on {url}.");
+    }
+}
