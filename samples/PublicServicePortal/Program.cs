@@ -186,7 +186,7 @@ string Claims(ClaimsPrincipal user)
                 ? string.Join("; ", details.EnumerateArray().Select(d => string.Join(", ", d.EnumerateObject().Select(p => $"{p.Name}: {p.Value}"))))
                 : "";
             var source = evidence.TryGetProperty("record", out var record) ? record.GetProperty("source").GetProperty("name").GetString()
-                : evidence.TryGetProperty("document_details", out var document) ? $"{document.GetProperty("type").GetString()}, {document.GetProperty("issuer").GetProperty("name").GetString()}"
+                : evidence.TryGetProperty("document_details", out var paper) ? $"{paper.GetProperty("type").GetString()}, {paper.GetProperty("issuer").GetProperty("name").GetString()}"
                 : "";
             html.Append($"<li><strong>{E(evidence.GetProperty("type").GetString())}</strong> ({E(source)}) — {E(checks)}</li>");
         }

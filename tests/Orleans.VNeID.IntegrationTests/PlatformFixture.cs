@@ -218,6 +218,9 @@ public sealed class PlatformCluster : IAsyncDisposable
         return process;
     }
 
+    /// <summary>The running process this cluster started under <paramref name="name"/> (silo-1, gateway, portal).</summary>
+    public Process Named(string name) => _processes.First(p => p.Name == name).Process;
+
     /// <summary>Ends a process on purpose: SIGTERM for a graceful stop, SIGKILL otherwise.</summary>
     public async Task StopAsync(Process process, bool graceful)
     {

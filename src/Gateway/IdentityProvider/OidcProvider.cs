@@ -127,7 +127,8 @@ public static class OidcProvider
                     context.Metadata["electronic_records_supported"] = JsonSerializer.SerializeToElement(new[] { "population_register" });
                     context.Metadata["claims_in_verified_claims_supported"] = JsonSerializer.SerializeToElement(ProviderClaims.Verifiable);
                     return default;
-                }));
+                // After OpenIddict's own metadata, which says the claims parameter is not supported (this provider reads it).
+                }).SetOrder(int.MaxValue - 10_000));
 
                 // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
                 server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()

@@ -33,6 +33,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/sessions/refresh", [Anyone]),
         ("POST", "/api/v1/sessions/step-up", [Anyone]),
         ("DELETE", "/api/v1/sessions/current", [Caller.Owner, Caller.OtherCitizen]),
+        ("DELETE", "/api/v1/sessions", [Caller.Owner, Caller.OtherCitizen]),
         ("POST", "/api/v1/service-tokens", [Anyone]),
         ("DELETE", "/api/v1/service-tokens/current", [Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/service-accounts/{clientId}/revocation", [Caller.Operator]),

@@ -24,6 +24,8 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         builder.UseSetting("RateLimits:PerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:PerAccountPerMinute", perAccountPerMinute.ToString());
         builder.UseSetting("RateLimits:RegistryMismatchesPerAddress", "100000");
+        // The in-process cluster has no database for the provider's store: the OpenID Connect tests turn it on themselves.
+        builder.UseSetting("Oidc:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // A service account of the tests' own (secret Officer#Dev2026), for revocations and lockouts that would disturb the shared ones.
         foreach (var officer in new[] { TestOfficer, TestLockoutOfficer })

@@ -4,7 +4,7 @@ using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;
 
-/// <summary>The OpenID Connect provider's discovery document and keys (issue 11; the sign-in pages come next).</summary>
+/// <summary>The OpenID Connect provider's discovery document and keys.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class OidcDiscoveryTests(ClusterFixture fixture)
 {
@@ -25,6 +25,11 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
         Assert.True(discovery.GetProperty("backchannel_logout_supported").GetBoolean());
         Assert.Equal(["RS256"], Strings(discovery, "id_token_signing_alg_values_supported"));
         Assert.Contains("vneid_level", Strings(discovery, "scopes_supported"));
+        Assert.True(discovery.GetProperty("claims_parameter_supported").GetBoolean());
+        Assert.True(discovery.GetProperty("verified_claims_supported").GetBoolean());
+        Assert.Equal(["vn_decree_59_2022"], Strings(discovery, "trust_frameworks_supported"));
+        Assert.Equal(["document", "electronic_record"], Strings(discovery, "evidence_supported"));
+        Assert.Equal(["name", "birthdate", "gender"], Strings(discovery, "claims_in_verified_claims_supported"));
 
         var jwks = await http.GetFromJsonAsync<JsonElement>(new Uri(discovery.GetProperty("jwks_uri").GetString()!).PathAndQuery);
         var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
@@ -35,7 +40,8 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
     [Fact]
     public async Task Discovery_is_not_served_while_the_provider_is_off()
     {
-        var http = fixture.GatewayHost().CreateClient();
+        await using var gateway = new GatewayFactory(fixture, settings: new Dictionary<string, string> { ["Oidc:Enabled"] = "false" });
+        var http = gateway.CreateClient();
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/.well-known/openid-configuration")).StatusCode);
     }
 }

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using static Orleans.VNeID.IntegrationTests.RelyingPartyClient;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>
+/// The negative cases of the OpenID conformance plan over real HTTP, level 2 with its code and verified claims, and
+/// back-channel logout delivered durably.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class OidcProtocolTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task Changed_redirects_missing_pkce_wrong_secrets_reused_and_expired_codes_give_nothing_and_a_reused_code_revokes_the_first_tokens()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["Oidc:AuthorizationCodeLifetime"] = "00:00:03" });
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+        using var rp = await RelyingPartyClient.RegisterAsync(cluster);
+
+        // A redirect URI that differs from the registered one in any way is never redirected to.
+        foreach (var changed in new[] { Redirect + "/x", Redirect + "?next=/evil", Redirect.Replace("127.0.0.1", "localhost") })
+        {
+            var refused = await rp.Browser.GetAsync(rp.AuthorizeUrl(redirect: changed));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Null(refused.Headers.Location);
+        }
+        // No PKCE challenge: refused, never a code.
+        var withoutPkce = await rp.Browser.GetAsync(rp.AuthorizeUrl().Split("&code_challenge=")[0]);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutPkce.StatusCode);
+        Assert.Contains("invalid_request", await withoutPkce.Content.ReadAsStringAsync());
+        Assert.Null(withoutPkce.Headers.Location);
+
+        var code = await rp.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
+        var wrongSecret = rp.Exchange(code);
+        wrongSecret["client_secret"] = "not-the-secret";
+        var (status, body) = await rp.TokenAsync(wrongSecret);
+        Assert.Equal((HttpStatusCode.Unauthorized, "invalid_client"), (status, body.GetProperty("error").GetString()));
+        var noVerifier = rp.Exchange(code);
+        noVerifier.Remove("code_verifier");
+        Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(noVerifier)).Status);
+        var otherRedirect = rp.Exchange(code);
+        otherRedirect["redirect_uri"] = Redirect + "/x";
+        Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(otherRedirect)).Status);
+
+        var (issuedStatus, issued) = await rp.TokenAsync(rp.Exchange(code));
+        Assert.Equal(HttpStatusCode.OK, issuedStatus);
+        var idToken = Payload(issued.GetProperty("id_token").GetString()!);
+        Assert.Equal("nonce-1", idToken.GetProperty("nonce").GetString());
+        Assert.True(idToken.TryGetProperty("sid", out _));
+        var accessToken = issued.GetProperty("access_token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await UserInfoAsync(cluster, accessToken)).StatusCode);
+
+        // The code again: nothing, and what the first use gave is revoked.
+        var (reusedStatus, reused) = await rp.TokenAsync(rp.Exchange(code));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (reusedStatus, reused.GetProperty("error").GetString()));
+        var refresh = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
+            ["client_id"] = rp.ClientId, ["client_secret"] = rp.Secret,
+        };
+        Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(refresh)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await UserInfoAsync(cluster, accessToken)).StatusCode);
+
+        // A code past its lifetime gives nothing.
+        var late = await rp.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var (lateStatus, expired) = await rp.TokenAsync(rp.Exchange(late));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (lateStatus, expired.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task A_level_two_request_needs_the_code_sent_to_the_phone_and_gets_verified_claims_with_the_officers_evidence()
+    {
+        // A working Wednesday morning, so the desk is open whenever the suite runs.
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
+        {
+            ["DomainClock:StartAt"] = "2026-03-04T09:00:00+07:00", ["Otp:ResendCooldownSeconds"] = "1",
+        });
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(6).First(c => c.CardIssuedOn is not null);
+        await api.RegisterAndActivateAsync(citizen);
+        var dossier = await Level2AtTheDeskAsync(cluster, api, citizen);
+        using var rp = await RelyingPartyClient.RegisterAsync(cluster);
+
+        // Only the date of birth, as a verified claim: the consent page names that alone, and that alone is released.
+        const string claims = """{"id_token":{"verified_claims":{"verification":{"trust_framework":null},"claims":{"birthdate":null}}}}""";
+        var first = await rp.Browser.GetAsync(rp.AuthorizeUrl("openid vneid_level", $"&acr_values=urn:vneid:level2&claims={Uri.EscapeDataString(claims)}"));
+        var afterPassword = await rp.SignInAsync(first.Headers.Location!, citizen.IdNumber, "Muc2@Matkhau");
+        // The password alone is not enough for level 2: to the code page, with a code on its way to the phone on record.
+        var codePage = await rp.Browser.GetAsync(afterPassword);
+        Assert.StartsWith("/signin/code", codePage.Headers.Location!.OriginalString);
+        var messages = await api.MessageCountAsync(citizen.Phone!);
+        var code = await api.CodeSentToAsync(citizen.Phone!, expectedMessages: messages);
+        var consentPage = await rp.EnterCodeAsync(codePage.Headers.Location!, code);
+        var (back, consent) = await rp.ConsentAsync(consentPage);
+        Assert.Contains("ngày sinh", consent);
+        Assert.DoesNotContain("họ và tên", consent);
+
+        var (status, issued) = await rp.TokenAsync(rp.Exchange(Query(back)["code"]));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var idToken = Payload(issued.GetProperty("id_token").GetString()!);
+        Assert.Equal("urn:vneid:level2", idToken.GetProperty("acr").GetString());
+        Assert.Contains("otp", idToken.GetProperty("amr").ToString());
+        Assert.False(idToken.TryGetProperty("name", out _));
+        var verified = idToken.GetProperty("verified_claims");
+        Assert.Equal(["birthdate"], verified.GetProperty("claims").EnumerateObject().Select(c => c.Name));
+        Assert.Equal(citizen.DateOfBirth.ToString("yyyy-MM-dd"), verified.GetProperty("claims").GetProperty("birthdate").GetString());
+        var verification = verified.GetProperty("verification");
+        Assert.Equal("vn_decree_59_2022", verification.GetProperty("trust_framework").GetString());
+        var evidence = verification.GetProperty("evidence")[0];
+        Assert.Equal("document", evidence.GetProperty("type").GetString());
+        var inPerson = evidence.GetProperty("check_details")[0];
+        Assert.Equal(("vpip", dossier), (inPerson.GetProperty("check_method").GetString(), inPerson.GetProperty("txn").GetString()));
+        Assert.Contains("Hàng Gai", inPerson.GetProperty("organization").GetString());
+    }
+
+    [Fact]
+    public async Task A_back_channel_logout_is_retried_until_the_relying_party_answers_and_survives_a_gateway_restart()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
+        {
+            ["Oidc:LogoutPollInterval"] = "00:00:00.200", ["Oidc:LogoutRetryMax"] = "00:00:01",
+        });
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+        var port = PlatformFixture.FreePort();
+        using var rp = await RelyingPartyClient.RegisterAsync(cluster, $"http://127.0.0.1:{port}/backchannel-logout");
+        var (_, issued) = await rp.TokenAsync(rp.Exchange(await rp.CodeForAsync(citizen.IdNumber, PlatformApi.Password)));
+        var idToken = Payload(issued.GetProperty("id_token").GetString()!);
+
+        // The citizen logs out everywhere through the API while the relying party is down: the logout is owed and retried.
+        var login = await (await api.LogInAsync(citizen.IdNumber)).Content.ReadFromJsonAsync<JsonElement>();
+        using (var everywhere = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/sessions"))
+        {
+            everywhere.Headers.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
+            Assert.Equal(HttpStatusCode.NoContent, (await cluster.Http.SendAsync(everywhere)).StatusCode);
+        }
+        await WaitUntilAsync(async () => await platform.ScalarAsync(
+            "select count(*) from oidc.logout_deliveries where client_id = $1 and delivered_at is null and attempts >= 2 and last_error is not null", rp.ClientId) == 1);
+        var refresh = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
+            ["client_id"] = rp.ClientId, ["client_secret"] = rp.Secret,
+        };
+        Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(refresh)).Status);
+
+        // The gateway dies and comes back; then the relying party comes up and gets its logout token.
+        await cluster.StopAsync(cluster.Named("gateway"), graceful: false);
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, 1);
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        string form;
+        using (var reader = new StreamReader(context.Request.InputStream)) form = await reader.ReadToEndAsync();
+        context.Response.StatusCode = 200;
+        context.Response.Close();
+        Assert.Equal("/backchannel-logout", context.Request.Url!.AbsolutePath);
+        var logoutToken = System.Web.HttpUtility.ParseQueryString(form)["logout_token"]!;
+
+        var jwks = new JsonWebKeySet(await cluster.Http.GetStringAsync("/.well-known/jwks"));
+        var validated = await new JsonWebTokenHandler().ValidateTokenAsync(logoutToken, new TokenValidationParameters
+        {
+            ValidIssuer = cluster.GatewayUrl + "/", ValidAudience = rp.ClientId, IssuerSigningKeys = jwks.GetSigningKeys(), ValidTypes = ["logout+jwt"],
+        });
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+        Assert.Equal(idToken.GetProperty("sub").GetString(), validated.Claims["sub"]);
+        Assert.Equal(idToken.GetProperty("sid").GetString(), validated.Claims["sid"]);
+        Assert.Contains("http://schemas.openid.net/event/backchannel-logout", Payload(logoutToken).GetProperty("events").ToString());
+        Assert.False(Payload(logoutToken).TryGetProperty("nonce", out _));
+        await WaitUntilAsync(async () => await platform.ScalarAsync(
+            "select count(*) from oidc.logout_deliveries where client_id = $1 and delivered_at is not null", rp.ClientId) == 1);
+    }
+
+    private static async Task<HttpResponseMessage> UserInfoAsync(PlatformCluster cluster, string accessToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await cluster.Http.SendAsync(request);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 30 s.");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Level 2 at the Hàng Gai desk, then activated with the code; returns the dossier code.</summary>
+    private static async Task<string> Level2AtTheDeskAsync(PlatformCluster cluster, PlatformApi api, Registry.CitizenRecord citizen)
+    {
+        var http = cluster.Http;
+        var officerLogin = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026" });
+        var officer = (await officerLogin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        var capture = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/capture/{citizen.IdNumber}");
+        var before = await api.MessageCountAsync(citizen.Phone!);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers")
+        {
+            Content = JsonContent.Create(new
+            {
+                submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone,
+                documents = Array.Empty<object>(), consentRecorded = true,
+                portraitTemplate = capture.GetProperty("portraitTemplate").GetString(),
+                fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officer);
+        var opened = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var receipt = await opened.Content.ReadFromJsonAsync<JsonElement>();
+        var code = await api.CodeSentToAsync(citizen.Phone!, expectedMessages: before + 1);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
+        return receipt.GetProperty("dossierCode").GetString()!;
+    }
+}
