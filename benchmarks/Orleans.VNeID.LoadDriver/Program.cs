@@ -40,7 +40,7 @@ Command Scenario(string name, string description, Func<System.CommandLine.ParseR
 Scenario("machine", "Record the machine and start a new results file.", (_, _, r) =>
 {
     r.Machine = Scenarios.Machine();
-    r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null;
+    r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null; r.TokenEndpoint = null;
     return Task.CompletedTask;
 });
 
@@ -71,6 +71,14 @@ Scenario("lock-unlock", "An operator locks and unlocks accounts.", async (p, pla
 
 Scenario("otp", "Wrong activation codes, each checked and counted.", async (p, platform, r) =>
     r.OtpVerification = await Scenarios.OtpVerificationAsync(platform, p.GetValue(count), p.GetValue(concurrency)), count, concurrency);
+
+var secretFile = new Option<string>("--client-secret-file") { DefaultValueFactory = _ => ".local/portal/client-secret" };
+var signingKey = new Option<string>("--signing-key") { DefaultValueFactory = _ => ".local/oidc/signing-key.pem" };
+var citizens = new Option<int>("--citizens") { DefaultValueFactory = _ => 32 };
+Scenario("token", "Authorization codes exchanged at the OpenID Connect token endpoint, beside the raw RS256 signing rate of the same key.",
+    async (p, platform, r) => r.TokenEndpoint = await TokenEndpoint.RunAsync(platform, p.GetValue(gateway)!, p.GetValue(secretFile)!,
+        p.GetValue(signingKey)!, p.GetValue(count), p.GetValue(concurrency), p.GetValue(citizens)),
+    count, concurrency, secretFile, signingKey, citizens);
 
 var silos = new Option<string[]>("--silo") { Description = "name=pid of each silo process.", AllowMultipleArgumentsPerToken = true, Required = true };
 Scenario("scale", "Many accounts: silo memory and database bytes per account.", async (p, platform, r) =>

@@ -13,6 +13,7 @@ public sealed class BenchResults
     public LockFigures? LockUnlock { get; set; }
     public Rate? OtpVerification { get; set; }
     public ScaleFigures? Scale { get; set; }
+    public TokenFigures? TokenEndpoint { get; set; }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 

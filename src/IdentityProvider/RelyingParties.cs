@@ -108,7 +108,11 @@ public static class OidcStoreRegistration
         services.AddDbContext<OidcDbContext>(options => options.UseNpgsql(connectionString).UseOpenIddict());
         services.AddScoped<RelyingParties>();
         var builder = services.AddOpenIddict();
-        builder.AddCore(options => options.UseEntityFrameworkCore().UseDbContext<OidcDbContext>());
+        builder.AddCore(options =>
+        {
+            options.UseEntityFrameworkCore().UseDbContext<OidcDbContext>();
+            options.ReplaceApplicationManager(typeof(RelyingPartySecretManager<>));
+        });
         return builder;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Gateway.Cluster;
+using Orleans.VNeID.Gateway.Security;
 using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -44,11 +45,12 @@ public static class ProviderSignIn
     public static IEndpointRouteBuilder MapProviderSignInPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/signin", (HttpContext http, string? returnUrl) => PasswordPage(http, returnUrl, null, null)).ExcludeFromDescription();
-        app.MapPost("/signin", SignInAsync).ExcludeFromDescription();
+        // The API's budgets apply: per client address (the limiter's policy) and per account (in the handlers).
+        app.MapPost("/signin", SignInAsync).RequireRateLimiting(RateLimits.PerAddress).ExcludeFromDescription();
         app.MapGet("/signin/code", (HttpContext http, string? returnUrl, int? wait) => CodePage(http, returnUrl, wait is > 0
             ? T(http, $"Chưa gửi được mã mới; bấm “Gửi lại mã” sau {wait} giây.", $"No new code could be sent yet; press “Send a new code” in {wait} seconds.")
             : null)).ExcludeFromDescription();
-        app.MapPost("/signin/code", ConfirmCodeAsync).ExcludeFromDescription();
+        app.MapPost("/signin/code", ConfirmCodeAsync).RequireRateLimiting(RateLimits.PerAddress).ExcludeFromDescription();
         return app;
     }
 
@@ -98,6 +100,9 @@ public static class ProviderSignIn
             !StorableText.IsStorable(password) || (stepUpCode is not null && !Regex.IsMatch(stepUpCode, OneTimeCode.Pattern)))
             return PasswordPage(http, returnUrl, Wrong(), StorableText.IsStorable(idNumber) ? idNumber : null);
 
+        if (await AccountBudgetSpentAsync(http, idNumber!) is { } budgetWait)
+            return PasswordPage(http, returnUrl, T(http,
+                $"Tạm thời không thể đăng nhập; thử lại sau {budgetWait} giây.", $"Sign-in is refused for a while; try again in {budgetWait} seconds."), idNumber);
         var result = await cluster.Account(idNumber!).LogInAsync(password, stepUpCode);
         if (result.Value is not { } grant)
         {
@@ -151,6 +156,8 @@ public static class ProviderSignIn
         if (signedIn.Principal?.FindFirst(Claims.Subject)?.Value is not { } idNumber || signedIn.Principal.FindFirst(SessionClaim)?.Value is not { } sessionId)
             return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
         var account = cluster.Account(idNumber);
+        if (await AccountBudgetSpentAsync(http, idNumber) is { } spent)
+            return CodePage(http, returnUrl, T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {spent} giây.", $"No code can be sent or checked now; try again in {spent} seconds."));
 
         if (form["action"] == "resend")
         {
@@ -181,6 +188,14 @@ public static class ProviderSignIn
         return CodePage(http, returnUrl, refusal.RetryAfterSeconds is { } wait
             ? T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {wait} giây.", $"No code can be sent or checked now; try again in {wait} seconds.")
             : T(http, "Mã xác thực không đúng hoặc đã hết hạn.", "The code is wrong or has expired."));
+    }
+
+    /// <summary>The per-account request budget of the API (<c>RateLimits:PerAccountPerMinute</c>); the seconds to wait when it is spent.</summary>
+    private static async Task<int?> AccountBudgetSpentAsync(HttpContext http, string idNumber)
+    {
+        using var lease = await http.RequestServices.GetRequiredService<AccountRateLimiter>().Limiter.AcquireAsync(idNumber, 1, http.RequestAborted);
+        if (lease.IsAcquired) return null;
+        return lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
     }
 
     private static string Alert(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>";

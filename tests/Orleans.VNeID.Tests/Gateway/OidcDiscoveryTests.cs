@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.VNeID.Tests.Grains;
@@ -35,6 +36,26 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
         var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
         Assert.Equal(("RSA", "RS256", "sig"), (key.GetProperty("kty").GetString(), key.GetProperty("alg").GetString(), key.GetProperty("use").GetString()));
         Assert.False(key.TryGetProperty("d", out _)); // the public half only
+    }
+
+    [Fact]
+    public async Task A_rotated_key_signs_new_tokens_while_the_previous_one_stays_in_the_key_set()
+    {
+        using var current = System.Security.Cryptography.RSA.Create(2048);
+        using var previous = System.Security.Cryptography.RSA.Create(2048);
+        static string Kid(System.Security.Cryptography.RSA rsa) =>
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
+        await using var gateway = new GatewayFactory(fixture, settings: new Dictionary<string, string>
+        {
+            ["Oidc:Enabled"] = "true",
+            ["Oidc:SigningKey"] = current.ExportRSAPrivateKeyPem(),
+            ["Oidc:PreviousSigningKeys:0"] = previous.ExportRSAPrivateKeyPem(),
+        });
+        var jwks = await gateway.CreateClient().GetFromJsonAsync<JsonElement>("/.well-known/jwks");
+        Assert.Equal([Kid(current), Kid(previous)], jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).Order().ToArray()
+            .OrderBy(k => k == Kid(current) ? 0 : 1));
+        var server = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
+        Assert.Equal(Kid(current), server.SigningCredentials[0].Key.KeyId);
     }
 
     [Fact]
