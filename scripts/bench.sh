@@ -57,7 +57,7 @@ say "Lock and unlock"
 load lock-unlock --count 200 --rounds 5 --concurrency 64
 
 say "OpenID Connect token endpoint (codes exchanged, beside the raw RS256 signing rate of the same key)"
-load token --count 2000 --concurrency 32
+load token --count 2000 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal/vneid_bench.client-secret"
 
 say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
 stop_started silo-2 silo-1 >/dev/null

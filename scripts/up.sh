@@ -74,6 +74,8 @@ SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
 GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
 PORTAL="$REPO_ROOT/samples/PublicServicePortal/bin/Release/net10.0/vneid-portal.dll"
 PORTAL_URL="http://127.0.0.1:8081"
+# One secret per database: each database registers the sample portal with a secret of its own.
+PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.client-secret"
 [ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] || die "The build did not produce the silo, the gateway and the portal."
 
 # Production's service accounts: the same three ids as Development's, with secrets generated once (the plain secrets go
@@ -101,7 +103,7 @@ say "Seeding the population registry ($SEED_COUNT citizens)"
 dotnet "$SILO" seed --count "$SEED_COUNT"
 if [ "$MODE" = development ]; then
   say "Registering the sample portal as a relying party"
-  dotnet "$SILO" clients add-sample --portal-url "$PORTAL_URL" --secret-file "$LOCAL_DIR/portal/client-secret"
+  dotnet "$SILO" clients add-sample --portal-url "$PORTAL_URL" --secret-file "$PORTAL_SECRET"
 fi
 
 # A process started before its program was last built runs old code: stop it so that it starts again below.
@@ -113,6 +115,8 @@ restart_if_rebuilt() { # name, program
 }
 restart_if_rebuilt gateway "$GATEWAY"
 restart_if_rebuilt portal "$PORTAL"
+# A portal started with an earlier registration's secret starts again with the current one.
+if [ "$MODE" = development ] && is_running portal && [ "$PORTAL_SECRET" -nt "$RUN_DIR/portal.pid" ]; then stop_started portal; fi
 restart_if_rebuilt silo-1 "$SILO"
 restart_if_rebuilt silo-2 "$SILO"
 
@@ -131,7 +135,7 @@ start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001
 start gateway "$GC_GEN0" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
   start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
-    "Portal__ClientSecret=$(cat "$LOCAL_DIR/portal/client-secret")" dotnet "$PORTAL"
+    "Portal__ClientSecret=$(cat "$PORTAL_SECRET")" dotnet "$PORTAL"
 fi
 
 say "Waiting for the gateway to report healthy"

@@ -72,7 +72,7 @@ Scenario("lock-unlock", "An operator locks and unlocks accounts.", async (p, pla
 Scenario("otp", "Wrong activation codes, each checked and counted.", async (p, platform, r) =>
     r.OtpVerification = await Scenarios.OtpVerificationAsync(platform, p.GetValue(count), p.GetValue(concurrency)), count, concurrency);
 
-var secretFile = new Option<string>("--client-secret-file") { DefaultValueFactory = _ => ".local/portal/client-secret" };
+var secretFile = new Option<string>("--client-secret-file") { DefaultValueFactory = _ => ".local/portal/vneid.client-secret" };
 var signingKey = new Option<string>("--signing-key") { DefaultValueFactory = _ => ".local/oidc/signing-key.pem" };
 var citizens = new Option<int>("--citizens") { DefaultValueFactory = _ => 32 };
 Scenario("token", "Authorization codes exchanged at the OpenID Connect token endpoint, beside the raw RS256 signing rate of the same key.",

@@ -55,6 +55,9 @@ public class ProductionTests
         Assert.Equal(1, gateway.ExitCode);
         Assert.Contains("Jwt:SigningKey is the public Development value", gateway.Error);
         Assert.Contains("ConnectionStrings:VNeID uses the public Development database password", gateway.Error);
+        // The OpenID Connect provider's keys are generated only in Development: elsewhere they must be configured.
+        Assert.Contains("Oidc:EncryptionKey is missing", gateway.Error);
+        Assert.Contains("Oidc:PairwiseKey is missing", gateway.Error);
 
         var silo = await RunAsync("Silo", "vneid-silo.dll", CommittedKeys());
         Assert.Equal(1, silo.ExitCode);

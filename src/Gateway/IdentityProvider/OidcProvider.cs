@@ -149,6 +149,7 @@ public static class OidcProvider
     {
         // The setting holds the PEM, or the path of a file that does (a multi-line key is awkward in an environment variable).
         if (!pem.Contains("-----BEGIN", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(pem) && File.Exists(pem)) pem = File.ReadAllText(pem);
+        if (string.IsNullOrWhiteSpace(pem)) throw new InsecureConfigurationException($"{setting} is missing.");
         var rsa = RSA.Create();
         try
         {

@@ -88,9 +88,12 @@ public sealed class InMemoryAuditTrail : IAuditTrail
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, AuditEntry>> _chains = new();
 
+    /// <summary>Every event appended, as the grain raised it (with what the audit entry leaves out, such as the sessions it ended).</summary>
+    public ConcurrentQueue<AccountEvent> Events { get; } = new();
+
     public Task AppendAsync(AccountEvent evt, CancellationToken cancellationToken = default)
     {
-        _chains.GetOrAdd(evt.AccountId, _ => new()).TryAdd(evt.Sequence, AuditEntry.FromEvent(evt));
+        if (_chains.GetOrAdd(evt.AccountId, _ => new()).TryAdd(evt.Sequence, AuditEntry.FromEvent(evt))) Events.Enqueue(evt);
         return Task.CompletedTask;
     }
 
