@@ -105,7 +105,7 @@ public static class OidcStoreRegistration
     /// <summary>OpenIddict's core with its EF Core store on the platform's database, and <see cref="RelyingParties"/>.</summary>
     public static OpenIddictBuilder AddOidcStore(this IServiceCollection services, string connectionString)
     {
-        services.AddDbContext<OidcDbContext>(options => options.UseNpgsql(connectionString).UseOpenIddict());
+        services.AddDbContextPool<OidcDbContext>(options => options.UseNpgsql(connectionString).UseOpenIddict());
         services.AddScoped<RelyingParties>();
         var builder = services.AddOpenIddict();
         builder.AddCore(options =>

@@ -68,6 +68,17 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(refresh)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await UserInfoAsync(cluster, accessToken)).StatusCode);
 
+        // A public client (no secret) exchanges with PKCE alone; a secret it never had is refused.
+        using var publicClient = await RelyingPartyClient.RegisterAsync(cluster, confidential: false);
+        var publicCode = await publicClient.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
+        var withSecret = publicClient.Exchange(publicCode);
+        withSecret["client_secret"] = "invented";
+        Assert.NotEqual(HttpStatusCode.OK, (await publicClient.TokenAsync(withSecret)).Status);
+        var wrongVerifier = publicClient.Exchange(publicCode, verifier: Base64UrlEncoder.Encode(new byte[32]));
+        Assert.Equal(HttpStatusCode.BadRequest, (await publicClient.TokenAsync(wrongVerifier)).Status);
+        var publicCode2 = await publicClient.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
+        Assert.Equal(HttpStatusCode.OK, (await publicClient.TokenAsync(publicClient.Exchange(publicCode2))).Status);
+
         // A code past its lifetime gives nothing.
         var late = await rp.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
         await Task.Delay(TimeSpan.FromSeconds(4));

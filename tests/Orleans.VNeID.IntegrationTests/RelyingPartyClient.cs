@@ -34,7 +34,8 @@ public sealed class RelyingPartyClient : IDisposable
     public HttpClient Browser { get; }
     public string Verifier { get; } = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
-    public static async Task<RelyingPartyClient> RegisterAsync(PlatformCluster cluster, string? backchannelUri = null, string[]? scopes = null)
+    public static async Task<RelyingPartyClient> RegisterAsync(PlatformCluster cluster, string? backchannelUri = null, string[]? scopes = null,
+        bool confidential = true)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddOidcStore(PlatformFixture.OwnerConnectionString);
@@ -42,8 +43,8 @@ public sealed class RelyingPartyClient : IDisposable
         await using var scope = provider.CreateAsyncScope();
         var clientId = $"rp-{Guid.NewGuid():N}"[..20];
         var secret = await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử)",
-            true, [Redirect], [], scopes ?? ["profile", "vneid_level", "offline_access"], 1, backchannelUri, false));
-        return new RelyingPartyClient(cluster, clientId, secret!);
+            confidential, [Redirect], [], scopes ?? ["profile", "vneid_level", "offline_access"], 1, backchannelUri, false));
+        return new RelyingPartyClient(cluster, clientId, secret ?? "");
     }
 
     public string AuthorizeUrl(string scope = "openid profile vneid_level offline_access", string extra = "", string redirect = Redirect) =>
@@ -110,11 +111,16 @@ public sealed class RelyingPartyClient : IDisposable
         return Query(back)["code"];
     }
 
-    public Dictionary<string, string> Exchange(string code, string? verifier = null) => new()
+    public Dictionary<string, string> Exchange(string code, string? verifier = null)
     {
-        ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect,
-        ["client_id"] = ClientId, ["client_secret"] = Secret, ["code_verifier"] = verifier ?? Verifier,
-    };
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect,
+            ["client_id"] = ClientId, ["code_verifier"] = verifier ?? Verifier,
+        };
+        if (Secret.Length > 0) form["client_secret"] = Secret;
+        return form;
+    }
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(Dictionary<string, string> form)
     {
