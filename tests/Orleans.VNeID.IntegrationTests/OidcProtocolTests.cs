@@ -60,11 +60,7 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         // The code again: nothing, and what the first use gave is revoked.
         var (reusedStatus, reused) = await rp.TokenAsync(rp.Exchange(code));
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (reusedStatus, reused.GetProperty("error").GetString()));
-        var refresh = new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
-            ["client_id"] = rp.ClientId, ["client_secret"] = rp.Secret,
-        };
+        var refresh = rp.Refresh(issued.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(refresh)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await UserInfoAsync(cluster, accessToken)).StatusCode);
 
@@ -156,11 +152,7 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         }
         await WaitUntilAsync(async () => await platform.ScalarAsync(
             "select count(*) from oidc.logout_deliveries where client_id = $1 and delivered_at is null and attempts >= 2 and last_error is not null", rp.ClientId) == 1);
-        var refresh = new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
-            ["client_id"] = rp.ClientId, ["client_secret"] = rp.Secret,
-        };
+        var refresh = rp.Refresh(issued.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(refresh)).Status);
 
         // The gateway dies and comes back; then the relying party comes up and gets its logout token.

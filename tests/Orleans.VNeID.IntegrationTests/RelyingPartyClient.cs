@@ -122,6 +122,13 @@ public sealed class RelyingPartyClient : IDisposable
         return form;
     }
 
+    public Dictionary<string, string> Refresh(string refreshToken)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = ClientId };
+        if (Secret.Length > 0) form["client_secret"] = Secret;
+        return form;
+    }
+
     public async Task<(HttpStatusCode Status, JsonElement Body)> TokenAsync(Dictionary<string, string> form)
     {
         var response = await _cluster.Http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
