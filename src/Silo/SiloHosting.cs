@@ -8,6 +8,7 @@ using Orleans.Storage;
 using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Audit;
 using Microsoft.Extensions.Logging;
+using Orleans.VNeID.Events;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.ServiceDefaults;
 
@@ -50,6 +51,19 @@ internal static class SiloHosting
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,
                 (sp, _) => new UnavailableAwareStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage)));
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            // The account-events stream (issue 12): persistent, on the platform's PostgreSQL (008_streams.sql). Implicit
+            // subscriptions only: its consumers are grains named by the stream, so no subscription state is kept.
+            if (configuration.GetValue("Streams:Enabled", true))
+                silo.AddAdoNetStreams(AccountEventStream.Provider, streams =>
+                {
+                    streams.ConfigureAdoNet(o => o.Configure(options =>
+                    {
+                        options.Invariant = Invariant;
+                        options.ConnectionString = orleansConnection;
+                    }));
+                    streams.ConfigurePartitioning(configuration.GetValue("Streams:Queues", 4));
+                    streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
+                });
             // Signed audit checkpoints on a reminder: whichever silo holds the grain takes them.
             silo.AddStartupTask(async (services, _) =>
             {

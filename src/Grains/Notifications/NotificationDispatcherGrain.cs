@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
+using Orleans.Streams;
+using Orleans.VNeID.Events;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Security;
 
@@ -34,6 +37,19 @@ public sealed class NotificationDispatcherGrain(
             await writer.WriteAsync(item, item.Notifications.Select((request, index) => Message(item, request, index)).ToArray());
             logger.LogDebug("Dispatched event {Sequence} ({Kind}) of an account", item.Sequence, item.Kind);
         }
+        await PublishAsync(events);
+    }
+
+    /// <summary>
+    /// Onto the account-events stream, once stored: one message for the call's events (one account's, in order). A failure
+    /// fails the dispatch, so the account keeps the events and delivers them again (the redrive); consumers skip repeats by
+    /// event id. Without the stream provider (grain tests, <c>Streams:Enabled</c> false) nothing is published.
+    /// </summary>
+    private async Task PublishAsync(AccountEvent[] events)
+    {
+        if (events.Length == 0 || ServiceProvider.GetKeyedService<IStreamProvider>(AccountEventStream.Provider) is not { } streams) return;
+        var stream = streams.GetStream<PublishedAccountEvent>(StreamId.Create(AccountEventStream.Namespace, AccountEventStream.KeyOf(events[0].AccountId)));
+        await stream.OnNextBatchAsync(events.Select(PublishedAccountEvent.Of).ToList());
     }
 
     /// <summary>

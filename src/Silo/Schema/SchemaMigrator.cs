@@ -91,8 +91,8 @@ internal static class SchemaMigrator
     {
         var role = new NpgsqlCommandBuilder().QuoteIdentifier(appRole);
         await ExecuteAsync(connection, $"""
-            revoke all on all tables in schema orleans, registry, notifications, audit, oidc from {role};
-            grant usage on schema orleans, registry, notifications, audit, oidc to {role};
+            revoke all on all tables in schema orleans, registry, notifications, audit, oidc, events from {role};
+            grant usage on schema orleans, registry, notifications, audit, oidc, events to {role};
             grant select, insert, update, delete on all tables in schema orleans to {role};
             grant usage, select on all sequences in schema orleans to {role};
             grant execute on all functions in schema orleans to {role};
@@ -103,6 +103,7 @@ internal static class SchemaMigrator
             grant select, insert, update (seq, hash) on audit.heads to {role};
             grant select, insert, update, delete on all tables in schema oidc to {role};
             grant usage, select on all sequences in schema oidc to {role};
+            grant select, insert, update, delete on all tables in schema events to {role};
             """, cancellationToken);
     }
 
