@@ -1,3 +1,4 @@
+using Orleans.VNeID.Gateway.Events;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
@@ -12,6 +13,7 @@ using Orleans.VNeID.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddServiceDefaults(args).ConfigureGatewayEndpoints().AddClusterClient();
 builder.Services.AddGatewayServices();
+builder.Services.AddOperatorFeed();
 try
 {
     string[] keys = builder.Configuration.GetValue<bool>("Oidc:Enabled") ? ["Jwt:SigningKey", "Oidc:EncryptionKey", "Oidc:PairwiseKey"] : ["Jwt:SigningKey"];
@@ -31,6 +33,7 @@ app.MapWalletApi();
 app.MapSessionsApi();
 app.MapRecoveryApi();
 app.MapDossiersApi();
+app.MapEventsApi();
 app.MapOidcProvider();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();

@@ -1,5 +1,7 @@
 using Orleans.VNeID.Accounts;
 
+using Orleans.Concurrency;
+
 namespace Orleans.VNeID.Events;
 
 /// <summary>
@@ -46,4 +48,34 @@ public sealed record PublishedAccountEvent(
 
     public static PublishedAccountEvent Of(AccountEvent evt) =>
         new(evt.AccountId, evt.Sequence, evt.Kind, evt.From, evt.To, evt.OccurredAt, evt.Actor.Role, evt.Actor.Id);
+}
+
+/// <summary>A gateway listening to the operators' live feed (an Orleans observer).</summary>
+public interface IAccountEventObserver : IGrainObserver
+{
+    [OneWay]
+    Task OnEventAsync(PublishedAccountEvent evt);
+}
+
+/// <summary>
+/// The operators' live feed: the stream's relay grains hand it every event, and it passes them on to the gateways that
+/// subscribed (each renews its subscription; a gateway that stops renewing is forgotten).
+/// </summary>
+public interface IOperatorFeedGrain : IGrainWithIntegerKey
+{
+    Task SubscribeAsync(IAccountEventObserver observer);
+
+    Task UnsubscribeAsync(IAccountEventObserver observer);
+
+    /// <summary>Awaited by the relay, so one stream's events leave it in order.</summary>
+    Task PublishAsync(PublishedAccountEvent evt);
+}
+
+/// <summary>The stream's counting consumer (one grain per stream).</summary>
+public interface IAccountEventCountersGrain : IGrainWithStringKey;
+
+/// <summary>The operators' counters of account events by kind, as the counting consumer keeps them.</summary>
+public interface IEventCountsGrain : IGrainWithIntegerKey
+{
+    Task<Dictionary<Accounts.AccountEventKind, long>> ReadAsync();
 }

@@ -1,30 +1,32 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.Streams;
 using Orleans.Streams.Core;
-using Orleans.VNeID.Events;
+using Orleans.VNeID.Accounts;
 
 namespace Orleans.VNeID.Events;
 
-/// <summary>The operators' counters of account events by kind.</summary>
-public interface IAccountEventCountersGrain : IGrainWithStringKey;
+/// <summary>Where the counting consumer keeps its counts: each event counted once by kind.</summary>
+public interface IEventCountStore
+{
+    /// <summary>Counts the event unless this consumer counted its id before (the stream delivers at least once).</summary>
+    Task CountOnceAsync(PublishedAccountEvent evt);
+
+    Task<Dictionary<AccountEventKind, long>> ReadAsync();
+}
 
 /// <summary>
-/// A consumer of the account-events stream (one grain per stream, by implicit subscription): counts each event once by
-/// kind in <c>events.kind_counts</c>. The stream delivers at least once; the event's id goes into <c>events.applied</c>
-/// in the same statement as the count, so a repeat counts nothing.
+/// The counts in <c>events.kind_counts</c>; the event's id goes into <c>events.applied</c> in the same statement as the
+/// count, so a repeat counts nothing.
 /// </summary>
-[ImplicitStreamSubscription(AccountEventStream.Namespace)]
-public sealed class AccountEventCountersGrain(NpgsqlDataSource database, IOptions<ClusterOptions> cluster)
-    : Grain, IAccountEventCountersGrain, IStreamSubscriptionObserver
+public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<ClusterOptions> cluster) : IEventCountStore
 {
     public const string Consumer = "kind-counts";
 
-    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync((evt, _) => CountAsync(evt));
-
-    private async Task CountAsync(PublishedAccountEvent evt)
+    public async Task CountOnceAsync(PublishedAccountEvent evt)
     {
         await using var command = database.CreateCommand(
             "with fresh as (insert into events.applied (service_id, consumer, event_id) values ($1, $2, $3) on conflict do nothing returning 1) " +
@@ -36,4 +38,44 @@ public sealed class AccountEventCountersGrain(NpgsqlDataSource database, IOption
         command.Parameters.AddWithValue((short)evt.Kind);
         await command.ExecuteNonQueryAsync();
     }
+
+    public async Task<Dictionary<AccountEventKind, long>> ReadAsync()
+    {
+        await using var command = database.CreateCommand("select kind, count from events.kind_counts where service_id = $1");
+        command.Parameters.AddWithValue(cluster.Value.ServiceId);
+        var counts = new Dictionary<AccountEventKind, long>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) counts[(AccountEventKind)reader.GetInt16(0)] = reader.GetInt64(1);
+        return counts;
+    }
+}
+
+/// <summary>The counts in memory (grain tests).</summary>
+public sealed class InMemoryEventCountStore : IEventCountStore
+{
+    private readonly ConcurrentDictionary<string, byte> _applied = new();
+    private readonly ConcurrentDictionary<AccountEventKind, long> _counts = new();
+
+    public Task CountOnceAsync(PublishedAccountEvent evt)
+    {
+        if (_applied.TryAdd(evt.EventId, 0)) _counts.AddOrUpdate(evt.Kind, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task<Dictionary<AccountEventKind, long>> ReadAsync() => Task.FromResult(_counts.ToDictionary());
+}
+
+/// <summary>A consumer of the account-events stream (one grain per stream, by implicit subscription): counts events by kind.</summary>
+[ImplicitStreamSubscription(AccountEventStream.Namespace)]
+public sealed class AccountEventCountersGrain(IEventCountStore store) : Grain, IAccountEventCountersGrain, IStreamSubscriptionObserver
+{
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync((evt, _) => store.CountOnceAsync(evt));
+}
+
+/// <summary>Reads the counts for the gateway.</summary>
+[StatelessWorker]
+public sealed class EventCountsGrain(IEventCountStore store) : Grain, IEventCountsGrain
+{
+    public Task<Dictionary<AccountEventKind, long>> ReadAsync() => store.ReadAsync();
 }

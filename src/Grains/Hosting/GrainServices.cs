@@ -53,6 +53,7 @@ public static class GrainServices
         services.TryAddSingleton<ISentMessageReader>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IDatabaseProbe>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
+        services.TryAddSingleton<Events.IEventCountStore, Events.PostgresEventCountStore>();
         return services;
     }
 }

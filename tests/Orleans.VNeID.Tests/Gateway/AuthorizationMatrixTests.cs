@@ -38,6 +38,8 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("DELETE", "/api/v1/service-tokens/current", [Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/service-accounts/{clientId}/revocation", [Caller.Operator]),
         ("GET", "/api/v1/service-accounts/events", [Caller.Operator]),
+        ("GET", "/api/v1/events", [Caller.Operator]),
+        ("GET", "/api/v1/events/counts", [Caller.Operator]),
         ("POST", "/api/v1/recovery", [Anyone]),
         ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
         ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
@@ -85,7 +87,8 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         };
         var body = method == "POST" ? (object)new { reason = "matrix test", email = "matrix@example.vn", otp = "123456" } : null;
         var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0").Replace("{clientId}", "nobody");
-        var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body));
+        // Headers only: the live event feed answers with a stream that does not end.
+        using var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body), HttpCompletionOption.ResponseHeadersRead);
 
         var code = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
             ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()

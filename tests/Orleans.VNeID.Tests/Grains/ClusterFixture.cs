@@ -50,6 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<ISentMessageReader>(Sender);
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
             host.Services.AddSingleton<Orleans.VNeID.Audit.IAuditTrail>(Audit);
+            host.Services.AddSingleton<Orleans.VNeID.Events.IEventCountStore, Orleans.VNeID.Events.InMemoryEventCountStore>();
             host.Services.AddAccountServices();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Events;
+using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.Gateway.Problems;
+using Orleans.VNeID.Gateway.Validation;
+
+namespace Orleans.VNeID.Gateway.Events;
+
+/// <summary>
+/// The operators' view of the account-events stream: a live feed as Server-Sent Events (no personal data beyond the ID
+/// number) and the per-kind counters kept by the stream's counting consumer.
+/// </summary>
+public static class EventsApi
+{
+    public static IServiceCollection AddOperatorFeed(this IServiceCollection services)
+    {
+        services.AddSingleton<OperatorEventFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorEventFeed>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/api/v1/events").WithTags("Events");
+        events.MapGet("/", Live)
+            .WithName("WatchAccountEvents")
+            .WithSummary("Account events as they happen, as Server-Sent Events (operator)")
+            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, the states, the time and the actor. `kind` (repeatable) keeps only those kinds.")
+            .Produces<PublishedAccountEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblems(400, 401, 403)
+            .RequireAuthorization(Policies.Operator);
+        events.MapGet("/counts", CountsAsync)
+            .WithName("CountAccountEvents")
+            .WithSummary("How many account events of each kind the cluster has committed (operator)")
+            .ProducesProblems(401, 403, 503)
+            .RequireAuthorization(Policies.Operator);
+        return app;
+    }
+
+    public static Results<LiveEvents, ValidationProblem> Live(OperatorEventFeed feed,
+        [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, HttpContext http)
+    {
+        var kinds = new HashSet<AccountEventKind>();
+        foreach (var name in kind ?? [])
+        {
+            if (!Enum.TryParse<AccountEventKind>(name, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                return ProblemWriter.Validation(new Dictionary<string, string[]> { ["kind"] = [$"Unknown event kind {name}."] });
+            kinds.Add(parsed);
+        }
+        return new LiveEvents(feed.ListenAsync(kinds.Count > 0 ? kinds : null, http.RequestAborted));
+    }
+
+    public static async Task<Ok<Dictionary<string, long>>> CountsAsync(IClusterClient cluster)
+    {
+        var counted = await cluster.GetGrain<IEventCountsGrain>(0).ReadAsync();
+        return TypedResults.Ok(Enum.GetValues<AccountEventKind>().ToDictionary(
+            k => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(k.ToString()), k => counted.GetValueOrDefault(k)));
+    }
+}
+
+/// <summary>
+/// Server-Sent Events whose headers go out at once (the listener knows it is subscribed before the first event), each
+/// event as JSON with its kind and id.
+/// </summary>
+public sealed class LiveEvents(IAsyncEnumerable<SseItem<PublishedAccountEvent>> items) : IResult
+{
+    public async Task ExecuteAsync(HttpContext http)
+    {
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache,no-store";
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        await http.Response.Body.FlushAsync(http.RequestAborted);
+        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            await SseFormatter.WriteAsync(items, http.Response.Body,
+                (item, writer) => { using var json8 = new System.Text.Json.Utf8JsonWriter(writer); System.Text.Json.JsonSerializer.Serialize(json8, item.Data, json); },
+                http.RequestAborted);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The operator closed the feed.
+        }
+    }
+}
+
+/// <summary>
+/// The gateway's end of the live feed: an Orleans observer subscribed to <see cref="IOperatorFeedGrain"/> (renewed every
+/// 30 s), fanning each event out to the connected operators. A slow listener loses its oldest events, never the feed.
+/// </summary>
+public sealed class OperatorEventFeed(IClusterClient cluster, ILogger<OperatorEventFeed> logger) : BackgroundService, IAccountEventObserver
+{
+    private readonly ConcurrentDictionary<Channel<PublishedAccountEvent>, byte> _listeners = new();
+
+    public Task OnEventAsync(PublishedAccountEvent evt)
+    {
+        foreach (var listener in _listeners.Keys) listener.Writer.TryWrite(evt);
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<SseItem<PublishedAccountEvent>> ListenAsync(HashSet<AccountEventKind>? kinds,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<PublishedAccountEvent>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
+        _listeners[channel] = 0;
+        try
+        {
+            await foreach (var evt in channel.Reader.ReadAllAsync(cancellationToken))
+                if (kinds is null || kinds.Contains(evt.Kind))
+                    yield return new SseItem<PublishedAccountEvent>(evt, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(evt.Kind.ToString())) { EventId = evt.EventId };
+        }
+        finally
+        {
+            _listeners.TryRemove(channel, out _);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var self = cluster.CreateObjectReference<IAccountEventObserver>(this);
+        var feed = cluster.GetGrain<IOperatorFeedGrain>(0);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var renewIn = TimeSpan.FromSeconds(30);
+            try
+            {
+                await feed.SubscribeAsync(self);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The cluster is not reachable yet (start-up) or now: try again soon.
+                logger.LogWarning("The operators' event feed could not be subscribed to: {Reason}", e.Message);
+                renewIn = TimeSpan.FromSeconds(1);
+            }
+            try
+            {
+                await Task.Delay(renewIn, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+}
