@@ -30,7 +30,7 @@ public static class EventsApi
         events.MapGet("/", Live)
             .WithName("WatchAccountEvents")
             .WithSummary("Account events as they happen, as Server-Sent Events (operator)")
-            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, the states, the time and the actor. `kind` (repeatable) keeps only those kinds.")
+            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, its sequence, the states, the time and the actor. The feed is live and ordered only roughly: order an account's events by `sequence`. `kind` (repeatable) keeps only those kinds.")
             .Produces<PublishedAccountEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblems(400, 401, 403)
             .RequireAuthorization(Policies.Operator);
