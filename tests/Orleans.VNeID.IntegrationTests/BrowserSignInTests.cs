@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Orleans.VNeID.IdentityProvider;
 using Orleans.VNeID.Registry;
@@ -148,16 +147,10 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         Assert.Contains("Back-channel logout", await File.ReadAllTextAsync(cluster.LogPath("portal")));
     }
 
-    private static async Task<string> RegisterPortalAsync(string clientId, string portalUrl)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddOidcStore(PlatformFixture.OwnerConnectionString);
-        await using var provider = services.BuildServiceProvider();
-        await using var scope = provider.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
+    private static async Task<string> RegisterPortalAsync(string clientId, string portalUrl) =>
+        (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
             true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
             $"{portalUrl}/backchannel-logout", false)))!;
-    }
 
     private static async Task WaitForAsync(string url)
     {

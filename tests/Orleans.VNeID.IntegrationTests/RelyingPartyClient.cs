@@ -37,14 +37,20 @@ public sealed class RelyingPartyClient : IDisposable
     public static async Task<RelyingPartyClient> RegisterAsync(PlatformCluster cluster, string? backchannelUri = null, string[]? scopes = null,
         bool confidential = true)
     {
+        var clientId = $"rp-{Guid.NewGuid():N}"[..20];
+        var secret = await AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử)",
+            confidential, [Redirect], [], scopes ?? ["profile", "vneid_level", "offline_access"], 1, backchannelUri, false));
+        return new RelyingPartyClient(cluster, clientId, secret ?? "");
+    }
+
+    /// <summary>Registers a relying party in the test database's store (as <c>vneid-silo clients add</c> does); its secret, if any.</summary>
+    public static async Task<string?> AddAsync(RelyingParty party)
+    {
         var services = new ServiceCollection().AddLogging();
         services.AddOidcStore(PlatformFixture.OwnerConnectionString);
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
-        var clientId = $"rp-{Guid.NewGuid():N}"[..20];
-        var secret = await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử)",
-            confidential, [Redirect], [], scopes ?? ["profile", "vneid_level", "offline_access"], 1, backchannelUri, false));
-        return new RelyingPartyClient(cluster, clientId, secret ?? "");
+        return await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(party);
     }
 
     public string AuthorizeUrl(string scope = "openid profile vneid_level offline_access", string extra = "", string redirect = Redirect) =>

@@ -42,6 +42,9 @@ public static class EventsApi
         return app;
     }
 
+    /// <summary>A kind as the API spells it (camelCase, as in JSON).</summary>
+    public static string NameOf(AccountEventKind kind) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
     public static Results<LiveEvents, ValidationProblem> Live(OperatorEventFeed feed,
         [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, HttpContext http)
     {
@@ -59,7 +62,7 @@ public static class EventsApi
     {
         var counted = await cluster.GetGrain<IEventCountsGrain>(0).ReadAsync();
         return TypedResults.Ok(Enum.GetValues<AccountEventKind>().ToDictionary(
-            k => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(k.ToString()), k => counted.GetValueOrDefault(k)));
+            NameOf, k => counted.GetValueOrDefault(k)));
     }
 }
 
@@ -112,7 +115,7 @@ public sealed class OperatorEventFeed(IClusterClient cluster, ILogger<OperatorEv
         {
             await foreach (var evt in channel.Reader.ReadAllAsync(cancellationToken))
                 if (kinds is null || kinds.Contains(evt.Kind))
-                    yield return new SseItem<PublishedAccountEvent>(evt, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(evt.Kind.ToString())) { EventId = evt.EventId };
+                    yield return new SseItem<PublishedAccountEvent>(evt, EventsApi.NameOf(evt.Kind)) { EventId = evt.EventId };
         }
         finally
         {
@@ -145,6 +148,15 @@ public sealed class OperatorEventFeed(IClusterClient cluster, ILogger<OperatorEv
             {
                 break;
             }
+        }
+        // Leaving: the feed grain stops sending here at once instead of when the subscription lapses.
+        try
+        {
+            await feed.UnsubscribeAsync(self);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogDebug("The operators' event feed could not be left: {Reason}", e.Message);
         }
     }
 }

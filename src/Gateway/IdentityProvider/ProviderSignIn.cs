@@ -195,7 +195,7 @@ public static class ProviderSignIn
     {
         using var lease = await http.RequestServices.GetRequiredService<AccountRateLimiter>().Limiter.AcquireAsync(idNumber, 1, http.RequestAborted);
         if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        return RateLimits.RetryAfterSeconds(lease);
     }
 
     private static string Alert(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>";

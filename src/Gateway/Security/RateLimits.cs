@@ -88,9 +88,13 @@ public static class RateLimits
     private static FixedWindowRateLimiterOptions Window(int perMinute) =>
         new() { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true };
 
+    /// <summary>The whole seconds a refused lease asks the caller to wait (60 when the limiter does not say).</summary>
+    public static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+
     private static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease)
     {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        var retryAfter = RetryAfterSeconds(lease);
         ProblemWriter.RetryAfter(http, retryAfter);
         await ProblemWriter.WriteAsync(http, ErrorCatalogue.RateLimited,
             extensions: [new KeyValuePair<string, object?>("retryAfterSeconds", retryAfter)]);
