@@ -1,6 +1,8 @@
 // "Cổng dịch vụ công (mẫu)": a sample relying party of the VNeID provider, on ASP.NET Core's OpenID Connect handler.
 // A procedure that needs a level-1 account, one that needs level 2 (acr_values), the claims received (verified apart
-// from self-declared), and back-channel logout: a logout token from the provider ends the portal's session at once.
+// from self-declared), back-channel logout: a logout token from the provider ends the portal's session at once, and
+// security event tokens pushed by the provider (RFC 8417/8935): a disabled account's sessions end, and every event
+// received is listed at /su-kien-bao-mat.
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
@@ -25,6 +27,7 @@ var portal = builder.Configuration.GetSection("Portal");
 var clientId = portal["ClientId"] ?? "public-service-portal";
 
 builder.Services.AddSingleton<EndedSessions>();
+builder.Services.AddSingleton<SecurityEventLog>();
 builder.Services.AddAuthentication(o =>
     {
         o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -38,7 +41,9 @@ builder.Services.AddAuthentication(o =>
         o.Events.OnValidatePrincipal = context =>
         {
             var ended = context.HttpContext.RequestServices.GetRequiredService<EndedSessions>();
-            if (context.Principal?.FindFirst("sid")?.Value is { } sid && ended.Contains(sid))
+            var events = context.HttpContext.RequestServices.GetRequiredService<SecurityEventLog>();
+            if ((context.Principal?.FindFirst("sid")?.Value is { } sid && ended.Contains(sid)) ||
+                (context.Principal?.FindFirst("sub")?.Value is { } sub && events.IsDisabled(sub)))
             {
                 context.RejectPrincipal();
                 return context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
@@ -100,6 +105,7 @@ app.MapGet("/", (HttpContext http) => Page(http, "Cổng dịch vụ công (mẫ
       <li><a href="/thu-tuc/muc-1">Cấp phiếu lý lịch tư pháp (cần tài khoản mức độ 1)</a></li>
       <li><a href="/thu-tuc/muc-2">Đăng ký thường trú (cần tài khoản mức độ 2)</a></li>
       <li><a href="/thong-tin">Thông tin nhận được từ VNeID</a></li>
+      <li><a href="/su-kien-bao-mat">Sự kiện bảo mật nhận được từ VNeID</a></li>
     </ul>
     """));
 
@@ -144,6 +150,46 @@ app.MapPost("/backchannel-logout", async (HttpContext http, EndedSessions ended,
     http.Response.Headers.CacheControl = "no-store";
     return Results.Ok();
 }).DisableAntiforgery();
+
+// Push-based security event token delivery (RFC 8935): a SET (RFC 8417) signed by the provider, 202 when accepted, 400
+// with an RFC 8935 error when not. A repeat (same jti) is accepted and not recorded twice.
+app.MapPost("/security-events", async (HttpContext http, SecurityEventLog log, IOptionsMonitor<OpenIdConnectOptions> oidc,
+    ILogger<SecurityEventLog> logger) =>
+{
+    if (http.Request.ContentType?.StartsWith("application/secevent+jwt", StringComparison.OrdinalIgnoreCase) != true)
+        return Results.Json(new { err = "invalid_request", description = "Expected application/secevent+jwt." }, statusCode: 400);
+    using var body = new StreamReader(http.Request.Body);
+    var token = await body.ReadToEndAsync(http.RequestAborted);
+    var configuration = await oidc.Get(OpenIdConnectDefaults.AuthenticationScheme).ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
+    var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+    {
+        ValidIssuer = configuration.Issuer,
+        ValidAudience = clientId,
+        IssuerSigningKeys = configuration.SigningKeys,
+        ValidTypes = ["secevent+jwt"],
+        ValidateLifetime = false, // a SET states a fact; it has no expiry
+        RequireExpirationTime = false,
+    });
+    if (!result.IsValid)
+        return Results.Json(new { err = result.Exception is SecurityTokenInvalidAudienceException ? "invalid_audience"
+            : result.Exception is SecurityTokenInvalidIssuerException ? "invalid_issuer" : "authentication_failed",
+            description = "The security event token did not validate." }, statusCode: 400);
+    var jwt = (JsonWebToken)result.SecurityToken;
+    if (!jwt.TryGetPayloadValue<JsonElement>("events", out var events) || events.ValueKind != JsonValueKind.Object ||
+        !jwt.TryGetPayloadValue<JsonElement>("sub_id", out var subject) || !subject.TryGetProperty("sub", out var sub))
+        return Results.Json(new { err = "invalid_request", description = "A SET with events and sub_id is expected." }, statusCode: 400);
+    foreach (var evt in events.EnumerateObject())
+        if (log.Add(jwt.Id, evt.Name, sub.GetString()!))
+            logger.LogInformation("Security event {Type} for subject {Subject} ({Jti})", evt.Name, sub.GetString(), jwt.Id);
+    return Results.Accepted();
+}).DisableAntiforgery();
+
+app.MapGet("/su-kien-bao-mat", (HttpContext http, SecurityEventLog log) => Page(http, "Sự kiện bảo mật nhận được từ VNeID", log.Count == 0
+    ? "<p>Chưa nhận được sự kiện nào.</p>"
+    : "<table id=\"security-events\"><thead><tr><th>Nhận lúc</th><th>Sự kiện</th><th>Chủ thể</th><th>jti</th></tr></thead><tbody>" +
+      string.Concat(log.Latest().Select(e => $"<tr><td>{e.ReceivedAt:yyyy-MM-dd HH:mm:ss}Z</td><td class=\"type\">{E(e.ShortType)}</td>" +
+                                               $"<td><code>{E(e.Subject[..Math.Min(12, e.Subject.Length)])}…</code></td><td><code>{E(e.Jti)}</code></td></tr>")) +
+      "</tbody></table>"));
 
 app.Run();
 
@@ -223,4 +269,34 @@ sealed class EndedSessions
     private readonly ConcurrentDictionary<string, DateTime> _ended = new(StringComparer.Ordinal);
     public void Add(string sid) => _ended[sid] = DateTime.UtcNow;
     public bool Contains(string sid) => _ended.ContainsKey(sid);
+}
+
+/// <summary>
+/// The security events received, newest first (in memory: a sample), and the subjects whose account the provider
+/// disabled (their sessions here end until an account-enabled event arrives).
+/// </summary>
+sealed class SecurityEventLog
+{
+    public sealed record Received(DateTime ReceivedAt, string Jti, string Type, string Subject)
+    {
+        public string ShortType => Type[(Type.LastIndexOf('/') + 1)..];
+    }
+
+    private readonly ConcurrentDictionary<string, Received> _byJti = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _disabled = new(StringComparer.Ordinal);
+
+    public int Count => _byJti.Count;
+
+    /// <summary>Records the event; false for a repeat.</summary>
+    public bool Add(string jti, string type, string subject)
+    {
+        if (!_byJti.TryAdd(jti, new Received(DateTime.UtcNow, jti, type, subject))) return false;
+        if (type.EndsWith("/account-disabled", StringComparison.Ordinal)) _disabled[subject] = 0;
+        if (type.EndsWith("/account-enabled", StringComparison.Ordinal)) _disabled.TryRemove(subject, out _);
+        return true;
+    }
+
+    public bool IsDisabled(string subject) => _disabled.ContainsKey(subject);
+
+    public IEnumerable<Received> Latest() => _byJti.Values.OrderByDescending(e => e.ReceivedAt).Take(200);
 }

@@ -17,11 +17,13 @@ public sealed record RelyingParty(
     IReadOnlyList<string> Scopes,
     int MinimumLevel,
     string? BackchannelLogoutUri,
-    bool SeesIdNumber);
+    bool SeesIdNumber,
+    string? SecurityEventsUri = null);
 
 /// <summary>
 /// Registers relying parties in OpenIddict's store: authorization code flow with PKCE only, exact redirect URIs, the
-/// scopes they may ask for, their minimum level, their back-channel logout URI, and whether they may see the ID number
+/// scopes they may ask for, their minimum level, their back-channel logout URI, the endpoint security event tokens are
+/// pushed to (RFC 8935), and whether they may see the ID number
 /// as the subject (otherwise they get a pairwise subject). Secrets are generated here and stored only as hashes.
 /// </summary>
 public sealed class RelyingParties(IOpenIddictApplicationManager applications)
@@ -29,6 +31,7 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications)
     public const string MinimumLevelProperty = "vneid_minimum_level";
     public const string BackchannelLogoutProperty = "backchannel_logout_uri";
     public const string SeesIdNumberProperty = "vneid_sees_id_number";
+    public const string SecurityEventsProperty = "security_events_uri";
 
     /// <summary>The scopes a relying party may be allowed, beyond <c>openid</c>.</summary>
     public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, Scopes.Email, "vneid_level", Scopes.OfflineAccess];
@@ -65,6 +68,8 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications)
         descriptor.Properties[SeesIdNumberProperty] = JsonSerializer.SerializeToElement(party.SeesIdNumber);
         if (party.BackchannelLogoutUri is { } logout)
             descriptor.Properties[BackchannelLogoutProperty] = JsonSerializer.SerializeToElement(new Uri(logout, UriKind.Absolute).AbsoluteUri);
+        if (party.SecurityEventsUri is { } events)
+            descriptor.Properties[SecurityEventsProperty] = JsonSerializer.SerializeToElement(new Uri(events, UriKind.Absolute).AbsoluteUri);
         await applications.CreateAsync(descriptor, cancellationToken);
         return secret;
     }
@@ -86,7 +91,8 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications)
                     .Select(p => p[Permissions.Prefixes.Scope.Length..]).Order(StringComparer.Ordinal).ToArray(),
                 descriptor.Properties.TryGetValue(MinimumLevelProperty, out var level) ? level.GetInt32() : 1,
                 descriptor.Properties.TryGetValue(BackchannelLogoutProperty, out var logout) ? logout.GetString() : null,
-                descriptor.Properties.TryGetValue(SeesIdNumberProperty, out var sees) && sees.GetBoolean()));
+                descriptor.Properties.TryGetValue(SeesIdNumberProperty, out var sees) && sees.GetBoolean(),
+                descriptor.Properties.TryGetValue(SecurityEventsProperty, out var events) ? events.GetString() : null));
         }
         return parties.OrderBy(p => p.ClientId, StringComparer.Ordinal).ToArray();
     }

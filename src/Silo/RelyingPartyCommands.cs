@@ -18,10 +18,12 @@ internal static class RelyingPartyCommands
         var scopes = new Option<string[]>("--scope") { Description = $"A scope it may ask for: {string.Join(", ", RelyingParties.KnownScopes)} (repeat for more).", AllowMultipleArgumentsPerToken = true };
         var minimumLevel = new Option<int>("--min-level") { Description = "The lowest account level it accepts (1 or 2).", DefaultValueFactory = _ => 1 };
         var backchannel = new Option<string?>("--backchannel-logout-uri") { Description = "Where logout tokens are posted when the citizen's sessions end." };
+        var securityEvents = new Option<string?>("--security-events-uri")
+            { Description = "Where security event tokens (account disabled/enabled, session revoked, credential and level changes) are pushed (RFC 8935)." };
         var isPublic = new Option<bool>("--public") { Description = "A public client (no secret; PKCE alone)." };
         var seesId = new Option<bool>("--sees-id-number") { Description = "It receives the ID number as the subject (otherwise a pairwise subject)." };
         var add = new Command("add", "Register a relying party; a confidential client's secret is printed once.")
-            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, isPublic, seesId };
+            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, securityEvents, isPublic, seesId };
         add.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
             try
@@ -29,7 +31,7 @@ internal static class RelyingPartyCommands
                 var secret = await parties.AddAsync(new RelyingParty(
                     parse.GetValue(clientId)!, parse.GetValue(name)!, !parse.GetValue(isPublic), parse.GetValue(redirect) ?? [],
                     parse.GetValue(postLogout) ?? [], parse.GetValue(scopes) ?? [], parse.GetValue(minimumLevel),
-                    parse.GetValue(backchannel), parse.GetValue(seesId)), cancel);
+                    parse.GetValue(backchannel), parse.GetValue(seesId), parse.GetValue(securityEvents)), cancel);
                 Console.WriteLine(secret is null
                     ? $"Registered {parse.GetValue(clientId)} (public client)."
                     : $"Registered {parse.GetValue(clientId)}. Its secret, shown this once: {secret}");
@@ -48,7 +50,7 @@ internal static class RelyingPartyCommands
             foreach (var party in await parties.ListAsync(cancel))
                 Console.WriteLine($"{party.ClientId}\t{party.DisplayName}\t{(party.Confidential ? "confidential" : "public")}\tlevel ≥ {party.MinimumLevel}\t" +
                                   $"scopes {string.Join(' ', party.Scopes)}\tredirect {string.Join(' ', party.RedirectUris)}\t" +
-                                  $"backchannel {party.BackchannelLogoutUri ?? "-"}\tsubject {(party.SeesIdNumber ? "id-number" : "pairwise")}");
+                                  $"backchannel {party.BackchannelLogoutUri ?? "-"}\tsecurity events {party.SecurityEventsUri ?? "-"}\tsubject {(party.SeesIdNumber ? "id-number" : "pairwise")}");
             return 0;
         })));
 
@@ -71,7 +73,8 @@ internal static class RelyingPartyCommands
             var file = parse.GetValue(secretFile)!;
             var url = parse.GetValue(portalUrl)!.TrimEnd('/');
             var registered = (await parties.ListAsync(cancel)).FirstOrDefault(p => p.ClientId == SamplePortal.ClientId);
-            if (registered is not null && File.Exists(file) && registered.RedirectUris.Contains($"{url}/signin-oidc"))
+            if (registered is not null && File.Exists(file) && registered.RedirectUris.Contains($"{url}/signin-oidc") &&
+                registered.SecurityEventsUri == $"{url}/security-events")
             {
                 Console.WriteLine($"The sample portal {SamplePortal.ClientId} is registered.");
                 return 0;
@@ -130,5 +133,5 @@ internal static class SamplePortal
 
     public static RelyingParty At(string url) => new(ClientId, "Cổng dịch vụ công (mẫu)", Confidential: true,
         [$"{url}/signin-oidc"], [$"{url}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], MinimumLevel: 1,
-        $"{url}/backchannel-logout", SeesIdNumber: false);
+        $"{url}/backchannel-logout", SeesIdNumber: false, SecurityEventsUri: $"{url}/security-events");
 }

@@ -35,11 +35,11 @@ public sealed class RelyingPartyClient : IDisposable
     public string Verifier { get; } = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
     public static async Task<RelyingPartyClient> RegisterAsync(PlatformCluster cluster, string? backchannelUri = null, string[]? scopes = null,
-        bool confidential = true)
+        bool confidential = true, string? securityEventsUri = null)
     {
         var clientId = $"rp-{Guid.NewGuid():N}"[..20];
         var secret = await AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử)",
-            confidential, [Redirect], [], scopes ?? ["profile", "vneid_level", "offline_access"], 1, backchannelUri, false));
+            confidential, [Redirect], [], scopes ?? ["profile", "vneid_level", "offline_access"], 1, backchannelUri, false, securityEventsUri));
         return new RelyingPartyClient(cluster, clientId, secret ?? "");
     }
 

@@ -145,6 +145,8 @@ public static class AuthorizationEndpoint
                         return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(here)}");
                     }
                 }
+                if (client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty))
+                    await SecurityEvents.RecordSubjectAsync(database, view.IdNumber, client.ClientId!, identity.GetClaim(Claims.Subject)!);
                 return Results.SignIn(new System.Security.Claims.ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

@@ -71,40 +71,16 @@ public sealed class BackChannelLogoutSender(
     IHttpClientFactory http,
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
-    ILogger<BackChannelLogoutSender> logger) : BackgroundService
+    ILogger<BackChannelLogoutSender> logger) : DeliveryLoop(options, logger)
 {
     public const string HttpClientName = "backchannel-logout";
-    private const int BatchSize = 20;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var sent = 0;
-            try
-            {
-                sent = await SendDueAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
-            {
-                logger.LogWarning("Back-channel logouts could not be read from the database: {Reason}", e.Message);
-            }
-            if (sent < BatchSize)
-            {
-                try
-                {
-                    await Task.Delay(options.Value.LogoutPollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override int BatchSize => 20;
+
+    protected override string What => "Back-channel logouts";
 
     /// <summary>One round: the due deliveries claimed and sent. Returns how many were claimed.</summary>
-    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    public override async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         await using var claim = dataSource.CreateCommand(
             "update oidc.logout_deliveries set attempts = attempts + 1, " +
@@ -113,7 +89,7 @@ public sealed class BackChannelLogoutSender(
             "order by next_attempt_at limit $1 for update skip locked) " +
             "returning delivery_id, client_id, subject, sid");
         claim.Parameters.AddWithValue(BatchSize);
-        claim.Parameters.AddWithValue(options.Value.LogoutRetryMax);
+        claim.Parameters.AddWithValue(Options.LogoutRetryMax);
         var due = new List<(long Id, string Client, string Subject, string Sid)>();
         await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
@@ -125,7 +101,7 @@ public sealed class BackChannelLogoutSender(
         {
             var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
             foreach (var client in due.Select(d => d.Client).Distinct())
-                uris[client] = await BackchannelUriAsync(applications, client, cancellationToken);
+                uris[client] = await UriPropertyAsync(applications, client, RelyingParties.BackchannelLogoutProperty, cancellationToken);
         }
         await Task.WhenAll(due.Select(d => DeliverAsync(d.Id, d.Client, d.Subject, d.Sid, uris[d.Client], cancellationToken)));
         return due.Count;
@@ -139,19 +115,11 @@ public sealed class BackChannelLogoutSender(
             await SettleAsync(id, delivered: true, "the relying party has no back-channel logout URI", cancellationToken);
             return;
         }
-        string? failure;
-        try
-        {
-            var token = BackChannelLogout.LogoutToken(server.CurrentValue.SigningCredentials[0], options.Value.IssuerUri.AbsoluteUri, clientId,
-                subject, sid, DateTime.UtcNow);
-            using var response = await http.CreateClient(HttpClientName)
-                .PostAsync(uri, new FormUrlEncodedContent([new("logout_token", token)]), cancellationToken);
-            failure = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            failure = e.Message;
-        }
+        var token = BackChannelLogout.LogoutToken(server.CurrentValue.SigningCredentials[0], Options.IssuerUri.AbsoluteUri, clientId,
+            subject, sid, DateTime.UtcNow);
+        var (failure, response) = await PostAsync(http.CreateClient(HttpClientName), uri,
+            new FormUrlEncodedContent([new("logout_token", token)]), cancellationToken);
+        response?.Dispose();
         if (failure is not null)
             logger.LogWarning("Back-channel logout {Delivery} to {Client} failed ({Failure}); it will be retried", id, clientId, failure);
         await SettleAsync(id, failure is null, failure, cancellationToken);
@@ -165,12 +133,5 @@ public sealed class BackChannelLogoutSender(
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue((object?)note ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<string?> BackchannelUriAsync(IOpenIddictApplicationManager applications, string clientId, CancellationToken cancellationToken)
-    {
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return null;
-        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
-        return properties.TryGetValue(RelyingParties.BackchannelLogoutProperty, out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
     }
 }

@@ -43,11 +43,17 @@ public sealed class OidcOptions
     /// <summary>The issuer as a URI with a trailing slash, after <see cref="Issuer"/> has been filled in.</summary>
     public Uri IssuerUri => new(Issuer.EndsWith('/') ? Issuer : Issuer + "/", UriKind.Absolute);
 
-    /// <summary>How often the gateway looks for back-channel logouts owed. Default 1 second.</summary>
+    /// <summary>How often the gateway looks for back-channel logouts and security events owed. Default 1 second.</summary>
     public TimeSpan LogoutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait between two attempts to deliver a back-channel logout (attempts back off by doubling). Default 1 hour.</summary>
+    /// <summary>
+    /// The longest wait between two attempts to deliver a back-channel logout, or a relying party's security events
+    /// (attempts back off by doubling). Default 1 hour.
+    /// </summary>
     public TimeSpan LogoutRetryMax { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a security event is retried before it is dead-lettered for operators. Default 3 days.</summary>
+    public TimeSpan SecurityEventGiveUpAfter { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>Lifetimes. Defaults: codes 1 minute, access and ID tokens 5 minutes, refresh tokens 8 hours.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
@@ -81,6 +87,8 @@ public static class OidcProvider
         builder.Services.AddProviderSignIn();
         builder.Services.AddHttpClient(BackChannelLogoutSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.AddHostedService<BackChannelLogoutSender>();
+        builder.Services.AddHttpClient(SecurityEventSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddHostedService<SecurityEventSender>();
 
         builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration))
             .AddServer(server =>
@@ -142,6 +150,7 @@ public static class OidcProvider
     {
         if (!app.Configuration.GetValue<bool>($"{OidcOptions.Section}:{nameof(OidcOptions.Enabled)}")) return app;
         app.MapProviderEndpoints();
+        app.MapSecurityEventDeliveries();
         return app;
     }
 

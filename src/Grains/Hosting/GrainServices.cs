@@ -54,6 +54,7 @@ public static class GrainServices
         services.TryAddSingleton<IDatabaseProbe>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
         services.TryAddSingleton<Events.IEventCountStore, Events.PostgresEventCountStore>();
+        services.TryAddSingleton<Events.ISecurityEventStore, Events.PostgresSecurityEventStore>();
         return services;
     }
 }

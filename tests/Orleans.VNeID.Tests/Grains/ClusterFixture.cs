@@ -51,6 +51,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
             host.Services.AddSingleton<Orleans.VNeID.Audit.IAuditTrail>(Audit);
             host.Services.AddSingleton<Orleans.VNeID.Events.IEventCountStore, Orleans.VNeID.Events.InMemoryEventCountStore>();
+            host.Services.AddSingleton<Orleans.VNeID.Events.ISecurityEventStore, Orleans.VNeID.Events.InMemorySecurityEventStore>();
             host.Services.AddAccountServices();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using OpenIddict.Abstractions;
+
+namespace Orleans.VNeID.Gateway.IdentityProvider;
+
+/// <summary>
+/// The loop of a durable sender that the database feeds: one round of <see cref="SendDueAsync"/> after another, resting
+/// for <see cref="OidcOptions.LogoutPollInterval"/> once a round found less than a full batch, and riding out a database
+/// that does not answer (the work stays in the database for the next round).
+/// </summary>
+public abstract class DeliveryLoop(IOptions<OidcOptions> options, ILogger logger) : BackgroundService
+{
+    protected OidcOptions Options => options.Value;
+
+    /// <summary>How many items one round takes at most.</summary>
+    protected abstract int BatchSize { get; }
+
+    /// <summary>What is delivered, for the log.</summary>
+    protected abstract string What { get; }
+
+    /// <summary>One round: the due work claimed and sent. Returns how many items were claimed.</summary>
+    public abstract Task<int> SendDueAsync(CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var sent = 0;
+            try
+            {
+                sent = await SendDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+            {
+                logger.LogWarning("{What} could not be read from the database: {Reason}", What, e.Message);
+            }
+            if (sent < BatchSize)
+            {
+                try
+                {
+                    await Task.Delay(options.Value.LogoutPollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Posts <paramref name="content"/>; null on a 2xx answer, else what went wrong (with the answer, for the caller to judge).</summary>
+    protected static async Task<(string? Failure, HttpResponseMessage? Response)> PostAsync(HttpClient client, string uri, HttpContent content,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await client.PostAsync(uri, content, cancellationToken);
+            return (response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}", response);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (e.Message, null);
+        }
+    }
+
+    /// <summary>A URI the relying party was registered with (<paramref name="property"/>), or null when it has none or is gone.</summary>
+    protected static async Task<string?> UriPropertyAsync(IOpenIddictApplicationManager applications, string clientId, string property,
+        CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return null;
+        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
+        return properties.TryGetValue(property, out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+    }
+}
