@@ -50,14 +50,22 @@ public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<
     }
 }
 
-/// <summary>The counts in memory (grain tests).</summary>
+/// <summary>The counts in memory (grain tests), with every event received and how many times it was.</summary>
 public sealed class InMemoryEventCountStore : IEventCountStore
 {
     private readonly ConcurrentDictionary<string, byte> _applied = new();
     private readonly ConcurrentDictionary<AccountEventKind, long> _counts = new();
 
+    /// <summary>Each event received, by id.</summary>
+    public ConcurrentDictionary<string, PublishedAccountEvent> Received { get; } = new();
+
+    /// <summary>How many times each event id was received.</summary>
+    public ConcurrentDictionary<string, int> Receipts { get; } = new();
+
     public Task CountOnceAsync(PublishedAccountEvent evt)
     {
+        Received[evt.EventId] = evt;
+        Receipts.AddOrUpdate(evt.EventId, 1, (_, n) => n + 1);
         if (_applied.TryAdd(evt.EventId, 0)) _counts.AddOrUpdate(evt.Kind, 1, (_, n) => n + 1);
         return Task.CompletedTask;
     }

@@ -23,6 +23,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     public InMemoryPopulationRegistry Registry { get; } = new();
     public RecordingSender Sender { get; } = new();
     public InMemoryAuditTrail Audit { get; } = new();
+
+    /// <summary>What the account-events stream's counting consumer received.</summary>
+    public Orleans.VNeID.Events.InMemoryEventCountStore StreamConsumer { get; } = new();
+
+    /// <summary>What the stream's security-events consumer owes relying parties.</summary>
+    public Orleans.VNeID.Events.InMemorySecurityEventStore SecurityEvents { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
 
@@ -50,8 +56,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<ISentMessageReader>(Sender);
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
             host.Services.AddSingleton<Orleans.VNeID.Audit.IAuditTrail>(Audit);
-            host.Services.AddSingleton<Orleans.VNeID.Events.IEventCountStore, Orleans.VNeID.Events.InMemoryEventCountStore>();
-            host.Services.AddSingleton<Orleans.VNeID.Events.ISecurityEventStore, Orleans.VNeID.Events.InMemorySecurityEventStore>();
+            host.Services.AddSingleton<Orleans.VNeID.Events.IEventCountStore>(StreamConsumer);
+            host.Services.AddSingleton<Orleans.VNeID.Events.ISecurityEventStore>(SecurityEvents);
             host.Services.AddAccountServices();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
@@ -59,6 +65,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(PlatformNames.AccountStorage);
             silo.UseInMemoryReminderService();
+            // The account-events stream on the memory provider here (the platform's is persistent, on PostgreSQL): the
+            // dispatcher publishes to it and the stream's consumers run as they do in the platform.
+            silo.AddMemoryStreams(Orleans.VNeID.Events.AccountEventStream.Provider,
+                streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
