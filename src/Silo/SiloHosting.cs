@@ -56,10 +56,17 @@ internal static class SiloHosting
             if (configuration.GetValue("Streams:Enabled", true))
                 silo.AddAdoNetStreams(AccountEventStream.Provider, streams =>
                 {
+                    // At least once: a message leased by a silo that dies comes back after the visibility timeout; one that
+                    // keeps failing is retried MaxAttempts times and one not delivered within the expiry goes to
+                    // orleans.stream_dead_letters. Both are set well above the provider's defaults (5 attempts, 10 minutes),
+                    // so a consumer that is down for hours loses nothing.
                     streams.ConfigureAdoNet(o => o.Configure(options =>
                     {
                         options.Invariant = Invariant;
                         options.ConnectionString = orleansConnection;
+                        options.VisibilityTimeout = configuration.GetValue("Streams:VisibilityTimeout", TimeSpan.FromMinutes(1));
+                        options.MaxAttempts = configuration.GetValue("Streams:MaxAttempts", 100);
+                        options.ExpiryTimeout = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
                     }));
                     streams.ConfigurePartitioning(configuration.GetValue("Streams:Queues", 4));
                     streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);

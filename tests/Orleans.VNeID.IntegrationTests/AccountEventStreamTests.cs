@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 
@@ -5,7 +6,7 @@ namespace Orleans.VNeID.IntegrationTests;
 
 /// <summary>The account-events stream on the platform's PostgreSQL (issue 12): published in the durable path, consumed once.</summary>
 [Collection(PlatformCollection.Name)]
-public sealed class AccountEventStreamTests(PlatformFixture platform)
+public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Declarations_reach_the_counting_consumer_once_each_through_the_persistent_stream()
@@ -76,5 +77,68 @@ public sealed class AccountEventStreamTests(PlatformFixture platform)
         Assert.Single(seen, l => l.Contains("\"kind\":\"unlocked\""));
         Assert.DoesNotContain(citizen.FullName, string.Join("", seen));
         Assert.DoesNotContain(citizen.Phone!, string.Join("", seen));
+    }
+
+    [Fact]
+    public async Task Killing_a_silo_under_declaration_load_loses_no_event_each_acknowledged_declaration_is_delivered_and_applied_once()
+    {
+        // A short lease, so what the dead silo had leased comes back within the test (the platform's is a minute).
+        await using var cluster = await PlatformCluster.StartAsync(platform, silos: 2,
+            settings: new Dictionary<string, string> { ["Streams:VisibilityTimeout"] = "00:00:15" });
+        var api = new PlatformApi(cluster.Http);
+        var citizens = platform.TakeCitizens(300);
+        var acknowledged = new ConcurrentBag<string>();
+        var next = -1;
+        async Task DeclareAsync()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < citizens.Count)
+            {
+                try
+                {
+                    if ((await api.DeclareAsync(citizens[i])).StatusCode == HttpStatusCode.Accepted) acknowledged.Add(citizens[i].IdNumber);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Not acknowledged: it may or may not have been committed; the check below is on what was.
+                }
+            }
+        }
+        var load = Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(DeclareAsync)));
+        while (acknowledged.Count < 100 && !load.IsCompleted) await Task.Delay(10);
+        await cluster.StopAsync(cluster.Named("silo-2"), graceful: false);
+        await load;
+        Assert.InRange(acknowledged.Count, 150, citizens.Count);
+
+        // What was committed (the audit chains) includes every acknowledged declaration …
+        var ids = citizens.Select(c => c.IdNumber).ToArray();
+        var committed = new HashSet<string>();
+        await using (var read = platform.Database.CreateCommand(
+                         "select account_id || ':' || seq from audit.entries where service_id = $1 and kind = 0 and account_id = any($2)"))
+        {
+            read.Parameters.AddWithValue(cluster.ClusterId);
+            read.Parameters.AddWithValue(ids);
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) committed.Add(reader.GetString(0));
+        }
+        Assert.Empty(acknowledged.Except(committed.Select(e => e.Split(':')[0])));
+
+        // … and each committed declaration's event reaches the counting consumer (at least once: the dead silo's leased
+        // messages come again) and is applied once: the count equals the events, not the deliveries.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        long applied;
+        while ((applied = await platform.ScalarAsync(
+                   "select count(*) from events.applied where service_id = $1 and consumer = 'kind-counts' and event_id = any($2)",
+                   cluster.ClusterId, committed.ToArray())) < committed.Count && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
+        Assert.Equal(committed.Count, applied);
+        while (await platform.ScalarAsync("select count(*) from orleans.stream_messages where service_id = $1", cluster.ClusterId) > 0
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
+        Assert.Equal(0, await platform.ScalarAsync("select count(*) from orleans.stream_dead_letters where service_id = $1", cluster.ClusterId));
+        Assert.Equal(committed.Count, await platform.ScalarAsync(
+            "select coalesce(sum(count), 0) from events.kind_counts where service_id = $1 and kind = 0", cluster.ClusterId));
+        output.WriteLine($"{citizens.Count} declarations offered, {acknowledged.Count} acknowledged, {committed.Count} committed, " +
+                         $"{committed.Count} applied once; the kill came after 100 acknowledgements.");
     }
 }

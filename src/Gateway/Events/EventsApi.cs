@@ -30,7 +30,7 @@ public static class EventsApi
         events.MapGet("/", Live)
             .WithName("WatchAccountEvents")
             .WithSummary("Account events as they happen, as Server-Sent Events (operator)")
-            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, its sequence, the states, the time and the actor. The feed is live and ordered only roughly: order an account's events by `sequence`. `kind` (repeatable) keeps only those kinds.")
+            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, its sequence, the states, the time and the actor. The feed is live and ordered only roughly: order an account's events by `sequence`. `kind` (repeatable) keeps only those kinds; `office` (an office code) keeps only what that office's officers did (locks, unlocks, level-2 decisions, wallet changes, reads).")
             .Produces<PublishedAccountEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblems(400, 401, 403)
             .RequireAuthorization(Policies.Operator);
@@ -46,8 +46,17 @@ public static class EventsApi
     public static string NameOf(AccountEventKind kind) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     public static Results<LiveEvents, ValidationProblem> Live(OperatorEventFeed feed,
-        [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, HttpContext http)
+        [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? office, HttpContext http, IConfiguration configuration,
+        Microsoft.Extensions.Options.IOptions<Dictionary<string, ServiceAccount>> staff)
     {
+        Func<PublishedAccountEvent, bool>? byOffice = null;
+        if (office is not null)
+        {
+            if (!configuration.GetSection("Offices").GetChildren().Any(o => o["Code"] == office))
+                return ProblemWriter.Validation(new Dictionary<string, string[]> { ["office"] = [$"Unknown office {office}."] });
+            var officers = staff.Value.Where(a => a.Value.Role == Roles.Officer && a.Value.Office == office).Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+            byOffice = evt => evt.ActorRole == ActorRole.Officer && officers.Contains(evt.ActorId);
+        }
         var kinds = new HashSet<AccountEventKind>();
         foreach (var name in kind ?? [])
         {
@@ -55,7 +64,8 @@ public static class EventsApi
                 return ProblemWriter.Validation(new Dictionary<string, string[]> { ["kind"] = [$"Unknown event kind {name}."] });
             kinds.Add(parsed);
         }
-        return new LiveEvents(feed.ListenAsync(kinds.Count > 0 ? kinds : null, http.RequestAborted));
+        return new LiveEvents(feed.ListenAsync(evt => (kinds.Count == 0 || kinds.Contains(evt.Kind)) && (byOffice is null || byOffice(evt)),
+            http.RequestAborted));
     }
 
     public static async Task<Ok<Dictionary<string, long>>> CountsAsync(IClusterClient cluster)
@@ -106,7 +116,7 @@ public sealed class OperatorEventFeed(IClusterClient cluster, ILogger<OperatorEv
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<SseItem<PublishedAccountEvent>> ListenAsync(HashSet<AccountEventKind>? kinds,
+    public async IAsyncEnumerable<SseItem<PublishedAccountEvent>> ListenAsync(Func<PublishedAccountEvent, bool> wanted,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<PublishedAccountEvent>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
@@ -114,7 +124,7 @@ public sealed class OperatorEventFeed(IClusterClient cluster, ILogger<OperatorEv
         try
         {
             await foreach (var evt in channel.Reader.ReadAllAsync(cancellationToken))
-                if (kinds is null || kinds.Contains(evt.Kind))
+                if (wanted(evt))
                     yield return new SseItem<PublishedAccountEvent>(evt, EventsApi.NameOf(evt.Kind)) { EventId = evt.EventId };
         }
         finally
