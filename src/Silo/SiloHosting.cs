@@ -69,6 +69,13 @@ internal static class SiloHosting
                         options.ExpiryTimeout = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
                     }));
                     streams.ConfigurePartitioning(configuration.GetValue("Streams:Queues", 4));
+                    // Consumers take up to DeliveryBatch messages per call (one statement each batch), and an idle queue is
+                    // polled every IdlePoll.
+                    streams.ConfigurePullingAgent(o => o.Configure(agent =>
+                    {
+                        agent.BatchContainerBatchSize = configuration.GetValue("Streams:DeliveryBatch", 64);
+                        agent.GetQueueMsgsTimerPeriod = configuration.GetValue("Streams:IdlePoll", TimeSpan.FromMilliseconds(100));
+                    }));
                     streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
                 });
             // Signed audit checkpoints on a reminder: whichever silo holds the grain takes them.

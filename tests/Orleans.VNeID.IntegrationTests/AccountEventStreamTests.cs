@@ -123,22 +123,43 @@ public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abst
         }
         Assert.Empty(acknowledged.Except(committed.Select(e => e.Split(':')[0])));
 
-        // … and each committed declaration's event reaches the counting consumer (at least once: the dead silo's leased
-        // messages come again) and is applied once: the count equals the events, not the deliveries.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        long applied;
-        while ((applied = await platform.ScalarAsync(
-                   "select count(*) from events.applied where service_id = $1 and consumer = 'kind-counts' and event_id = any($2)",
-                   cluster.ClusterId, committed.ToArray())) < committed.Count && DateTime.UtcNow < deadline)
-            await Task.Delay(500);
-        Assert.Equal(committed.Count, applied);
+        // … and each acknowledged declaration's event reaches the counting consumer by itself (at least once: what the
+        // dead silo had leased comes again; a dispatch cut short is redriven) and is applied once.
+        var acknowledgedEvents = committed.Where(e => acknowledged.Contains(e.Split(':')[0])).ToArray();
+        var deadline = DateTime.UtcNow.AddSeconds(150);
+        while (await AppliedAsync(acknowledgedEvents) < acknowledgedEvents.Length && DateTime.UtcNow < deadline) await Task.Delay(500);
+        var missing = acknowledgedEvents.Except(await AppliedListAsync(acknowledgedEvents)).ToArray();
+        Assert.True(missing.Length == 0, $"Not applied: {string.Join(", ", missing)}");
+
+        // A declaration committed but not acknowledged (its silo died between the write and the answer) has its event
+        // sent when the account is next activated (the redrive of the events stored with the state): here an operator
+        // looks at each such account.
+        var unacknowledged = committed.Except(acknowledgedEvents).ToArray();
+        var operatorToken = await api.OperatorTokenAsync();
+        foreach (var evt in unacknowledged) await api.StatusAsync(evt.Split(':')[0], operatorToken);
+        while (await AppliedAsync(committed.ToArray()) < committed.Count && DateTime.UtcNow < deadline) await Task.Delay(500);
+        Assert.Equal(committed.Count, await AppliedAsync(committed.ToArray()));
         while (await platform.ScalarAsync("select count(*) from orleans.stream_messages where service_id = $1", cluster.ClusterId) > 0
                && DateTime.UtcNow < deadline)
             await Task.Delay(500);
         Assert.Equal(0, await platform.ScalarAsync("select count(*) from orleans.stream_dead_letters where service_id = $1", cluster.ClusterId));
         Assert.Equal(committed.Count, await platform.ScalarAsync(
             "select coalesce(sum(count), 0) from events.kind_counts where service_id = $1 and kind = 0", cluster.ClusterId));
-        output.WriteLine($"{citizens.Count} declarations offered, {acknowledged.Count} acknowledged, {committed.Count} committed, " +
-                         $"{committed.Count} applied once; the kill came after 100 acknowledgements.");
+        output.WriteLine($"{citizens.Count} declarations offered, {acknowledged.Count} acknowledged, {committed.Count} committed " +
+                         $"({unacknowledged.Length} of them unacknowledged), each applied once; the kill came after 100 acknowledgements.");
+
+        async Task<long> AppliedAsync(string[] events) => (await AppliedListAsync(events)).Count;
+
+        async Task<List<string>> AppliedListAsync(string[] events)
+        {
+            await using var read = platform.Database.CreateCommand(
+                "select event_id from events.applied where service_id = $1 and consumer = 'kind-counts' and event_id = any($2)");
+            read.Parameters.AddWithValue(cluster.ClusterId);
+            read.Parameters.AddWithValue(events);
+            var applied = new List<string>();
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) applied.Add(reader.GetString(0));
+            return applied;
+        }
     }
 }

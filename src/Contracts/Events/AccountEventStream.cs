@@ -53,8 +53,9 @@ public sealed record PublishedAccountEvent(
 /// <summary>A gateway listening to the operators' live feed (an Orleans observer).</summary>
 public interface IAccountEventObserver : IGrainObserver
 {
+    /// <summary>Events in the order one stream delivered them.</summary>
     [OneWay]
-    Task OnEventAsync(PublishedAccountEvent evt);
+    Task OnEventsAsync(IReadOnlyList<PublishedAccountEvent> events);
 }
 
 /// <summary>
@@ -68,7 +69,7 @@ public interface IOperatorFeedGrain : IGrainWithIntegerKey
     Task UnsubscribeAsync(IAccountEventObserver observer);
 
     /// <summary>Awaited by the relay, so one stream's events leave it in order.</summary>
-    Task PublishAsync(PublishedAccountEvent evt);
+    Task PublishAsync(IReadOnlyList<PublishedAccountEvent> events);
 }
 
 /// <summary>The stream's counting consumer (one grain per stream).</summary>

@@ -110,9 +110,10 @@ public sealed class OperatorEventFeed(IClusterClient cluster, ILogger<OperatorEv
 {
     private readonly ConcurrentDictionary<Channel<PublishedAccountEvent>, byte> _listeners = new();
 
-    public Task OnEventAsync(PublishedAccountEvent evt)
+    public Task OnEventsAsync(IReadOnlyList<PublishedAccountEvent> events)
     {
-        foreach (var listener in _listeners.Keys) listener.Writer.TryWrite(evt);
+        foreach (var listener in _listeners.Keys)
+            foreach (var evt in events) listener.Writer.TryWrite(evt);
         return Task.CompletedTask;
     }
 

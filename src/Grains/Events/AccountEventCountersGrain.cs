@@ -12,30 +12,33 @@ namespace Orleans.VNeID.Events;
 /// <summary>Where the counting consumer keeps its counts: each event counted once by kind.</summary>
 public interface IEventCountStore
 {
-    /// <summary>Counts the event unless this consumer counted its id before (the stream delivers at least once).</summary>
-    Task CountOnceAsync(PublishedAccountEvent evt);
+    /// <summary>Counts the events, each unless this consumer counted its id before (the stream delivers at least once).</summary>
+    Task CountOnceAsync(IReadOnlyList<PublishedAccountEvent> events);
 
     Task<Dictionary<AccountEventKind, long>> ReadAsync();
 }
 
 /// <summary>
-/// The counts in <c>events.kind_counts</c>; the event's id goes into <c>events.applied</c> in the same statement as the
-/// count, so a repeat counts nothing.
+/// The counts in <c>events.kind_counts</c>; the events' ids go into <c>events.applied</c> in the same statement as the
+/// counts, so a repeat counts nothing. One statement per batch the stream delivers.
 /// </summary>
 public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<ClusterOptions> cluster) : IEventCountStore
 {
     public const string Consumer = "kind-counts";
 
-    public async Task CountOnceAsync(PublishedAccountEvent evt)
+    public async Task CountOnceAsync(IReadOnlyList<PublishedAccountEvent> events)
     {
+        var distinct = events.DistinctBy(e => e.EventId).ToArray();
         await using var command = database.CreateCommand(
-            "with fresh as (insert into events.applied (service_id, consumer, event_id) values ($1, $2, $3) on conflict do nothing returning 1) " +
-            "insert into events.kind_counts (service_id, kind, count) select $1, $4, 1 from fresh " +
-            "on conflict (service_id, kind) do update set count = events.kind_counts.count + 1");
+            "with fresh as (insert into events.applied (service_id, consumer, event_id) select $1, $2, unnest($3::text[]) " +
+            "on conflict do nothing returning event_id), " +
+            "counted as (select e.kind, count(*) as n from fresh join unnest($3::text[], $4::smallint[]) as e(event_id, kind) using (event_id) group by e.kind) " +
+            "insert into events.kind_counts (service_id, kind, count) select $1, kind, n from counted " +
+            "on conflict (service_id, kind) do update set count = events.kind_counts.count + excluded.count");
         command.Parameters.AddWithValue(cluster.Value.ServiceId);
         command.Parameters.AddWithValue(Consumer);
-        command.Parameters.AddWithValue(evt.EventId);
-        command.Parameters.AddWithValue((short)evt.Kind);
+        command.Parameters.AddWithValue(distinct.Select(e => e.EventId).ToArray());
+        command.Parameters.AddWithValue(distinct.Select(e => (short)e.Kind).ToArray());
         await command.ExecuteNonQueryAsync();
     }
 
@@ -62,11 +65,14 @@ public sealed class InMemoryEventCountStore : IEventCountStore
     /// <summary>How many times each event id was received.</summary>
     public ConcurrentDictionary<string, int> Receipts { get; } = new();
 
-    public Task CountOnceAsync(PublishedAccountEvent evt)
+    public Task CountOnceAsync(IReadOnlyList<PublishedAccountEvent> events)
     {
-        Received[evt.EventId] = evt;
-        Receipts.AddOrUpdate(evt.EventId, 1, (_, n) => n + 1);
-        if (_applied.TryAdd(evt.EventId, 0)) _counts.AddOrUpdate(evt.Kind, 1, (_, n) => n + 1);
+        foreach (var evt in events)
+        {
+            Received[evt.EventId] = evt;
+            Receipts.AddOrUpdate(evt.EventId, 1, (_, n) => n + 1);
+            if (_applied.TryAdd(evt.EventId, 0)) _counts.AddOrUpdate(evt.Kind, 1, (_, n) => n + 1);
+        }
         return Task.CompletedTask;
     }
 
@@ -78,7 +84,7 @@ public sealed class InMemoryEventCountStore : IEventCountStore
 public sealed class AccountEventCountersGrain(IEventCountStore store) : Grain, IAccountEventCountersGrain, IStreamSubscriptionObserver
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync((evt, _) => store.CountOnceAsync(evt));
+        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync(new BatchObserver<PublishedAccountEvent>(store.CountOnceAsync));
 }
 
 /// <summary>Reads the counts for the gateway.</summary>
@@ -86,4 +92,17 @@ public sealed class AccountEventCountersGrain(IEventCountStore store) : Grain, I
 public sealed class EventCountsGrain(IEventCountStore store) : Grain, IEventCountsGrain
 {
     public Task<Dictionary<AccountEventKind, long>> ReadAsync() => store.ReadAsync();
+}
+
+/// <summary>
+/// A consumer that takes what the stream delivers a batch at a time (the pulling agent hands over up to
+/// <c>Streams:DeliveryBatch</c> messages per call), so one database statement serves many events.
+/// </summary>
+public sealed class BatchObserver<T>(Func<IReadOnlyList<T>, Task> onNext) : IAsyncBatchObserver<T>
+{
+    public Task OnNextAsync(IList<SequentialItem<T>> items) => onNext(items.Select(i => i.Item).ToArray());
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 }

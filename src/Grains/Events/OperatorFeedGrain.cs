@@ -30,9 +30,9 @@ public sealed class OperatorFeedGrain(ILogger<OperatorFeedGrain> logger) : Grain
         return Task.CompletedTask;
     }
 
-    public Task PublishAsync(PublishedAccountEvent evt)
+    public Task PublishAsync(IReadOnlyList<PublishedAccountEvent> events)
     {
-        _observers.Notify(o => o.OnEventAsync(evt));
+        if (_observers.Count > 0) _observers.Notify(o => o.OnEventsAsync(events));
         return Task.CompletedTask;
     }
 }
@@ -44,5 +44,6 @@ public interface IOperatorFeedRelayGrain : IGrainWithStringKey;
 public sealed class OperatorFeedRelayGrain : Grain, IOperatorFeedRelayGrain, IStreamSubscriptionObserver
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync((evt, _) => GrainFactory.GetGrain<IOperatorFeedGrain>(0).PublishAsync(evt));
+        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync(new BatchObserver<PublishedAccountEvent>(
+            events => GrainFactory.GetGrain<IOperatorFeedGrain>(0).PublishAsync(events)));
 }

@@ -55,10 +55,10 @@ public sealed record SecurityEvent(string Type, IReadOnlyDictionary<string, stri
 public interface ISecurityEventStore
 {
     /// <summary>
-    /// Owes each relying party that has seen the account the event's security events; a repeat of the same event owes
-    /// nothing more (the stream delivers at least once).
+    /// Owes each relying party that has seen an event's account the event's security events; a repeat of the same event
+    /// owes nothing more (the stream delivers at least once).
     /// </summary>
-    Task OweAsync(PublishedAccountEvent evt, IReadOnlyList<SecurityEvent> events);
+    Task OweAsync(IReadOnlyList<(PublishedAccountEvent Event, IReadOnlyList<SecurityEvent> Means)> events);
 }
 
 /// <summary>
@@ -67,10 +67,10 @@ public interface ISecurityEventStore
 /// </summary>
 public sealed class PostgresSecurityEventStore(NpgsqlDataSource database) : ISecurityEventStore
 {
-    public async Task OweAsync(PublishedAccountEvent evt, IReadOnlyList<SecurityEvent> events)
+    public async Task OweAsync(IReadOnlyList<(PublishedAccountEvent Event, IReadOnlyList<SecurityEvent> Means)> events)
     {
         await using var batch = database.CreateBatch();
-        foreach (var securityEvent in events)
+        foreach (var (evt, securityEvent) in events.SelectMany(e => e.Means.Select(m => (e.Event, m))))
         {
             var owe = new NpgsqlBatchCommand(
                 "insert into oidc.security_event_deliveries (event_id, client_id, account_id, subject, event_type, occurred_at, initiating_entity, detail) " +
@@ -93,9 +93,9 @@ public sealed class InMemorySecurityEventStore : ISecurityEventStore
 {
     public ConcurrentDictionary<string, IReadOnlyList<SecurityEvent>> Owed { get; } = new();
 
-    public Task OweAsync(PublishedAccountEvent evt, IReadOnlyList<SecurityEvent> events)
+    public Task OweAsync(IReadOnlyList<(PublishedAccountEvent Event, IReadOnlyList<SecurityEvent> Means)> events)
     {
-        Owed.TryAdd(evt.EventId, events);
+        foreach (var (evt, means) in events) Owed.TryAdd(evt.EventId, means);
         return Task.CompletedTask;
     }
 }
@@ -107,6 +107,9 @@ public interface ISecurityEventsGrain : IGrainWithStringKey;
 public sealed class SecurityEventsGrain(ISecurityEventStore store) : Grain, ISecurityEventsGrain, IStreamSubscriptionObserver
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync((evt, _) =>
-            SecurityEvent.For(evt) is { Count: > 0 } events ? store.OweAsync(evt, events) : Task.CompletedTask);
+        await handleFactory.Create<PublishedAccountEvent>().ResumeAsync(new BatchObserver<PublishedAccountEvent>(events =>
+        {
+            var owed = events.Select(e => (Event: e, Means: SecurityEvent.For(e))).Where(e => e.Means.Count > 0).ToArray();
+            return owed.Length > 0 ? store.OweAsync(owed) : Task.CompletedTask;
+        }));
 }
