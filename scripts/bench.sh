@@ -59,6 +59,16 @@ load lock-unlock --count 200 --rounds 5 --concurrency 64
 say "OpenID Connect token endpoint (codes exchanged, beside the raw RS256 signing rate of the same key)"
 load token --count 2000 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal/vneid_bench.client-secret"
 
+say "Account-events stream: latency to a consumer, and a consumer's store refusing writes for a minute"
+load streams --count 600 --concurrency 8 --outage-seconds 60
+say "Declarations with the account-events stream off (silos restarted with Streams:Enabled=false), then on again"
+stop_started silo-2 silo-1 >/dev/null
+VNEID_Streams__Enabled=false bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
+load declarations --count 3000 --concurrency 64 --variant streams-off
+stop_started silo-2 silo-1 >/dev/null
+bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
+load declarations --count 3000 --concurrency 64 --variant streams-on-again
+
 say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
 stop_started silo-2 silo-1 >/dev/null
 VNEID_PasswordHashing__IterationCount=210000 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }

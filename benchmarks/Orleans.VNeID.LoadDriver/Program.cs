@@ -41,6 +41,7 @@ Scenario("machine", "Record the machine and start a new results file.", (_, _, r
 {
     r.Machine = Scenarios.Machine();
     r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null; r.TokenEndpoint = null;
+    r.DeclarationVariants.Clear(); r.Stream = null;
     return Task.CompletedTask;
 });
 
@@ -53,9 +54,17 @@ Scenario("status", "Status reads through the gateway and from the bare endpoint 
         p.GetValue(duration)!, p.GetValue(accounts), p.GetValue(workDir)!), bare, connections, duration, accounts, workDir);
 
 var seconds = new Option<int>("--pgbench-seconds") { DefaultValueFactory = _ => 10 };
+var variant = new Option<string?>("--variant") { Description = "Record the figures as this variant (e.g. streams-off) instead of the main ones." };
 Scenario("declarations", "Level-1 declarations beside a pgbench single-row upsert.", async (p, platform, r) =>
-    r.Declarations = await Scenarios.DeclarationsAsync(platform, p.GetValue(count), p.GetValue(concurrency), p.GetValue(seconds), p.GetValue(workDir)!),
-    count, concurrency, seconds, workDir);
+{
+    var figures = await Scenarios.DeclarationsAsync(platform, p.GetValue(count), p.GetValue(concurrency), p.GetValue(seconds), p.GetValue(workDir)!);
+    if (p.GetValue(variant) is { } name) r.DeclarationVariants[name] = figures;
+    else r.Declarations = figures;
+}, count, concurrency, seconds, workDir, variant);
+
+var outage = new Option<int>("--outage-seconds") { DefaultValueFactory = _ => 60 };
+Scenario("streams", "The account-events stream: latency to a consumer, and the backlog while a consumer's store refuses writes.", async (p, platform, r) =>
+    r.Stream = await StreamScenario.RunAsync(platform, p.GetValue(count), p.GetValue(concurrency), p.GetValue(outage)), count, concurrency, outage);
 
 var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 100_000 };
 Scenario("hashing", "Activations and logins beside the raw password-hash rate.", async (p, platform, r) =>

@@ -15,6 +15,11 @@ public sealed class BenchResults
     public ScaleFigures? Scale { get; set; }
     public TokenFigures? TokenEndpoint { get; set; }
 
+    /// <summary>Declarations again under another configuration (e.g. "streams-off"), to compare with <see cref="Declarations"/>.</summary>
+    public Dictionary<string, DeclarationFigures> DeclarationVariants { get; set; } = [];
+
+    public StreamFigures? Stream { get; set; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public static BenchResults Load(string path) =>
