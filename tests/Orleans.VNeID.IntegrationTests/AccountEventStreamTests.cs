@@ -162,4 +162,33 @@ public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abst
             return applied;
         }
     }
+
+    [Fact]
+    public async Task The_counting_consumer_forgets_event_ids_no_repeat_can_meet_any_more()
+    {
+        var service = "prune-" + Guid.NewGuid().ToString("N")[..8];
+        var store = new Orleans.VNeID.Events.PostgresEventCountStore(platform.ApplicationDatabase,
+            Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = service }),
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Streams:ExpiryTimeout"] = "1.00:00:00" }).Build(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Orleans.VNeID.Events.PostgresEventCountStore>.Instance);
+        var fresh = new Orleans.VNeID.Events.PublishedAccountEvent("048090000001", 1, Orleans.VNeID.Accounts.AccountEventKind.Declared,
+            Orleans.VNeID.Accounts.AccountStatus.Declared, Orleans.VNeID.Accounts.AccountStatus.PendingActivation, DateTimeOffset.UtcNow,
+            Orleans.VNeID.Accounts.ActorRole.System, "system");
+        await store.CountOnceAsync([fresh, fresh with { AccountId = "048090000002" }]);
+        await store.CountOnceAsync([fresh]);
+        Assert.Equal(2, await platform.ScalarAsync("select count from events.kind_counts where service_id = $1 and kind = 0", service));
+        await using (var age = platform.Database.CreateCommand(
+                         "update events.applied set applied_at = now() - interval '25 hours' where service_id = $1 and event_id like '048090000002:%'"))
+        {
+            age.Parameters.AddWithValue(service);
+            await age.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(1, await store.PruneAsync());
+        Assert.Equal(1, await platform.ScalarAsync("select count(*) from events.applied where service_id = $1", service));
+        // The fresh id still stops a repeat.
+        await store.CountOnceAsync([fresh]);
+        Assert.Equal(2, await platform.ScalarAsync("select count from events.kind_counts where service_id = $1 and kind = 0", service));
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -20,11 +22,16 @@ public interface IEventCountStore
 
 /// <summary>
 /// The counts in <c>events.kind_counts</c>; the events' ids go into <c>events.applied</c> in the same statement as the
-/// counts, so a repeat counts nothing. One statement per batch the stream delivers.
+/// counts, so a repeat counts nothing. One statement per batch the stream delivers. An id is kept as long as the stream
+/// could still deliver its event again (<c>Streams:ExpiryTimeout</c> after it was applied); older ones are deleted every
+/// few minutes, in slices, by whichever silo counts.
 /// </summary>
-public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<ClusterOptions> cluster) : IEventCountStore
+public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<ClusterOptions> cluster,
+    IConfiguration configuration, ILogger<PostgresEventCountStore> logger) : IEventCountStore
 {
     public const string Consumer = "kind-counts";
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(5);
+    private long _nextPrune = DateTime.UtcNow.Ticks;
 
     public async Task CountOnceAsync(IReadOnlyList<PublishedAccountEvent> events)
     {
@@ -40,6 +47,34 @@ public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<
         command.Parameters.AddWithValue(distinct.Select(e => e.EventId).ToArray());
         command.Parameters.AddWithValue(distinct.Select(e => (short)e.Kind).ToArray());
         await command.ExecuteNonQueryAsync();
+        var due = Interlocked.Read(ref _nextPrune);
+        if (DateTime.UtcNow.Ticks >= due && Interlocked.CompareExchange(ref _nextPrune, DateTime.UtcNow.Add(PruneEvery).Ticks, due) == due)
+            _ = Task.Run(PruneAsync);
+    }
+
+    /// <summary>Deletes the ids no repeat can meet any more, 10,000 at a time.</summary>
+    public async Task<long> PruneAsync()
+    {
+        var keep = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
+        long pruned = 0;
+        try
+        {
+            int deleted;
+            do
+            {
+                await using var command = database.CreateCommand(
+                    "delete from events.applied where ctid in (select ctid from events.applied " +
+                    "where service_id = $1 and applied_at < now() - $2 limit 10000)");
+                command.Parameters.AddWithValue(cluster.Value.ServiceId);
+                command.Parameters.AddWithValue(keep);
+                pruned += deleted = await command.ExecuteNonQueryAsync();
+            } while (deleted == 10_000);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Pruning events.applied failed; it is tried again later: {Reason}", e.Message);
+        }
+        return pruned;
     }
 
     public async Task<Dictionary<AccountEventKind, long>> ReadAsync()
