@@ -185,6 +185,8 @@ public static class Report
                 var meanOn = again is null ? on.DurablePerSecond : (on.DurablePerSecond + again.DurablePerSecond) / 2;
                 L();
                 L($"With the stream on, the platform queues {Pct(meanOn / off.DurablePerSecond)} of the declarations it queues with it off (mean of the on runs).");
+                if (again is not null)
+                    L($"The two runs with the stream on differ by {Pct(Math.Abs(on.DurablePerSecond - again.DurablePerSecond) / Math.Max(on.DurablePerSecond, again.DurablePerSecond))}: on this machine one pair of runs is within its noise.");
                 L("Each event costs one more insert, a lease and a confirmation in PostgreSQL, and the consumers' own statements (one per");
                 L("delivered batch); on this machine every process shares the same two cores, so that work comes straight off the declaration rate.");
                 L();

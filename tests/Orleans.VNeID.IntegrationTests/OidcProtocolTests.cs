@@ -150,7 +150,7 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
             everywhere.Headers.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
             Assert.Equal(HttpStatusCode.NoContent, (await cluster.Http.SendAsync(everywhere)).StatusCode);
         }
-        await WaitUntilAsync(async () => await platform.ScalarAsync(
+        await PlatformFixture.EventuallyAsync(async () => await platform.ScalarAsync(
             "select count(*) from oidc.logout_deliveries where client_id = $1 and delivered_at is null and attempts >= 2 and last_error is not null", rp.ClientId) == 1);
         var refresh = rp.Refresh(issued.GetProperty("refresh_token").GetString()!);
         Assert.Equal(HttpStatusCode.BadRequest, (await rp.TokenAsync(refresh)).Status);
@@ -180,7 +180,7 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         Assert.Equal(idToken.GetProperty("sid").GetString(), validated.Claims["sid"]);
         Assert.Contains("http://schemas.openid.net/event/backchannel-logout", Payload(logoutToken).GetProperty("events").ToString());
         Assert.False(Payload(logoutToken).TryGetProperty("nonce", out _));
-        await WaitUntilAsync(async () => await platform.ScalarAsync(
+        await PlatformFixture.EventuallyAsync(async () => await platform.ScalarAsync(
             "select count(*) from oidc.logout_deliveries where client_id = $1 and delivered_at is not null", rp.ClientId) == 1);
     }
 
@@ -189,16 +189,6 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await cluster.Http.SendAsync(request);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 30 s.");
-            await Task.Delay(200);
-        }
     }
 
     /// <summary>Level 2 at the Hàng Gai desk, then activated with the code; returns the dossier code.</summary>

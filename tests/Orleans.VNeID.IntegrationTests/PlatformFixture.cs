@@ -67,6 +67,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds, polling every 200 ms; a timeout after <paramref name="seconds"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, int seconds = 45)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The condition did not hold within {seconds} s.");
+            await Task.Delay(200);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

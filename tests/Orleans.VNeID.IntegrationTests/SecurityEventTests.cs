@@ -69,7 +69,7 @@ public sealed class SecurityEventTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.NoContent, (await cluster.Http.SendAsync(everywhere)).StatusCode);
         }
         await ActAsync(cluster, operatorToken, $"/api/v1/accounts/{citizen.IdNumber}/lock");
-        await WaitUntilAsync(async () => await platform.ScalarAsync(
+        await PlatformFixture.EventuallyAsync(async () => await platform.ScalarAsync(
             "select count(*) from oidc.security_event_receivers where client_id = $1 and failures >= 2", rp.ClientId) == 1);
         Assert.Equal(3, await platform.ScalarAsync(
             "select count(*) from oidc.security_event_deliveries where client_id = $1 and delivered_at is null and dead_at is null", rp.ClientId));
@@ -89,7 +89,7 @@ public sealed class SecurityEventTests(PlatformFixture platform)
             await ActAsync(cluster, operatorToken, $"/api/v1/accounts/{citizen.IdNumber}/unlock");
             await ReceiveAsync(listener, HttpStatusCode.BadRequest, TimeSpan.FromSeconds(15), """{"err":"invalid_key","description":"test"}""");
             JsonElement dead = default;
-            await WaitUntilAsync(async () =>
+            await PlatformFixture.EventuallyAsync(async () =>
             {
                 using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/security-events/deliveries?state=dead");
                 again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", operatorToken);
@@ -105,7 +105,7 @@ public sealed class SecurityEventTests(PlatformFixture platform)
             var redriven = Payload(await ReceiveAsync(listener, HttpStatusCode.Accepted, TimeSpan.FromSeconds(15)));
             Assert.True(redriven.GetProperty("events").TryGetProperty(Enabled, out _));
         }
-        await WaitUntilAsync(async () => await platform.ScalarAsync(
+        await PlatformFixture.EventuallyAsync(async () => await platform.ScalarAsync(
             "select count(*) from oidc.security_event_deliveries where client_id = $1 and delivered_at is not null", rp.ClientId) == 5);
 
         // Anyone but an operator is refused the dead letters.
@@ -143,15 +143,5 @@ public sealed class SecurityEventTests(PlatformFixture platform)
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(new { reason = "security event test" }) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", operatorToken);
         (await cluster.Http.SendAsync(request)).EnsureSuccessStatusCode();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not hold within 45 s.");
-            await Task.Delay(200);
-        }
     }
 }

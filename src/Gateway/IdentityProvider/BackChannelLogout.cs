@@ -71,7 +71,7 @@ public sealed class BackChannelLogoutSender(
     IHttpClientFactory http,
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
-    ILogger<BackChannelLogoutSender> logger) : DeliveryLoop(options, logger)
+    ILogger<BackChannelLogoutSender> logger) : DeliveryLoop(options, scopes, logger)
 {
     public const string HttpClientName = "backchannel-logout";
 
@@ -96,13 +96,7 @@ public sealed class BackChannelLogoutSender(
                 due.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         if (due.Count == 0) return 0;
 
-        var uris = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            foreach (var client in due.Select(d => d.Client).Distinct())
-                uris[client] = await UriPropertyAsync(applications, client, RelyingParties.BackchannelLogoutProperty, cancellationToken);
-        }
+        var uris = await UrisAsync(due.Select(d => d.Client), RelyingParties.BackchannelLogoutProperty, cancellationToken);
         await Task.WhenAll(due.Select(d => DeliverAsync(d.Id, d.Client, d.Subject, d.Sid, uris[d.Client], cancellationToken)));
         return due.Count;
     }

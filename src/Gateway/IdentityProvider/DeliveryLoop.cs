@@ -10,7 +10,7 @@ namespace Orleans.VNeID.Gateway.IdentityProvider;
 /// for <see cref="OidcOptions.LogoutPollInterval"/> once a round found less than a full batch, and riding out a database
 /// that does not answer (the work stays in the database for the next round).
 /// </summary>
-public abstract class DeliveryLoop(IOptions<OidcOptions> options, ILogger logger) : BackgroundService
+public abstract class DeliveryLoop(IOptions<OidcOptions> options, IServiceScopeFactory scopes, ILogger logger) : BackgroundService
 {
     protected OidcOptions Options => options.Value;
 
@@ -65,12 +65,18 @@ public abstract class DeliveryLoop(IOptions<OidcOptions> options, ILogger logger
         }
     }
 
-    /// <summary>A URI the relying party was registered with (<paramref name="property"/>), or null when it has none or is gone.</summary>
-    protected static async Task<string?> UriPropertyAsync(IOpenIddictApplicationManager applications, string clientId, string property,
-        CancellationToken cancellationToken)
+    /// <summary>Each relying party's URI registered as <paramref name="property"/>; null for one that has none or is gone.</summary>
+    protected async Task<Dictionary<string, string?>> UrisAsync(IEnumerable<string> clientIds, string property, CancellationToken cancellationToken)
     {
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return null;
-        var properties = await applications.GetPropertiesAsync(application, cancellationToken);
-        return properties.TryGetValue(property, out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+        var uris = new Dictionary<string, string?>(StringComparer.Ordinal);
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        foreach (var clientId in clientIds.Distinct())
+        {
+            var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+            var properties = application is null ? null : await applications.GetPropertiesAsync(application, cancellationToken);
+            uris[clientId] = properties is not null && properties.TryGetValue(property, out var uri) && uri.ValueKind == JsonValueKind.String ? uri.GetString() : null;
+        }
+        return uris;
     }
 }

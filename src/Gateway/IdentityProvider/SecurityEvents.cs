@@ -135,7 +135,7 @@ public sealed class SecurityEventSender(
     IHttpClientFactory http,
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
-    ILogger<SecurityEventSender> logger) : DeliveryLoop(options, logger)
+    ILogger<SecurityEventSender> logger) : DeliveryLoop(options, scopes, logger)
 {
     public const string HttpClientName = "security-events";
     private const int ReceiversPerRound = 8;
@@ -163,13 +163,7 @@ public sealed class SecurityEventSender(
             while (await reader.ReadAsync(cancellationToken)) leased.Add(reader.GetString(0));
         if (leased.Count == 0) return 0;
 
-        var uris = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            foreach (var client in leased)
-                uris[client] = await UriPropertyAsync(applications, client, RelyingParties.SecurityEventsProperty, cancellationToken);
-        }
+        var uris = await UrisAsync(leased, RelyingParties.SecurityEventsProperty, cancellationToken);
         await Task.WhenAll(leased.Select(client => DeliverInOrderAsync(client, uris[client], cancellationToken)));
         return leased.Count;
     }
