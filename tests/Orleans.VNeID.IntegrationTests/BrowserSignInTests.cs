@@ -145,12 +145,23 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         await Shot("08-portal-signed-out");
         Assert.Contains("Đăng nhập bằng VNeID", header);
         Assert.Contains("Back-channel logout", await File.ReadAllTextAsync(cluster.LogPath("portal")));
+
+        // The portal also received the lock as a signed security event (RFC 8417/8935) and lists it.
+        string events;
+        do
+        {
+            await page.GotoAsync($"{portalUrl}/su-kien-bao-mat");
+            events = await page.Locator("main").InnerTextAsync();
+            if (!events.Contains("account-disabled")) await Task.Delay(300);
+        } while (!events.Contains("account-disabled") && DateTime.UtcNow < deadline.AddSeconds(30));
+        await Shot("09-portal-security-events");
+        Assert.Contains("account-disabled", events);
     }
 
     private static async Task<string> RegisterPortalAsync(string clientId, string portalUrl) =>
         (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
             true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
-            $"{portalUrl}/backchannel-logout", false)))!;
+            $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events")))!;
 
     private static async Task WaitForAsync(string url)
     {
