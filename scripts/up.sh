@@ -140,7 +140,7 @@ fi
 
 say "Waiting for the gateway to report healthy"
 for _ in $(seq 1 90); do
-  if curl -fsS "$GATEWAY_URL/health" >/dev/null 2>&1; then
+  if curl -fsS "$GATEWAY_URL/health/ready" >/dev/null 2>&1; then
     if [ "$MODE" = production ]; then
       cat <<TXT
 
@@ -161,7 +161,7 @@ Orleans.VNeID is up: two silos and the gateway on $GATEWAY_URL (logs in .local/l
 
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json
-  Health:                       $GATEWAY_URL/health
+  Health:                       $GATEWAY_URL/health/live, $GATEWAY_URL/health/ready
   OpenID Connect discovery:     $GATEWAY_URL/.well-known/openid-configuration
 
 Sign in with VNeID at the sample public-service portal: open $PORTAL_URL in a browser (README, "Sign in with VNeID").

@@ -102,6 +102,25 @@ public class ClusterTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task The_gateway_is_live_without_its_silos_and_ready_only_with_them_and_its_database()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform);
+        var ready = await cluster.Http.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var checks = (await ready.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("checks");
+        Assert.Equal("healthy", checks.GetProperty("cluster").GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("database").GetProperty("status").GetString());
+
+        await cluster.StopAsync(cluster.Named("silo-1"), graceful: true);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode status;
+        while ((status = (await cluster.Http.GetAsync("/health/ready")).StatusCode) == HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Http.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
     public async Task Killing_a_silo_loses_no_activated_account_and_no_queued_message()
     {
         await using var cluster = new PlatformCluster();

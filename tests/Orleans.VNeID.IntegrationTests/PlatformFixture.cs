@@ -257,7 +257,7 @@ public sealed class PlatformCluster : IAsyncDisposable
         {
             var active = await db.ScalarAsync("select count(*) from orleans.membership where deployment_id = $1 and status = 3", _clusterId);
             var healthy = false;
-            try { healthy = (await Http.GetAsync("/health")).IsSuccessStatusCode; } catch (HttpRequestException) { }
+            try { healthy = (await Http.GetAsync("/health/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { }
             if (healthy && active == silos) return;
             foreach (var (name, process) in _processes)
                 if (process.HasExited) throw new InvalidOperationException($"{name} exited with {process.ExitCode}; see {_logDir}");

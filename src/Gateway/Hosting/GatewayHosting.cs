@@ -62,7 +62,10 @@ public static class GatewayHosting
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer).RequireClaim(TokenIssuer.OfficeClaim));
         services.AddGatewayRateLimits();
 
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        // Readiness: a silo and its database answer, and so does the gateway's own database (AspNetCore.HealthChecks.NpgSql).
+        services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag])
+            .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
         return services;
     }
 
@@ -78,9 +81,14 @@ public static class GatewayHosting
         app.UseRateLimiter();
         app.MapOpenApi();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        // Liveness: the process answers, whatever its dependencies do. Readiness (and /health, its older name): every check.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        foreach (var path in new[] { "/health/ready", "/health" })
+            app.MapHealthChecks(path, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealthAsync }).AllowAnonymous();
         return app;
     }
+
+    private const string ReadyTag = "ready";
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {

@@ -236,10 +236,13 @@ public sealed class GatewayHttpTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Health_reports_the_cluster()
+    public async Task Health_reports_the_cluster_and_the_database_for_readiness_and_nothing_for_liveness()
     {
-        var response = await _gateway.CreateClient().GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("healthy", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var live = await _gateway.CreateClient().GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Empty((await live.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").EnumerateObject());
+        var ready = await (await _gateway.CreateClient().GetAsync("/health/ready")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("healthy", ready.GetProperty("checks").GetProperty("cluster").GetProperty("status").GetString());
+        Assert.True(ready.GetProperty("checks").TryGetProperty("database", out _));
     }
 }
