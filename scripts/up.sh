@@ -130,8 +130,8 @@ start() { # name, then environment assignments, then the program
 # A 64 MiB gen-0 budget per GC heap: the request paths allocate briskly, and with the default budget the gateway spent a
 # fifth of its CPU waiting on collections under load (docs/benchmarks.md, "Profile findings"). Override by exporting it.
 GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
-start silo-1 "$GC_GEN0" VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 dotnet "$SILO"
-start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 dotnet "$SILO"
+start silo-1 "$GC_GEN0" VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 VNEID_Telemetry__MetricsPort=9401 dotnet "$SILO"
+start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 VNEID_Telemetry__MetricsPort=9402 dotnet "$SILO"
 start gateway "$GC_GEN0" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
   start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \

@@ -9,9 +9,14 @@ using Orleans.VNeID.Gateway.Recovery;
 using Orleans.VNeID.Gateway.Sessions;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.ServiceDefaults;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddServiceDefaults(args).ConfigureGatewayEndpoints().AddClusterClient();
+builder.AddPlatformTelemetry()
+    .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())
+    .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
 builder.Services.AddGatewayServices();
 builder.Services.AddOperatorFeed();
 try

@@ -9,7 +9,7 @@ namespace Orleans.VNeID.ServiceDefaults;
 /// <summary>
 /// What the silo, the gateway and the command-line tools do the same way (after dotnet/eShop's ServiceDefaults):
 /// configuration from <c>config/</c> with <c>VNEID_*</c> environment overrides, the platform's database data source,
-/// and the health-check registry (later: telemetry).
+/// the health-check registry and OpenTelemetry (<see cref="Telemetry"/>).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -23,6 +23,7 @@ public static class ServiceDefaultsExtensions
         builder.AddOutageLogThrottle();
         builder.Services.AddPlatformDataSource(builder.Configuration);
         builder.Services.AddHealthChecks();
+        builder.AddPlatformTelemetry();
         return builder;
     }
 

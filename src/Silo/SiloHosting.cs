@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,10 @@ internal static class SiloHosting
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
+        // Prometheus text of the silo's meters (Orleans, Npgsql, runtime, the platform's own) on its management port.
+        if (configuration.GetValue("Telemetry:MetricsPort", 0) is > 0 and var metricsPort)
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+                metrics.AddPrometheusHttpListener(o => { o.Host = endpoints.AdvertisedAddress; o.Port = metricsPort; }));
         builder.Services.AddAccountServices();
         if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
         {
@@ -46,6 +51,7 @@ internal static class SiloHosting
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
+            silo.AddActivityPropagation();
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.AddAdoNetGrainStorage(AdoNetAccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,

@@ -102,9 +102,21 @@ public class ClusterTests(PlatformFixture platform)
     }
 
     [Fact]
-    public async Task The_gateway_is_live_without_its_silos_and_ready_only_with_them_and_its_database()
+    public async Task The_gateway_is_live_without_its_silos_and_ready_only_with_them_and_its_database_and_both_show_metrics()
     {
-        await using var cluster = await PlatformCluster.StartAsync(platform);
+        var siloMetrics = PlatformFixture.FreePort();
+        await using var cluster = await PlatformCluster.StartAsync(platform,
+            settings: new Dictionary<string, string> { ["Telemetry:MetricsPort"] = siloMetrics.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        // Prometheus text: HTTP, the Orleans client and Npgsql on the gateway; Orleans and the platform's counters on the silo.
+        await PlatformApi.ExpectStatusAsync(HttpStatusCode.Accepted, await new PlatformApi(cluster.Http).DeclareAsync(platform.TakeCitizens(1)[0]));
+        var gatewayMetrics = await cluster.Http.GetStringAsync("/metrics");
+        foreach (var name in new[] { "http_server_request_duration_seconds", "orleans_app_requests_latency", "db_client_operation_duration_seconds", "dotnet_gc_" })
+            Assert.Contains(name, gatewayMetrics);
+        using var scrape = new HttpClient();
+        var silo = await scrape.GetStringAsync($"http://127.0.0.1:{siloMetrics}/metrics");
+        foreach (var name in new[] { "orleans_catalog_activations", "vneid_account_events_total{otel_scope_name=\"Orleans.VNeID\",kind=\"Declared\"} 1", "db_client_" })
+            Assert.Contains(name, silo);
+
         var ready = await cluster.Http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var checks = (await ready.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("checks");

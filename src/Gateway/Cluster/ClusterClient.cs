@@ -18,6 +18,8 @@ public static class ClusterClient
             client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
             client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // One trace per request: the gateway's activity flows into the grain calls.
+            client.AddActivityPropagation();
         });
         return builder;
     }

@@ -80,6 +80,8 @@ public static class GatewayHosting
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
+        // Prometheus text of the gateway's meters: HTTP server, Orleans client, Npgsql, runtime and the platform's own.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         // Liveness: the process answers, whatever its dependencies do. Readiness (and /health, its older name): every check.
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync }).AllowAnonymous();

@@ -20,6 +20,7 @@ public static class ProblemWriter
         IEnumerable<KeyValuePair<string, object?>>? extensions = null)
     {
         var code = status ?? error.Status;
+        if (code == StatusCodes.Status503ServiceUnavailable) Platform.PlatformMetrics.Unavailable.Add(1);
         var problem = new ProblemDetails { Status = code, Title = TitleFor(code), Type = TypeFor(code), Detail = detail ?? error.Meaning };
         foreach (var (key, value) in extensions ?? []) problem.Extensions[key] = value;
         problem.Extensions["code"] = error.Code;

@@ -40,6 +40,8 @@ public sealed class NotificationDispatcherGrain(
         foreach (var item in events)
         {
             await writer.WriteAsync(item, item.Notifications.Select((request, index) => Message(item, request, index)).ToArray());
+            // Counted when written (a redriven repeat counts again: the counter is an operating signal, not the record).
+            Platform.PlatformMetrics.AccountEvents.Add(1, new KeyValuePair<string, object?>("kind", item.Kind.ToString()));
             logger.LogDebug("Dispatched event {Sequence} ({Kind}) of an account", item.Sequence, item.Kind);
         }
     }
