@@ -40,6 +40,10 @@ app.MapRecoveryApi();
 app.MapDossiersApi();
 app.MapEventsApi();
 app.MapOidcProvider();
+// The Orleans dashboard (silos, activations, call latencies), for operators only; not part of the API's description.
+if (app.Configuration.GetValue("Dashboard:Enabled", true) && !app.Configuration.GetValue<bool>("Gateway:ClusterClientProvided"))
+    Orleans.Dashboard.ServiceCollectionExtensions.MapOrleansDashboard(app, "/dashboard")
+        .RequireAuthorization(Orleans.VNeID.Gateway.Auth.Policies.Operator).ExcludeFromDescription();
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();
 return 0;

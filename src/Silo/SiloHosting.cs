@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
@@ -52,6 +53,8 @@ internal static class SiloHosting
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
             silo.AddActivityPropagation();
+            // The Orleans dashboard's grains (the gateway serves its pages to operators at /dashboard).
+            if (configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.AddAdoNetGrainStorage(AdoNetAccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,

@@ -117,6 +117,16 @@ public class ClusterTests(PlatformFixture platform)
         foreach (var name in new[] { "orleans_catalog_activations", "vneid_account_events_total{otel_scope_name=\"Orleans.VNeID\",kind=\"Declared\"} 1", "db_client_" })
             Assert.Contains(name, silo);
 
+        // The Orleans dashboard: operators only.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cluster.Http.GetAsync("/dashboard/")).StatusCode);
+        using (var dashboard = new HttpRequestMessage(HttpMethod.Get, "/dashboard/"))
+        {
+            dashboard.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await new PlatformApi(cluster.Http).OperatorTokenAsync());
+            var page = await cluster.Http.SendAsync(dashboard);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+
         var ready = await cluster.Http.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         var checks = (await ready.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("checks");

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.VNeID.Platform;
@@ -20,6 +21,7 @@ public static class ClusterClient
             client.UseConnectionRetryFilter<RetryUntilStopped>();
             // One trace per request: the gateway's activity flows into the grain calls.
             client.AddActivityPropagation();
+            if (builder.Configuration.GetValue("Dashboard:Enabled", true)) client.AddDashboard();
         });
         return builder;
     }
