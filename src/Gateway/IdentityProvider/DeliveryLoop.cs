@@ -40,7 +40,7 @@ public abstract class DeliveryLoop(IOptions<OidcOptions> options, IServiceScopeF
             {
                 try
                 {
-                    await Task.Delay(options.Value.LogoutPollInterval, stoppingToken);
+                    await Task.Delay(Options.LogoutPollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

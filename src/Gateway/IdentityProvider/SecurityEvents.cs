@@ -106,7 +106,7 @@ public static class SecurityEvents
     public static async Task<Results<NoContent, ProblemHttpResult>> RedriveAsync(NpgsqlDataSource database, long deliveryId, CancellationToken cancellationToken)
     {
         await using var command = database.CreateCommand(
-            "update oidc.security_event_deliveries set dead_at = null, attempts = 0, created_at = now(), next_attempt_at = now() " +
+            "update oidc.security_event_deliveries set dead_at = null, attempts = 0, created_at = now() " +
             "where delivery_id = $1 and dead_at is not null");
         command.Parameters.AddWithValue(deliveryId);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1
@@ -216,11 +216,7 @@ public sealed class SecurityEventSender(
             }
             failure = error;
             logger.LogWarning("Security event {Delivery} to {Client} failed ({Failure}); it and those after it will be retried", item.DeliveryId, clientId, failure);
-            await using var attempt = dataSource.CreateCommand(
-                "update oidc.security_event_deliveries set attempts = attempts + 1, last_error = $2 where delivery_id = $1");
-            attempt.Parameters.AddWithValue(item.DeliveryId);
-            attempt.Parameters.AddWithValue(failure);
-            await attempt.ExecuteNonQueryAsync(cancellationToken);
+            await SettleAsync(item.DeliveryId, settled: null, failure, cancellationToken);
             break;
         }
 
@@ -238,10 +234,11 @@ public sealed class SecurityEventSender(
         await release.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task SettleAsync(long id, string column, string? note, CancellationToken cancellationToken)
+    /// <summary>Counts an attempt with its note; <paramref name="settled"/> (delivered_at or dead_at) ends the delivery, null leaves it owed.</summary>
+    private async Task SettleAsync(long id, string? settled, string? note, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            $"update oidc.security_event_deliveries set {column} = now(), attempts = attempts + 1, last_error = $2 where delivery_id = $1");
+            $"update oidc.security_event_deliveries set {(settled is null ? "" : settled + " = now(), ")}attempts = attempts + 1, last_error = $2 where delivery_id = $1");
         command.Parameters.AddWithValue(id);
         command.Parameters.AddWithValue((object?)note ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
