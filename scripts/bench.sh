@@ -24,10 +24,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 say "Stopping the platform if it runs, and recreating the benchmark database vneid_bench"
-stop_started portal gateway silo-2 silo-1 >/dev/null
+stop_platform >/dev/null
 BARE_PID=
 # Whatever happens (a scenario that fails included), nothing this run started is left running.
-trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_started portal gateway silo-2 silo-1 >/dev/null' EXIT
+trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_platform >/dev/null' EXIT
 ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
 export PATH="$(pg_bin_dir):$PATH"
@@ -62,21 +62,21 @@ load token --count 2000 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal
 say "Account-events stream: latency to a consumer, and a consumer's store refusing writes for a minute"
 load streams --count 600 --concurrency 8 --outage-seconds 60
 say "Declarations with the account-events stream off (silos restarted with Streams:Enabled=false), then on again"
-stop_started silo-2 silo-1 >/dev/null
+stop_silos >/dev/null
 VNEID_Streams__Enabled=false bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
 load declarations --count 3000 --concurrency 64 --variant streams-off
-stop_started silo-2 silo-1 >/dev/null
+stop_silos >/dev/null
 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
 load declarations --count 3000 --concurrency 64 --variant streams-on-again
 
 say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
-stop_started silo-2 silo-1 >/dev/null
+stop_silos >/dev/null
 VNEID_PasswordHashing__IterationCount=210000 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
 load hashing --iterations 210000 --count 150 --concurrency 32
 
 say "Scale: $SCALE_ACCOUNTS accounts (silo memory and database bytes per account)"
 load scale --count "$SCALE_ACCOUNTS" --concurrency 64 --silo "silo-1=$(cat "$RUN_DIR/silo-1.pid")" "silo-2=$(cat "$RUN_DIR/silo-2.pid")"
-stop_started portal gateway silo-2 silo-1 >/dev/null
+stop_platform >/dev/null
 
 say "Micro-benchmarks (BenchmarkDotNet, short job)"
 rm -rf "$BENCH_DIR/micro"

@@ -3,6 +3,8 @@
 # two silos and the HTTP gateway on http://127.0.0.1:8080 (with the "Sign in with VNeID" OpenID Connect provider), and,
 # in Development, the sample public-service portal on http://127.0.0.1:8081. Safe to run again; scripts/down.sh stops it.
 #
+#   scripts/up.sh --silos N     N silos instead of two (silo N: ports 11110+N, 29999+N and management 9400+N); run again
+#                               with another N to grow or shrink the cluster (scripts/cluster.sh adds, removes, restarts).
 #   scripts/up.sh               Development: public demo keys and service accounts from config/appsettings.Development.json,
 #                               codes readable at /api/v1/dev/messages. Never expose it.
 #   scripts/up.sh --production  The same platform in the Production environment, with keys, database passwords and
@@ -10,13 +12,18 @@
 #                               between runs). Its own database (vneid_production) and roles; no development routes.
 set -euo pipefail
 MODE=development
-for arg in "$@"; do
-  case "$arg" in
+SILOS="${VNEID_SILOS:-2}"
+while [ $# -gt 0 ]; do
+  case "$1" in
     --production) MODE=production ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown option: $arg (try --help)" >&2; exit 2 ;;
+    --silos) SILOS="${2:-}"; shift ;;
+    --silos=*) SILOS="${1#--silos=}" ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
+  shift
 done
+case "$SILOS" in ''|*[!0-9]*|0) echo "--silos takes a number of silos, 1 or more" >&2; exit 2 ;; esac
 
 PRODUCTION_DIR="$(cd "$(dirname "$0")/.." && pwd)/.local/production"
 random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
@@ -56,11 +63,10 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 # A platform running in the other mode is stopped first: both listen on the same ports.
 if [ -f "$RUN_DIR/mode" ] && [ "$(cat "$RUN_DIR/mode")" != "$MODE" ]; then
   say "Stopping the $(cat "$RUN_DIR/mode") platform to start the $MODE one"
-  stop_started portal gateway silo-2 silo-1
+  stop_platform
 fi
 echo "$MODE" >"$RUN_DIR/mode"
-
-is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+echo "$PG_DATABASE" >"$RUN_DIR/database"
 
 ensure_postgres_running
 ensure_database "$PG_DATABASE"
@@ -70,8 +76,6 @@ if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_
   grep -E "error" "$LOG_DIR/build.log" | sort -u >&2 || tail -n 30 "$LOG_DIR/build.log" >&2
   die "The build failed (full log: $LOG_DIR/build.log); nothing was started."
 fi
-SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
-GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
 PORTAL="$REPO_ROOT/samples/PublicServicePortal/bin/Release/net10.0/vneid-portal.dll"
 PORTAL_URL="http://127.0.0.1:8081"
 # One secret per database: each database registers the sample portal with a secret of its own.
@@ -117,21 +121,10 @@ restart_if_rebuilt gateway "$GATEWAY"
 restart_if_rebuilt portal "$PORTAL"
 # A portal started with an earlier registration's secret starts again with the current one.
 if [ "$MODE" = development ] && is_running portal && [ "$PORTAL_SECRET" -nt "$RUN_DIR/portal.pid" ]; then stop_started portal; fi
-restart_if_rebuilt silo-1 "$SILO"
-restart_if_rebuilt silo-2 "$SILO"
-
-start() { # name, then environment assignments, then the program
-  local name="$1"; shift
-  if is_running "$name"; then say "$name is already running (pid $(cat "$RUN_DIR/$name.pid"))"; return; fi
-  say "Starting $name"
-  nohup env "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN_DIR/$name.pid"
-}
-# A 64 MiB gen-0 budget per GC heap: the request paths allocate briskly, and with the default budget the gateway spent a
-# fifth of its CPU waiting on collections under load (docs/benchmarks.md, "Profile findings"). Override by exporting it.
-GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
-start silo-1 "$GC_GEN0" VNEID_Silo__SiloPort=11111 VNEID_Silo__GatewayPort=30000 VNEID_Telemetry__MetricsPort=9401 dotnet "$SILO"
-start silo-2 "$GC_GEN0" VNEID_Silo__SiloPort=11112 VNEID_Silo__GatewayPort=30001 VNEID_Telemetry__MetricsPort=9402 dotnet "$SILO"
+for name in $(started_silos); do restart_if_rebuilt "$name" "$SILO"; done
+# Silos numbered above the count asked for leave gracefully (their activations hand over); the missing ones start.
+for name in $(started_silos | sort -t- -k2 -rn); do [ "${name#silo-}" -le "$SILOS" ] || stop_started "$name"; done
+for n in $(seq 1 "$SILOS"); do start_silo "$n"; done
 start gateway "$GC_GEN0" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
   start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
@@ -141,10 +134,11 @@ fi
 say "Waiting for the gateway to report healthy"
 for _ in $(seq 1 90); do
   if curl -fsS "$GATEWAY_URL/health/ready" >/dev/null 2>&1; then
+    for n in $(seq 1 "$SILOS"); do wait_silo_ready "silo-$n"; done
     if [ "$MODE" = production ]; then
       cat <<TXT
 
-Orleans.VNeID is up in the Production environment: two silos and the gateway on $GATEWAY_URL (logs in .local/logs).
+Orleans.VNeID is up in the Production environment: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .local/logs).
 Its keys, database passwords and service-account secrets were generated into .local/production/ (git-ignored, 0600):
   secrets.env            the keys and database passwords the processes use
   service-accounts.txt   id, role, office, secret (give it to the officer or operator), hash
@@ -157,11 +151,11 @@ TXT
 This is the Development environment: its keys and service-account secrets are PUBLIC demo values committed in the
 repository. Never expose it; scripts/up.sh --production runs the same platform with secrets of its own.
 
-Orleans.VNeID is up: two silos and the gateway on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
+Orleans.VNeID is up: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
 
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json
-  Health:                       $GATEWAY_URL/health/live, $GATEWAY_URL/health/ready
+  Health:                       $GATEWAY_URL/health/live, $GATEWAY_URL/health/ready (each silo: http://127.0.0.1:940N/health/ready)
   OpenID Connect discovery:     $GATEWAY_URL/.well-known/openid-configuration
 
 Sign in with VNeID at the sample public-service portal: open $PORTAL_URL in a browser (README, "Sign in with VNeID").
@@ -174,7 +168,7 @@ The README walks through activation, login, lock and unlock.
 TXT
     exit 0
   fi
-  for name in silo-1 silo-2 gateway $([ "$MODE" = development ] && echo portal); do
+  for name in $(seq -f 'silo-%g' 1 "$SILOS") gateway $([ "$MODE" = development ] && echo portal); do
     is_running "$name" || { tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name stopped; see $LOG_DIR/$name.log"; }
   done
   sleep 1

@@ -96,6 +96,27 @@ Scenario("scale", "Many accounts: silo memory and database bytes per account.", 
     r.Scale = await Scenarios.ScaleAsync(platform, p.GetValue(count), p.GetValue(concurrency), list);
 }, count, concurrency, silos);
 
+var writeRate = new Option<double>("--write-rate") { Description = "Declarations per second.", DefaultValueFactory = _ => 50 };
+var readRate = new Option<double>("--read-rate") { Description = "Operator status reads per second.", DefaultValueFactory = _ => 200 };
+var settle = new Option<int>("--settle-seconds") { Description = "Load kept on after each action.", DefaultValueFactory = _ => 10 };
+var document = new Option<string>("--document") { DefaultValueFactory = _ => "docs/operations.md" };
+var drill = new Command("drill", "The operations drill: add, remove, restart, kill silos, pause the database and freeze a silo under load.")
+    { writeRate, readRate, settle, document };
+drill.SetAction(async parse =>
+{
+    var repo = Path.GetFullPath(".");
+    var deadline = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(repo, "config", "appsettings.json")))
+        .RootElement.GetProperty("Messaging").GetProperty("ResponseTimeout").GetString()!;
+    using var platform = new Platform(parse.GetValue(gateway)!, parse.GetValue(connection)!, 512);
+    var figures = await OperationsDrill.RunAsync(platform, repo, parse.GetValue(writeRate), parse.GetValue(readRate), parse.GetValue(settle), deadline);
+    Directory.CreateDirectory(Path.Combine(repo, ".local", "drill"));
+    File.WriteAllText(Path.Combine(repo, ".local", "drill", "figures.json"), OperationsDrill.Json(figures));
+    OperationsDrill.WriteInto(parse.GetValue(document)!, figures);
+    Console.Write(OperationsDrill.Markdown(figures));
+    return figures.Phases.Sum(p => p.AcknowledgedLost) == 0 ? 0 : 1;
+});
+root.Subcommands.Add(drill);
+
 var micro = new Option<string?>("--micro") { Description = "BenchmarkDotNet's GitHub-markdown report to include." };
 var output = new Option<string>("--out") { DefaultValueFactory = _ => "docs/benchmarks.md" };
 var chart = new Option<string>("--chart") { DefaultValueFactory = _ => "docs/benchmarks.png" };

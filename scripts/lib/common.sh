@@ -147,7 +147,7 @@ stop_postgres() {
   fi
 }
 
-# Stops processes started by up.sh, by name (gateway, silo-1, silo-2): SIGTERM, then up to 60 s to leave gracefully
+# Stops processes started by up.sh, by name (gateway, silo-1, silo-2, ...): SIGTERM, then up to 60 s to leave gracefully
 # (a silo hands its directory over and marks itself dead in the membership table), then SIGKILL.
 stop_started() {
   local name pidfile pid
@@ -157,6 +157,7 @@ stop_started() {
     pid="$(cat "$pidfile")"
     if kill -0 "$pid" 2>/dev/null; then
       say "Stopping $name (pid $pid)"
+      kill -CONT "$pid" 2>/dev/null || true  # a frozen process cannot act on SIGTERM
       kill "$pid"
       for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
       kill -9 "$pid" 2>/dev/null || true
@@ -164,3 +165,54 @@ stop_started() {
     rm -f "$pidfile"
   done
 }
+
+# --- The platform's processes (scripts/up.sh, scripts/cluster.sh) --------------------------------------------------
+SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
+GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
+# A 64 MiB gen-0 budget per GC heap: the request paths allocate briskly, and with the default budget the gateway spent a
+# fifth of its CPU waiting on collections under load (docs/benchmarks.md, "Profile findings"). Override by exporting it.
+GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
+
+is_running() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
+
+start() { # name, then environment assignments, then the program
+  local name="$1"; shift
+  if is_running "$name"; then say "$name is already running (pid $(cat "$RUN_DIR/$name.pid"))"; return; fi
+  say "Starting $name"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  nohup env "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+# Silo N listens on 11110+N (silo to silo), 29999+N (the gateway's connections) and 9400+N (management: health, metrics).
+silo_management_url() { echo "http://127.0.0.1:$((9400 + ${1#silo-}))"; }
+start_silo() { # number
+  local n="$1"
+  start "silo-$n" "$GC_GEN0" "VNEID_Silo__SiloPort=$((11110 + n))" "VNEID_Silo__GatewayPort=$((29999 + n))" \
+    "VNEID_Silo__ManagementPort=$((9400 + n))" dotnet "$SILO"
+}
+
+# The silos started here, by number (silo-1 silo-2 ...), running or not.
+started_silos() {
+  local f
+  for f in "$RUN_DIR"/silo-*.pid; do [ -e "$f" ] && basename "$f" .pid; done | sort -t- -k2 -n
+}
+
+# Waits until the silo reports ready on its management port (an active member of the cluster, its database reachable).
+wait_silo_ready() { # name [seconds]
+  local name="$1" limit="${2:-90}" url
+  url="$(silo_management_url "$name")/health/ready"
+  for _ in $(seq 1 $((limit * 4))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    is_running "$name" || { tail -n 20 "$LOG_DIR/$name.log" >&2; die "$name stopped; see $LOG_DIR/$name.log"; }
+    sleep 0.25
+  done
+  die "$name did not become ready in $limit s; see $LOG_DIR/$name.log"
+}
+
+# Stops everything scripts/up.sh started except PostgreSQL: the portal, the gateway, then every silo (the last first).
+stop_platform() {
+  stop_started portal gateway
+  stop_silos
+}
+stop_silos() { stop_started $(started_silos | sort -t- -k2 -rn); }

@@ -22,7 +22,9 @@ public static class ServiceDefaultsExtensions
         builder.Configuration.AddPlatformConfiguration(builder.Environment.EnvironmentName, args);
         builder.AddOutageLogThrottle();
         builder.Services.AddPlatformDataSource(builder.Configuration);
-        builder.Services.AddHealthChecks();
+        // Every host's readiness includes its database, through AspNetCore.HealthChecks.NpgSql.
+        builder.Services.AddHealthChecks().AddNpgSql(sp => sp.GetRequiredService<NpgsqlDataSource>(), name: "database",
+            tags: [PlatformHealth.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         builder.AddPlatformTelemetry();
         return builder;
     }

@@ -1,6 +1,8 @@
 using Orleans.Dashboard;
 using OpenTelemetry.Metrics;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +27,7 @@ internal static class SiloHosting
 
     public static IHost Build(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(HostArguments.WithoutConfigReload(args));
+        var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
         builder.AddServiceDefaults(args);
         var configuration = builder.Configuration;
         ProductionSecrets.Require(configuration, builder.Environment, ["Otp:HashKey", "Notifications:SealingKey", "Audit:CheckpointKey"],
@@ -33,10 +35,13 @@ internal static class SiloHosting
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 
-        // Prometheus text of the silo's meters (Orleans, Npgsql, runtime, the platform's own) on its management port.
-        if (configuration.GetValue("Telemetry:MetricsPort", 0) is > 0 and var metricsPort)
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
-                metrics.AddPrometheusHttpListener(o => { o.Host = endpoints.AdvertisedAddress; o.Port = metricsPort; }));
+        // The management port: health for probes and Prometheus text of the silo's meters (Orleans, Npgsql, runtime, the
+        // platform's own). Nothing else listens on HTTP in a silo.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Parse(endpoints.ManagementAddress ?? endpoints.AdvertisedAddress), endpoints.ManagementPort));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [PlatformHealth.ReadyTag]);
+        builder.Services.AddHostedService<BacklogGauges>();
         builder.Services.AddAccountServices();
         if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
         {
@@ -51,6 +56,8 @@ internal static class SiloHosting
             silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
+            // The deadline of silo-to-silo calls (config/appsettings.json, Messaging:ResponseTimeout).
+            silo.Configure<SiloMessagingOptions>(configuration.GetSection("Messaging"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
             silo.AddActivityPropagation();
             // The Orleans dashboard's grains (the gateway serves its pages to operators at /dashboard).
@@ -101,6 +108,9 @@ internal static class SiloHosting
                 }
             });
         });
-        return builder.Build();
+        var app = builder.Build();
+        app.MapPlatformHealthChecks();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
     }
 }

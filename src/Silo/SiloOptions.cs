@@ -15,4 +15,13 @@ public sealed class SiloOptions
 
     /// <summary>Port clients (the gateway) connect to. Default 30000.</summary>
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The management port: <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c> over HTTP. Default 0: a free
+    /// port, written to the log (scripts/up.sh gives silo N port 9400+N; Kubernetes 8080).
+    /// </summary>
+    [Range(0, 65535)] public int ManagementPort { get; set; }
+
+    /// <summary>The address the management port listens on; default <see cref="AdvertisedAddress"/> (0.0.0.0 in a pod).</summary>
+    public string? ManagementAddress { get; set; }
 }

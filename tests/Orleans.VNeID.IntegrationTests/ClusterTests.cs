@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -104,18 +105,24 @@ public class ClusterTests(PlatformFixture platform)
     [Fact]
     public async Task The_gateway_is_live_without_its_silos_and_ready_only_with_them_and_its_database_and_both_show_metrics()
     {
-        var siloMetrics = PlatformFixture.FreePort();
+        var siloManagement = PlatformFixture.FreePort();
         await using var cluster = await PlatformCluster.StartAsync(platform,
-            settings: new Dictionary<string, string> { ["Telemetry:MetricsPort"] = siloMetrics.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            settings: new Dictionary<string, string> { ["Silo:ManagementPort"] = siloManagement.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         // Prometheus text: HTTP, the Orleans client and Npgsql on the gateway; Orleans and the platform's counters on the silo.
         await PlatformApi.ExpectStatusAsync(HttpStatusCode.Accepted, await new PlatformApi(cluster.Http).DeclareAsync(platform.TakeCitizens(1)[0]));
         var gatewayMetrics = await cluster.Http.GetStringAsync("/metrics");
         foreach (var name in new[] { "http_server_request_duration_seconds", "orleans_app_requests_latency", "db_client_operation_duration_seconds", "dotnet_gc_" })
             Assert.Contains(name, gatewayMetrics);
         using var scrape = new HttpClient();
-        var silo = await scrape.GetStringAsync($"http://127.0.0.1:{siloMetrics}/metrics");
-        foreach (var name in new[] { "orleans_catalog_activations", "vneid_account_events_total{otel_scope_name=\"Orleans.VNeID\",kind=\"Declared\"} 1", "db_client_" })
+        var silo = await scrape.GetStringAsync($"http://127.0.0.1:{siloManagement}/metrics");
+        foreach (var name in new[] { "orleans_catalog_activations", "vneid_account_events_total{otel_scope_name=\"Orleans.VNeID\",kind=\"Declared\"} 1", "db_client_",
+                     "vneid_backlog{otel_scope_name=\"Orleans.VNeID\",queue=\"outbox\"}" })
             Assert.Contains(name, silo);
+        // The silo's own health on its management port: live, and ready as an active member with its database.
+        Assert.Equal(HttpStatusCode.OK, (await scrape.GetAsync($"http://127.0.0.1:{siloManagement}/health/live")).StatusCode);
+        var siloReady = await scrape.GetFromJsonAsync<System.Text.Json.JsonElement>($"http://127.0.0.1:{siloManagement}/health/ready");
+        Assert.Equal("healthy", siloReady.GetProperty("checks").GetProperty("silo").GetProperty("status").GetString());
+        Assert.Equal("healthy", siloReady.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
 
         // The Orleans dashboard: operators only.
         Assert.Equal(HttpStatusCode.Unauthorized, (await cluster.Http.GetAsync("/dashboard/")).StatusCode);
@@ -176,6 +183,50 @@ public class ClusterTests(PlatformFixture platform)
                 await Task.Delay(250);
             Assert.Equal(expected, count);
         }
+    }
+
+    [Fact]
+    public async Task A_frozen_silo_holds_no_request_past_the_deadline_and_is_declared_dead_while_frozen()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, silos: 2);
+        var api = new PlatformApi(cluster.Http);
+        var people = platform.TakeCitizens(40);
+        foreach (var c in people) await PlatformApi.ExpectStatusAsync(HttpStatusCode.Accepted, await api.DeclareAsync(c));
+        var token = await api.OperatorTokenAsync();
+        var frozen = cluster.Named("silo-2");
+        var deadline = TimeSpan.Parse(PlatformFixture.Setting("Messaging:ResponseTimeout"), System.Globalization.CultureInfo.InvariantCulture);
+
+        using (Process.Start("kill", ["-STOP", frozen.Id.ToString()])!) { }
+        try
+        {
+            // Reads of accounts on both silos for 25 s of the freeze: each is answered, 200 or 503 with Retry-After, and
+            // none is held for the length of the freeze.
+            var answers = new List<(HttpStatusCode Status, bool RetryAfter, TimeSpan Took)>();
+            var until = DateTime.UtcNow.AddSeconds(25);
+            while (DateTime.UtcNow < until)
+                await Task.WhenAll(people.Take(8).Select(async c =>
+                {
+                    var started = System.Diagnostics.Stopwatch.StartNew();
+                    using var answer = await api.StatusAsync(c.IdNumber, token);
+                    lock (answers) answers.Add((answer.StatusCode, answer.Headers.RetryAfter is not null, started.Elapsed));
+                }));
+            Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK || a.Status == HttpStatusCode.ServiceUnavailable && a.RetryAfter,
+                $"{a.Status} (Retry-After: {a.RetryAfter})"));
+            Assert.Contains(answers, a => a.Status == HttpStatusCode.ServiceUnavailable); // some accounts were on the frozen silo
+            // The deadline and a margin for this shared machine, far below the 25 s the silo stayed frozen.
+            Assert.True(answers.Max(a => a.Took) < deadline + TimeSpan.FromSeconds(3), $"slowest answer {answers.Max(a => a.Took)}");
+
+            // Declared dead while still frozen; its accounts answer from the other silo.
+            Assert.Equal(1, await platform.ScalarAsync(
+                "select count(*) from orleans.membership where deployment_id = $1 and status = 6", cluster.ClusterId));
+            foreach (var c in people) Assert.Equal(HttpStatusCode.OK, (await api.StatusAsync(c.IdNumber, token)).StatusCode);
+        }
+        finally
+        {
+            using (Process.Start("kill", ["-CONT", frozen.Id.ToString()])!) { }
+        }
+        // Woken, it learns it was declared dead and stops by itself.
+        await frozen.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
     }
 
     private async Task<Dictionary<SiloAddress, int>> ActivationsPerSiloAsync(PlatformCluster cluster)

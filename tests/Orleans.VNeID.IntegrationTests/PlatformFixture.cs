@@ -94,6 +94,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first.", path);
     }
 
+    /// <summary>A setting of config/appsettings.json by its path (<c>Messaging:ResponseTimeout</c>).</summary>
+    public static string Setting(string key)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "config", "appsettings.json")));
+        foreach (var part in key.Split(':')) node = node?[part];
+        return node?.GetValue<string>() ?? throw new KeyNotFoundException(key);
+    }
+
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -83,12 +83,14 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task<Result<AccountView>> StartLevel2Async(Level2Upgrade upgrade);
 
     /// <summary>The document wallet of a level-2 account.</summary>
+    [ReadOnly]
     Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync();
 
     /// <summary>An officer integrates one more paper into a level-2 account's wallet.</summary>
     Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document);
 
     /// <summary>The profile with each field marked as verified by the registry or self-declared.</summary>
+    [ReadOnly]
     Task<ProfileView?> GetProfileAsync();
 
     /// <summary>How the identity data of an active account was verified (the evidence of verified claims), else null.</summary>
@@ -96,6 +98,7 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task<VerificationView?> GetVerificationAsync();
 
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
+    [ReadOnly]
     Task<AccountView?> GetAsync();
 
     /// <summary>An officer or operator read the citizen's personal data: an event in the account's chain (nothing when there is no account).</summary>

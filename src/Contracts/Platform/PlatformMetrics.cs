@@ -19,4 +19,20 @@ public static class PlatformMetrics
     /// <summary>Answers 503 Service Unavailable (a silo or the database did not answer in time).</summary>
     public static readonly Counter<long> Unavailable = Meter.CreateCounter<long>("vneid.gateway.unavailable", "{response}",
         "503 answers of the gateway");
+
+    /// <summary>
+    /// Gauges of the work waiting in the database (<c>vneid.backlog</c>, by <c>queue</c>): undelivered outbox messages,
+    /// account events not yet taken off the stream, security events and logouts owed to relying parties, and the dead
+    /// letters of both. Read every <c>Telemetry:BacklogInterval</c> by a silo; <see cref="BacklogAge"/> is how old the
+    /// oldest waiting item is.
+    /// </summary>
+    public static void ObserveBacklog(Func<IReadOnlyList<(string Queue, long Items, double OldestSeconds)>> read)
+    {
+        Meter.CreateObservableGauge("vneid.backlog", () => read().Select(b => new Measurement<long>(b.Items,
+            new KeyValuePair<string, object?>("queue", b.Queue))), "{item}", "Items waiting in the database, by queue");
+        Meter.CreateObservableGauge(BacklogAge, () => read().Select(b => new Measurement<double>(b.OldestSeconds,
+            new KeyValuePair<string, object?>("queue", b.Queue))), "s", "Age of the oldest item waiting, by queue");
+    }
+
+    public const string BacklogAge = "vneid.backlog.oldest_age";
 }

@@ -19,6 +19,12 @@ public static class ClusterClient
             client.Configure<ClusterOptions>(builder.Configuration.GetSection("Cluster"));
             client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = connection; });
             client.UseConnectionRetryFilter<RetryUntilStopped>();
+            // Every grain call has a deadline (Messaging:ResponseTimeout): a frozen silo's requests are answered 503 within
+            // it. The list of silos to connect to is re-read often, so a silo declared dead is dropped within seconds.
+            client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Messaging"));
+            client.Configure<GatewayOptions>(builder.Configuration.GetSection("ClusterClient"));
+            // A call a leaving silo refused before running it is sent again (graceful removal and rolling restarts).
+            client.AddOutgoingGrainCallFilter<RetryUndeliveredCalls>();
             // One trace per request: the gateway's activity flows into the grain calls.
             client.AddActivityPropagation();
             if (builder.Configuration.GetValue("Dashboard:Enabled", true)) client.AddDashboard();

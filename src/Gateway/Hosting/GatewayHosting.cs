@@ -2,9 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Auth;
@@ -13,6 +11,7 @@ using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Security;
 using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.ServiceDefaults;
 using Scalar.AspNetCore;
 
 namespace Orleans.VNeID.Gateway.Hosting;
@@ -62,10 +61,8 @@ public static class GatewayHosting
             .AddPolicy(Policies.Officer, p => p.RequireRole(Roles.Officer).RequireClaim(TokenIssuer.OfficeClaim));
         services.AddGatewayRateLimits();
 
-        // Readiness: a silo and its database answer, and so does the gateway's own database (AspNetCore.HealthChecks.NpgSql).
-        services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag])
-            .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "database", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(3));
+        // Readiness: a silo and its database answer (and the gateway's own database: the service defaults' check).
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [PlatformHealth.ReadyTag]);
         return services;
     }
 
@@ -83,22 +80,7 @@ public static class GatewayHosting
         // Prometheus text of the gateway's meters: HTTP server, Orleans client, Npgsql, runtime and the platform's own.
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
-        // Liveness: the process answers, whatever its dependencies do. Readiness (and /health, its older name): every check.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync }).AllowAnonymous();
-        foreach (var path in new[] { "/health/ready", "/health" })
-            app.MapHealthChecks(path, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        app.MapPlatformHealthChecks();
         return app;
-    }
-
-    private const string ReadyTag = "ready";
-
-    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString().ToLowerInvariant(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description }),
-        });
     }
 }
