@@ -11,6 +11,7 @@ ensure_postgres_running
 [ "$STARTED_POSTGRES" = 1 ] && trap stop_postgres EXIT
 ensure_database vneid_test
 ensure_chromium
+ensure_manifest_tools
 export VNEID_CHROMIUM="$CHROMIUM"
 # Tests start silos and gateways of their own: the driver's default pool size (100), as before.
 export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"

@@ -63,6 +63,24 @@ ensure_chromium() {
   [ -x "$CHROMIUM" ] || die "Chromium installation failed."
 }
 
+# What the manifest tests run: Node.js with deploy/kubernetes/validate's npm packages (kubernetes-models), and yamllint,
+# from Debian's packages where missing.
+ensure_manifest_tools() {
+  local missing=() validate="$REPO_ROOT/deploy/kubernetes/validate"
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+  command -v yamllint >/dev/null || missing+=(yamllint)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} from Debian's packages (for the Kubernetes manifest tests)"
+    [ "$(id -u)" = 0 ] || die "${missing[*]} missing and installing needs root (apt-get install ${missing[*]})."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null; }
+  fi
+  if [ ! -f "$validate/node_modules/.package-lock.json" ] || [ "$validate/package-lock.json" -nt "$validate/node_modules/.package-lock.json" ]; then
+    say "Installing the manifest validator's npm packages (npm ci)"
+    (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $validate"
+  fi
+}
+
 # The data folder must be reachable by the postgres user through every parent; fall back to /var/tmp when it is not.
 pg_data_dir() {
   local preferred="$LOCAL_DIR/postgres"

@@ -59,6 +59,9 @@ internal static class SiloHosting
             // The deadline of silo-to-silo calls (config/appsettings.json, Messaging:ResponseTimeout).
             silo.Configure<SiloMessagingOptions>(configuration.GetSection("Messaging"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
+            // In a Kubernetes pod (deploy/kubernetes): the silo is named after its pod, advertises the pod's IP, takes the
+            // service and cluster ids from the pod's labels, and a silo whose pod is gone is declared dead at once.
+            if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }) silo.UseKubernetesHosting();
             silo.AddActivityPropagation();
             // The Orleans dashboard's grains (the gateway serves its pages to operators at /dashboard).
             if (configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
