@@ -41,9 +41,13 @@ app.MapDossiersApi();
 app.MapEventsApi();
 app.MapOidcProvider();
 // The Orleans dashboard (silos, activations, call latencies), for operators only; not part of the API's description.
+// An operator signs in from a browser at /dashboard/sign-in (or sends an operator's bearer token).
 if (app.Configuration.GetValue("Dashboard:Enabled", true) && !app.Configuration.GetValue<bool>("Gateway:ClusterClientProvided"))
+{
     Orleans.Dashboard.ServiceCollectionExtensions.MapOrleansDashboard(app, "/dashboard")
         .RequireAuthorization(Orleans.VNeID.Gateway.Auth.Policies.Operator).ExcludeFromDescription();
+    app.MapDashboardSignIn();
+}
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();
 return 0;

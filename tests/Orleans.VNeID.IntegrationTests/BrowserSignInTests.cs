@@ -66,6 +66,60 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         }
     }
 
+    [Fact]
+    public async Task An_operator_signs_in_to_the_cluster_dashboard_in_a_browser_and_sees_the_silos()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, silos: 2);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var shots = ScreenshotFolder();
+        async Task Shot(string name) => await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
+        try
+        {
+            // Without a sign-in the dashboard answers 401 with the operators' sign-in form.
+            var first = await page.GotoAsync(cluster.GatewayUrl + "/dashboard/");
+            Assert.Equal(401, first!.Status);
+            await Shot("dashboard-01-sign-in");
+            // An officer's right secret is not enough: the dashboard is for operators.
+            await page.FillAsync("#clientId", "officer-hn-01");
+            await page.FillAsync("#clientSecret", "Officer#Dev2026");
+            var officer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+                r => r.Url.EndsWith("/dashboard/sign-in", StringComparison.Ordinal) && r.Request.Method == "POST");
+            Assert.Equal(403, officer.Status);
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("for operators");
+
+            await page.FillAsync("#clientId", "operator-01");
+            await page.FillAsync("#clientSecret", "Operator#Dev2026");
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync("**/dashboard/");
+            // The dashboard's own pages read the cluster: two active silos, and each by its address on the silos page.
+            var wait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000, IgnoreCase = true };
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Active Silos", wait);
+            await Shot("dashboard-02-overview");
+            await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Silos", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync("127.0.0.1:", wait);
+            await Shot("dashboard-03-silos");
+            var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "vneid-dashboard");
+            Assert.True(cookie.HttpOnly);
+            Assert.Equal("/dashboard", cookie.Path);
+            Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+            // The cookie is sent to the dashboard only: the API does not take it.
+            using var api = new HttpClient { BaseAddress = new Uri(cluster.GatewayUrl) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/service-accounts/events");
+            request.Headers.Add("Cookie", $"vneid-dashboard={cookie.Value}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(request)).StatusCode);
+        }
+        catch
+        {
+            await Shot("dashboard-failure");
+            throw;
+        }
+    }
+
     private static async Task SignInRefuseAndLockAsync(PlatformCluster cluster, PlatformApi api, CitizenRecord citizen, IPage page, string portalUrl,
         Func<string, Task> Shot)
     {

@@ -18,6 +18,12 @@ public static class SessionCheck
 
     public static readonly JwtBearerEvents Events = new()
     {
+        // The operators' dashboard is reached from a browser: its token comes in a cookie (OperatorSignInPage).
+        OnMessageReceived = context =>
+        {
+            if (OperatorSignInPage.TokenFrom(context.Request) is { } token) context.Token = token;
+            return Task.CompletedTask;
+        },
         OnTokenValidated = async context =>
         {
             var user = context.Principal!;
@@ -62,6 +68,12 @@ public static class SessionCheck
                 return;
             }
             http.Response.Headers.WWWAuthenticate = "Bearer";
+            if (OperatorSignInPage.Wanted(http))
+            {
+                await OperatorSignInPage.WriteAsync(http, StatusCodes.Status401Unauthorized,
+                    error == ErrorCatalogue.Unauthorized ? null : "Your sign-in has ended; sign in again.");
+                return;
+            }
             await ProblemWriter.WriteAsync(http, error);
         },
     };

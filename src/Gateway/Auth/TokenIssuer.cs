@@ -19,11 +19,11 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock
     public const string LevelClaim = "lvl";
     public const string OfficeClaim = "office";
 
-    public AccessToken Issue(string subject, string role, IEnumerable<Claim>? extraClaims = null)
+    public AccessToken Issue(string subject, string role, IEnumerable<Claim>? extraClaims = null, TimeSpan? lifetime = null)
     {
         var jwt = options.Value;
         var now = clock.GetUtcNow();
-        var expires = now.AddMinutes(jwt.AccessTokenMinutes);
+        var expires = now + (lifetime ?? TimeSpan.FromMinutes(jwt.AccessTokenMinutes));
         var claims = new List<Claim>
         {
             new(JwtRegisteredClaimNames.Sub, subject),

@@ -18,9 +18,6 @@ namespace Orleans.VNeID.Gateway.Sessions;
 /// <summary>Logins: citizens with ID number and password (sessions the account grain keeps), officers and operators with their service account.</summary>
 public static class SessionsApi
 {
-    // Verified against when the client id is unknown, so both answers cost the same hash.
-    private static readonly string UnknownClientHash = new PasswordHasher<ServiceAccount>().HashPassword(new ServiceAccount(), Guid.NewGuid().ToString());
-
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
         var sessions = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
@@ -135,24 +132,8 @@ public static class SessionsApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> IssueServiceTokenAsync(
         ServiceTokenRequest request, IOptions<Dictionary<string, ServiceAccount>> accounts, TokenIssuer issuer, IClusterClient cluster, HttpContext http)
     {
-        var clientId = request.ClientId!;
-        var staff = cluster.GetGrain<IStaffAccessGrain>(0);
-        // The per-client budget: a guessed secret locks the client id for a while (and alerts operators), whatever the address.
-        ProblemHttpResult LockedOut(TimeSpan wait) =>
-            ProblemWriter.Refused(ErrorCatalogue.TooManyAttempts.Refuse("Too many wrong secrets for this client id: logins are refused for a while.", wait), http);
-        if (await staff.LockedForAsync(clientId) is { } lockedFor) return LockedOut(lockedFor);
-
-        var hasher = new PasswordHasher<ServiceAccount>();
-        var found = accounts.Value.TryGetValue(clientId, out var account) && account.Role is Roles.Officer or Roles.Operator;
-        var verdict = hasher.VerifyHashedPassword(account ?? new ServiceAccount(), found ? account!.SecretHash : UnknownClientHash, request.ClientSecret!);
-        var succeeded = found && verdict != PasswordVerificationResult.Failed;
-        var lockedNow = await staff.RecordLoginAsync(clientId, found, succeeded, http.Connection.RemoteIpAddress?.ToString());
-        if (!succeeded)
-        {
-            return lockedNow is { } wait ? LockedOut(wait) : ProblemWriter.Result(ErrorCatalogue.InvalidCredentials, "The client id or the secret is wrong.");
-        }
-        IEnumerable<Claim>? office = account!.Office is { Length: > 0 } code ? [new Claim(TokenIssuer.OfficeClaim, code)] : null;
-        return TypedResults.Ok(issuer.Issue(clientId, account.Role, office));
+        var (account, refusal) = await ServiceAccountLogIn.VerifyAsync(request.ClientId!, request.ClientSecret!, accounts.Value, cluster, http);
+        return account is null ? refusal! : TypedResults.Ok(ServiceAccountLogIn.Token(issuer, request.ClientId!, account));
     }
 
     public static async Task<NoContent> RevokeOwnServiceTokenAsync(ClaimsPrincipal user, IClusterClient cluster)
