@@ -78,6 +78,9 @@ say "Scale: $SCALE_ACCOUNTS accounts (silo memory and database bytes per account
 load scale --count "$SCALE_ACCOUNTS" --concurrency 64 --silo "silo-1=$(cat "$RUN_DIR/silo-1.pid")" "silo-2=$(cat "$RUN_DIR/silo-2.pid")"
 stop_platform >/dev/null
 
+say "The operations drill (scripts/drill.sh: silos added, removed, restarted, killed, frozen; PostgreSQL stopped; under load)"
+bash scripts/drill.sh --settle-seconds 5 >"$LOG_DIR/bench-drill.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-drill.log" >&2; die "scripts/drill.sh failed"; }
+
 say "Micro-benchmarks (BenchmarkDotNet, short job)"
 rm -rf "$BENCH_DIR/micro"
 (cd "$BENCH_DIR" && dotnet run -c Release --project "$REPO_ROOT/benchmarks/Orleans.VNeID.Benchmarks" -- --filter '*' --job short \

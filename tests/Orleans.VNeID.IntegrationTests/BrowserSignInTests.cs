@@ -25,6 +25,23 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         return folder;
     }
 
+    /// <summary>Debian's Chromium, headless, through Playwright (never a browser download).</summary>
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        Assert.True(File.Exists(Chromium), $"Chromium is not at {Chromium}: scripts/test.sh installs Debian's package.");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
+        });
+    }
+
+    /// <summary>Takes a full-page screenshot of <paramref name="page"/> by name into the results' browser folder.</summary>
+    private static Func<string, Task> Screenshots(IPage page)
+    {
+        var shots = ScreenshotFolder();
+        return name => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
+    }
+
     [Fact]
     public async Task A_citizen_signs_in_at_the_portal_with_a_code_is_refused_level_two_and_is_signed_out_there_by_a_lock()
     {
@@ -44,24 +61,19 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         cluster.StartPortal(portalUrl, clientId, secret);
         await WaitForAsync(portalUrl);
 
-        Assert.True(File.Exists(Chromium), $"Chromium is not at {Chromium}: scripts/test.sh installs Debian's package.");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
-        var shots = ScreenshotFolder();
-        async Task Shot(string name) => await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
+        var shot = Screenshots(page);
 
         try
         {
-            await SignInRefuseAndLockAsync(cluster, api, citizen, page, portalUrl, Shot);
+            await SignInRefuseAndLockAsync(cluster, api, citizen, page, portalUrl, shot);
         }
         catch
         {
             // What the browser showed when a step failed, beside the results.
-            await Shot("failure");
+            await shot("failure");
             throw;
         }
     }
@@ -71,19 +83,15 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
     {
         await using var cluster = await PlatformCluster.StartAsync(platform, silos: 2);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var shots = ScreenshotFolder();
-        async Task Shot(string name) => await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
+        var shot = Screenshots(page);
         try
         {
             // Without a sign-in the dashboard answers 401 with the operators' sign-in form.
             var first = await page.GotoAsync(cluster.GatewayUrl + "/dashboard/");
             Assert.Equal(401, first!.Status);
-            await Shot("dashboard-01-sign-in");
+            await shot("dashboard-01-sign-in");
             // An officer's right secret is not enough: the dashboard is for operators.
             await page.FillAsync("#clientId", "officer-hn-01");
             await page.FillAsync("#clientSecret", "Officer#Dev2026");
@@ -99,10 +107,10 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
             // The dashboard's own pages read the cluster: two active silos, and each by its address on the silos page.
             var wait = new LocatorAssertionsToContainTextOptions { Timeout = 30_000, IgnoreCase = true };
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Active Silos", wait);
-            await Shot("dashboard-02-overview");
+            await shot("dashboard-02-overview");
             await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Silos", Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync("127.0.0.1:", wait);
-            await Shot("dashboard-03-silos");
+            await shot("dashboard-03-silos");
             var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "vneid-dashboard");
             Assert.True(cookie.HttpOnly);
             Assert.Equal("/dashboard", cookie.Path);
@@ -115,7 +123,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         }
         catch
         {
-            await Shot("dashboard-failure");
+            await shot("dashboard-failure");
             throw;
         }
     }
