@@ -97,6 +97,18 @@ internal static class SiloHosting
                     }));
                     streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
                 });
+            // The working-day calendar runs out at its last configured year: say so while there is time to add the next.
+            silo.AddStartupTask((services, _) =>
+            {
+                var calendar = services.GetRequiredService<Orleans.VNeID.Offices.WorkingCalendar>();
+                var today = DateOnly.FromDateTime(DateTime.UtcNow.Add(Orleans.VNeID.Identity.VietnamTime.Offset));
+                if (calendar.DaysLeft(today) < 60)
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.VNeID.Calendar").LogWarning(
+                        "config/calendar.json holds holidays only up to {LastYear} ({Days} days left): add {NextYear}'s holidays and make-up days; " +
+                        "offices stop receiving dossiers {Horizon} days before that year ends",
+                        calendar.LastYear, calendar.DaysLeft(today), calendar.LastYear + 1, Orleans.VNeID.Offices.WorkingCalendar.DeadlineHorizonDays);
+                return Task.CompletedTask;
+            });
             // Signed audit checkpoints on a reminder: whichever silo holds the grain takes them.
             silo.AddStartupTask(async (services, _) =>
             {

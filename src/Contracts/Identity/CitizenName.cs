@@ -4,7 +4,8 @@ namespace Orleans.VNeID.Identity;
 
 /// <summary>
 /// Full-name comparison as the registry does it: Unicode NFC, whitespace collapsed, case folded,
-/// diacritics kept ("Lê" and "Lệ" are different people).
+/// diacritics kept ("Lê" and "Lệ" are different people), and the tone mark's place in a syllable ignored: the old and
+/// the new spelling rules put it on different vowels ("Hòa" and "Hoà", "Thủy" and "Thuỷ" are one name).
 /// </summary>
 public static class CitizenName
 {
@@ -29,7 +30,36 @@ public static class CitizenName
     }
 
     public static bool Matches(string declared, string registered) =>
-        string.Equals(Normalize(declared), Normalize(registered), StringComparison.Ordinal);
+        string.Equals(ToneCanonical(Normalize(declared)), ToneCanonical(Normalize(registered)), StringComparison.Ordinal);
+
+    /// <summary>
+    /// The five Vietnamese tone marks as combining characters (grave, acute, tilde, hook above, dot below). The other
+    /// marks (circumflex, breve, horn) are part of the vowel and stay where they are.
+    /// </summary>
+    private static bool IsToneMark(char c) => c is '\u0300' or '\u0301' or '\u0303' or '\u0309' or '\u0323';
+
+    /// <summary>
+    /// Each syllable with its tone mark (a syllable has at most one) moved to the syllable's end: a spelling that differs
+    /// only in which vowel carries the tone gives the same text, and a different tone never does.
+    /// </summary>
+    internal static string ToneCanonical(string normalized)
+    {
+        var decomposed = normalized.Normalize(NormalizationForm.FormD);
+        var builder = new StringBuilder(decomposed.Length + 4);
+        var tones = new StringBuilder(2);
+        foreach (var c in decomposed)
+        {
+            if (IsToneMark(c)) { tones.Append(c); continue; }
+            if (!char.IsLetter(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
+            {
+                builder.Append(tones).Append(c); // a space, hyphen or apostrophe ends the syllable
+                tones.Clear();
+                continue;
+            }
+            builder.Append(c);
+        }
+        return builder.Append(tones).ToString();
+    }
 
     /// <summary>Letters (any script, with combining marks), spaces, apostrophes and hyphens only.</summary>
     public static bool IsWellFormed(string name)

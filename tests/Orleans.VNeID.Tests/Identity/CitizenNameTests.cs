@@ -22,6 +22,28 @@ public class CitizenNameTests
     public void Whitespace_and_case_do_not_matter(string declared, string registered) =>
         Assert.True(CitizenName.Matches(declared, registered));
 
+    // Rule: the old and the new tone-mark placement spell one name (issue 14, "Hoà" and "Hòa").
+    [Theory]
+    [InlineData("Nguyễn Văn Hòa", "Nguyễn Văn Hoà")]
+    [InlineData("Lê Thị Thủy", "Lê Thị Thuỷ")]
+    [InlineData("Phạm Khánh Hòe", "Phạm Khánh Hoè")]
+    [InlineData("TRẦN THỊ HÒA", "Trần Thị Hoà")]
+    [InlineData("Hoàng Quý", "Hoàng Qúy")]
+    public void Old_and_new_tone_mark_placement_are_the_same_name(string declared, string registered)
+    {
+        Assert.True(CitizenName.Matches(declared, registered));
+        Assert.True(CitizenName.Matches(registered.Normalize(NormalizationForm.FormD), declared));
+    }
+
+    // The tone itself still matters, wherever it is written.
+    [Theory]
+    [InlineData("Nguyễn Văn Hòa", "Nguyễn Văn Hoá")]
+    [InlineData("Lê Thị Thủy", "Lê Thị Thuý")]
+    [InlineData("Nguyễn Văn Hoa", "Nguyễn Văn Hoà")]
+    [InlineData("Lê Văn Hòa", "Lệ Văn Hoà")]
+    public void A_different_tone_is_a_different_name(string declared, string registered) =>
+        Assert.False(CitizenName.Matches(declared, registered));
+
     [Theory]
     [InlineData("Lê Văn An", "Lệ Văn An")]
     [InlineData("Nguyen Van An", "Nguyễn Văn An")]

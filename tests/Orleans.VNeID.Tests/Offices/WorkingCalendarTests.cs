@@ -36,6 +36,35 @@ public class WorkingCalendarTests
     public void Deadlines_count_working_days_after_reception(string received, int days, string expected) =>
         Assert.Equal(DateOnly.Parse(expected), Shipped.AddWorkingDays(DateOnly.Parse(received), days));
 
+    // Rule: a make-up working day (ngày làm bù) is a working day with weekday office hours (issue 14).
+    [Fact]
+    public void A_make_up_saturday_is_a_working_day_with_weekday_hours()
+    {
+        var saturday = new DateOnly(2025, 4, 26); // worked for Friday 2 May 2025
+        Assert.Equal(DayOfWeek.Saturday, saturday.DayOfWeek);
+        Assert.True(Shipped.IsMakeUpWorkingDay(saturday));
+        Assert.True(Shipped.IsWorkingDay(saturday));
+        Assert.False(Shipped.IsWorkingDay(new DateOnly(2025, 5, 2)));
+        Assert.Null(Shipped.WhyClosed(Vn(2025, 4, 26, 15, 0)));                       // an afternoon, as on a weekday
+        Assert.NotNull(Shipped.WhyClosed(Vn(2025, 4, 19, 15, 0)));                    // an ordinary Saturday afternoon
+        Assert.Equal(new DateOnly(2025, 4, 28), Shipped.AddWorkingDays(new DateOnly(2025, 4, 25), 2)); // Fri → Sat (worked), Mon
+    }
+
+    // Rule: past its last configured year the calendar refuses to answer, naming the year (issue 14).
+    [Fact]
+    public void Past_its_last_year_the_calendar_refuses_and_names_the_missing_year()
+    {
+        Assert.Equal(2027, Shipped.LastYear);
+        var missing = Assert.Throws<CalendarYearMissingException>(() => Shipped.IsWorkingDay(new DateOnly(2028, 3, 1)));
+        Assert.Equal(2028, missing.Year);
+        Assert.Contains("2028", missing.Message);
+        Assert.Throws<CalendarYearMissingException>(() => Shipped.AddWorkingDays(new DateOnly(2027, 12, 28), 7));
+        // An office stops receiving dossiers once an appointment could fall in the unknown year, and says why.
+        Assert.Contains("no holidays for 2028", Shipped.WhyClosed(Vn(2027, 12, 6, 9, 0))!);
+        Assert.Null(Shipped.WhyClosed(Vn(2027, 11, 25, 9, 0)));
+        Assert.Equal(29, Shipped.DaysLeft(new DateOnly(2027, 12, 2)));
+    }
+
     [Fact]
     public void Offices_receive_in_business_hours_and_on_saturday_morning_only()
     {
