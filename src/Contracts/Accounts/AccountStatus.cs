@@ -8,6 +8,11 @@ public enum AccountStatus
     Level1 = 2,
     Level2 = 3,
     Locked = 4,
+    /// <summary>
+    /// A level-1 account whose biometrics matched at an office: still used at level 1 (logins, recovery) until the level-2
+    /// code sent to the phone on record confirms the upgrade.
+    /// </summary>
+    PendingUpgrade = 5,
 }
 
 /// <summary>Identification level an account has or is being activated to (Decree 59/2022/ND-CP).</summary>
@@ -35,6 +40,8 @@ public enum AccountTrigger
     Lock = 5,
     /// <summary>An officer or operator returns a locked account to where it was.</summary>
     Unlock = 6,
+    /// <summary>The level-2 code confirms the upgrade of a level-1 account; the password stays as it is.</summary>
+    ConfirmUpgrade = 7,
 }
 
 /// <summary>Who acts on an account.</summary>

@@ -24,6 +24,12 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task<Result<AccountView>> ActivateAsync(string otp, string newPassword);
 
     /// <summary>
+    /// The owner confirms a level-2 upgrade with the code the office's match sent; the account keeps its password and
+    /// was usable at level 1 meanwhile.
+    /// </summary>
+    Task<Result<AccountView>> ConfirmUpgradeAsync(string otp);
+
+    /// <summary>
     /// Checks the password of an active account and opens a session; failures lead to temporary lockouts and then to a
     /// step-up, where the login also needs <paramref name="stepUpCode"/> (sent by <see cref="RequestStepUpCodeAsync"/>).
     /// </summary>

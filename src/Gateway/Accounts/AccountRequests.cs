@@ -45,6 +45,9 @@ public sealed record AddEmailRequest([property: Description("The e-mail address;
 /// <summary>The code sent to the new e-mail address.</summary>
 public sealed record ConfirmEmailRequest([property: Description("The 6-digit code sent to the new address.")] string? Otp);
 
+/// <summary>The code a level-2 match at an office sent to the phone on record.</summary>
+public sealed record ConfirmUpgradeRequest([property: Description("The 6-digit code sent when the biometrics matched.")] string? Otp);
+
 /// <summary>A refresh token from a login or an earlier refresh.</summary>
 public sealed record RefreshRequest([property: Description("The refresh token; each one works once.")] string? RefreshToken) : IAccountRequest
 {

@@ -64,6 +64,11 @@ public sealed class ConfirmEmailValidator : AbstractValidator<ConfirmEmailReques
     public ConfirmEmailValidator() => RuleFor(r => r.Otp).ValidOneTimeCode();
 }
 
+public sealed class ConfirmUpgradeValidator : AbstractValidator<ConfirmUpgradeRequest>
+{
+    public ConfirmUpgradeValidator() => RuleFor(r => r.Otp).ValidOneTimeCode();
+}
+
 public sealed class ServiceTokenValidator : AbstractValidator<ServiceTokenRequest>
 {
     public ServiceTokenValidator()

@@ -60,6 +60,14 @@ public static class AccountsApi
             .ProducesProblems(401, 403, 409, 422, 429, 503)
             .RequireAuthorization(Policies.Citizen);
 
+        account.MapPost("/level2/confirmation", ConfirmUpgradeAsync)
+            .WithName("ConfirmLevel2Upgrade")
+            .WithSummary("Confirm a level-2 upgrade with its code (owner)")
+            .WithDescription("After the biometrics matched at an office, a level-1 account stays usable at level 1 (status pendingUpgrade) until the owner sends the code the office's match sent to the phone on record. The password does not change. A wrong, expired or void code, or no upgrade waiting, answers 422 otp_invalid; too many wrong codes answer 429.")
+            .Validate<ConfirmUpgradeRequest>()
+            .ProducesProblems(401, 403, 422, 429, 503)
+            .RequireAuthorization(Policies.Citizen);
+
         account.MapPost("/lock", LockAsync)
             .WithName("LockAccount")
             .WithSummary("Lock the account (owner, officer or operator)")
@@ -141,6 +149,13 @@ public static class AccountsApi
             ? TypedResults.Accepted($"/api/v1/accounts/{idNumber}/email/confirmation", new EmailCodeSent(
                 "A code has been sent to the new address; send it back to confirm the address.", result.Value))
             : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ConfirmUpgradeAsync(
+        string idNumber, ConfirmUpgradeRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
+        return Answer(await Account(cluster, idNumber).ConfirmUpgradeAsync(request.Otp!), http);
     }
 
     public static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ConfirmEmailAsync(

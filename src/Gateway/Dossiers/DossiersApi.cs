@@ -21,7 +21,7 @@ public static class DossiersApi
         office.MapPost("/dossiers", OpenAsync)
             .WithName("OpenDossier")
             .WithSummary("Receive a level-2 dossier at the officer's own office")
-            .WithDescription("Compares the captured portrait and fingerprint templates with the ID-card database; on a match the account goes to PendingActivation (target Level2) and the activation code is sent. Received only in office hours; a re-submission returns the same receipt.")
+            .WithDescription("Compares the captured portrait and fingerprint templates with the ID-card database; on a match a level-1 account goes to PendingUpgrade (still usable at level 1 until the owner confirms with the code sent to the phone on record), an account not yet active to PendingActivation (target Level2), and the code is sent. Received only in office hours; a re-submission returns the same receipt.")
             .Validate<OpenDossierRequest>()
             .ProducesProblems(401, 403, 404, 422, 503)
             .RequireAuthorization(Policies.Officer);

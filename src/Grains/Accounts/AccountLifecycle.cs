@@ -47,16 +47,15 @@ public sealed class AccountLifecycle(LifecycleState state, bool retainSynchroniz
 
     public AccountStatus Status => _state.Status;
 
-    public AccountLevel Level => _state.Status switch
+    public AccountLevel Level => LevelOf(_state.Status == AccountStatus.Locked ? _state.ReturnStatus ?? AccountStatus.Declared : _state.Status);
+
+    /// <summary>Whether the account is in use (level 1, level 2, or level 1 with an upgrade waiting): it logs in and recovers.</summary>
+    public bool IsActive => LevelOf(_state.Status) != AccountLevel.None;
+
+    private static AccountLevel LevelOf(AccountStatus status) => status switch
     {
-        AccountStatus.Level1 => AccountLevel.Level1,
+        AccountStatus.Level1 or AccountStatus.PendingUpgrade => AccountLevel.Level1,
         AccountStatus.Level2 => AccountLevel.Level2,
-        AccountStatus.Locked => _state.ReturnStatus switch
-        {
-            AccountStatus.Level1 => AccountLevel.Level1,
-            AccountStatus.Level2 => AccountLevel.Level2,
-            _ => AccountLevel.None,
-        },
         _ => AccountLevel.None,
     };
 
@@ -107,7 +106,7 @@ public sealed class AccountLifecycle(LifecycleState state, bool retainSynchroniz
 
     private static void Configure(StateMachine<AccountStatus, AccountTrigger> machine, LifecycleState state)
     {
-        var lockable = new[] { AccountStatus.PendingActivation, AccountStatus.Level1, AccountStatus.Level2 };
+        var lockable = new[] { AccountStatus.PendingActivation, AccountStatus.Level1, AccountStatus.PendingUpgrade, AccountStatus.Level2 };
 
         machine.Configure(AccountStatus.Declared)
             .Permit(AccountTrigger.MatchRegistry, AccountStatus.PendingActivation)
@@ -128,7 +127,16 @@ public sealed class AccountLifecycle(LifecycleState state, bool retainSynchroniz
         machine.Configure(AccountStatus.Level1)
             .OnEntry(() => state.ActivationTarget = AccountLevel.None)
             .InternalTransitionAsync(AccountTrigger.LogIn, NoAction)
-            .Permit(AccountTrigger.MatchBiometrics, AccountStatus.PendingActivation)
+            // Biometrics matched at an office: the account stays usable at level 1 while the upgrade waits for its code.
+            .Permit(AccountTrigger.MatchBiometrics, AccountStatus.PendingUpgrade)
+            .Permit(AccountTrigger.Lock, AccountStatus.Locked);
+
+        machine.Configure(AccountStatus.PendingUpgrade)
+            .OnEntry(() => state.ActivationTarget = AccountLevel.Level2, "target Level2")
+            .InternalTransitionAsync(AccountTrigger.LogIn, NoAction)
+            .InternalTransitionAsync(AccountTrigger.ResendOtp, NoAction)
+            .PermitReentry(AccountTrigger.MatchBiometrics)
+            .Permit(AccountTrigger.ConfirmUpgrade, AccountStatus.Level2)
             .Permit(AccountTrigger.Lock, AccountStatus.Locked);
 
         machine.Configure(AccountStatus.Level2)

@@ -43,7 +43,7 @@ public sealed partial class CitizenAccountGrain
     }
 
     private Refusal? NotActive() =>
-        Exists && State.Lifecycle.Status is AccountStatus.Level1 or AccountStatus.Level2
+        Exists && _lifecycle.IsActive
             ? null
             : _lifecycle.WithState(ErrorCatalogue.InvalidState.Refuse("Only an active account adds an e-mail address."));
 

@@ -40,7 +40,7 @@ public sealed partial class CitizenAccountGrain
     }
 
     public Task<VerificationView?> GetVerificationAsync() =>
-        Task.FromResult(!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) ? null :
+        Task.FromResult(!Exists || !_lifecycle.IsActive ? null :
             new VerificationView(State.DeclaredAt, _lifecycle.Level == AccountLevel.Level2 && State.InPersonCheck is { } check
                 ? new InPersonVerification(check.DossierCode, check.OfficeCode, check.OfficerId, check.CheckedAt)
                 : null));

@@ -17,7 +17,7 @@ public sealed partial class CitizenAccountGrain
 
         var now = Now();
         var refusal =
-            State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) ? "account not active" :
+            !_lifecycle.IsActive ? "account not active" :
             BruteForceGuard.LockedFor(State.OtpFailures, now) is not null ? "codes temporarily locked" :
             !string.Equals(request.Phone?.Trim(), State.Phone, StringComparison.Ordinal) ? "phone does not match" :
             citizen is null || !CitizenName.Matches(request.FullName ?? "", citizen.FullName) || citizen.DateOfBirth != request.DateOfBirth
@@ -47,7 +47,7 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         // No recovery in progress: no code can be right, and guesses must not spend the owner's code budget.
         if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (!Exists || State.Lifecycle.Status is not (AccountStatus.Level1 or AccountStatus.Level2) || !OtpIssuer.IsLive(State.RecoveryOtp, now))
+        if (!Exists || !_lifecycle.IsActive || !OtpIssuer.IsLive(State.RecoveryOtp, now))
             return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
         var pending = State.RecoveryOtp!;
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();

@@ -69,28 +69,43 @@ public sealed partial class CitizenAccountGrain
     {
         var passwordProblems = passwords.ProblemsWith(newPassword);
         if (passwordProblems.Count > 0) return AccountRefusals.Validation(new() { ["password"] = [.. passwordProblems] });
+        return await CompleteActivationAsync(otp, newPassword);
+    }
 
+    /// <summary>The owner confirms a level-2 upgrade with its code; the password stays as it is.</summary>
+    public Task<Result<AccountView>> ConfirmUpgradeAsync(string otp) => CompleteActivationAsync(otp, newPassword: null);
+
+    /// <summary>
+    /// A code completes what the account waits for: an activation (with the new password it needs), or the upgrade of a
+    /// level-1 account to level 2 (with a new password only if one is given).
+    /// </summary>
+    private async Task<Result<AccountView>> CompleteActivationAsync(string otp, string? newPassword)
+    {
         var now = Now();
         // No account, none waiting for activation, or no live code: no code can be right. Counted in memory as a real code is
         // counted, and answered alike, so the route tells nobody whether or in which state an account exists.
         if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (!Exists || !_lifecycle.CanFire(AccountTrigger.Activate) || !OtpIssuer.IsLive(State.Otp, now))
+        AccountTrigger? trigger = newPassword is not null && _lifecycle.CanFire(AccountTrigger.Activate) ? AccountTrigger.Activate
+            : _lifecycle.CanFire(AccountTrigger.ConfirmUpgrade) ? AccountTrigger.ConfirmUpgrade
+            : null;
+        if (!Exists || trigger is null || !OtpIssuer.IsLive(State.Otp, now))
             return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
         var pending = State.Otp!;
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 
         State.Otp = null;
         BruteForceGuard.Reset(State.OtpFailures);
-        State.PasswordHash = passwords.Hash(newPassword);
-        State.ActivatedAt = now;
-        var outcome = await _lifecycle.FireAsync(AccountTrigger.Activate);
+        if (newPassword is not null) State.PasswordHash = passwords.Hash(newPassword);
+        if (trigger == AccountTrigger.Activate) State.ActivatedAt = now;
+        var outcome = await _lifecycle.FireAsync(trigger.Value);
         if (outcome.To == AccountStatus.Level2)
         {
             // The papers the officer compared with their originals become the wallet with level 2.
             State.Wallet.AddRange(State.PendingDocuments);
             State.PendingDocuments.Clear();
         }
-        Raise(AccountEventKind.Activated, outcome, SystemActor, null, now, ToOwner(code: null));
+        Raise(AccountEventKind.Activated, outcome, SystemActor, trigger == AccountTrigger.ConfirmUpgrade ? "level-2 upgrade confirmed" : null, now,
+            ToOwner(code: null));
         await CommitAsync();
         return Result.Ok(View());
     }

@@ -14,7 +14,9 @@ public class AccountLifecycleTests
         ["PendingActivation(L2)"] = [MatchBiometrics],
         ["Level1"] = [MatchRegistry, Activate],
         ["Level2"] = [MatchBiometrics, Activate],
+        ["PendingUpgrade"] = [MatchRegistry, Activate, MatchBiometrics],
         ["Locked(from L1)"] = [MatchRegistry, Activate, AccountTrigger.Lock],
+        ["Locked(from upgrade)"] = [MatchRegistry, Activate, MatchBiometrics, AccountTrigger.Lock],
         ["Locked(from pending)"] = [MatchRegistry, AccountTrigger.Lock],
     };
 
@@ -37,7 +39,14 @@ public class AccountLifecycleTests
         table[("PendingActivation(L1)", Activate)] = Level1;
         table[("PendingActivation(L2)", Activate)] = Level2;
         table[("Level1", LogIn)] = Level1;
-        table[("Level1", MatchBiometrics)] = PendingActivation;
+        // Rule: upgrading keeps level 1 (issue 14): the match leaves the account usable until the code confirms it.
+        table[("Level1", MatchBiometrics)] = PendingUpgrade;
+        table[("PendingUpgrade", LogIn)] = PendingUpgrade;
+        table[("PendingUpgrade", ResendOtp)] = PendingUpgrade;
+        table[("PendingUpgrade", MatchBiometrics)] = PendingUpgrade;
+        table[("PendingUpgrade", ConfirmUpgrade)] = Level2;
+        table[("PendingUpgrade", AccountTrigger.Lock)] = Locked;
+        table[("Locked(from upgrade)", Unlock)] = PendingUpgrade;
         table[("Level1", AccountTrigger.Lock)] = Locked;
         table[("Level2", LogIn)] = Level2;
         table[("Level2", AccountTrigger.Lock)] = Locked;
@@ -117,6 +126,28 @@ public class AccountLifecycleTests
         Assert.Equal(Level2, state.Status);
         Assert.Equal(AccountLevel.None, state.ActivationTarget);
         Assert.Equal(AccountLevel.Level2, lifecycle.Level);
+    }
+
+    [Fact]
+    public async Task A_level_one_account_waiting_for_its_upgrade_is_active_at_level_one_and_targets_level_two()
+    {
+        var state = new LifecycleState();
+        var lifecycle = new AccountLifecycle(state);
+        await lifecycle.FireAsync(MatchRegistry);
+        await lifecycle.FireAsync(Activate);
+        await lifecycle.FireAsync(MatchBiometrics);
+        Assert.Equal(PendingUpgrade, state.Status);
+        Assert.Equal(AccountLevel.Level1, lifecycle.Level);
+        Assert.True(lifecycle.IsActive);
+        Assert.Equal(AccountLevel.Level2, state.ActivationTarget);
+        Assert.False(lifecycle.CanFire(Activate)); // no activation: the password stays
+        await lifecycle.FireAsync(AccountTrigger.Lock);
+        Assert.Equal(AccountLevel.Level1, lifecycle.Level);
+        Assert.False(lifecycle.IsActive);
+        await lifecycle.FireAsync(Unlock);
+        await lifecycle.FireAsync(ConfirmUpgrade);
+        Assert.Equal(Level2, state.Status);
+        Assert.Equal(AccountLevel.None, state.ActivationTarget);
     }
 
     [Fact]

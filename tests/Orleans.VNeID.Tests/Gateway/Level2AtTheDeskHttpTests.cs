@@ -66,10 +66,16 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
 
         var sms = (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1];
         Assert.Contains("muc do 2", sms.Body);
-        Assert.Equal("pendingActivation", (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", officer)))).GetProperty("status").GetString());
-
-        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = RecordingSender.CodeIn(sms), password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
-        var token = await _gateway.CitizenTokenAsync(http, citizen.IdNumber, "Muc2@Matkhau");
+        // Rule: upgrading keeps level 1 (issue 14). Until the code comes back the account is used at level 1, with its password.
+        var waiting = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", officer)));
+        Assert.Equal(("pendingUpgrade", "level1", "level2"), (waiting.GetProperty("status").GetString(), waiting.GetProperty("level").GetString(),
+            waiting.GetProperty("activationTarget").GetString()));
+        var token = await _gateway.CitizenTokenAsync(http, citizen.IdNumber, "Nhoquan@123");
+        var confirmed = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/level2/confirmation", token,
+            new { otp = RecordingSender.CodeIn(sms) }));
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        // No new password was asked for: the old one logs in, now at level 2.
+        token = await _gateway.CitizenTokenAsync(http, citizen.IdNumber, "Nhoquan@123");
         var status = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", token)));
         Assert.Equal("level2", status.GetProperty("level").GetString());
 
