@@ -56,6 +56,13 @@ public sealed record ProfileField(
     [property: Id(1)] string? Value,
     [property: Id(2)] FieldSource Source);
 
+/// <summary>One notice of the account's in-app list: what the platform told the citizen and when.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.AccountNotice")]
+public sealed record AccountNotice(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Text,
+    [property: Id(2)] DateTimeOffset At);
+
 /// <summary>The citizen's own profile, field by field, with the dependents declared at a police office.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.ProfileView")]
 public sealed record ProfileView(

@@ -58,4 +58,6 @@ public enum NotificationChannel
 {
     Sms = 0,
     Email = 1,
+    /// <summary>The in-app notice list of the account (<c>GET /api/v1/accounts/{id}/notices</c>); never carries a code.</summary>
+    App = 2,
 }

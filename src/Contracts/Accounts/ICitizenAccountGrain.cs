@@ -103,6 +103,10 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     [ReadOnly]
     Task<VerificationView?> GetVerificationAsync();
 
+    /// <summary>The newest notices of the account's in-app list (at most 100), or null when nobody declared it.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<AccountNotice>?> GetNoticesAsync(int limit);
+
     /// <summary>The account as a reader may see it, or null when nobody declared it.</summary>
     [ReadOnly]
     Task<AccountView?> GetAsync();

@@ -29,6 +29,13 @@ public static class WalletApi
             .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Officer);
 
+        account.MapGet("/notices", NoticesAsync)
+            .WithName("ListNotices")
+            .WithSummary("The account's in-app notices, newest first (owner)")
+            .WithDescription("Everything the platform told the citizen by SMS or e-mail (activation, locks, lockouts, contact and wallet changes, dossier results, level 2), also kept in the app's list; a code is never shown here, only that it was sent.")
+            .ProducesProblems(401, 403, 404, 503)
+            .RequireAuthorization(Policies.Citizen);
+
         account.MapGet("/profile", ProfileAsync)
             .WithName("ReadProfile")
             .WithSummary("Personal data with each field marked verified by the registry or self-declared (owner, officer, operator)")
@@ -56,6 +63,10 @@ public static class WalletApi
         var result = await cluster.Account(idNumber).AddDocumentAsync(document);
         return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
     }
+
+    public static Task<Results<Ok<IReadOnlyList<AccountNotice>>, ProblemHttpResult>> NoticesAsync(string idNumber, ClaimsPrincipal user,
+        IClusterClient cluster, int? limit) =>
+        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetNoticesAsync(limit ?? 50));
 
     public static Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
         AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetProfileAsync(), personalData: "profile");

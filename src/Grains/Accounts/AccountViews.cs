@@ -31,7 +31,8 @@ public static class AccountViews
             new("fullName", state.FullName, FieldSource.VerifiedByRegistry),
             new("dateOfBirth", state.DateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), FieldSource.VerifiedByRegistry),
             new("gender", state.Gender.ToString(), FieldSource.VerifiedByRegistry),
-            new("birthProvince", PersonalIdNumber.Parse(accountId).ProvinceName, FieldSource.VerifiedByRegistry),
+            // Digits 1-3 name where the birth was registered (the seed: "nơi công dân đăng ký khai sinh"), not where it happened.
+            new("birthRegistrationPlace", PersonalIdNumber.Parse(accountId).ProvinceName, FieldSource.VerifiedByRegistry),
             new("phone", state.Phone, registryPhone ? FieldSource.VerifiedByRegistry : FieldSource.SelfDeclared),
             new("email", state.Email, FieldSource.SelfDeclared),
         ];

@@ -29,6 +29,7 @@ public sealed partial class CitizenAccountGrain(
     OtpIssuer codes,
     Passwords passwords,
     SecretSealer sealer,
+    ISentMessageReader notices,
     IOptions<RegistrationOptions> registrationOptions,
     IOptions<BruteForceOptions> lockoutOptions,
     IOptions<SessionOptions> sessionOptions,
@@ -58,6 +59,14 @@ public sealed partial class CitizenAccountGrain(
 
     public Task<AccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
 
+    /// <summary>The in-app notices: the outbox's messages of the app channel, addressed to the account itself.</summary>
+    public async Task<IReadOnlyList<AccountNotice>?> GetNoticesAsync(int limit)
+    {
+        if (!Exists) return null;
+        var sent = await notices.ListAsync(AccountId, Math.Clamp(limit, 1, 100));
+        return sent.Where(m => m.Channel == NotificationChannel.App).Select(m => new AccountNotice(m.MessageId, m.Body, m.CreatedAt)).ToList();
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != RedriveReminder) return;
@@ -75,13 +84,18 @@ public sealed partial class CitizenAccountGrain(
 
     private AccountView View() => AccountViews.View(AccountId, State, _lifecycle.Level);
 
-    /// <summary>Messages to the account's own registered phone and e-mail, with the code sealed when there is one.</summary>
+    /// <summary>
+    /// Messages to the account's own registered phone and e-mail, with the code sealed when there is one, and the same
+    /// notice in the app's list (the seed: "qua ứng dụng VNeID hoặc tin nhắn SMS hoặc … thư điện tử"), which says a
+    /// code was sent but never holds it.
+    /// </summary>
     private List<NotificationRequest> ToOwner(string? code)
     {
         var sealedCode = code is null ? null : sealer.Seal(code, AccountId);
-        var notifications = new List<NotificationRequest>(2);
+        var notifications = new List<NotificationRequest>(3);
         if (State.Phone is { } phone) notifications.Add(new NotificationRequest(NotificationChannel.Sms, phone, sealedCode, codes.ValiditySeconds));
         if (State.Email is { } email) notifications.Add(new NotificationRequest(NotificationChannel.Email, email, sealedCode, codes.ValiditySeconds));
+        notifications.Add(new NotificationRequest(NotificationChannel.App, AccountId, null, codes.ValiditySeconds));
         return notifications;
     }
 

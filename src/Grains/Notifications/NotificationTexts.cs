@@ -14,6 +14,15 @@ public static class NotificationTexts
         var at = evt.OccurredAt.ToOffset(VietnamTime.Offset).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture);
         var minutes = Math.Max(1, codeValiditySeconds / 60);
         var sms = channel == NotificationChannel.Sms;
+        // In the app's notice list a code-carrying message says where the code went, never the code.
+        if (channel == NotificationChannel.App && evt.Kind switch
+            {
+                AccountEventKind.Declared or AccountEventKind.OtpIssued => "Mã xác thực tài khoản định danh điện tử",
+                AccountEventKind.RecoveryRequested => "Mã xác thực khôi phục mật khẩu",
+                AccountEventKind.Level2Approved => "Hồ sơ mức độ 2 đã được đối chiếu khớp. Mã kích hoạt tài khoản định danh điện tử mức độ 2",
+                _ => null,
+            } is { } what)
+            return $"{what} đã được gửi đến số điện thoại đăng ký lúc {at}; mã có hiệu lực trong {minutes} phút.";
         return evt.Kind switch
         {
             AccountEventKind.Declared or AccountEventKind.OtpIssued => sms

@@ -24,8 +24,8 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, SecretSealer sea
     public void AddSend(NpgsqlBatch batch, OutboundMessage message)
     {
         var insert = new NpgsqlBatchCommand(
-            "insert into notifications.outbox (message_id, account_id, kind, channel, recipient, body_sealed, created_at) " +
-            "values ($1, $2, $3, $4, $5, $6, $7) on conflict (message_id) do nothing");
+            "insert into notifications.outbox (message_id, account_id, kind, channel, recipient, body_sealed, created_at, delivered_at) " +
+            "values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (message_id) do nothing");
         insert.Parameters.AddWithValue(message.MessageId);
         insert.Parameters.AddWithValue(message.AccountId);
         insert.Parameters.AddWithValue((short)message.Kind);
@@ -33,6 +33,8 @@ public sealed class PostgresOutbox(NpgsqlDataSource dataSource, SecretSealer sea
         insert.Parameters.AddWithValue(message.Recipient);
         insert.Parameters.AddWithValue(sealer.Seal(message.Body, message.MessageId));
         insert.Parameters.AddWithValue(message.CreatedAt.UtcDateTime);
+        // An in-app notice is delivered as it is stored (the relay that drains SMS and e-mail leaves it alone).
+        insert.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = message.Channel == NotificationChannel.App ? message.CreatedAt.UtcDateTime : null });
         batch.BatchCommands.Add(insert);
     }
 

@@ -25,6 +25,9 @@ public class AccountViewsTests
         var profile = AccountViews.Profile("001090012345", state, AccountLevel.Level1);
         Assert.Equal(FieldSource.VerifiedByRegistry, profile.Fields.Single(f => f.Name == "phone").Source);
         Assert.Equal(FieldSource.SelfDeclared, profile.Fields.Single(f => f.Name == "email").Source);
+        // Rule: digits 1-3 are the place where the birth was registered, and the profile names them so (issue 14).
+        Assert.Equal("Hà Nội", profile.Fields.Single(f => f.Name == "birthRegistrationPlace").Value);
+        Assert.DoesNotContain(profile.Fields, f => f.Name == "birthProvince");
 
         state.Phone = "0999999999";
         profile = AccountViews.Profile("001090012345", state, AccountLevel.Level1);

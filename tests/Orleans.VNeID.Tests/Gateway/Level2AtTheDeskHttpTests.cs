@@ -79,6 +79,15 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         var status = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", token)));
         Assert.Equal("level2", status.GetProperty("level").GetString());
 
+        // Rule: notices reach the app too (issue 14): the list holds what the messages said, never a code.
+        var notices = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/notices", token)));
+        var texts = notices.EnumerateArray().Select(n => n.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(texts, t => t.Contains("Mã kích hoạt tài khoản định danh điện tử mức độ 2 đã được gửi", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("đã được kích hoạt", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains(RecordingSender.CodeIn(sms), StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/notices", officer))).StatusCode);
+
         var wallet = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", token)));
         Assert.Equal(["driverLicence", "healthInsuranceCard"], wallet.EnumerateArray().Select(d => d.GetProperty("kind").GetString()));
         Assert.All(wallet.EnumerateArray(), d => Assert.Equal("CAP-HG", d.GetProperty("verifiedAtOffice").GetString()));
