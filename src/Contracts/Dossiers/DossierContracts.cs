@@ -8,6 +8,8 @@ public enum DocumentKind
     SocialInsurance = 2,
     HealthInsuranceCard = 3,
     Passport = 4,
+    /// <summary>The chip ID card itself ("thông tin chính về thẻ căn cước công dân"), put in a level-2 wallet from the registry.</summary>
+    IdCard = 5,
 }
 
 /// <summary>A paper the officer compared with its original and integrates into the account.</summary>
@@ -34,7 +36,9 @@ public sealed record OpenDossier(
     [property: Id(7)] bool ConsentRecorded,
     // Raw templates from the capture device: compared, then dropped; never stored, logged or put in an event.
     [property: Id(8)] byte[] Portrait,
-    [property: Id(9)] byte[] Fingerprint);
+    [property: Id(9)] byte[] Fingerprint,
+    // The number of the chip card the citizen presented, when they presented one.
+    [property: Id(10)] string? CardNumber = null);
 
 public enum DossierStatus
 {

@@ -17,7 +17,8 @@ public sealed record OpenDossierRequest(
     [property: Description("ID numbers of children under 14 to declare as dependents.")] IReadOnlyList<string>? Dependents,
     [property: Description("The citizen's consent to the account, recorded at the desk: must be true.")] bool? ConsentRecorded,
     [property: Description("Base64 of the 64-byte portrait template from the capture device. Required, with a card or a card application.")] string? PortraitTemplate,
-    [property: Description("Base64 of the 64-byte fingerprint template from the reader. Required, with a card or a card application.")] string? FingerprintTemplate);
+    [property: Description("Base64 of the 64-byte fingerprint template from the reader. Required, with a card or a card application.")] string? FingerprintTemplate,
+    [property: Description("The number printed on the chip ID card the citizen presented (with hasChipCard). A card that is expired, reported lost, not on record or not the one on record sends the dossier to the card-application path (7 working days).")] string? CardNumber = null);
 
 public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
 {
@@ -26,6 +27,7 @@ public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
         RuleFor(r => r.SubmissionId).NotEmpty().MaximumLength(64).Matches("^[A-Za-z0-9_-]+$");
         RuleFor(r => r.IdNumber).ValidIdNumber();
         RuleFor(r => r.HasChipCard).NotNull();
+        RuleFor(r => r.CardNumber).Matches("^[0-9]{9,12}$").When(r => r.CardNumber is not null).WithMessage("A card number has 9 to 12 digits.");
         this.PhoneOrEmail(r => r.Phone, r => r.Email, "A phone number or an e-mail address is needed for the activation code.");
         RuleFor(r => r.ConsentRecorded).Equal(true).WithMessage("The citizen's consent must be recorded.");
         RuleFor(r => r.Documents).Must(d => d is null || d.Count <= 10);

@@ -32,6 +32,9 @@ public sealed class DossierState
     [Id(19)] public byte[]? SealedTemplates { get; set; }
     /// <summary>Who confirmed the card's issue (a second person).</summary>
     [Id(20)] public string? CardConfirmedBy { get; set; }
+
+    /// <summary>The number of the chip card presented at the desk, if one was.</summary>
+    [Id(21)] public string? CardPresented { get; set; }
 }
 
 [GenerateSerializer, Alias("vneid.DeskState")]

@@ -50,12 +50,11 @@ public sealed class DossierGrain(
         State.OfficerId = officer.Id;
         State.IdNumber = dossier.IdNumber;
         State.ReceivedAt = receivedAt;
-        State.HasChipCard = dossier.HasChipCard;
+        State.CardPresented = dossier.CardNumber?.Trim();
         State.Phone = dossier.Phone;
         State.Email = dossier.Email;
         State.Documents = [.. dossier.Documents];
         State.Dependents = [.. dossier.Dependents];
-        State.AppointmentDate = calendar.AddWorkingDays(receivedOn, dossier.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
         State.SealedSecurityCode = sealer.Seal(securityCode, Code);
         State.SecurityCodeHash = HashSecurityCode(securityCode);
         if (dossier.ConsentRecorded)
@@ -64,25 +63,30 @@ public sealed class DossierGrain(
             State.ConsentOfficer = officer.Id;
         }
 
-        var refusal = await CheckAsync(dossier, receivedOn);
+        var (refusal, cardProblem) = await CheckAsync(dossier, receivedOn);
+        // Only a valid chip card, the one on record, is a card held: otherwise the dossier goes with a card application.
+        State.HasChipCard = dossier.HasChipCard && cardProblem is null;
+        State.AppointmentDate = calendar.AddWorkingDays(receivedOn, State.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
         if (refusal is not null)
         {
             Decide(DossierStatus.Rejected, refusal);
         }
-        else if (!dossier.HasChipCard)
+        else if (!State.HasChipCard)
         {
             // The templates go with the card application; they are compared again with what the ID-card database
             // enrolls when the card is issued, and the account is issued only then, confirmed by a second person.
             State.SealedTemplates = sealer.Seal($"{Convert.ToBase64String(dossier.Portrait)}.{Convert.ToBase64String(dossier.Fingerprint)}", Code);
-            Decide(DossierStatus.AwaitingCard, "Received with the chip ID card application; the account is issued with the card.");
+            Decide(DossierStatus.AwaitingCard, cardProblem is null
+                ? "Received with the chip ID card application; the account is issued with the card."
+                : $"{cardProblem} The dossier goes with a chip ID card application (7 working days); the account is issued with the new card.");
         }
         else
         {
             var decision = $"dossier {Code} at {officeCode} by {officer.Id} (consent recorded {receivedAt:u}): biometrics matched " +
                            $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3})";
             var result = await account.StartLevel2Async(new Level2Upgrade(Code, officeCode, officer, dossier.Phone, dossier.Email,
-                dossier.Documents, dossier.Dependents, decision));
+                [.. dossier.Documents, await CardDocumentAsync(dossier.IdNumber, officer.Id, officeCode)], dossier.Dependents, decision));
             if (result.Succeeded) Decide(DossierStatus.Approved, "Biometrics matched; the activation code was sent.");
             else Decide(DossierStatus.Rejected, result.Error!.Detail);
         }
@@ -117,7 +121,8 @@ public sealed class DossierGrain(
         var id = PersonalIdNumber.Parse(State.IdNumber);
         var citizen = await registry.FindAsync(id);
         var enrolled = await registry.FindBiometricsAsync(id);
-        if (citizen?.CardNumber is null || citizen.CardIssuedOn is null || enrolled is null) return ErrorCatalogue.CardNotIssued.Refuse();
+        // A valid card today: a first card, or the one replacing an expired or lost card (the old one does not count).
+        if (citizen is null || citizen.CardProblemOn(VietnamTime.Today(clock)) is not null || enrolled is null) return ErrorCatalogue.CardNotIssued.Refuse();
 
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(State.IdNumber);
         if (!MatchesSealedTemplates(enrolled))
@@ -128,7 +133,8 @@ public sealed class DossierGrain(
         else
         {
             var result = await account.StartLevel2Async(new Level2Upgrade(
-                Code, State.OfficeCode, confirmer, State.Phone, State.Email, State.Documents, State.Dependents,
+                Code, State.OfficeCode, confirmer, State.Phone, State.Email, [.. State.Documents, CardDocument(citizen, confirmer.Id, State.OfficeCode)],
+                State.Dependents,
                 $"dossier {Code} at {State.OfficeCode} opened by {State.OfficerId} (consent recorded {State.ConsentRecordedAt:u}); " +
                 $"chip card {citizen.CardNumber} issued {citizen.CardIssuedOn:yyyy-MM-dd}, templates matched, confirmed by {confirmer.Role} {confirmer.Id}"));
             if (result.Succeeded) Decide(DossierStatus.Approved, "The chip ID card was issued; the activation code was sent.");
@@ -190,34 +196,55 @@ public sealed class DossierGrain(
         if (!open && await this.GetReminder(FollowUpReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>Why the dossier cannot proceed, or null. Scores are kept; templates are not.</summary>
-    private async Task<string?> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
+    /// <summary>The chip ID card on record as the wallet shows it ("thông tin chính về thẻ căn cước công dân").</summary>
+    private static IntegratedDocument CardDocument(CitizenRecord citizen, string verifiedBy, string officeCode) =>
+        new(DocumentKind.IdCard, citizen.CardNumber!, IdCardIssuer, citizen.CardIssuedOn, citizen.CardValidUntil, verifiedBy, officeCode);
+
+    private async Task<IntegratedDocument> CardDocumentAsync(string idNumber, string verifiedBy, string officeCode) =>
+        CardDocument((await registry.FindAsync(PersonalIdNumber.Parse(idNumber)))!, verifiedBy, officeCode);
+
+    private const string IdCardIssuer = "Cục Cảnh sát quản lý hành chính về trật tự xã hội, Bộ Công an";
+
+    /// <summary>
+    /// Why the dossier cannot proceed (or null), and why a card said to be held cannot be used (or null: then the dossier
+    /// goes the card-application path, not refused). Scores are kept; templates are not.
+    /// </summary>
+    private async Task<(string? Refusal, string? CardProblem)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
     {
-        if (!dossier.ConsentRecorded) return "The citizen's consent was not recorded.";
-        if (!PersonalIdNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return idError;
-        if (await registry.FindAsync(id) is not { } citizen) return "The ID number is not in the National Population Database.";
+        var (refusal, citizen) = await CheckPersonAsync(dossier, receivedOn);
+        if (refusal is not null || !dossier.HasChipCard) return (refusal, null);
+        // Rule: only a valid chip card counts (the seed: "còn thời gian hiệu lực"); expired, lost, missing or another card
+        // sends the dossier to the card-application path automatically.
+        if (citizen!.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem) return (null, cardProblem);
+        if (await registry.FindBiometricsAsync(PersonalIdNumber.Parse(dossier.IdNumber)) is not { } enrolled)
+            return (null, "No templates are enrolled with the card on record.");
+        return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
+            ? (null, null)
+            : ($"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).", null);
+    }
+
+    private async Task<(string? Refusal, CitizenRecord? Citizen)> CheckPersonAsync(OpenDossier dossier, DateOnly receivedOn)
+    {
+        if (!dossier.ConsentRecorded) return ("The citizen's consent was not recorded.", null);
+        if (!PersonalIdNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return (idError, null);
+        if (await registry.FindAsync(id) is not { } citizen) return ("The ID number is not in the National Population Database.", null);
         var minimumAge = registration.Value.MinimumAge;
         if (!Declaration.IsOldEnough(citizen.DateOfBirth, receivedOn, registration.Value))
-            return $"Citizens register from the age of {minimumAge}; a parent declares a younger child as a dependent.";
+            return ($"Citizens register from the age of {minimumAge}; a parent declares a younger child as a dependent.", null);
 
         foreach (var child in dossier.Dependents)
         {
             var record = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(childId) : null;
             if (record is null || (record.FatherId != citizen.IdNumber && record.MotherId != citizen.IdNumber))
-                return $"Dependent {child} is not recorded as this citizen's child in the population database.";
+                return ($"Dependent {child} is not recorded as this citizen's child in the population database.", null);
             if (Declaration.IsOldEnough(record.DateOfBirth, receivedOn, registration.Value))
-                return $"Dependent {child} is {minimumAge} or older and registers an account of their own.";
+                return ($"Dependent {child} is {minimumAge} or older and registers an account of their own.", null);
         }
 
         // Level 2 is never granted without biometrics: every dossier carries the captured templates.
         if (dossier.Portrait.Length == 0 && dossier.Fingerprint.Length == 0)
-            return "No portrait or fingerprint template was captured: level 2 needs biometrics.";
-        if (!dossier.HasChipCard) return null;
-        if (await registry.FindBiometricsAsync(id) is not { } enrolled)
-            return "No templates are enrolled for this citizen (no chip ID card on record): register with a card application.";
-        return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
-            ? null
-            : $"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).";
+            return ("No portrait or fingerprint template was captured: level 2 needs biometrics.", null);
+        return (null, citizen);
     }
 
     private void Decide(DossierStatus status, string reason)

@@ -13,7 +13,28 @@ public sealed record CitizenRecord(
     DateOnly? CardIssuedOn,
     string? Phone,
     string? FatherId,
-    string? MotherId);
+    string? MotherId,
+    DateOnly? CardExpiresOn = null,
+    DateOnly? CardReportedLostOn = null)
+{
+    /// <summary>
+    /// Why the card on record cannot be presented on <paramref name="day"/> (none, reported lost, expired, or not the one
+    /// shown at the desk), in plain words; null when it is valid. A card without a recorded expiry follows the law's ages.
+    /// </summary>
+    public string? CardProblemOn(DateOnly day, string? presentedNumber = null)
+    {
+        if (CardNumber is null || CardIssuedOn is not { } issued) return "No chip ID card is on record for this citizen.";
+        if (CardReportedLostOn is { } lost) return $"Chip ID card {CardNumber} was reported lost on {lost:yyyy-MM-dd}.";
+        if ((CardExpiresOn ?? ChipCard.ExpiresOn(DateOfBirth, issued)) is { } expires && expires <= day)
+            return $"Chip ID card {CardNumber} expired on {expires:yyyy-MM-dd}.";
+        if (presentedNumber is { Length: > 0 } shown && !string.Equals(shown.Trim(), CardNumber, StringComparison.Ordinal))
+            return $"The card presented ({shown.Trim()}) is not the valid card on record.";
+        return null;
+    }
+
+    /// <summary>The card's expiry as recorded, or by the law's ages when the record has none.</summary>
+    public DateOnly? CardValidUntil => CardExpiresOn ?? (CardIssuedOn is { } issued ? ChipCard.ExpiresOn(DateOfBirth, issued) : null);
+}
 
 /// <summary>Templates the ID-card database enrolled for a citizen. Raw biometric data: never stored outside the registry.</summary>
 public sealed record EnrolledBiometrics(byte[] Portrait, byte[] Fingerprint);

@@ -9,7 +9,8 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IP
     public async Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "select id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id " +
+            "select id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, " +
+            "card_expires_on, card_reported_lost_on " +
             "from registry.citizens where id_number = $1");
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -24,7 +25,9 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IP
             reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
             reader.IsDBNull(7) ? null : reader.GetString(7),
             reader.IsDBNull(8) ? null : reader.GetString(8),
-            reader.IsDBNull(9) ? null : reader.GetString(9));
+            reader.IsDBNull(9) ? null : reader.GetString(9),
+            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
+            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11));
     }
 
     public async Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)

@@ -21,21 +21,31 @@ internal static class CardIssuer
         await using var dataSource = NpgsqlDataSource.Create(ownerConnectionString);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var card = new NpgsqlCommand(
-            "update registry.citizens set card_number = coalesce(card_number, id_number), card_issued_on = coalesce(card_issued_on, current_date) " +
-            "where id_number = $1 returning card_number, card_issued_on", connection, transaction);
-        card.Parameters.AddWithValue(id.Value);
-        string number;
-        DateOnly issuedOn;
-        await using (var reader = await card.ExecuteReaderAsync(cancellationToken))
+        // A new card (a first one, or one replacing an expired or lost card): the chip card's number is the personal ID
+        // number; it is valid until the holder's next change age (ChipCard).
+        DateOnly dateOfBirth;
+        await using (var born = new NpgsqlCommand("select date_of_birth from registry.citizens where id_number = $1 for update", connection, transaction))
         {
-            if (!await reader.ReadAsync(cancellationToken))
+            born.Parameters.AddWithValue(id.Value);
+            if (await born.ExecuteScalarAsync(cancellationToken) is not DateOnly birth)
             {
                 await output.WriteLineAsync($"{id.Value} is not in the population registry.");
                 return 1;
             }
-            number = reader.GetString(0);
-            issuedOn = reader.GetFieldValue<DateOnly>(1);
+            dateOfBirth = birth;
+        }
+        var issuedOn = DateOnly.FromDateTime(DateTime.UtcNow.Add(VietnamTime.Offset));
+        var expiresOn = ChipCard.ExpiresOn(dateOfBirth, issuedOn);
+        var number = id.Value;
+        await using (var card = new NpgsqlCommand(
+            "update registry.citizens set card_number = $2, card_issued_on = $3, card_expires_on = $4, card_reported_lost_on = null where id_number = $1",
+            connection, transaction))
+        {
+            card.Parameters.AddWithValue(id.Value);
+            card.Parameters.AddWithValue(number);
+            card.Parameters.AddWithValue(issuedOn);
+            card.Parameters.Add(new NpgsqlParameter<DateOnly?> { TypedValue = expiresOn });
+            await card.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var templates = new NpgsqlCommand(
             "insert into registry.biometrics (id_number, portrait, fingerprint) values ($1, $2, $3) on conflict (id_number) do nothing",
@@ -45,7 +55,8 @@ internal static class CardIssuer
         templates.Parameters.AddWithValue(BiometricTemplates.Enrolled(id.Value, Modality.Fingerprint));
         await templates.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        await output.WriteLineAsync($"Chip card {number} issued on {issuedOn:yyyy-MM-dd} to {id.Value}, templates enrolled.");
+        await output.WriteLineAsync($"Chip card {number} issued on {issuedOn:yyyy-MM-dd} to {id.Value} " +
+                                    $"({(expiresOn is { } until ? $"valid until {until:yyyy-MM-dd}" : "valid for life")}), templates enrolled.");
         return 0;
     }
 }

@@ -22,6 +22,8 @@ public sealed class PopulationGenerator(int seed)
         new("048191012349", "Lệ Thị Dung", new DateOnly(1991, 1, 30), Gender.Female, "048", "048191012349", new DateOnly(2023, 1, 5), "0905654321", null, null),
         // No chip card yet: applies for it together with a level-2 account (README, "Level 2 at the desk").
         new("048093012350", "Phạm Văn Em", new DateOnly(1993, 7, 7), Gender.Male, "048", null, null, "0905777888", null, null),
+        // A card issued at 20 that expired at 25 (2021-04-12): a level-2 dossier goes the card-application path.
+        new("048196012351", "Đỗ Thị Giang", new DateOnly(1996, 4, 12), Gender.Female, "048", "048196012351", new DateOnly(2016, 5, 10), "0905888999", null, null),
     ];
 
     private static readonly (string Name, int Weight)[] Surnames =

@@ -50,7 +50,7 @@ internal static class RegistrySeeder
         }
         var cardHolders = new List<string>();
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "copy registry.citizens (id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id) from stdin (format binary)",
+            "copy registry.citizens (id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, card_expires_on) from stdin (format binary)",
             cancellationToken))
         {
             var pending = 0;
@@ -68,6 +68,8 @@ internal static class RegistrySeeder
                 await WriteNullableAsync(importer, c.Phone, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(importer, c.FatherId, NpgsqlDbType.Text, cancellationToken);
                 await WriteNullableAsync(importer, c.MotherId, NpgsqlDbType.Text, cancellationToken);
+                if (c.CardValidUntil is { } expires) await importer.WriteAsync(expires, NpgsqlDbType.Date, cancellationToken);
+                else await importer.WriteNullAsync(cancellationToken);
                 if (c.CardIssuedOn is not null) cardHolders.Add(c.IdNumber);
                 if (++pending == 10_000) { progress(pending); pending = 0; }
             }

@@ -22,11 +22,12 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(id, modality), noise, 7));
 
     private static object Dossier(CitizenRecord c, string? submission = null, bool chipCard = true, string? portrait = null,
-        string? fingerprint = null, string[]? dependents = null) => new
+        string? fingerprint = null, string[]? dependents = null, string? cardNumber = null) => new
     {
         submissionId = submission ?? Guid.NewGuid().ToString("N"),
         idNumber = c.IdNumber,
         hasChipCard = chipCard,
+        cardNumber,
         phone = c.Phone,
         documents = new object[]
         {
@@ -89,7 +90,11 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
             (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/notices", officer))).StatusCode);
 
         var wallet = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", token)));
-        Assert.Equal(["driverLicence", "healthInsuranceCard"], wallet.EnumerateArray().Select(d => d.GetProperty("kind").GetString()));
+        // Rule: the chip card itself is in the level-2 wallet, from the registry (issue 14).
+        Assert.Equal(["driverLicence", "healthInsuranceCard", "idCard"], wallet.EnumerateArray().Select(d => d.GetProperty("kind").GetString()));
+        var card = wallet.EnumerateArray().Last();
+        Assert.Equal((citizen.CardNumber, "2022-01-01", citizen.DateOfBirth.AddYears(40).ToString("yyyy-MM-dd")),
+            (card.GetProperty("number").GetString(), card.GetProperty("validFrom").GetString(), card.GetProperty("validUntil").GetString()));
         Assert.All(wallet.EnumerateArray(), d => Assert.Equal("CAP-HG", d.GetProperty("verifiedAtOffice").GetString()));
 
         var security = receipt.GetProperty("securityCode").GetString()!;
@@ -226,6 +231,35 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.Contains("muc do 2", (await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[^1].Body);
         overdue = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", operatorToken)));
         Assert.DoesNotContain(code, overdue.EnumerateArray().Select(d => d.GetProperty("dossierCode").GetString()));
+    }
+
+    // Rule: only a valid chip card counts (the seed: "còn thời gian hiệu lực"); an expired, lost or other card sends the
+    // dossier to the card-application path automatically, with the 7-working-day appointment (issue 14).
+    [Fact]
+    public async Task An_expired_lost_or_unknown_card_sends_the_dossier_to_the_card_path_with_the_seven_day_appointment()
+    {
+        var (http, officer) = await DeskAsync();
+        var today = VietnamTime.Today(fixture.Clock);
+        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        var expired = fixture.NewCitizen();
+        fixture.Registry.Add(expired with { CardIssuedOn = expired.DateOfBirth.AddYears(20) }); // changed at 25: expired five years ago
+        var lost = fixture.NewCitizen();
+        fixture.Registry.Add(lost with { CardReportedLostOn = today.AddDays(-3) });
+        var other = fixture.NewCitizen();
+        foreach (var (citizen, presented, why) in new[] { (expired, (string?)null, "expired"), (lost, null, "reported lost"), (other, "048000000001", "not the valid card") })
+        {
+            var receipt = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+                Dossier(citizen, cardNumber: presented))));
+            Assert.Equal("awaitingCard", receipt.GetProperty("status").GetString());
+            Assert.Contains(why, receipt.GetProperty("reason").GetString());
+            Assert.Contains("card application", receipt.GetProperty("reason").GetString());
+            Assert.Equal(calendar.AddWorkingDays(today, 7), DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!));
+        }
+        // The presented card, when it is the valid one on record, is a card held: approved at once.
+        var holder = fixture.NewCitizen();
+        var approved = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(holder, cardNumber: holder.CardNumber))));
+        Assert.Equal("approved", approved.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
 
     /// <summary>The ID-card production centre issued the citizen's chip card (its templates are then enrolled).</summary>
     public void IssueCard(string idNumber) =>
-        _citizens[idNumber] = _citizens[idNumber] with { CardNumber = idNumber, CardIssuedOn = new DateOnly(2026, 11, 30) };
+        _citizens[idNumber] = _citizens[idNumber] with { CardNumber = idNumber, CardIssuedOn = new DateOnly(2026, 11, 30), CardExpiresOn = null, CardReportedLostOn = null };
 
     /// <summary>Look-ups of this citizen fail as a lost database connection would.</summary>
     public void FailFor(string idNumber) => _down[idNumber] = true;
