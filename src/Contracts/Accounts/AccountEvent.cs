@@ -86,4 +86,6 @@ public sealed record NotificationRequest(
     [property: Id(0)] NotificationChannel Channel,
     [property: Id(1)] string Recipient,
     [property: Id(2)] byte[]? SealedCode,
-    [property: Id(3)] int CodeValiditySeconds);
+    [property: Id(3)] int CodeValiditySeconds,
+    // A notice written for this event in plain words (never a secret), instead of the kind's standard text.
+    [property: Id(4)] string? Text = null);

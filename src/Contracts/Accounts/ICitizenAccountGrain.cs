@@ -115,5 +115,5 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task RecordStaffReadAsync(Actor staff, string? office, string what);
 
     /// <summary>A dossier was rejected, waits for its card, or its card was issued: an event in the chain, and the citizen is told.</summary>
-    Task RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision);
+    Task RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice);
 }

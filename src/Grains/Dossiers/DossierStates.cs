@@ -35,6 +35,9 @@ public sealed class DossierState
 
     /// <summary>The number of the chip card presented at the desk, if one was.</summary>
     [Id(21)] public string? CardPresented { get; set; }
+
+    /// <summary>The outcome's reason in the citizen's words (Vietnamese), for the notice; the officer's is <c>Reason</c>.</summary>
+    [Id(22)] public string? PlainReason { get; set; }
 }
 
 [GenerateSerializer, Alias("vneid.DeskState")]

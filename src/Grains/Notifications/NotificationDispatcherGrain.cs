@@ -72,7 +72,7 @@ public sealed class NotificationDispatcherGrain(
             item.Kind,
             request.Channel,
             request.Recipient,
-            NotificationTexts.Render(item, request.Channel, code, request.CodeValiditySeconds),
+            request.Text is { } text ? NotificationTexts.Written(text, request.Channel) : NotificationTexts.Render(item, request.Channel, code, request.CodeValiditySeconds),
             item.OccurredAt);
     }
 }

@@ -9,6 +9,21 @@ namespace Orleans.VNeID.Notifications;
 /// </summary>
 public static class NotificationTexts
 {
+    /// <summary>A notice written for one event (<see cref="NotificationRequest.Text"/>): as written, or unaccented for SMS.</summary>
+    public static string Written(string text, NotificationChannel channel) => channel == NotificationChannel.Sms ? Unaccented(text) : text;
+
+    /// <summary>The SMS alphabet: Vietnamese without its marks ("đ" → "d").</summary>
+    public static string Unaccented(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.Normalize(System.Text.NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            builder.Append(c switch { 'đ' => 'd', 'Đ' => 'D', _ => c });
+        }
+        return builder.ToString().Normalize(System.Text.NormalizationForm.FormC);
+    }
+
     public static string Render(AccountEvent evt, NotificationChannel channel, string? code, int codeValiditySeconds)
     {
         var at = evt.OccurredAt.ToOffset(VietnamTime.Offset).ToString("HH:mm dd/MM/yyyy", CultureInfo.InvariantCulture);

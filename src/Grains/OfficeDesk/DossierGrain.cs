@@ -64,13 +64,14 @@ public sealed class DossierGrain(
         }
 
         var (refusal, cardProblem) = await CheckAsync(dossier, receivedOn);
+        State.PlainReason = refusal?.Plain ?? cardProblem?.Plain;
         // Only a valid chip card, the one on record, is a card held: otherwise the dossier goes with a card application.
         State.HasChipCard = dossier.HasChipCard && cardProblem is null;
         State.AppointmentDate = calendar.AddWorkingDays(receivedOn, State.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
         if (refusal is not null)
         {
-            Decide(DossierStatus.Rejected, refusal);
+            Decide(DossierStatus.Rejected, refusal.Detail);
         }
         else if (!State.HasChipCard)
         {
@@ -79,7 +80,7 @@ public sealed class DossierGrain(
             State.SealedTemplates = sealer.Seal($"{Convert.ToBase64String(dossier.Portrait)}.{Convert.ToBase64String(dossier.Fingerprint)}", Code);
             Decide(DossierStatus.AwaitingCard, cardProblem is null
                 ? "Received with the chip ID card application; the account is issued with the card."
-                : $"{cardProblem} The dossier goes with a chip ID card application (7 working days); the account is issued with the new card.");
+                : $"{cardProblem.Detail} The dossier goes with a chip ID card application (7 working days); the account is issued with the new card.");
         }
         else
         {
@@ -88,7 +89,7 @@ public sealed class DossierGrain(
             var result = await account.StartLevel2Async(new Level2Upgrade(Code, officeCode, officer, dossier.Phone, dossier.Email,
                 [.. dossier.Documents, await CardDocumentAsync(dossier.IdNumber, officer.Id, officeCode)], dossier.Dependents, decision));
             if (result.Succeeded) Decide(DossierStatus.Approved, "Biometrics matched; the activation code was sent.");
-            else Decide(DossierStatus.Rejected, result.Error!.Detail);
+            else Decide(DossierStatus.Rejected, result.Error!.Detail, AccountRefused);
         }
 
         if (State.Status == DossierStatus.AwaitingCard)
@@ -123,12 +124,13 @@ public sealed class DossierGrain(
         var enrolled = await registry.FindBiometricsAsync(id);
         // A valid card today: a first card, or the one replacing an expired or lost card (the old one does not count).
         if (citizen is null || citizen.CardProblemOn(VietnamTime.Today(clock)) is not null || enrolled is null) return ErrorCatalogue.CardNotIssued.Refuse();
+        State.PlainReason = null;
 
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(State.IdNumber);
         if (!MatchesSealedTemplates(enrolled))
         {
             Decide(DossierStatus.Rejected, $"The templates captured at the desk do not match the ones enrolled with card {citizen.CardNumber} " +
-                                           $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}).");
+                                           $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}).", BiometricsDiffer);
         }
         else
         {
@@ -138,7 +140,7 @@ public sealed class DossierGrain(
                 $"dossier {Code} at {State.OfficeCode} opened by {State.OfficerId} (consent recorded {State.ConsentRecordedAt:u}); " +
                 $"chip card {citizen.CardNumber} issued {citizen.CardIssuedOn:yyyy-MM-dd}, templates matched, confirmed by {confirmer.Role} {confirmer.Id}"));
             if (result.Succeeded) Decide(DossierStatus.Approved, "The chip ID card was issued; the activation code was sent.");
-            else Decide(DossierStatus.Rejected, result.Error!.Detail);
+            else Decide(DossierStatus.Rejected, result.Error!.Detail, AccountRefused);
         }
         State.SealedTemplates = null;
         State.CardConfirmedBy = confirmer.Id;
@@ -157,7 +159,7 @@ public sealed class DossierGrain(
     {
         try
         {
-            await account.RecordDossierDecisionAsync(officer, Code, State.OfficeCode, decision);
+            await account.RecordDossierDecisionAsync(officer, Code, State.OfficeCode, decision, Notice());
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -209,7 +211,7 @@ public sealed class DossierGrain(
     /// Why the dossier cannot proceed (or null), and why a card said to be held cannot be used (or null: then the dossier
     /// goes the card-application path, not refused). Scores are kept; templates are not.
     /// </summary>
-    private async Task<(string? Refusal, string? CardProblem)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
+    private async Task<(Why? Refusal, CardProblem? CardProblem)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
     {
         var (refusal, citizen) = await CheckPersonAsync(dossier, receivedOn);
         if (refusal is not null || !dossier.HasChipCard) return (refusal, null);
@@ -217,41 +219,65 @@ public sealed class DossierGrain(
         // sends the dossier to the card-application path automatically.
         if (citizen!.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem) return (null, cardProblem);
         if (await registry.FindBiometricsAsync(PersonalIdNumber.Parse(dossier.IdNumber)) is not { } enrolled)
-            return (null, "No templates are enrolled with the card on record.");
+            return (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"));
         return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
             ? (null, null)
-            : ($"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).", null);
+            : (new($"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).",
+                BiometricsDiffer), null);
     }
 
-    private async Task<(string? Refusal, CitizenRecord? Citizen)> CheckPersonAsync(OpenDossier dossier, DateOnly receivedOn)
+    /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>
+    private sealed record Why(string Detail, string Plain);
+
+    private const string BiometricsDiffer = "ảnh chân dung và vân tay không khớp với dữ liệu trong Cơ sở dữ liệu căn cước";
+    private const string AccountRefused = "tài khoản hiện không thể nâng lên mức độ 2 (ví dụ đang bị khoá); liên hệ nơi tiếp nhận hồ sơ";
+
+    private async Task<(Why? Refusal, CitizenRecord? Citizen)> CheckPersonAsync(OpenDossier dossier, DateOnly receivedOn)
     {
-        if (!dossier.ConsentRecorded) return ("The citizen's consent was not recorded.", null);
-        if (!PersonalIdNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return (idError, null);
-        if (await registry.FindAsync(id) is not { } citizen) return ("The ID number is not in the National Population Database.", null);
+        if (!dossier.ConsentRecorded) return (new("The citizen's consent was not recorded.", "chưa ghi nhận sự đồng ý của công dân"), null);
+        if (!PersonalIdNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return (new(idError, "số định danh cá nhân không hợp lệ"), null);
+        if (await registry.FindAsync(id) is not { } citizen)
+            return (new("The ID number is not in the National Population Database.", "số định danh không có trong Cơ sở dữ liệu quốc gia về dân cư"), null);
         var minimumAge = registration.Value.MinimumAge;
         if (!Declaration.IsOldEnough(citizen.DateOfBirth, receivedOn, registration.Value))
-            return ($"Citizens register from the age of {minimumAge}; a parent declares a younger child as a dependent.", null);
+            return (new($"Citizens register from the age of {minimumAge}; a parent declares a younger child as a dependent.",
+                $"công dân chưa đủ {minimumAge} tuổi"), null);
 
         foreach (var child in dossier.Dependents)
         {
             var record = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(childId) : null;
             if (record is null || (record.FatherId != citizen.IdNumber && record.MotherId != citizen.IdNumber))
-                return ($"Dependent {child} is not recorded as this citizen's child in the population database.", null);
+                return (new($"Dependent {child} is not recorded as this citizen's child in the population database.",
+                    $"người phụ thuộc {child} không được ghi nhận là con của công dân trong Cơ sở dữ liệu quốc gia về dân cư"), null);
             if (Declaration.IsOldEnough(record.DateOfBirth, receivedOn, registration.Value))
-                return ($"Dependent {child} is {minimumAge} or older and registers an account of their own.", null);
+                return (new($"Dependent {child} is {minimumAge} or older and registers an account of their own.",
+                    $"người phụ thuộc {child} đã đủ {minimumAge} tuổi và cần đăng ký tài khoản riêng"), null);
         }
 
         // Level 2 is never granted without biometrics: every dossier carries the captured templates.
         if (dossier.Portrait.Length == 0 && dossier.Fingerprint.Length == 0)
-            return ("No portrait or fingerprint template was captured: level 2 needs biometrics.", null);
+            return (new("No portrait or fingerprint template was captured: level 2 needs biometrics.", "chưa thu nhận ảnh chân dung và vân tay"), null);
         return (null, citizen);
     }
 
-    private void Decide(DossierStatus status, string reason)
+    private void Decide(DossierStatus status, string reason, string? plainReason = null)
     {
         State.Status = status;
         State.Reason = reason;
+        if (plainReason is not null) State.PlainReason = plainReason;
     }
+
+    /// <summary>The outcome as the citizen is told it (SMS, e-mail and the app): what happened, why, and what comes next.</summary>
+    private string Notice() => State.Status switch
+    {
+        DossierStatus.Rejected =>
+            $"Hồ sơ {Code} đăng ký tài khoản định danh điện tử mức độ 2 không được chấp nhận: {State.PlainReason ?? "hồ sơ chưa đáp ứng điều kiện"}. " +
+            "Tài khoản của bạn giữ nguyên như trước.",
+        DossierStatus.AwaitingCard =>
+            $"Hồ sơ {Code} đăng ký tài khoản định danh điện tử mức độ 2 đã được tiếp nhận cùng hồ sơ cấp thẻ căn cước" +
+            (State.PlainReason is { } why ? $" ({why})" : "") + $"; tài khoản mức độ 2 được cấp cùng thẻ, ngày hẹn trả kết quả {State.AppointmentDate:dd/MM/yyyy}.",
+        _ => $"Thẻ căn cước của bạn đã được cấp; hồ sơ {Code} đăng ký tài khoản định danh điện tử mức độ 2 đã được duyệt, mã kích hoạt đã được gửi.",
+    };
 
     private DossierReceipt Receipt() => new(Code, sealer.Open(State.SealedSecurityCode, Code), State.OfficeCode, State.ReceivedAt,
         State.AppointmentDate, State.Status, State.Reason);

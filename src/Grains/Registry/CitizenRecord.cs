@@ -19,22 +19,28 @@ public sealed record CitizenRecord(
 {
     /// <summary>
     /// Why the card on record cannot be presented on <paramref name="day"/> (none, reported lost, expired, or not the one
-    /// shown at the desk), in plain words; null when it is valid. A card without a recorded expiry follows the law's ages.
+    /// shown at the desk), for the officer and in the citizen's words; null when it is valid. A card without a recorded
+    /// expiry follows the law's ages.
     /// </summary>
-    public string? CardProblemOn(DateOnly day, string? presentedNumber = null)
+    public CardProblem? CardProblemOn(DateOnly day, string? presentedNumber = null)
     {
-        if (CardNumber is null || CardIssuedOn is not { } issued) return "No chip ID card is on record for this citizen.";
-        if (CardReportedLostOn is { } lost) return $"Chip ID card {CardNumber} was reported lost on {lost:yyyy-MM-dd}.";
+        if (CardNumber is null || CardIssuedOn is not { } issued)
+            return new("No chip ID card is on record for this citizen.", "chưa có thẻ căn cước gắn chíp");
+        if (CardReportedLostOn is { } lost)
+            return new($"Chip ID card {CardNumber} was reported lost on {lost:yyyy-MM-dd}.", $"thẻ căn cước đã được báo mất ngày {lost:dd/MM/yyyy}");
         if ((CardExpiresOn ?? ChipCard.ExpiresOn(DateOfBirth, issued)) is { } expires && expires <= day)
-            return $"Chip ID card {CardNumber} expired on {expires:yyyy-MM-dd}.";
+            return new($"Chip ID card {CardNumber} expired on {expires:yyyy-MM-dd}.", $"thẻ căn cước đã hết hạn từ ngày {expires:dd/MM/yyyy}");
         if (presentedNumber is { Length: > 0 } shown && !string.Equals(shown.Trim(), CardNumber, StringComparison.Ordinal))
-            return $"The card presented ({shown.Trim()}) is not the valid card on record.";
+            return new($"The card presented ({shown.Trim()}) is not the valid card on record.", "thẻ xuất trình không phải thẻ căn cước còn hiệu lực");
         return null;
     }
 
     /// <summary>The card's expiry as recorded, or by the law's ages when the record has none.</summary>
     public DateOnly? CardValidUntil => CardExpiresOn ?? (CardIssuedOn is { } issued ? ChipCard.ExpiresOn(DateOfBirth, issued) : null);
 }
+
+/// <summary>Why a chip card cannot be used: <see cref="Detail"/> for the officer, <see cref="Plain"/> in the citizen's words.</summary>
+public sealed record CardProblem(string Detail, string Plain);
 
 /// <summary>Templates the ID-card database enrolled for a citizen. Raw biometric data: never stored outside the registry.</summary>
 public sealed record EnrolledBiometrics(byte[] Portrait, byte[] Fingerprint);

@@ -123,7 +123,9 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.Equal((AccountStatus.Level1, AccountLevel.None), (account.Status, account.ActivationTarget));
         // The citizen is told of the result; no code was sent.
         var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 3);
-        Assert.Contains("da co ket qua", messages[^1].Body);
+        // Rule: the outcome in plain words (issue 14): rejected, why, and that the account is as it was.
+        Assert.Contains("khong duoc chap nhan: anh chan dung va van tay khong khop", messages[^1].Body);
+        Assert.Contains("giu nguyen", messages[^1].Body);
         await Task.Delay(200);
         Assert.Equal(3, fixture.Sender.To(citizen.Phone!).Count);
     }
@@ -241,7 +243,7 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         var (http, officer) = await DeskAsync();
         var today = VietnamTime.Today(fixture.Clock);
         var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
-        var expired = fixture.NewCitizen();
+        var expired = await _gateway.ActiveCitizenAsync(http); // a level-1 account: told of the outcome
         fixture.Registry.Add(expired with { CardIssuedOn = expired.DateOfBirth.AddYears(20) }); // changed at 25: expired five years ago
         var lost = fixture.NewCitizen();
         fixture.Registry.Add(lost with { CardReportedLostOn = today.AddDays(-3) });
@@ -255,6 +257,11 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
             Assert.Contains("card application", receipt.GetProperty("reason").GetString());
             Assert.Equal(calendar.AddWorkingDays(today, 7), DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!));
         }
+        // Rule: the citizen is told, in plain words, that the dossier waits for the new card and when (issue 14).
+        var told = (await fixture.Sender.WaitForAsync(expired.Phone!, 3))[^1].Body;
+        Assert.Contains("the can cuoc da het han tu ngay", told);
+        Assert.Contains($"ngay hen tra ket qua {calendar.AddWorkingDays(today, 7):dd/MM/yyyy}", told);
+
         // The presented card, when it is the valid one on record, is a card held: approved at once.
         var holder = fixture.NewCitizen();
         var approved = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,

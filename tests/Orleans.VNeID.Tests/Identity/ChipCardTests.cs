@@ -26,12 +26,13 @@ public class ChipCardTests
     {
         var record = new CitizenRecord("048196012351", "Đỗ Thị Giang", Born, Gender.Female, "048", "048196012351", new DateOnly(2016, 5, 10),
             "0905888999", null, null);
-        Assert.Contains("expired on 2021-04-12", record.CardProblemOn(new DateOnly(2026, 12, 2)));
+        Assert.Contains("expired on 2021-04-12", record.CardProblemOn(new DateOnly(2026, 12, 2))!.Detail);
+        Assert.Equal("thẻ căn cước đã hết hạn từ ngày 12/04/2021", record.CardProblemOn(new DateOnly(2026, 12, 2))!.Plain);
         Assert.Null(record.CardProblemOn(new DateOnly(2021, 4, 11)));
         var renewed = record with { CardIssuedOn = new DateOnly(2026, 12, 1), CardExpiresOn = new DateOnly(2036, 4, 12) };
         Assert.Null(renewed.CardProblemOn(new DateOnly(2026, 12, 2), "048196012351"));
-        Assert.Contains("not the valid card", renewed.CardProblemOn(new DateOnly(2026, 12, 2), "012345678901"));
-        Assert.Contains("reported lost", (renewed with { CardReportedLostOn = new DateOnly(2026, 12, 2) }).CardProblemOn(new DateOnly(2026, 12, 2)));
-        Assert.Contains("No chip ID card", (record with { CardNumber = null, CardIssuedOn = null }).CardProblemOn(new DateOnly(2026, 12, 2)));
+        Assert.Contains("not the valid card", renewed.CardProblemOn(new DateOnly(2026, 12, 2), "012345678901")!.Detail);
+        Assert.Contains("reported lost", (renewed with { CardReportedLostOn = new DateOnly(2026, 12, 2) }).CardProblemOn(new DateOnly(2026, 12, 2))!.Detail);
+        Assert.Contains("No chip ID card", (record with { CardNumber = null, CardIssuedOn = null }).CardProblemOn(new DateOnly(2026, 12, 2))!.Detail);
     }
 }
