@@ -56,6 +56,15 @@ public sealed record ProfileField(
     [property: Id(1)] string? Value,
     [property: Id(2)] FieldSource Source);
 
+/// <summary>A child under 14 the population database records for the account's owner as father or mother.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.ChildView")]
+public sealed record ChildView(
+    [property: Id(0)] string IdNumber,
+    [property: Id(1)] string FullName,
+    [property: Id(2)] DateOnly DateOfBirth,
+    // Declared as a dependent of this account at a police office.
+    [property: Id(3)] bool Dependent);
+
 /// <summary>One notice of the account's in-app list: what the platform told the citizen and when.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.AccountNotice")]
 public sealed record AccountNotice(

@@ -103,6 +103,10 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     [ReadOnly]
     Task<VerificationView?> GetVerificationAsync();
 
+    /// <summary>The owner's children under 14 as the population database records them (a level-2 account only).</summary>
+    [ReadOnly]
+    Task<Result<IReadOnlyList<ChildView>>> GetChildrenAsync();
+
     /// <summary>The newest notices of the account's in-app list (at most 100), or null when nobody declared it.</summary>
     [ReadOnly]
     Task<IReadOnlyList<AccountNotice>?> GetNoticesAsync(int limit);

@@ -29,6 +29,13 @@ public static class WalletApi
             .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Officer);
 
+        account.MapGet("/children", ChildrenAsync)
+            .WithName("ListChildren")
+            .WithSummary("The owner's children under 14, from the population database (owner, level 2)")
+            .WithDescription("Children under 14 cannot have accounts of their own; a parent's level-2 account lists them with their ID numbers, marking those declared as dependents at a police office. A level-1 account answers 409 level2_required.")
+            .ProducesProblems(401, 403, 404, 409, 503)
+            .RequireAuthorization(Policies.Citizen);
+
         account.MapGet("/notices", NoticesAsync)
             .WithName("ListNotices")
             .WithSummary("The account's in-app notices, newest first (owner)")
@@ -62,6 +69,14 @@ public static class WalletApi
             user.Identity!.Name!, user.Office()!);
         var result = await cluster.Account(idNumber).AddDocumentAsync(document);
         return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ChildView>>, ProblemHttpResult>> ChildrenAsync(
+        string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
+        var result = await cluster.Account(idNumber).GetChildrenAsync();
+        return result.Value is { } children ? TypedResults.Ok(children) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static Task<Results<Ok<IReadOnlyList<AccountNotice>>, ProblemHttpResult>> NoticesAsync(string idNumber, ClaimsPrincipal user,

@@ -79,6 +79,23 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
     }
 
+    /// <summary>
+    /// Rule: a parent's level-2 account lists their children under 14 (who cannot have accounts of their own) from the
+    /// population database, with their ID numbers; level 1 is not enough, as for the dependents declared at an office.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<ChildView>>> GetChildrenAsync()
+    {
+        if (!Exists) return AccountRefusals.NotFound();
+        if (_lifecycle.Level != AccountLevel.Level2) return AccountRefusals.Level2Required();
+        var today = DateOnly.FromDateTime(Now().ToOffset(Orleans.VNeID.Identity.VietnamTime.Offset).DateTime);
+        var children = await registry.FindChildrenAsync(Orleans.VNeID.Identity.PersonalIdNumber.Parse(AccountId));
+        return Result.Ok<IReadOnlyList<ChildView>>(children
+            .Where(c => !Declaration.IsOldEnough(c.DateOfBirth, today, registrationOptions.Value))
+            .OrderBy(c => c.DateOfBirth)
+            .Select(c => new ChildView(c.IdNumber, c.FullName, c.DateOfBirth, State.Dependents.Contains(c.IdNumber)))
+            .ToList());
+    }
+
     public Task<ProfileView?> GetProfileAsync() =>
         Task.FromResult(Exists ? AccountViews.Profile(AccountId, State, _lifecycle.Level) : null);
 }

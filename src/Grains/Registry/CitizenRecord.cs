@@ -50,6 +50,9 @@ public interface IPopulationRegistry
 {
     Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default);
 
+    /// <summary>The citizens the registry records with <paramref name="parent"/> as father or mother.</summary>
+    Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default);
+
     /// <summary>The enrolled templates, or null for a citizen without a chip ID card.</summary>
     Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default);
 }

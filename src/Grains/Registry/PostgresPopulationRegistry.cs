@@ -6,29 +6,42 @@ namespace Orleans.VNeID.Registry;
 /// <summary>Reads <c>registry.citizens</c>.</summary>
 public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IPopulationRegistry
 {
+    private const string Columns =
+        "select id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, " +
+        "card_expires_on, card_reported_lost_on from registry.citizens ";
+
     public async Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "select id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, " +
-            "card_expires_on, card_reported_lost_on " +
-            "from registry.citizens where id_number = $1");
+        await using var command = dataSource.CreateCommand(Columns + "where id_number = $1");
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new CitizenRecord(
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.GetFieldValue<DateOnly>(2),
-            (Gender)reader.GetInt16(3),
-            reader.GetString(4),
-            reader.IsDBNull(5) ? null : reader.GetString(5),
-            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
-            reader.IsDBNull(7) ? null : reader.GetString(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8),
-            reader.IsDBNull(9) ? null : reader.GetString(9),
-            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
-            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11));
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
+
+    public async Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default)
+    {
+        // Two index look-ups (citizens_father, citizens_mother).
+        await using var command = dataSource.CreateCommand(Columns + "where father_id = $1 union all " + Columns + "where mother_id = $1 and father_id is distinct from $1");
+        command.Parameters.AddWithValue(parent.Value);
+        var children = new List<CitizenRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) children.Add(Read(reader));
+        return children;
+    }
+
+    private static CitizenRecord Read(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetFieldValue<DateOnly>(2),
+        (Gender)reader.GetInt16(3),
+        reader.GetString(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
+        reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11));
 
     public async Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
     {

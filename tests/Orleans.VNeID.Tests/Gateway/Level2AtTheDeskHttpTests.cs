@@ -351,6 +351,21 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.Equal("verifiedByRegistry", sources["fullName"]);
         Assert.Equal("verifiedByRegistry", sources["phone"]);
         Assert.Equal("selfDeclared", sources["email"]);
+
+        // Rule: a parent's level-2 account lists their children under 14 from the registry, with their ID numbers (issue 14).
+        var younger = fixture.NewCitizen(age: 3, chipCard: false, fatherId: parent.IdNumber);
+        fixture.NewCitizen(age: 16, fatherId: parent.IdNumber); // old enough for an account of their own: not listed
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(parent.Phone!, 1)).Last(m => m.Body.Contains("muc do 2")));
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{parent.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
+        var token = await _gateway.CitizenTokenAsync(http, parent.IdNumber, "Muc2@Matkhau");
+        var children = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{parent.IdNumber}/children", token)));
+        Assert.Equal([(child.IdNumber, true), (younger.IdNumber, false)],
+            children.EnumerateArray().Select(c => (c.GetProperty("idNumber").GetString(), c.GetProperty("dependent").GetBoolean())));
+        // Level 1 is not enough.
+        var levelOne = await _gateway.ActiveCitizenAsync(http);
+        var refusedChildren = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{levelOne.IdNumber}/children",
+            await _gateway.CitizenTokenAsync(http, levelOne.IdNumber, "Nhoquan@123")));
+        Assert.Equal("level2_required", (await Json(refusedChildren)).GetProperty("code").GetString());
     }
 
     [Fact]

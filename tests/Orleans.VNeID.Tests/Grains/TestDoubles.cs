@@ -27,6 +27,9 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
             ? throw new DatabaseDownException()
             : Task.FromResult(_citizens.GetValueOrDefault(id.Value));
 
+    public Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CitizenRecord>>(_citizens.Values.Where(c => c.FatherId == parent.Value || c.MotherId == parent.Value).ToList());
+
     public Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
         Task.FromResult(_citizens.TryGetValue(id.Value, out var c) && c.CardIssuedOn is not null
             ? new EnrolledBiometrics(Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Portrait),
