@@ -23,10 +23,14 @@ public sealed record Actor(
 /// <summary>Forgotten password, step one (DOMAIN.md §5): the registered phone and the personal details the registry holds.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.StartRecovery")]
 public sealed record StartRecovery(
-    [property: Id(0)] string Phone,
+    // The phone registered on the account (the code goes to it), or null when the e-mail is given instead.
+    [property: Id(0)] string? Phone,
     [property: Id(1)] string FullName,
     [property: Id(2)] DateOnly DateOfBirth,
-    [property: Id(3)] DateOnly CardIssuedOn);
+    // Required with the phone; with the e-mail only when the registry records a card.
+    [property: Id(3)] DateOnly? CardIssuedOn,
+    // The account's confirmed e-mail address (the code goes to it), instead of the phone.
+    [property: Id(4)] string? Email = null);
 
 /// <summary>What a matched level-2 dossier hands to the account. It carries decisions and scores, never templates.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.Level2Upgrade")]

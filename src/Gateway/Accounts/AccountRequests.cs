@@ -57,10 +57,11 @@ public sealed record RefreshRequest([property: Description("The refresh token; e
 /// <summary>Forgotten password, step one: the registered phone and the details the population registry holds.</summary>
 public sealed record StartRecoveryRequest(
     string? IdNumber,
-    [property: Description("The phone number registered on the account.")] string? Phone,
+    [property: Description("The phone number registered on the account; the code goes to it. Or give the e-mail instead.")] string? Phone,
     string? FullName,
     DateOnly? DateOfBirth,
-    [property: Description("Issue date of the chip ID card, yyyy-MM-dd.")] DateOnly? CardIssuedOn) : IAccountRequest
+    [property: Description("Issue date of the chip ID card, yyyy-MM-dd. Required with the phone; with the e-mail only for a citizen who holds a card.")] DateOnly? CardIssuedOn,
+    [property: Description("The account's confirmed e-mail address, instead of the phone; the code goes to it.")] string? Email = null) : IAccountRequest
 {
     string? IAccountRequest.AccountIdNumber => IdNumber;
 }

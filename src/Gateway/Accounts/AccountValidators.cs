@@ -91,10 +91,11 @@ public sealed class StartRecoveryValidator : AbstractValidator<StartRecoveryRequ
     public StartRecoveryValidator()
     {
         RuleFor(r => r.IdNumber).ValidIdNumber();
-        RuleFor(r => r.Phone).NotEmpty().ValidPhone();
+        this.PhoneOrEmail(r => r.Phone, r => r.Email, "The registered phone number or the account's confirmed e-mail address is needed.");
+        RuleFor(r => r.Email).Empty().When(r => r.Phone is not null).WithMessage("Give the phone or the e-mail, not both.");
         RuleFor(r => r.FullName).NotEmpty().MaximumLength(CitizenName.MaxLength);
         RuleFor(r => r.DateOfBirth).NotNull();
-        RuleFor(r => r.CardIssuedOn).NotNull();
+        RuleFor(r => r.CardIssuedOn).NotNull().When(r => r.Phone is not null);
     }
 }
 

@@ -40,9 +40,9 @@ public static class RecoveryApi
     public static async Task<Accepted<RecoveryAccepted>> StartAsync(StartRecoveryRequest request, IClusterClient cluster)
     {
         await cluster.Account(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
-            request.Phone!, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn!.Value));
+            request.Phone, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn, request.Email?.Trim()));
         return TypedResults.Accepted((string?)null, new RecoveryAccepted(
-            "If the details match an active account, a recovery code has been sent to its registered phone.",
+            "If the details match an active account, a recovery code has been sent to its registered phone or confirmed e-mail address.",
             $"/api/v1/recovery/{request.IdNumber}/password"));
     }
 

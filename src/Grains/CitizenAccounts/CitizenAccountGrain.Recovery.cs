@@ -5,7 +5,11 @@ using Orleans.VNeID.Security;
 
 namespace Orleans.VNeID.CitizenAccounts;
 
-/// <summary>Forgotten password (DOMAIN.md §5): a code to the registered phone when every detail matches, then a new password.</summary>
+/// <summary>
+/// Forgotten password (DOMAIN.md §5): a code to the registered phone when every detail matches (the card's issue date
+/// included), or to the account's confirmed e-mail address (the card's issue date only for a citizen who holds a card),
+/// then a new password.
+/// </summary>
 public sealed partial class CitizenAccountGrain
 {
     public async Task StartRecoveryAsync(StartRecovery request)
@@ -16,19 +20,23 @@ public sealed partial class CitizenAccountGrain
         if (!Exists) return;
 
         var now = Now();
+        var byEmail = request.Phone is null;
         var refusal =
             !_lifecycle.IsActive ? "account not active" :
             BruteForceGuard.LockedFor(State.OtpFailures, now) is not null ? "codes temporarily locked" :
-            !string.Equals(request.Phone?.Trim(), State.Phone, StringComparison.Ordinal) ? "phone does not match" :
+            byEmail && (State.Email is null || !string.Equals(request.Email?.Trim(), State.Email, StringComparison.OrdinalIgnoreCase))
+                ? "e-mail does not match a confirmed address" :
+            !byEmail && !string.Equals(request.Phone?.Trim(), State.Phone, StringComparison.Ordinal) ? "phone does not match" :
             citizen is null || !CitizenName.Matches(request.FullName ?? "", citizen.FullName) || citizen.DateOfBirth != request.DateOfBirth
-                || citizen.CardIssuedOn != request.CardIssuedOn ? "personal details do not match" :
+                || (byEmail ? citizen.CardIssuedOn is { } issued && request.CardIssuedOn != issued : citizen.CardIssuedOn != request.CardIssuedOn)
+                ? "personal details do not match" :
             codes.SendWait(State, now) is not null ? "send limit" :
             null;
         if (refusal is null)
         {
             State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
-            Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, null, now,
-                [CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
+            Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, byEmail ? "by e-mail" : null, now,
+                [byEmail ? CodeTo(NotificationChannel.Email, State.Email!, code) : CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
         }
         else
         {

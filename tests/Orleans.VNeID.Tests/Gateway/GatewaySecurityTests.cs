@@ -196,6 +196,48 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture)
         Assert.NotNull(await _gateway.CitizenLoginAsync(http, real.IdNumber, "Moi@Matkhau9"));
     }
 
+    // Rule: recovery also works by the account's confirmed e-mail, and then without a card issue date for a citizen who
+    // holds no card (issue 14); an address that is not the confirmed one gets nothing.
+    [Fact]
+    public async Task Recovery_works_by_a_confirmed_email_also_for_a_citizen_without_a_card()
+    {
+        var http = _gateway.CreateClient();
+        var citizen = fixture.NewCitizen(chipCard: false);
+        (await http.PostAsJsonAsync("/api/v1/accounts", Body(citizen))).EnsureSuccessStatusCode();
+        var activation = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[0]);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = activation, password = Password })).EnsureSuccessStatusCode();
+        var token = await _gateway.CitizenTokenAsync(http, citizen.IdNumber, Password);
+        var address = $"{citizen.IdNumber}@example.vn";
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61)); // the cooldown between two codes
+        (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/email", token, new { email = address }))).EnsureSuccessStatusCode();
+        var confirm = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(address, 1))[0]);
+        (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/email/confirmation", token, new { otp = confirm })))
+            .EnsureSuccessStatusCode();
+        fixture.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        object ByEmail(string email) => new
+        {
+            idNumber = citizen.IdNumber, email, fullName = citizen.FullName, dateOfBirth = citizen.DateOfBirth.ToString("yyyy-MM-dd"),
+        };
+        var stranger = $"x{citizen.IdNumber}@example.vn";
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/api/v1/recovery", ByEmail(stranger))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/api/v1/recovery", ByEmail(address.ToUpperInvariant()))).StatusCode);
+        var messages = await fixture.Sender.WaitForAsync(address, 2);
+        Assert.Contains("khôi phục mật khẩu", messages[^1].Body);
+        Assert.Empty(fixture.Sender.To(stranger));
+        var done = await http.PostAsJsonAsync($"/api/v1/recovery/{citizen.IdNumber}/password",
+            new { otp = RecordingSender.CodeIn(messages[^1]), newPassword = "Moi@Matkhau9" });
+        Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
+        Assert.NotNull(await _gateway.CitizenLoginAsync(http, citizen.IdNumber, "Moi@Matkhau9"));
+        // With the phone, the card's issue date stays required; both channels at once are refused.
+        var both = await http.PostAsJsonAsync("/api/v1/recovery", new
+        {
+            idNumber = citizen.IdNumber, phone = citizen.Phone, email = address, fullName = citizen.FullName,
+            dateOfBirth = citizen.DateOfBirth.ToString("yyyy-MM-dd"),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+    }
+
     [Fact]
     public async Task Operators_read_a_verified_audit_trail_that_holds_no_secret()
     {
