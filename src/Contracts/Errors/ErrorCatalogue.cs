@@ -43,6 +43,8 @@ public static class ErrorCatalogue
     public static readonly KnownError NotFound = new("not_found", 404, "There is no such route.");
     public static readonly KnownError AccountNotFound = new("account_not_found", 404, "No account has been declared for this personal ID number.");
     public static readonly KnownError DossierNotFound = new("dossier_not_found", 404, "No dossier matches this code and security code.");
+
+    public static readonly KnownError CheckCodeInvalid = new("check_code_invalid", 422, "The check code does not match the one shown with the challenge, or the challenge has expired: ask for a new one.");
     public static readonly KnownError OfficeNotFound = new("office_not_found", 404, "There is no office with this code.");
     public static readonly KnownError NotEnrolled = new("not_enrolled", 404, "No templates are enrolled for this ID number (Development capture).");
 

@@ -40,13 +40,21 @@ public static class DossiersApi
             .ProducesProblems(401, 403, 503)
             .RequireAuthorization(Policies.Staff);
 
+        app.MapPost("/api/v1/dossiers/lookup-challenges", (LookupChallenges challenges) => TypedResults.Ok(challenges.Issue()))
+            .WithTags("Level 2")
+            .WithName("NewDossierLookupChallenge")
+            .WithSummary("A check code for the dossier lookup screen, new for each lookup")
+            .WithDescription("Show checkCode to the citizen and send it back, with challenge, to the lookup; valid for five minutes.")
+            .RequireRateLimiting(RateLimits.PerAddress)
+            .AllowAnonymous();
+
         app.MapGet("/api/v1/dossiers/{dossierCode}", LookUpAsync)
             .WithTags("Level 2")
             .WithName("LookUpDossier")
-            .WithSummary("Public status of a dossier by its code and security code")
-            .WithDescription("Answers only status and appointment date; a wrong code and a wrong security code look the same.")
+            .WithSummary("Public status of a dossier by its code, its security code and a check code")
+            .WithDescription("Needs the dossier code and the security code printed on the slip, and the check code shown with a challenge from POST /api/v1/dossiers/lookup-challenges. Answers only status and appointment date; a wrong code and a wrong security code look the same.")
             .ProducesValidationProblem()
-            .ProducesProblems(404, 503)
+            .ProducesProblems(404, 422, 503)
             .RequireRateLimiting(RateLimits.PerAddress)
             .AllowAnonymous();
 
@@ -86,12 +94,16 @@ public static class DossiersApi
     }
 
     public static async Task<Results<Ok<DossierStatusView>, ValidationProblem, ProblemHttpResult>> LookUpAsync(
-        string dossierCode, string? securityCode, IClusterClient cluster)
+        string dossierCode, string? securityCode, string? challenge, string? checkCode, IClusterClient cluster, LookupChallenges challenges)
     {
         var errors = new Dictionary<string, string[]>();
         if (!DossierCode.TryParse(dossierCode, out var code)) errors["dossierCode"] = ["A dossier code has 16 digits (YYMMDD-OOOO-SSSSS-C) with a valid check digit."];
         if (string.IsNullOrWhiteSpace(securityCode) || securityCode.Length > 16) errors["securityCode"] = ["The security code printed on the slip is required."];
+        if (string.IsNullOrWhiteSpace(challenge) || string.IsNullOrWhiteSpace(checkCode))
+            errors["checkCode"] = ["The check code shown on the lookup screen and its challenge (POST /api/v1/dossiers/lookup-challenges) are required."];
         if (errors.Count > 0) return ProblemWriter.Validation(errors);
+        // Rule: the lookup's check code changes with each lookup screen (issue 14), beside the printed security code.
+        if (!challenges.Verify(challenge, checkCode)) return ProblemWriter.Result(ErrorCatalogue.CheckCodeInvalid);
         var view = await cluster.GetGrain<IDossierGrain>(code.Value).LookUpAsync(securityCode!);
         return view is null
             ? ProblemWriter.Result(ErrorCatalogue.DossierNotFound)

@@ -44,6 +44,7 @@ public static class GatewayHosting
         services.AddOptions<Dictionary<string, ServiceAccount>>().BindConfiguration("ServiceAccounts");
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<Orleans.VNeID.Gateway.Dossiers.LookupChallenges>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

@@ -49,6 +49,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("GET", "/api/v1/offices/{office}/dossiers/overdue", [Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/offices/{office}/dossiers/{code}/card-issued", [Caller.Officer, Caller.Operator]),
         ("GET", "/api/v1/dossiers/{code}", [Anyone]),
+        ("POST", "/api/v1/dossiers/lookup-challenges", [Anyone]),
         ("GET", "/api/v1/accounts/{id}/wallet", [Caller.Owner, Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/accounts/{id}/documents", [Caller.Officer]),
         ("GET", "/api/v1/accounts/{id}/profile", [Caller.Owner, Caller.Officer, Caller.Operator]),

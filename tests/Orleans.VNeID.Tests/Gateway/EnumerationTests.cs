@@ -33,7 +33,9 @@ public sealed class EnumerationTests(ClusterFixture fixture)
         ["CompletePasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/password", new { otp = "000000", newPassword = "Moi@Matkhau9" }),
         // Counted per client id, so each subject guesses a client id of its own.
         ["IssueServiceToken"] = c => Post("/api/v1/service-tokens", new { clientId = $"nobody-{c.IdNumber}", clientSecret = "guess" }),
-        ["LookUpDossier"] = _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/dossiers/261123-1012-00001-0?securityCode=ABCDEFGH"),
+        ["LookUpDossier"] = _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/dossiers/261123-1012-00001-0?securityCode=ABCDEFGH&challenge=1.a.b&checkCode=ABCDE"),
+        // Names no account: its answer is new each time (compared without its random values, below).
+        ["NewDossierLookupChallenge"] = _ => Post("/api/v1/dossiers/lookup-challenges", null),
     };
 
     [Fact]
@@ -92,7 +94,7 @@ public sealed class EnumerationTests(ClusterFixture fixture)
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .Select(h => $"{h.Key}: {string.Join(",", h.Value)}");
         var json = body.Length == 0 ? null : JsonNode.Parse(body);
-        if (json is JsonObject problem) problem.Remove("traceId");
+        if (json is JsonObject problem) foreach (var random in new[] { "traceId", "challenge", "checkCode", "expiresAt" }) problem.Remove(random);
         return $"{(int)response.StatusCode}\n{string.Join("\n", headers)}\n{json?.ToJsonString()}".Replace(idNumber, "{id}");
     }
 

@@ -98,13 +98,24 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.All(wallet.EnumerateArray(), d => Assert.Equal("CAP-HG", d.GetProperty("verifiedAtOffice").GetString()));
 
         var security = receipt.GetProperty("securityCode").GetString()!;
-        var lookUp = await Json(await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}"));
+        // Rule: the lookup needs the check code shown with a fresh challenge, beside the printed codes (issue 14).
+        async Task<string> ChallengeQuery(bool echoRightCode = true)
+        {
+            var challenge = await Json(await http.PostAsync("/api/v1/dossiers/lookup-challenges", null));
+            var shown = challenge.GetProperty("checkCode").GetString()!;
+            var echoed = echoRightCode ? shown.ToLowerInvariant() : (shown[0] == 'A' ? "B" : "A") + shown[1..];
+            return $"challenge={Uri.EscapeDataString(challenge.GetProperty("challenge").GetString()!)}&checkCode={echoed}";
+        }
+        var lookUp = await Json(await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}&{await ChallengeQuery()}"));
         Assert.Equal("approved", lookUp.GetProperty("status").GetString());
         Assert.Equal(["dossierCode", "status", "appointmentDate"], lookUp.EnumerateObject().Select(p => p.Name));
-        var wrong = await http.GetAsync($"/api/v1/dossiers/{code}?securityCode=WRONG123");
+        var wrong = await http.GetAsync($"/api/v1/dossiers/{code}?securityCode=WRONG123&{await ChallengeQuery()}");
         Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
         var typo = code[..^1] + (code[^1] == '0' ? '1' : '0');
-        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/v1/dossiers/{typo}?securityCode={security}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/v1/dossiers/{typo}?securityCode={security}&{await ChallengeQuery()}")).StatusCode);
+        var wrongCheck = await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}&{await ChallengeQuery(echoRightCode: false)}");
+        Assert.Equal("check_code_invalid", (await Json(wrongCheck)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}")).StatusCode);
     }
 
     [Fact]
