@@ -62,8 +62,10 @@ public class Level2OfficeHoursTests(PlatformFixture platform)
         var wallet = await (await SendAsync(http, HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", token)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("driverLicence", wallet[0].GetProperty("kind").GetString());
 
+        var challenge = await (await http.PostAsync("/api/v1/dossiers/lookup-challenges", null)).Content.ReadFromJsonAsync<JsonElement>();
         var lookUp = await http.GetFromJsonAsync<JsonElement>(
-            $"/api/v1/dossiers/{receipt.GetProperty("dossierCode").GetString()}?securityCode={receipt.GetProperty("securityCode").GetString()}");
+            $"/api/v1/dossiers/{receipt.GetProperty("dossierCode").GetString()}?securityCode={receipt.GetProperty("securityCode").GetString()}" +
+            $"&challenge={Uri.EscapeDataString(challenge.GetProperty("challenge").GetString()!)}&checkCode={challenge.GetProperty("checkCode").GetString()}");
         Assert.Equal("approved", lookUp.GetProperty("status").GetString());
 
         // No biometric value in the database's account state, the audit trail or the outbox.
