@@ -63,7 +63,7 @@ public sealed class DossierGrain(
             State.ConsentOfficer = officer.Id;
         }
 
-        var (refusal, cardProblem) = await CheckAsync(dossier, receivedOn);
+        var (refusal, cardProblem, citizen) = await CheckAsync(dossier, receivedOn);
         State.PlainReason = refusal?.Plain ?? cardProblem?.Plain;
         // Only a valid chip card, the one on record, is a card held: otherwise the dossier goes with a card application.
         State.HasChipCard = dossier.HasChipCard && cardProblem is null;
@@ -87,7 +87,7 @@ public sealed class DossierGrain(
             var decision = $"dossier {Code} at {officeCode} by {officer.Id} (consent recorded {receivedAt:u}): biometrics matched " +
                            $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3})";
             var result = await account.StartLevel2Async(new Level2Upgrade(Code, officeCode, officer, dossier.Phone, dossier.Email,
-                [.. dossier.Documents, await CardDocumentAsync(dossier.IdNumber, officer.Id, officeCode)], dossier.Dependents, decision));
+                [.. dossier.Documents, CardDocument(citizen!, officer.Id, officeCode)], dossier.Dependents, decision));
             if (result.Succeeded) Decide(DossierStatus.Approved, "Biometrics matched; the activation code was sent.");
             else Decide(DossierStatus.Rejected, result.Error!.Detail, AccountRefused);
         }
@@ -202,28 +202,25 @@ public sealed class DossierGrain(
     private static IntegratedDocument CardDocument(CitizenRecord citizen, string verifiedBy, string officeCode) =>
         new(DocumentKind.IdCard, citizen.CardNumber!, IdCardIssuer, citizen.CardIssuedOn, citizen.CardValidUntil, verifiedBy, officeCode);
 
-    private async Task<IntegratedDocument> CardDocumentAsync(string idNumber, string verifiedBy, string officeCode) =>
-        CardDocument((await registry.FindAsync(PersonalIdNumber.Parse(idNumber)))!, verifiedBy, officeCode);
-
     private const string IdCardIssuer = "Cục Cảnh sát quản lý hành chính về trật tự xã hội, Bộ Công an";
 
     /// <summary>
     /// Why the dossier cannot proceed (or null), and why a card said to be held cannot be used (or null: then the dossier
     /// goes the card-application path, not refused). Scores are kept; templates are not.
     /// </summary>
-    private async Task<(Why? Refusal, CardProblem? CardProblem)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
+    private async Task<(Why? Refusal, CardProblem? CardProblem, CitizenRecord? Citizen)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
     {
         var (refusal, citizen) = await CheckPersonAsync(dossier, receivedOn);
-        if (refusal is not null || !dossier.HasChipCard) return (refusal, null);
+        if (refusal is not null || !dossier.HasChipCard) return (refusal, null, citizen);
         // Rule: only a valid chip card counts (the seed: "còn thời gian hiệu lực"); expired, lost, missing or another card
         // sends the dossier to the card-application path automatically.
-        if (citizen!.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem) return (null, cardProblem);
+        if (citizen!.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem) return (null, cardProblem, citizen);
         if (await registry.FindBiometricsAsync(PersonalIdNumber.Parse(dossier.IdNumber)) is not { } enrolled)
-            return (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"));
+            return (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"), citizen);
         return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
-            ? (null, null)
+            ? (null, null, citizen)
             : (new($"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).",
-                BiometricsDiffer), null);
+                BiometricsDiffer), null, citizen);
     }
 
     /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>
