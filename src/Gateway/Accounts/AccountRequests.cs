@@ -6,8 +6,8 @@ namespace Orleans.VNeID.Gateway.Accounts;
 
 /// <summary>A level-1 declaration: the four registry fields. The activation code goes to the phone on record in the registry.</summary>
 public sealed record DeclareAccountRequest(
-    [property: Description("12-digit personal identification number.")] string? IdNumber,
-    [property: Description("Full name with Vietnamese diacritics, as in the population database.")] string? FullName,
+    [property: Description(Hosting.IdNumberParameterTransformer.Description)] string? IdNumber,
+    [property: Description("Full name with Vietnamese diacritics, as in the population database; a foreigner's as the passport writes it, in Latin letters.")] string? FullName,
     [property: Description("Date of birth, yyyy-MM-dd.")] DateOnly? DateOfBirth,
     [property: Description("male or female.")] Gender? Gender,
     [property: Description("Optional: the citizen's mobile number (10 digits starting with 0). Only compared with the phone on record; the code is sent to the phone on record, never to this one.")] string? Phone) : IAccountRequest
@@ -60,7 +60,7 @@ public sealed record StartRecoveryRequest(
     [property: Description("The phone number registered on the account; the code goes to it. Or give the e-mail instead.")] string? Phone,
     string? FullName,
     DateOnly? DateOfBirth,
-    [property: Description("Issue date of the chip ID card, yyyy-MM-dd. Required with the phone; with the e-mail only for a citizen who holds a card.")] DateOnly? CardIssuedOn,
+    [property: Description("Issue date of the chip ID card (a foreigner: of the passport), yyyy-MM-dd. Required with the phone; with the e-mail only for a citizen who holds a card.")] DateOnly? CardIssuedOn,
     [property: Description("The account's confirmed e-mail address, instead of the phone; the code goes to it.")] string? Email = null) : IAccountRequest
 {
     string? IAccountRequest.AccountIdNumber => IdNumber;

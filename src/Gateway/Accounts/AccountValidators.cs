@@ -18,6 +18,7 @@ public sealed class DeclareAccountValidator : AbstractValidator<DeclareAccountRe
             .WithMessage("The date of birth must be a past date from 1900 on.");
         RuleFor(r => r.Gender).NotNull().IsInEnum();
         RuleFor(r => r.Phone).ValidPhone().When(r => r.Phone is not null);
+        // A foreigner's passport number encodes nothing to compare.
         RuleFor(r => r.IdNumber).Must((r, id) => !PersonalIdNumber.TryParse(id, out var parsed, out _) ||
                                                  r.DateOfBirth is null || r.Gender is null ||
                                                  parsed.AgreesWith(r.DateOfBirth.Value, r.Gender.Value))
@@ -82,7 +83,7 @@ public sealed class RefreshValidator : AbstractValidator<RefreshRequest>
 {
     public RefreshValidator() =>
         RuleFor(r => r.RefreshToken).NotEmpty().MaximumLength(200)
-            .Must(t => t is null || (t.Split('.') is [var id, { Length: 32 }, { Length: > 0 }] && PersonalIdNumber.TryParse(id, out _, out _)))
+            .Must(t => t is null || (t.Split('.') is [var id, { Length: 32 }, { Length: > 0 }] && IdentityNumber.TryParse(id, out _, out _)))
             .WithMessage("This is not a refresh token.");
 }
 

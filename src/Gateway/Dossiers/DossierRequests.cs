@@ -9,7 +9,7 @@ namespace Orleans.VNeID.Gateway.Dossiers;
 /// <summary>A level-2 registration at the desk (DOMAIN.md §4).</summary>
 public sealed record OpenDossierRequest(
     [property: Description("Chosen by the desk software; sending the same id again returns the same receipt.")] string? SubmissionId,
-    string? IdNumber,
+    [property: Description(Hosting.IdNumberParameterTransformer.Description)] string? IdNumber,
     [property: Description("False when the chip ID card is applied for together with the account.")] bool? HasChipCard,
     string? Phone,
     string? Email,
@@ -18,7 +18,7 @@ public sealed record OpenDossierRequest(
     [property: Description("The citizen's consent to the account, recorded at the desk: must be true.")] bool? ConsentRecorded,
     [property: Description("Base64 of the 64-byte portrait template from the capture device. Required, with a card or a card application.")] string? PortraitTemplate,
     [property: Description("Base64 of the 64-byte fingerprint template from the reader. Required, with a card or a card application.")] string? FingerprintTemplate,
-    [property: Description("The number printed on the chip ID card the citizen presented (with hasChipCard). A card that is expired, reported lost, not on record or not the one on record sends the dossier to the card-application path (7 working days).")] string? CardNumber = null);
+    [property: Description("The number printed on the chip ID card the citizen presented (with hasChipCard). A card that is expired, reported lost, not on record or not the one on record sends the dossier to the card-application path (7 working days). For a foreigner: the passport presented, required; an expired passport or another one refuses the dossier.")] string? CardNumber = null);
 
 public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
 {
@@ -27,7 +27,10 @@ public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
         RuleFor(r => r.SubmissionId).NotEmpty().MaximumLength(64).Matches("^[A-Za-z0-9_-]+$");
         RuleFor(r => r.IdNumber).ValidIdNumber();
         RuleFor(r => r.HasChipCard).NotNull();
-        RuleFor(r => r.CardNumber).Matches("^[0-9]{9,12}$").When(r => r.CardNumber is not null).WithMessage("A card number has 9 to 12 digits.");
+        RuleFor(r => r.CardNumber).Matches("^[0-9]{9,12}$").When(r => r.CardNumber is not null && !IsForeigner(r)).WithMessage("A card number has 9 to 12 digits.");
+        // A foreigner's level 2 stands on the passport presented.
+        RuleFor(r => r.CardNumber).NotEmpty().Matches("^[A-Z0-9]{1,15}$").When(IsForeigner)
+            .WithMessage("A foreigner presents the passport: its number, 1 to 15 capital letters and digits.");
         this.PhoneOrEmail(r => r.Phone, r => r.Email, "A phone number or an e-mail address is needed for the activation code.");
         RuleFor(r => r.ConsentRecorded).Equal(true).WithMessage("The citizen's consent must be recorded.");
         RuleFor(r => r.Documents).Must(d => d is null || d.Count <= 10);
@@ -38,6 +41,8 @@ public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
         RuleFor(r => r.PortraitTemplate).Must(BeATemplate).WithMessage("The portrait template is required: 64 bytes, base64-encoded.");
         RuleFor(r => r.FingerprintTemplate).Must(BeATemplate).WithMessage("The fingerprint template is required: 64 bytes, base64-encoded.");
     }
+
+    private static bool IsForeigner(OpenDossierRequest r) => IdentityNumber.TryParse(r.IdNumber, out var id, out _) && !id.IsCitizen;
 
     private static bool BeATemplate(string? base64)
     {

@@ -41,3 +41,30 @@ public sealed class BearerRequirementTransformer : IOpenApiOperationTransformer
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Describes the <c>{idNumber}</c> route value once for every route: a citizen's personal ID number or a foreigner's
+/// passport key, with the pattern either must match.
+/// </summary>
+public sealed class IdNumberParameterTransformer : IOpenApiOperationTransformer
+{
+    public const string Description =
+        "The account's name: a citizen's 12-digit personal ID number (digits 1-3: the province, or the country abroad, where the birth " +
+        "was registered), or a foreigner's passport or travel document as the issuing country's ISO 3166-1 alpha-3 code, a hyphen and " +
+        "the document number in capitals (e.g. FRA-18AB12345).";
+
+    public const string Pattern = "^([0-9]{12}|[A-Z]{3}-[A-Z0-9]{1,15})$";
+
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            if (parameter is OpenApiParameter { Name: "idNumber" } id)
+            {
+                id.Description = Description;
+                if (id.Schema is OpenApiSchema schema) schema.Pattern = Pattern;
+            }
+        }
+        return Task.CompletedTask;
+    }
+}

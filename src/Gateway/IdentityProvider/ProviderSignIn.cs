@@ -96,7 +96,7 @@ public static class ProviderSignIn
         var password = Field("password") ?? "";
         var stepUpCode = string.IsNullOrWhiteSpace(Field("stepUpCode")) ? null : Field("stepUpCode")!.Trim();
         string Wrong() => T(http, "Số định danh hoặc mật khẩu không đúng.", "The ID number or the password is wrong.");
-        if (!PersonalIdNumber.TryParse(idNumber, out _, out _) || password.Length is 0 or > 128 ||
+        if (!IdentityNumber.TryParse(idNumber, out _, out _) || password.Length is 0 or > 128 ||
             !StorableText.IsStorable(password) || (stepUpCode is not null && !Regex.IsMatch(stepUpCode, OneTimeCode.Pattern)))
             return PasswordPage(http, returnUrl, Wrong(), StorableText.IsStorable(idNumber) ? idNumber : null);
 

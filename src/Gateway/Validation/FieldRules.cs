@@ -8,11 +8,14 @@ namespace Orleans.VNeID.Gateway.Validation;
 /// <summary>Field rules several request validators share, each written once.</summary>
 public static class FieldRules
 {
-    /// <summary>A personal ID number that parses; the failure says which rule it broke.</summary>
+    /// <summary>
+    /// A personal ID number, or a foreigner's passport key (<c>FRA-18AB12345</c>), that parses; the failure says which rule
+    /// it broke.
+    /// </summary>
     public static IRuleBuilderOptionsConditions<T, string?> ValidIdNumber<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Custom((id, context) =>
         {
-            if (!PersonalIdNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
+            if (!IdentityNumber.TryParse(id, out _, out var error)) context.AddFailure(error);
         });
 
     /// <summary>A Vietnamese mobile number: 10 digits starting with 0.</summary>

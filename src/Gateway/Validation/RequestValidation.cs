@@ -25,12 +25,12 @@ public sealed class ValidationFilter<T>(IValidator<T> validator) : IEndpointFilt
 /// <summary>Validation and documented problems on routes.</summary>
 public static class RequestValidation
 {
-    /// <summary>Refuses a malformed <c>{idNumber}</c> route value before any grain is called.</summary>
+    /// <summary>Refuses a malformed <c>{idNumber}</c> route value (a personal ID number or a foreigner's passport key) before any grain is called.</summary>
     public static TBuilder ValidateIdNumberRoute<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var raw = context.HttpContext.Request.RouteValues["idNumber"] as string;
-            return PersonalIdNumber.TryParse(raw, out _, out var error)
+            return IdentityNumber.TryParse(raw, out _, out var error)
                 ? await next(context)
                 : ProblemWriter.Validation(new Dictionary<string, string[]> { ["idNumber"] = [error] });
         });

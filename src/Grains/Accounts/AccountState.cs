@@ -58,6 +58,8 @@ public sealed class AccountState
     [Id(28)] public PendingSessionCode? SignInCode { get; set; }
     /// <summary>The in-person check of the last level-2 dossier: the evidence behind the level-2 verified claims.</summary>
     [Id(29)] public InPersonCheck? InPersonCheck { get; set; }
+    /// <summary>A foreigner's nationality (ISO 3166-1 alpha-3) from the immigration database; null for a citizen.</summary>
+    [Id(30)] public string? Nationality { get; set; }
 }
 
 /// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>

@@ -25,14 +25,29 @@ public static class AccountViews
     public static ProfileView Profile(string accountId, AccountState state, AccountLevel level)
     {
         var registryPhone = state.Phone is not null && state.Phone == state.RegistryPhone;
+        var id = IdentityNumber.Parse(accountId);
+        // A citizen's birth registration place is read from the number; a foreigner's nationality and document from the
+        // immigration database.
+        ProfileField[] origin = id.IsCitizen
+            ?
+            [
+                // Digits 1-3 name where the birth was registered (the seed: "nơi công dân đăng ký khai sinh"), not where it happened.
+                new("birthRegistrationPlace", id.Citizen.BirthRegistrationPlace, FieldSource.VerifiedByRegistry),
+            ]
+            :
+            [
+                new("nationality", state.Nationality, FieldSource.VerifiedByRegistry),
+                new("passportIssuingCountry", id.IssuingCountry, FieldSource.VerifiedByRegistry),
+                new("passportNumber", id.DocumentNumber, FieldSource.VerifiedByRegistry),
+            ];
         ProfileField[] fields =
         [
             new("idNumber", accountId, FieldSource.VerifiedByRegistry),
+            new("identityKind", id.Kind.ToString(), FieldSource.VerifiedByRegistry),
             new("fullName", state.FullName, FieldSource.VerifiedByRegistry),
             new("dateOfBirth", state.DateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), FieldSource.VerifiedByRegistry),
             new("gender", state.Gender.ToString(), FieldSource.VerifiedByRegistry),
-            // Digits 1-3 name where the birth was registered (the seed: "nơi công dân đăng ký khai sinh"), not where it happened.
-            new("birthRegistrationPlace", PersonalIdNumber.Parse(accountId).ProvinceName, FieldSource.VerifiedByRegistry),
+            .. origin,
             new("phone", state.Phone, registryPhone ? FieldSource.VerifiedByRegistry : FieldSource.SelfDeclared),
             new("email", state.Email, FieldSource.SelfDeclared),
         ];

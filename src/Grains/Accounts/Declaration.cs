@@ -11,10 +11,11 @@ namespace Orleans.VNeID.Accounts;
 public static class Declaration
 {
     /// <summary>What is wrong with the declaration before the registry is asked, or null.</summary>
-    public static Refusal? Check(PersonalIdNumber id, DeclareAccount declaration, RegistrationOptions options, DateOnly today)
+    public static Refusal? Check(IdentityNumber id, DeclareAccount declaration, RegistrationOptions options, DateOnly today)
     {
         var fieldErrors = new Dictionary<string, string[]>();
-        if (!id.AgreesWith(declaration.DateOfBirth, declaration.Gender))
+        // A personal ID number encodes the birth year and gender; a passport number encodes nothing.
+        if (id.IsCitizen && !id.Citizen.AgreesWith(declaration.DateOfBirth, declaration.Gender))
             fieldErrors["idNumber"] = ["The ID number's century, gender and birth-year digits do not agree with the declared date of birth and gender."];
         if (!CitizenName.IsWellFormed(declaration.FullName))
             fieldErrors["fullName"] = ["The full name must be 1 to 100 letters, spaces, apostrophes or hyphens."];
@@ -33,8 +34,11 @@ public static class Declaration
     public static bool IsOldEnough(DateOnly dateOfBirth, DateOnly on, RegistrationOptions options) =>
         VietnamTime.AgeOn(dateOfBirth, on) >= options.MinimumAge;
 
-    /// <summary>Level-1 matching: ID exact, full name as <see cref="CitizenName"/> compares, birth date and gender exact.</summary>
-    public static bool Matches(CitizenRecord? citizen, PersonalIdNumber id, DeclareAccount declaration) =>
+    /// <summary>
+    /// Level-1 matching: ID (or passport key) exact, full name as <see cref="CitizenName"/> compares (a foreigner's as the
+    /// passport writes it, in Latin letters), birth date and gender exact.
+    /// </summary>
+    public static bool Matches(CitizenRecord? citizen, IdentityNumber id, DeclareAccount declaration) =>
         citizen is not null &&
         citizen.IdNumber == id.Value &&
         CitizenName.Matches(declaration.FullName, citizen.FullName) &&

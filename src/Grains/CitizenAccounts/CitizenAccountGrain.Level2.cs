@@ -10,7 +10,7 @@ public sealed partial class CitizenAccountGrain
 {
     public async Task<Result<AccountView>> StartLevel2Async(Level2Upgrade upgrade)
     {
-        if (!PersonalIdNumber.TryParse(AccountId, out var id, out var idError))
+        if (!IdentityNumber.TryParse(AccountId, out var id, out var idError))
             return AccountRefusals.Validation(new() { ["idNumber"] = [idError] });
         if (Exists && State.Lifecycle.Status == AccountStatus.Locked) return _lifecycle.WithState(ErrorCatalogue.AccountLocked.Refuse());
         if (!_lifecycle.CanFire(AccountTrigger.MatchBiometrics)) return _lifecycle.ConflictFor(AccountTrigger.MatchBiometrics);
@@ -88,7 +88,9 @@ public sealed partial class CitizenAccountGrain
         if (!Exists) return AccountRefusals.NotFound();
         if (_lifecycle.Level != AccountLevel.Level2) return AccountRefusals.Level2Required();
         var today = DateOnly.FromDateTime(Now().ToOffset(Orleans.VNeID.Identity.VietnamTime.Offset).DateTime);
-        var children = await registry.FindChildrenAsync(Orleans.VNeID.Identity.PersonalIdNumber.Parse(AccountId));
+        // The population database records the children of citizens; a foreigner's are not in it.
+        var owner = IdentityNumber.Parse(AccountId);
+        var children = owner.IsCitizen ? await registry.FindChildrenAsync(owner.Citizen) : [];
         return Result.Ok<IReadOnlyList<ChildView>>(children
             .Where(c => !Declaration.IsOldEnough(c.DateOfBirth, today, registrationOptions.Value))
             .OrderBy(c => c.DateOfBirth)

@@ -15,7 +15,7 @@ public sealed partial class CitizenAccountGrain
     public async Task StartRecoveryAsync(StartRecovery request)
     {
         // The registry is asked whether or not an account exists, so both answers cost the same.
-        if (!PersonalIdNumber.TryParse(AccountId, out var id, out _)) return;
+        if (!IdentityNumber.TryParse(AccountId, out var id, out _)) return;
         var citizen = await registry.FindAsync(id);
         if (!Exists) return;
 

@@ -11,7 +11,7 @@ public sealed partial class CitizenAccountGrain
 {
     public async Task<Result<int>> DeclareAsync(DeclareAccount declaration)
     {
-        if (!PersonalIdNumber.TryParse(AccountId, out var id, out var idError))
+        if (!IdentityNumber.TryParse(AccountId, out var id, out var idError))
             return AccountRefusals.Validation(new() { ["idNumber"] = [idError] });
         if (Declaration.Check(id, declaration, registrationOptions.Value, VietnamTime.Today(clock)) is { } refusal) return refusal;
 
@@ -138,5 +138,6 @@ public sealed partial class CitizenAccountGrain
         State.DateOfBirth = citizen.DateOfBirth;
         State.Gender = citizen.Gender;
         State.RegistryPhone = citizen.Phone;
+        State.Nationality = citizen.Nationality;
     }
 }

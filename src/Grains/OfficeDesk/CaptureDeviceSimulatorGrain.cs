@@ -14,7 +14,7 @@ public sealed class CaptureDeviceSimulatorGrain(IPopulationRegistry registry, IO
 {
     public async Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise)
     {
-        if (!options.Value.AllowReadBack || !PersonalIdNumber.TryParse(idNumber, out var id, out _)) return null;
+        if (!options.Value.AllowReadBack || !IdentityNumber.TryParse(idNumber, out var id, out _)) return null;
         if (await registry.FindAsync(id) is null) return null;
         // The person's own features: the ones the ID-card database enrolled, or (a card applicant) the ones it will enroll.
         var enrolled = await registry.FindBiometricsAsync(id) ?? new EnrolledBiometrics(

@@ -66,7 +66,8 @@ public sealed class DossierGrain(
         var (refusal, cardProblem, citizen) = await CheckAsync(dossier, receivedOn);
         State.PlainReason = refusal?.Plain ?? cardProblem?.Plain;
         // Only a valid chip card, the one on record, is a card held: otherwise the dossier goes with a card application.
-        State.HasChipCard = dossier.HasChipCard && cardProblem is null;
+        // A foreigner's passport is checked in CheckAsync: valid, or the dossier is refused.
+        State.HasChipCard = (dossier.HasChipCard || citizen?.Kind == IdentityKind.Foreigner) && cardProblem is null;
         State.AppointmentDate = calendar.AddWorkingDays(receivedOn, State.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
         if (refusal is not null)
@@ -119,7 +120,7 @@ public sealed class DossierGrain(
         if (State.Status != DossierStatus.AwaitingCard) return Result.Ok(Receipt());
 
         // The card must exist in the ID-card database: number, issue date and the templates enrolled with it.
-        var id = PersonalIdNumber.Parse(State.IdNumber);
+        var id = IdentityNumber.Parse(State.IdNumber);
         var citizen = await registry.FindAsync(id);
         var enrolled = await registry.FindBiometricsAsync(id);
         // A valid card today: a first card, or the one replacing an expired or lost card (the old one does not count).
@@ -198,9 +199,15 @@ public sealed class DossierGrain(
         if (!open && await this.GetReminder(FollowUpReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    /// <summary>The chip ID card on record as the wallet shows it ("thông tin chính về thẻ căn cước công dân").</summary>
+    /// <summary>
+    /// The chip ID card on record as the wallet shows it ("thông tin chính về thẻ căn cước công dân"); for a foreigner, the
+    /// passport presented ("đối với người nước ngoài: hộ chiếu"), as the immigration database records it.
+    /// </summary>
     private static IntegratedDocument CardDocument(CitizenRecord citizen, string verifiedBy, string officeCode) =>
-        new(DocumentKind.IdCard, citizen.CardNumber!, IdCardIssuer, citizen.CardIssuedOn, citizen.CardValidUntil, verifiedBy, officeCode);
+        citizen.Kind == IdentityKind.Foreigner
+            ? new(DocumentKind.Passport, citizen.CardNumber!, IdentityNumber.Parse(citizen.IdNumber).IssuingCountry, citizen.CardIssuedOn,
+                citizen.CardValidUntil, verifiedBy, officeCode)
+            : new(DocumentKind.IdCard, citizen.CardNumber!, IdCardIssuer, citizen.CardIssuedOn, citizen.CardValidUntil, verifiedBy, officeCode);
 
     private const string IdCardIssuer = "Cục Cảnh sát quản lý hành chính về trật tự xã hội, Bộ Công an";
 
@@ -211,30 +218,48 @@ public sealed class DossierGrain(
     private async Task<(Why? Refusal, CardProblem? CardProblem, CitizenRecord? Citizen)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
     {
         var (refusal, citizen) = await CheckPersonAsync(dossier, receivedOn);
-        if (refusal is not null || !dossier.HasChipCard) return (refusal, null, citizen);
+        if (refusal is not null) return (refusal, null, citizen);
+        // Rule: a foreigner's level 2 stands on the passport presented (DOMAIN.md: "for a foreigner: the passport"), valid
+        // and the one the immigration database records, and on the templates taken at entry. There is no card path for a
+        // foreigner: an expired or other passport refuses the dossier.
+        var foreigner = citizen!.Kind == IdentityKind.Foreigner;
+        if (!foreigner && !dossier.HasChipCard) return (null, null, citizen);
         // Rule: only a valid chip card counts (the seed: "còn thời gian hiệu lực"); expired, lost, missing or another card
         // sends the dossier to the card-application path automatically.
-        if (citizen!.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem) return (null, cardProblem, citizen);
-        if (await registry.FindBiometricsAsync(PersonalIdNumber.Parse(dossier.IdNumber)) is not { } enrolled)
-            return (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"), citizen);
+        if (citizen.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem)
+            return foreigner ? (new(cardProblem.Detail, cardProblem.Plain), null, citizen) : (null, cardProblem, citizen);
+        if (await registry.FindBiometricsAsync(IdentityNumber.Parse(dossier.IdNumber)) is not { } enrolled)
+        {
+            return foreigner
+                ? (new("No templates were taken at entry for this passport.", "chưa có dữ liệu sinh trắc học trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh"), null, citizen)
+                : (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"), citizen);
+        }
         return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
             ? (null, null, citizen)
-            : (new($"The portrait and fingerprints do not match the ID-card database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).",
-                BiometricsDiffer), null, citizen);
+            : (new($"The portrait and fingerprints do not match the {(foreigner ? "immigration" : "ID-card")} database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).",
+                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, citizen);
     }
 
     /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>
     private sealed record Why(string Detail, string Plain);
 
     private const string BiometricsDiffer = "ảnh chân dung và vân tay không khớp với dữ liệu trong Cơ sở dữ liệu căn cước";
+    private const string BiometricsDifferFromImmigration = "ảnh chân dung và vân tay không khớp với dữ liệu trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh";
     private const string AccountRefused = "tài khoản hiện không thể nâng lên mức độ 2 (ví dụ đang bị khoá); liên hệ nơi tiếp nhận hồ sơ";
 
     private async Task<(Why? Refusal, CitizenRecord? Citizen)> CheckPersonAsync(OpenDossier dossier, DateOnly receivedOn)
     {
         if (!dossier.ConsentRecorded) return (new("The citizen's consent was not recorded.", "chưa ghi nhận sự đồng ý của công dân"), null);
-        if (!PersonalIdNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return (new(idError, "số định danh cá nhân không hợp lệ"), null);
+        if (!IdentityNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return (new(idError, "số định danh cá nhân không hợp lệ"), null);
         if (await registry.FindAsync(id) is not { } citizen)
-            return (new("The ID number is not in the National Population Database.", "số định danh không có trong Cơ sở dữ liệu quốc gia về dân cư"), null);
+        {
+            return id.IsCitizen
+                ? (new("The ID number is not in the National Population Database.", "số định danh không có trong Cơ sở dữ liệu quốc gia về dân cư"), null)
+                : (new("The passport is not in the National Immigration Database.", "hộ chiếu không có trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh"), null);
+        }
+        if (!id.IsCitizen && dossier.Dependents.Count > 0)
+            return (new("A foreigner's children are not recorded in the population database; dependents are declared by a citizen parent.",
+                "người phụ thuộc chỉ được khai báo theo cha, mẹ là công dân Việt Nam"), null);
         var minimumAge = registration.Value.MinimumAge;
         if (!Declaration.IsOldEnough(citizen.DateOfBirth, receivedOn, registration.Value))
             return (new($"Citizens register from the age of {minimumAge}; a parent declares a younger child as a dependent.",
@@ -242,7 +267,7 @@ public sealed class DossierGrain(
 
         foreach (var child in dossier.Dependents)
         {
-            var record = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(childId) : null;
+            var record = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(IdentityNumber.Of(childId)) : null;
             if (record is null || (record.FatherId != citizen.IdNumber && record.MotherId != citizen.IdNumber))
                 return (new($"Dependent {child} is not recorded as this citizen's child in the population database.",
                     $"người phụ thuộc {child} không được ghi nhận là con của công dân trong Cơ sở dữ liệu quốc gia về dân cư"), null);

@@ -3,16 +3,20 @@ using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Registry;
 
-/// <summary>Reads <c>registry.citizens</c>.</summary>
+/// <summary>Reads <c>registry.citizens</c> and, for foreigners, <c>immigration.foreigners</c>.</summary>
 public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IPopulationRegistry
 {
     private const string Columns =
         "select id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, " +
         "card_expires_on, card_reported_lost_on from registry.citizens ";
 
-    public async Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
+    private const string ForeignerColumns =
+        "select document_key, full_name, date_of_birth, gender, '', document_number, document_issued_on, phone, null, null, " +
+        "document_expires_on, null, nationality from immigration.foreigners where document_key = $1";
+
+    public async Task<CitizenRecord?> FindAsync(IdentityNumber id, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(Columns + "where id_number = $1");
+        await using var command = dataSource.CreateCommand(id.IsCitizen ? Columns + "where id_number = $1" : ForeignerColumns);
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -41,11 +45,14 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IP
         reader.IsDBNull(8) ? null : reader.GetString(8),
         reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
-        reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11));
+        reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11),
+        reader.FieldCount > 12 ? reader.GetString(12) : null);
 
-    public async Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
+    public async Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("select portrait, fingerprint from registry.biometrics where id_number = $1");
+        await using var command = dataSource.CreateCommand(id.IsCitizen
+            ? "select portrait, fingerprint from registry.biometrics where id_number = $1"
+            : "select portrait, fingerprint from immigration.biometrics where document_key = $1");
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;

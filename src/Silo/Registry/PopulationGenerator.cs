@@ -24,7 +24,29 @@ public sealed class PopulationGenerator(int seed)
         new("048093012350", "Phạm Văn Em", new DateOnly(1993, 7, 7), Gender.Male, "048", null, null, "0905777888", null, null),
         // A card issued at 20 that expired at 25 (2021-04-12): a level-2 dossier goes the card-application path.
         new("048196012351", "Đỗ Thị Giang", new DateOnly(1996, 4, 12), Gender.Female, "048", "048196012351", new DateOnly(2016, 5, 10), "0905888999", null, null),
+        // Born in the United States, the birth registered at the Vietnamese embassy: digits 1-3 are a country code.
+        new("101095012352", "Vũ Minh Hải", new DateOnly(1995, 2, 20), Gender.Male, "101", "101095012352", new DateOnly(2022, 8, 1), "0905111222", null, null),
     ];
+
+    /// <summary>
+    /// Foreigners every immigration registry starts with (README, "Foreigners"): the passport they entered with, and the
+    /// Vietnamese phone number they registered. The third one's passport has expired.
+    /// </summary>
+    public static readonly IReadOnlyList<CitizenRecord> DemoForeigners =
+    [
+        Foreigner("FRA", "18AB12345", "FRA", "Marie Dubois", new DateOnly(1988, 3, 21), Gender.Female, new DateOnly(2019, 5, 10), new DateOnly(2029, 5, 9), "0906111222"),
+        Foreigner("KOR", "M12345678", "KOR", "Kim Min Jun", new DateOnly(1992, 7, 14), Gender.Male, new DateOnly(2021, 1, 5), new DateOnly(2031, 1, 4), "0906333444"),
+        Foreigner("USA", "A87654321", "USA", "John Smith", new DateOnly(1975, 10, 2), Gender.Male, new DateOnly(2015, 7, 1), new DateOnly(2025, 6, 30), "0906555666"),
+    ];
+
+    private static readonly string[] ForeignCountries = ["KOR", "JPN", "CHN", "TWN", "USA", "FRA", "DEU", "AUS", "GBR", "RUS", "THA", "SGP", "IND", "CAN"];
+    private static readonly string[] ForeignMaleGiven = ["John", "David", "Michael", "Pierre", "Thomas", "Hiroshi", "Min Jun", "Wei", "Lukas", "Ivan", "James", "Somchai"];
+    private static readonly string[] ForeignFemaleGiven = ["Mary", "Anna", "Sophie", "Emma", "Yuki", "Seo Yeon", "Li Na", "Olga", "Laura", "Sarah", "Claire", "Mali"];
+    private static readonly string[] ForeignSurnames = ["Smith", "Johnson", "Martin", "Dubois", "Muller", "Tanaka", "Kim", "Park", "Wang", "Chen", "Ivanov", "Brown", "Wilson", "Lee"];
+
+    private static CitizenRecord Foreigner(string issuer, string number, string nationality, string name, DateOnly born, Gender gender,
+        DateOnly issued, DateOnly expires, string? phone) =>
+        new($"{issuer}-{number}", name, born, gender, "", number, issued, phone, null, null, expires, null, nationality);
 
     private static readonly (string Name, int Weight)[] Surnames =
     [
@@ -104,6 +126,30 @@ public sealed class PopulationGenerator(int seed)
             else parents[_random.Next(parents.Count)] = record;
         }
         return record;
+    }
+
+    /// <summary>
+    /// The demo foreigners, then <paramref name="count"/> minus their number generated ones: adults holding a passport of
+    /// their own country, valid for ten years, with a Vietnamese phone number. Deterministic per seed, apart from the citizens.
+    /// </summary>
+    public static IEnumerable<CitizenRecord> GenerateForeigners(int count, int seed)
+    {
+        var random = new Random(seed ^ 0x5F0E1);
+        var keys = new HashSet<string>(DemoForeigners.Select(f => f.IdNumber), StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            if (i < DemoForeigners.Count) { yield return DemoForeigners[i]; continue; }
+            var country = ForeignCountries[random.Next(ForeignCountries.Length)];
+            var gender = random.Next(2) == 0 ? Gender.Male : Gender.Female;
+            var born = ReferenceDate.AddYears(-random.Next(18, 70)).AddDays(-random.Next(0, 365));
+            var issued = ReferenceDate.AddDays(-random.Next(30, 3000));
+            string number;
+            do number = $"{(char)('A' + random.Next(26))}{random.Next(0, 100_000_000):D8}";
+            while (!keys.Add($"{country}-{number}"));
+            var given = gender == Gender.Male ? ForeignMaleGiven[random.Next(ForeignMaleGiven.Length)] : ForeignFemaleGiven[random.Next(ForeignFemaleGiven.Length)];
+            yield return Foreigner(country, number, country, $"{given} {ForeignSurnames[random.Next(ForeignSurnames.Length)]}", born, gender,
+                issued, issued.AddYears(10).AddDays(-1), $"09{random.Next(0, 100_000_000):D8}");
+        }
     }
 
     private CitizenRecord? PickParent(List<CitizenRecord> pool, DateOnly childBirth)

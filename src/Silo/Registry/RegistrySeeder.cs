@@ -19,6 +19,7 @@ internal static class RegistrySeeder
             {
                 var enrolled = await EnrollMissingTemplatesAsync(dataSource, cancellationToken);
                 AnsiConsole.MarkupLine($"The registry already holds [bold]{existing:N0}[/] citizens; templates enrolled for {enrolled:N0} card holder(s) that had none (use --replace to regenerate).");
+                await SeedForeignersAsync(dataSource, count, seed, replace, cancellationToken);
                 return 0;
             }
         }
@@ -35,7 +36,80 @@ internal static class RegistrySeeder
         foreach (var c in PopulationGenerator.DemoCitizens)
             table.AddRow(c.IdNumber, Markup.Escape(c.FullName), c.DateOfBirth.ToString("yyyy-MM-dd"), c.Gender.ToString(), c.Phone ?? "-");
         AnsiConsole.Write(table);
+        await SeedForeignersAsync(dataSource, count, seed, replace, cancellationToken);
         return 0;
+    }
+
+    /// <summary>How many foreigners the immigration stand-in holds for a population of <paramref name="citizens"/>.</summary>
+    public static int ForeignersFor(int citizens) => Math.Max(PopulationGenerator.DemoForeigners.Count + 100, citizens / 500);
+
+    /// <summary>Fills the immigration stand-in when it is empty (or replaced): foreigners and the templates taken at entry.</summary>
+    private static async Task SeedForeignersAsync(NpgsqlDataSource dataSource, int citizens, int seed, bool replace, CancellationToken cancellationToken)
+    {
+        await using (var countCommand = dataSource.CreateCommand("select count(*) from immigration.foreigners"))
+        {
+            var existing = (long)(await countCommand.ExecuteScalarAsync(cancellationToken))!;
+            if (existing > 0 && !replace)
+            {
+                AnsiConsole.MarkupLine($"The immigration registry already holds [bold]{existing:N0}[/] foreigners.");
+                return;
+            }
+        }
+        var count = ForeignersFor(citizens);
+        await WriteForeignersAsync(dataSource, PopulationGenerator.GenerateForeigners(count, seed), replace, cancellationToken);
+        AnsiConsole.MarkupLine($"Seeded [bold]{count:N0}[/] foreigners in the immigration registry. Demo foreigners:");
+        var table = new Table().AddColumns("Passport (account key)", "Full name", "Date of birth", "Gender", "Nationality", "Passport expires", "Phone");
+        foreach (var f in PopulationGenerator.DemoForeigners)
+            table.AddRow(f.IdNumber, Markup.Escape(f.FullName), f.DateOfBirth.ToString("yyyy-MM-dd"), f.Gender.ToString(), f.Nationality!,
+                f.CardExpiresOn!.Value.ToString("yyyy-MM-dd"), f.Phone ?? "-");
+        AnsiConsole.Write(table);
+    }
+
+    public static async Task WriteForeignersAsync(NpgsqlDataSource dataSource, IEnumerable<CitizenRecord> foreigners, bool replace,
+        CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (replace)
+        {
+            await using var truncate = new NpgsqlCommand("truncate immigration.biometrics, immigration.foreigners", connection, transaction);
+            await truncate.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var keys = new List<string>();
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "copy immigration.foreigners (document_key, issuing_country, document_number, nationality, full_name, date_of_birth, gender, " +
+            "document_issued_on, document_expires_on, phone) from stdin (format binary)", cancellationToken))
+        {
+            foreach (var f in foreigners)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(f.IdNumber, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(f.IdNumber[..3], NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(f.CardNumber!, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(f.Nationality!, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(f.FullName, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(f.DateOfBirth, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync((short)f.Gender, NpgsqlDbType.Smallint, cancellationToken);
+                await importer.WriteAsync(f.CardIssuedOn!.Value, NpgsqlDbType.Date, cancellationToken);
+                await importer.WriteAsync(f.CardExpiresOn!.Value, NpgsqlDbType.Date, cancellationToken);
+                await WriteNullableAsync(importer, f.Phone, NpgsqlDbType.Text, cancellationToken);
+                keys.Add(f.IdNumber);
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "copy immigration.biometrics (document_key, portrait, fingerprint) from stdin (format binary)", cancellationToken))
+        {
+            foreach (var key in keys)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(key, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(BiometricTemplates.Enrolled(key, Modality.Portrait), NpgsqlDbType.Bytea, cancellationToken);
+                await importer.WriteAsync(BiometricTemplates.Enrolled(key, Modality.Fingerprint), NpgsqlDbType.Bytea, cancellationToken);
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public static async Task WriteAsync(NpgsqlDataSource dataSource, IEnumerable<CitizenRecord> citizens, bool replace,

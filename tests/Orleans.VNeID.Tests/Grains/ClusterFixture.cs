@@ -102,6 +102,24 @@ public sealed class ClusterFixture : IAsyncLifetime
         return citizen;
     }
 
+    /// <summary>
+    /// A new foreigner in the immigration stand-in: a passport of <paramref name="country"/> (valid unless
+    /// <paramref name="expiredPassport"/>), a Latin name, a Vietnamese phone.
+    /// </summary>
+    public CitizenRecord NewForeigner(string country = "FRA", string fullName = "Marie Claire Dubois", Gender gender = Gender.Female,
+        bool expiredPassport = false)
+    {
+        var serial = Interlocked.Increment(ref _serial);
+        var born = VietnamTime.Today(Clock).AddYears(-35).AddDays(-10);
+        var number = $"P{serial:D8}";
+        var today = VietnamTime.Today(Clock);
+        var issued = expiredPassport ? today.AddYears(-11) : today.AddYears(-2);
+        var foreigner = new CitizenRecord($"{country}-{number}", fullName, born, gender, "", number, issued, $"07{serial:D8}", null, null,
+            issued.AddYears(10).AddDays(-1), null, country);
+        Registry.Add(foreigner);
+        return foreigner;
+    }
+
     /// <summary>Moves domain time forward to the next moment offices receive dossiers (default hours, no holidays configured here).</summary>
     public void AdvanceToOfficeHours()
     {

@@ -22,7 +22,7 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
     /// <summary>Look-ups of this citizen fail as a lost database connection would.</summary>
     public void FailFor(string idNumber) => _down[idNumber] = true;
 
-    public Task<CitizenRecord?> FindAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
+    public Task<CitizenRecord?> FindAsync(IdentityNumber id, CancellationToken cancellationToken = default) =>
         _down.ContainsKey(id.Value)
             ? throw new DatabaseDownException()
             : Task.FromResult(_citizens.GetValueOrDefault(id.Value));
@@ -30,7 +30,7 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
     public Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CitizenRecord>>(_citizens.Values.Where(c => c.FatherId == parent.Value || c.MotherId == parent.Value).ToList());
 
-    public Task<EnrolledBiometrics?> FindBiometricsAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
+    public Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default) =>
         Task.FromResult(_citizens.TryGetValue(id.Value, out var c) && c.CardIssuedOn is not null
             ? new EnrolledBiometrics(Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Portrait),
                 Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Fingerprint))

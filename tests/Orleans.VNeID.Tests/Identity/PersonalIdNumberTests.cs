@@ -27,7 +27,7 @@ public class PersonalIdNumberTests
                 var digit = maleDigit + (int)gender;
                 var text = $"{province}{digit}{year % 100:D2}123456";
                 Assert.True(PersonalIdNumber.TryParse(text, out var id, out var error), error);
-                Assert.Equal(province, id.ProvinceCode);
+                Assert.Equal(province, id.BirthRegistrationCode);
                 Assert.Equal(gender, id.Gender);
                 Assert.Equal(year, id.BirthYear);
                 Assert.True(id.AgreesWith(new DateOnly(year, 6, 1), gender));

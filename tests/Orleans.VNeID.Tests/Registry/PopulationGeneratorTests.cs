@@ -26,7 +26,7 @@ public class PopulationGeneratorTests
         {
             var id = PersonalIdNumber.Parse(p.IdNumber);
             Assert.True(id.AgreesWith(p.DateOfBirth, p.Gender), p.IdNumber);
-            Assert.Equal(id.ProvinceCode, p.BirthProvince);
+            Assert.Equal(id.BirthRegistrationCode, p.BirthProvince);
             Assert.True(CitizenName.IsWellFormed(p.FullName), p.FullName);
             var adult = VietnamTime.AgeOn(p.DateOfBirth, PopulationGenerator.ReferenceDate) >= 14;
             Assert.Equal(adult, p.Phone is not null);
