@@ -108,4 +108,28 @@ public static class ProductionSecrets
             return null;
         }
     }
+
+    /// <summary>SHA-256 thumbprint of the Development country signing CA committed in <c>config/dev-chip-ca/</c> (its key is public).</summary>
+    public const string DevelopmentCountrySigningCa = "B575743EEBA291BA575B55AAF28F00F9660F9FE040ECF16F7EF9DD3F068A334C";
+
+    /// <summary>
+    /// Outside Development, NFC recovery must not trust the Development CSCA: every chip the seeding command simulated is
+    /// signed under its public key. Throws <see cref="InsecureConfigurationException"/> naming the setting.
+    /// </summary>
+    public static void RequireCountrySigningCas(IConfiguration configuration, IHostEnvironment environment, string configDirectory)
+    {
+        if (environment.IsDevelopment()) return;
+        foreach (var path in configuration.GetSection("Nfc:CountrySigningCertificates").Get<string[]>() ?? [])
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(Path.IsPathRooted(path) ? path : Path.Combine(configDirectory, path));
+            foreach (var certificate in certificates)
+            {
+                if (string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), DevelopmentCountrySigningCa, StringComparison.OrdinalIgnoreCase))
+                    throw new InsecureConfigurationException(
+                        $"Refusing to start in the {environment.EnvironmentName} environment:{Environment.NewLine}  " +
+                        $"Nfc:CountrySigningCertificates ({path}) holds the Development country signing CA, whose private key is public.");
+            }
+        }
+    }
 }

@@ -47,12 +47,17 @@ root.Subcommands.Add(migrate);
 var count = new Option<int>("--count") { Description = "Citizens to generate.", DefaultValueFactory = _ => 10_000 };
 var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same population.", DefaultValueFactory = _ => 84 };
 var replace = new Option<bool>("--replace") { Description = "Empty the registry first (it is left alone when it already has citizens)." };
-var seedCommand = new Command("seed", "Fill the population registry with a deterministic synthetic population.") { count, seed, replace };
+var chips = new Option<int>("--chips")
+{
+    Description = "Card holders whose chip data to write (signed under the Development country signing CA), the demo citizens first.",
+    DefaultValueFactory = _ => int.MaxValue,
+};
+var seedCommand = new Command("seed", "Fill the population registry with a deterministic synthetic population.") { count, seed, replace, chips };
 seedCommand.SetAction(async (parse, cancel) =>
 {
     var n = parse.GetValue(count);
     if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
-    return await AsOwner(owner => RegistrySeeder.RunAsync(owner, n, parse.GetValue(seed), parse.GetValue(replace), cancel));
+    return await AsOwner(owner => RegistrySeeder.RunAsync(owner, n, parse.GetValue(seed), parse.GetValue(replace), parse.GetValue(chips), cancel));
 });
 root.Subcommands.Add(seedCommand);
 

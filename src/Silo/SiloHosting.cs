@@ -32,6 +32,8 @@ internal static class SiloHosting
         var configuration = builder.Configuration;
         ProductionSecrets.Require(configuration, builder.Environment, ["Otp:HashKey", "Notifications:SealingKey", "Audit:CheckpointKey"],
             [PlatformNames.ConnectionStringName]);
+        ProductionSecrets.RequireCountrySigningCas(configuration, builder.Environment, ConfigDirectory.Locate());
+        builder.Services.PostConfigure<Orleans.VNeID.Chips.ChipOptions>(o => o.BaseDirectory = ConfigDirectory.Locate());
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
 

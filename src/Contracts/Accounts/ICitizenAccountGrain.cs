@@ -73,6 +73,14 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>Forgotten password, step one: sends a code to the registered phone when every detail matches. Answers the same either way.</summary>
     Task StartRecoveryAsync(StartRecovery request);
 
+    /// <summary>
+    /// Forgotten password by NFC (the seed: "Xác thực NFC bằng thẻ CCCD gắn chip"): the chip's data groups and EF.SOD, checked by
+    /// passive authentication. A chip that fails is refused with its reason (it tells nothing about any account); a genuine
+    /// chip of this ID number, the valid card on record, sends a code to the registered phone of an active account. The answer
+    /// after the chip's checks is the same either way.
+    /// </summary>
+    Task<Result<bool>> StartNfcRecoveryAsync(ChipRead chip);
+
     /// <summary>Forgotten password, step two: the code and a new password. Clears failure counters and closes every session.</summary>
     Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword);
 

@@ -41,6 +41,9 @@ public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
 {
     /// <summary>Base64 portrait and fingerprint templates, or null when the citizen has none enrolled or read-back is off.</summary>
     Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise);
+
+    /// <summary>The chip data of the citizen's card as a phone would read it over NFC, or null without a chip or with read-back off.</summary>
+    Task<Accounts.ChipRead?> ReadChipAsync(string idNumber);
 }
 
 [GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]

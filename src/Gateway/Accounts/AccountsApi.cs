@@ -115,7 +115,7 @@ public static class AccountsApi
         // The same answer for a new account and for one that already existed (its owner is told): no enumeration.
         return result.Succeeded
             ? TypedResults.Accepted($"/api/v1/accounts/{request.IdNumber}/activation", new DeclarationAccepted(
-                "The declaration matches the population database. An activation code has been sent to the phone on record; it is valid for the stated time.",
+                "The declaration matches the population database (a foreigner's: the immigration database). An activation code has been sent to the phone on record; it is valid for the stated time.",
                 result.Value,
                 $"/api/v1/accounts/{request.IdNumber}/activation"))
             : ProblemWriter.Refused(result.Error!, http);

@@ -23,7 +23,22 @@ public static class DevelopmentApi
             .WithSummary("What the desk's camera and fingerprint reader would capture of a citizen (Development only)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
+        app.MapGet("/api/v1/dev/chip/{idNumber}", ReadChipAsync)
+            .WithTags("Development")
+            .WithName("SimulateNfcRead")
+            .WithSummary("What the VNeID app would read from a citizen's chip ID card over NFC, as the NFC recovery body (Development only)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous();
         return app;
+    }
+
+    public static async Task<Results<Ok<Recovery.NfcRecoveryRequest>, ProblemHttpResult>> ReadChipAsync(string idNumber, IClusterClient cluster)
+    {
+        var chip = await cluster.GetGrain<ICaptureDeviceSimulatorGrain>(0).ReadChipAsync(idNumber);
+        return chip is null
+            ? ProblemWriter.Result(ErrorCatalogue.NotEnrolled, "No chip was issued for this ID number.")
+            : TypedResults.Ok(new Recovery.NfcRecoveryRequest(Convert.ToBase64String(chip.SecurityObject),
+                chip.DataGroups.ToDictionary(d => d.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), d => Convert.ToBase64String(d.Value))));
     }
 
     public static async Task<Results<Ok<SimulatedCapture>, ProblemHttpResult>> CaptureAsync(

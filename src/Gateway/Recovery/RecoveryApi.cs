@@ -24,6 +24,22 @@ public static class RecoveryApi
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
+        recovery.MapPost("/{idNumber}/nfc", StartByChipAsync)
+            .WithName("StartNfcPasswordRecovery")
+            .WithSummary("Ask for a recovery code by reading the chip ID card over NFC")
+            .WithDescription("The app reads EF.SOD and data groups 1 and 13 from the card's chip and sends them. The platform checks them by " +
+                             "ICAO 9303 passive authentication (the document signer's signature, its certificate against the country signing CA, " +
+                             "each data group's hash); a chip that fails is refused with chip_unreadable, chip_signature_invalid, " +
+                             "chip_signer_unknown, chip_tampered or chip_other_person. A genuine chip of the valid card on record sends a " +
+                             "code to the registered phone of an active account. No card issue date is asked. After the chip's checks the " +
+                             "answer is the same whether or not an account exists.")
+            .ValidateIdNumberRoute()
+            .ProducesValidationProblem()
+            .Validate<NfcRecoveryRequest>()
+            .ProducesProblems(422, 429, 503)
+            .LimitPerAddressAndAccount()
+            .AllowAnonymous();
+
         recovery.MapPost("/{idNumber}/password", CompleteAsync)
             .WithName("CompletePasswordRecovery")
             .WithSummary("Set a new password with the recovery code")
@@ -44,6 +60,17 @@ public static class RecoveryApi
         return TypedResults.Accepted((string?)null, new RecoveryAccepted(
             "If the details match an active account, a recovery code has been sent to its registered phone or confirmed e-mail address.",
             $"/api/v1/recovery/{request.IdNumber}/password"));
+    }
+
+    public static async Task<Results<Accepted<RecoveryAccepted>, ProblemHttpResult>> StartByChipAsync(
+        string idNumber, NfcRecoveryRequest request, IClusterClient cluster, HttpContext http)
+    {
+        var result = await cluster.Account(idNumber).StartNfcRecoveryAsync(request.ToChipRead());
+        return result.Succeeded
+            ? TypedResults.Accepted((string?)null, new RecoveryAccepted(
+                "The chip passed passive authentication. If it is the valid card of an active account, a recovery code has been sent to its registered phone.",
+                $"/api/v1/recovery/{idNumber}/password"))
+            : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> CompleteAsync(

@@ -47,6 +47,43 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
     }
 
+    public async Task<Result<bool>> StartNfcRecoveryAsync(ChipRead chip)
+    {
+        var verified = chipVerifier.Verify(chip, clock.GetUtcNow());
+        if (!verified.Succeeded) return verified.Error!;
+        var holder = verified.Value!;
+        // The chip speaks for its own ID number only; comparing it with the route tells the caller nothing new.
+        if (holder.IdNumber != AccountId) return ErrorCatalogue.ChipOtherPerson.Refuse();
+
+        // The registry is asked whether or not an account exists, so both answers cost the same.
+        var citizen = await registry.FindAsync(IdentityNumber.Parse(AccountId));
+        if (!Exists) return Result.Ok(true);
+        var now = Now();
+        var today = VietnamTime.Today(clock);
+        var refusal =
+            !_lifecycle.IsActive ? "account not active" :
+            BruteForceGuard.LockedFor(State.OtpFailures, now) is not null ? "codes temporarily locked" :
+            State.Phone is null ? "no registered phone" :
+            // Rule: only the valid card on record recovers: not an expired, lost or replaced one (the same number, an earlier issue).
+            citizen is null || citizen.CardProblemOn(today, holder.CardNumber) is not null || citizen.CardIssuedOn != holder.IssuedOn
+                ? "chip is not the valid card on record" :
+            !CitizenName.Matches(holder.FullName, citizen.FullName) || citizen.DateOfBirth != holder.DateOfBirth ? "chip details do not match the registry" :
+            codes.SendWait(State, now) is not null ? "send limit" :
+            null;
+        if (refusal is null)
+        {
+            State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
+            Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, "by NFC (chip passed passive authentication)", now,
+                [CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
+        }
+        else
+        {
+            Raise(AccountEventKind.RecoveryRefused, Unchanged(), SystemActor, $"NFC: {refusal}", now);
+        }
+        await CommitAsync();
+        return Result.Ok(true);
+    }
+
     public async Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword)
     {
         var passwordProblems = passwords.ProblemsWith(newPassword);

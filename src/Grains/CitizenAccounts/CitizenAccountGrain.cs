@@ -34,6 +34,7 @@ public sealed partial class CitizenAccountGrain(
     IOptions<BruteForceOptions> lockoutOptions,
     IOptions<SessionOptions> sessionOptions,
     IOptions<NotificationOptions> notificationOptions,
+    Chips.PassiveAuthentication chipVerifier,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<CitizenAccountGrain> logger)
     : Grain, ICitizenAccountGrain, IRemindable

@@ -39,6 +39,8 @@ public static class GrainServices
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<OtpIssuer>();
         services.TryAddSingleton<SecretSealer>();
+        services.AddOptions<Chips.ChipOptions>().BindConfiguration(Chips.ChipOptions.Section).ValidateDataAnnotations();
+        services.TryAddSingleton<Chips.PassiveAuthentication>();
         services.TryAddSingleton<AccountEventWriter>();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;

@@ -24,4 +24,7 @@ public sealed class CaptureDeviceSimulatorGrain(IPopulationRegistry registry, IO
             Convert.ToBase64String(BiometricTemplates.Capture(enrolled.Portrait, noise, seed)),
             Convert.ToBase64String(BiometricTemplates.Capture(enrolled.Fingerprint, noise, seed + 1)));
     }
+
+    public async Task<Accounts.ChipRead?> ReadChipAsync(string idNumber) =>
+        options.Value.AllowReadBack && PersonalIdNumber.TryParse(idNumber, out var id, out _) ? await registry.FindChipAsync(id) : null;
 }

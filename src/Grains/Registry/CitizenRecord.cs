@@ -79,4 +79,7 @@ public interface IPopulationRegistry
 
     /// <summary>The enrolled templates, or null for a citizen without a chip ID card (or a foreigner without templates).</summary>
     Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default);
+
+    /// <summary>What the card's chip holds (data groups 1 and 13, EF.SOD), for Development's read-back; null without a chip.</summary>
+    Task<Accounts.ChipRead?> FindChipAsync(PersonalIdNumber id, CancellationToken cancellationToken = default);
 }

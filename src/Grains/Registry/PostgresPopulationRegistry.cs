@@ -58,4 +58,14 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource) : IP
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new EnrolledBiometrics(reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
     }
+
+    public async Task<Accounts.ChipRead?> FindChipAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select dg1, dg13, sod from registry.chips where id_number = $1");
+        command.Parameters.AddWithValue(id.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new Accounts.ChipRead(reader.GetFieldValue<byte[]>(2),
+            new Dictionary<int, byte[]> { [Chips.ChipHolder.Mrz] = reader.GetFieldValue<byte[]>(0), [Chips.ChipHolder.NationalData] = reader.GetFieldValue<byte[]>(1) });
+    }
 }

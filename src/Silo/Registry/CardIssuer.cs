@@ -24,15 +24,18 @@ internal static class CardIssuer
         // A new card (a first one, or one replacing an expired or lost card): the chip card's number is the personal ID
         // number; it is valid until the holder's next change age (ChipCard).
         DateOnly dateOfBirth;
-        await using (var born = new NpgsqlCommand("select date_of_birth from registry.citizens where id_number = $1 for update", connection, transaction))
+        string fullName;
+        Gender gender;
+        await using (var born = new NpgsqlCommand("select date_of_birth, full_name, gender from registry.citizens where id_number = $1 for update", connection, transaction))
         {
             born.Parameters.AddWithValue(id.Value);
-            if (await born.ExecuteScalarAsync(cancellationToken) is not DateOnly birth)
+            await using var reader = await born.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
             {
                 await output.WriteLineAsync($"{id.Value} is not in the population registry.");
                 return 1;
             }
-            dateOfBirth = birth;
+            (dateOfBirth, fullName, gender) = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1), (Gender)reader.GetInt16(2));
         }
         var issuedOn = DateOnly.FromDateTime(DateTime.UtcNow.Add(VietnamTime.Offset));
         var expiresOn = ChipCard.ExpiresOn(dateOfBirth, issuedOn);
@@ -54,9 +57,12 @@ internal static class CardIssuer
         templates.Parameters.AddWithValue(BiometricTemplates.Enrolled(id.Value, Modality.Portrait));
         templates.Parameters.AddWithValue(BiometricTemplates.Enrolled(id.Value, Modality.Fingerprint));
         await templates.ExecuteNonQueryAsync(cancellationToken);
+        // The new card's chip replaces the old one's (Development's simulated personalisation).
+        await ChipSeeder.ReplaceAsync(connection, transaction, new Orleans.VNeID.Registry.CitizenRecord(id.Value, fullName, dateOfBirth, gender, "",
+            number, issuedOn, null, null, null, expiresOn), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await output.WriteLineAsync($"Chip card {number} issued on {issuedOn:yyyy-MM-dd} to {id.Value} " +
-                                    $"({(expiresOn is { } until ? $"valid until {until:yyyy-MM-dd}" : "valid for life")}), templates enrolled.");
+                                    $"({(expiresOn is { } until ? $"valid until {until:yyyy-MM-dd}" : "valid for life")}), templates enrolled, chip written.");
         return 0;
     }
 }

@@ -9,7 +9,7 @@ namespace Orleans.VNeID.Silo.Registry;
 /// <summary>Writes a generated population into <c>registry.citizens</c> with binary COPY, showing progress.</summary>
 internal static class RegistrySeeder
 {
-    public static async Task<int> RunAsync(string connectionString, int count, int seed, bool replace, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string connectionString, int count, int seed, bool replace, int chips, CancellationToken cancellationToken)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using (var countCommand = dataSource.CreateCommand("select count(*) from registry.citizens"))
@@ -19,6 +19,7 @@ internal static class RegistrySeeder
             {
                 var enrolled = await EnrollMissingTemplatesAsync(dataSource, cancellationToken);
                 AnsiConsole.MarkupLine($"The registry already holds [bold]{existing:N0}[/] citizens; templates enrolled for {enrolled:N0} card holder(s) that had none (use --replace to regenerate).");
+                await IssueChipsAsync(dataSource, chips, cancellationToken);
                 await SeedForeignersAsync(dataSource, count, seed, replace, cancellationToken);
                 return 0;
             }
@@ -36,8 +37,16 @@ internal static class RegistrySeeder
         foreach (var c in PopulationGenerator.DemoCitizens)
             table.AddRow(c.IdNumber, Markup.Escape(c.FullName), c.DateOfBirth.ToString("yyyy-MM-dd"), c.Gender.ToString(), c.Phone ?? "-");
         AnsiConsole.Write(table);
+        await IssueChipsAsync(dataSource, chips, cancellationToken);
         await SeedForeignersAsync(dataSource, count, seed, replace, cancellationToken);
         return 0;
+    }
+
+    private static async Task IssueChipsAsync(NpgsqlDataSource dataSource, int limit, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var issued = await ChipSeeder.IssueMissingAsync(dataSource, limit, cancellationToken);
+        AnsiConsole.MarkupLine($"Chips written for [bold]{issued:N0}[/] card holder(s), signed under the Development country signing CA ({started.Elapsed.TotalSeconds:F1} s).");
     }
 
     /// <summary>How many foreigners the immigration stand-in holds for a population of <paramref name="citizens"/>.</summary>
@@ -119,7 +128,7 @@ internal static class RegistrySeeder
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (replace)
         {
-            await using var truncate = new NpgsqlCommand("truncate registry.citizens, registry.biometrics", connection, transaction);
+            await using var truncate = new NpgsqlCommand("truncate registry.citizens, registry.biometrics, registry.chips", connection, transaction);
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
         var cardHolders = new List<string>();

@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("GET", "/api/v1/events/counts", [Caller.Operator]),
         ("POST", "/api/v1/recovery", [Anyone]),
         ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
+        ("POST", "/api/v1/recovery/{id}/nfc", [Anyone]),
         ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
         ("GET", "/api/v1/offices/{office}/dossiers/overdue", [Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/offices/{office}/dossiers/{code}/card-issued", [Caller.Officer, Caller.Operator]),

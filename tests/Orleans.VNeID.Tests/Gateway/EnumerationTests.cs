@@ -12,9 +12,20 @@ namespace Orleans.VNeID.Tests.Gateway;
 /// state, and compares the answers field by field: status, headers, body. None may tell them apart or carry personal data.
 /// </summary>
 [Collection(ClusterCollection.Name)]
-public sealed class EnumerationTests(ClusterFixture fixture)
+public sealed class EnumerationTests
 {
-    private readonly GatewayFactory _gateway = fixture.GatewayHost();
+    private readonly ClusterFixture fixture;
+    private readonly GatewayFactory _gateway;
+
+    // The cluster's chip authority signs each subject's genuine chip for the NFC route (one fixture per test run).
+    private static Chips.TestChipAuthority? _chips;
+
+    public EnumerationTests(ClusterFixture fixture)
+    {
+        this.fixture = fixture;
+        _gateway = fixture.GatewayHost();
+        _chips = fixture.Chips;
+    }
 
     /// <summary>One request per anonymous operation, for a citizen; a new anonymous route must be added here.</summary>
     private static readonly Dictionary<string, Func<CitizenRecord, HttpRequestMessage>> Requests = new()
@@ -30,6 +41,12 @@ public sealed class EnumerationTests(ClusterFixture fixture)
             idNumber = c.IdNumber, phone = c.Phone, fullName = c.FullName, dateOfBirth = c.DateOfBirth.ToString("yyyy-MM-dd"),
             cardIssuedOn = c.CardIssuedOn!.Value.ToString("yyyy-MM-dd"),
         }),
+        // A genuine chip of each subject: after passive authentication the answer may not tell accounts apart.
+        ["StartNfcPasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/nfc", _chips!.Issuer.Issue(c) is var chip ? new
+        {
+            securityObject = Convert.ToBase64String(chip.SecurityObject),
+            dataGroups = chip.DataGroups.ToDictionary(d => d.Key.ToString(), d => Convert.ToBase64String(d.Value)),
+        } : null),
         ["CompletePasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/password", new { otp = "000000", newPassword = "Moi@Matkhau9" }),
         // Counted per client id, so each subject guesses a client id of its own.
         ["IssueServiceToken"] = c => Post("/api/v1/service-tokens", new { clientId = $"nobody-{c.IdNumber}", clientSecret = "guess" }),

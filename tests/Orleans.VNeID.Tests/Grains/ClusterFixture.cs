@@ -30,6 +30,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>What the stream's security-events consumer owes relying parties.</summary>
     public Orleans.VNeID.Events.InMemorySecurityEventStore SecurityEvents { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The country signing CA the cluster trusts for NFC recovery, and the chips it signs.</summary>
+    public Chips.TestChipAuthority Chips { get; } = new();
     public IClusterClient Client => Cluster.Client;
 
     public static readonly Dictionary<string, string?> Settings = new()
@@ -46,12 +49,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Registry.ChipIssuer = Chips.Issuer.Issue;
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(Settings);
             host.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock, Clock);
             host.Services.AddSingleton<IPopulationRegistry>(Registry);
+            host.Services.Configure<Orleans.VNeID.Chips.ChipOptions>(o => o.CountrySigningCertificates = [Chips.CertificatePath]);
             host.Services.AddSingleton<INotificationSender>(Sender);
             host.Services.AddSingleton<ISentMessageReader>(Sender);
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
@@ -87,6 +92,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         foreach (var gateway in _gateways.Values) await gateway.DisposeAsync();
         await Cluster.DisposeAsync();
+        Chips.Dispose();
     }
 
     /// <summary>A new citizen in the registry, with a unique ID number and phone.</summary>

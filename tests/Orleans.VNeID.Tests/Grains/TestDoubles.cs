@@ -36,6 +36,12 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
                 Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Fingerprint))
             : null);
 
+    /// <summary>Writes the chip of a card holder (the fixture's simulated production centre); null: no chips.</summary>
+    public Func<CitizenRecord, ChipRead>? ChipIssuer { get; set; }
+
+    public Task<ChipRead?> FindChipAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ChipIssuer is { } issue && _citizens.TryGetValue(id.Value, out var c) && c.CardNumber is not null ? issue(c) : null);
+
     private sealed class DatabaseDownException() : System.Data.Common.DbException("connection refused");
 }
 

@@ -94,4 +94,20 @@ public class ProductionSecretsTests
         });
         ProductionSecrets.Require(fresh, new Env("Production"), Keys, ["VNeID"], serviceAccounts: true);
     }
+
+    [Fact]
+    public void Rule_the_committed_development_country_signing_ca_is_trusted_only_in_development()
+    {
+        var config = Path.Combine(Root(), "config");
+        var settings = Config(new() { ["Nfc:CountrySigningCertificates:0"] = "dev-chip-ca/csca.crt" });
+        // The constant is the committed certificate's thumbprint (its private key is committed beside it: public).
+        var committed = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(config, "dev-chip-ca", "csca.crt")));
+        Assert.Equal(ProductionSecrets.DevelopmentCountrySigningCa, committed.GetCertHashString(HashAlgorithmName.SHA256));
+        ProductionSecrets.RequireCountrySigningCas(settings, new Env(Environments.Development), config);
+        var refused = Assert.Throws<InsecureConfigurationException>(() => ProductionSecrets.RequireCountrySigningCas(settings, new Env(Environments.Production), config));
+        Assert.Contains("Nfc:CountrySigningCertificates", refused.Message);
+        // Production's shared settings trust no CSCA until the operator configures the country's own.
+        using var shared = JsonDocument.Parse(File.ReadAllText(Path.Combine(config, "appsettings.json")));
+        Assert.False(shared.RootElement.TryGetProperty("Nfc", out var nfc) && nfc.TryGetProperty("CountrySigningCertificates", out var list) && list.GetArrayLength() > 0);
+    }
 }

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Registry;
+
+namespace Orleans.VNeID.Chips;
+
+/// <summary>
+/// Development's stand-in for the ID-card production centre's chip personalisation: a document signer certified by the
+/// given country signing CA (the committed Development CSCA, or a test's own) signs each card's data groups as EF.SOD.
+/// </summary>
+public sealed class SimulatedChipIssuer : IDisposable
+{
+    private readonly ECDsa _signerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly X509Certificate2 _documentSigner;
+
+    /// <param name="countrySigningCa">The CSCA certificate with its private key.</param>
+    public SimulatedChipIssuer(X509Certificate2 countrySigningCa, string signerName = "VNeID Development Document Signer")
+    {
+        var request = new CertificateRequest($"CN={signerName}, O=Orleans.VNeID, C=VN", _signerKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        // Valid as long as its CSCA (a real document signer signs for months and stays valid as long as its cards).
+        using var issued = request.Create(countrySigningCa, countrySigningCa.NotBefore, countrySigningCa.NotAfter, RandomNumberGenerator.GetBytes(12));
+        _documentSigner = issued.CopyWithPrivateKey(_signerKey);
+    }
+
+    /// <summary>Loads a CSCA certificate and its key from PEM files.</summary>
+    public static X509Certificate2 LoadCountrySigningCa(string certificatePem, string keyPem) =>
+        X509Certificate2.CreateFromPemFile(certificatePem, keyPem);
+
+    /// <summary>The chip of the card on record for <paramref name="citizen"/> (who must hold one).</summary>
+    public ChipRead Issue(CitizenRecord citizen) => Issue(new ChipHolder(citizen.IdNumber, citizen.FullName, citizen.DateOfBirth, citizen.Gender,
+        citizen.CardNumber ?? throw new ArgumentException("The citizen holds no card.", nameof(citizen)),
+        citizen.CardIssuedOn!.Value, citizen.CardValidUntil));
+
+    public ChipRead Issue(ChipHolder holder)
+    {
+        var groups = new Dictionary<int, byte[]> { [ChipHolder.Mrz] = holder.EncodeDg1(), [ChipHolder.NationalData] = holder.EncodeDg13() };
+        return new ChipRead(Sign(groups), groups);
+    }
+
+    /// <summary>EF.SOD over <paramref name="groups"/>: tag 77 around a CMS SignedData of the LDS security object.</summary>
+    public byte[] Sign(IReadOnlyDictionary<int, byte[]> groups)
+    {
+        var content = new ContentInfo(new Oid(SecurityObject.ContentType), SecurityObject.Encode(groups));
+        var cms = new SignedCms(content, detached: false);
+        cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, _documentSigner)
+        {
+            DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),
+            IncludeOption = X509IncludeOption.EndCertOnly,
+        }, silent: true);
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence(SecurityObject.SodTag)) writer.WriteEncodedValue(cms.Encode());
+        return writer.Encode();
+    }
+
+    public void Dispose()
+    {
+        _documentSigner.Dispose();
+        _signerKey.Dispose();
+    }
+}
