@@ -33,6 +33,7 @@ pg_admin -c "drop database if exists vneid_bench with (force)"
 export PATH="$(pg_bin_dir):$PATH"
 export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
 export VNEID_SEED_COUNT=$((SCALE_ACCOUNTS * 3 / 2 + 50000))
+export VNEID_SEED_CHIPS="${VNEID_SEED_CHIPS:-100}" # the demo citizens' chips; no scenario reads the rest
 
 say "Starting the platform (scripts/up.sh) with rate limits raised for the benchmark"
 bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }

@@ -20,6 +20,7 @@ pg_admin -c "drop database if exists vneid_drill with (force)"
 # One load driver from one address: the per-address limits would refuse it after 60 requests a minute.
 export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
 export VNEID_SEED_COUNT="${VNEID_SEED_COUNT:-60000}"
+export VNEID_SEED_CHIPS="${VNEID_SEED_CHIPS:-100}"
 say "Starting the platform (scripts/up.sh, two silos)"
 bash scripts/up.sh --silos 2 >"$LOG_DIR/drill-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/drill-up.log" >&2; die "scripts/up.sh failed"; }
 dotnet build benchmarks/Orleans.VNeID.LoadDriver -c Release -v q -nologo >/dev/null

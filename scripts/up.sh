@@ -104,7 +104,8 @@ fi
 say "Applying the schema"
 dotnet "$SILO" migrate
 say "Seeding the population registry ($SEED_COUNT citizens)"
-dotnet "$SILO" seed --count "$SEED_COUNT"
+# Chips (NFC recovery) are written for every card holder unless VNEID_SEED_CHIPS caps them (the benchmark needs a few).
+dotnet "$SILO" seed --count "$SEED_COUNT" ${VNEID_SEED_CHIPS:+--chips "$VNEID_SEED_CHIPS"}
 if [ "$MODE" = development ]; then
   say "Registering the sample portal as a relying party"
   dotnet "$SILO" clients add-sample --portal-url "$PORTAL_URL" --secret-file "$PORTAL_SECRET"

@@ -126,6 +126,9 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>An officer or operator read the citizen's personal data: an event in the account's chain (nothing when there is no account).</summary>
     Task RecordStaffReadAsync(Actor staff, string? office, string what);
 
-    /// <summary>A dossier was rejected, waits for its card, or its card was issued: an event in the chain, and the citizen is told.</summary>
-    Task RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice);
+    /// <summary>
+    /// A dossier was rejected, waits for its card, or its card was issued: an event in the chain, and the citizen is told.
+    /// False when the citizen has no account (the dossier then tells the contacts given at the desk itself).
+    /// </summary>
+    Task<bool> RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice);
 }

@@ -70,13 +70,14 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
     }
 
-    public async Task RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice)
+    public async Task<bool> RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice)
     {
-        if (!Exists) return;
+        if (!Exists) return false;
         // The citizen is told the outcome in plain words (the seed: by the app, SMS or e-mail).
         Raise(AccountEventKind.DossierDecided, Unchanged(), officer, $"dossier {dossierCode} at {officeCode}: {decision}", Now(),
             ToOwner(code: null).Select(n => n with { Text = notice }).ToList());
         await CommitAsync();
+        return true;
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Offices;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
@@ -26,6 +27,7 @@ public sealed class DossierGrain(
     IPopulationRegistry registry,
     WorkingCalendar calendar,
     SecretSealer sealer,
+    INotificationSender outbox,
     IOptions<BiometricOptions> biometricOptions,
     IOptions<RegistrationOptions> registration,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
@@ -160,12 +162,36 @@ public sealed class DossierGrain(
     {
         try
         {
-            await account.RecordDossierDecisionAsync(officer, Code, State.OfficeCode, decision, Notice());
+            if (!await account.RecordDossierDecisionAsync(officer, Code, State.OfficeCode, decision, Notice())) await TellWithoutAccountAsync();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogWarning(ex, "Dossier {Code}: the decision could not be recorded in the account's audit chain", Code);
         }
+    }
+
+    /// <summary>
+    /// Rule: every outcome reaches the citizen, account or not (issue 14). A citizen without an account (a first card and
+    /// account applied for together, or a refused dossier) is told at the phone and e-mail given at the desk, and the
+    /// notice is kept for the app under the ID number, where the account's notice list finds it once it exists. Message
+    /// ids name the dossier and its status, so a retried decision is not sent twice.
+    /// </summary>
+    private async Task TellWithoutAccountAsync()
+    {
+        var notice = Notice(hasAccount: false);
+        var at = clock.GetUtcNow();
+        var id = $"dossier:{Code}:{State.Status}";
+        var messages = new List<OutboundMessage>
+        {
+            new($"{id}:{NotificationChannel.App}", State.IdNumber, AccountEventKind.DossierDecided, NotificationChannel.App, State.IdNumber, notice, at),
+        };
+        if (!string.IsNullOrWhiteSpace(State.Phone))
+            messages.Add(new($"{id}:{NotificationChannel.Sms}", State.IdNumber, AccountEventKind.DossierDecided, NotificationChannel.Sms, State.Phone.Trim(),
+                NotificationTexts.Written(notice, NotificationChannel.Sms), at));
+        if (!string.IsNullOrWhiteSpace(State.Email))
+            messages.Add(new($"{id}:{NotificationChannel.Email}", State.IdNumber, AccountEventKind.DossierDecided, NotificationChannel.Email, State.Email.Trim(),
+                notice, at));
+        foreach (var message in messages) await outbox.SendAsync(message);
     }
 
     /// <summary>Opens the sealed desk templates and compares them with the card's; the scores are kept, the templates are not.</summary>
@@ -290,11 +316,11 @@ public sealed class DossierGrain(
     }
 
     /// <summary>The outcome as the citizen is told it (SMS, e-mail and the app): what happened, why, and what comes next.</summary>
-    private string Notice() => State.Status switch
+    private string Notice(bool hasAccount = true) => State.Status switch
     {
         DossierStatus.Rejected =>
-            $"Hồ sơ {Code} đăng ký tài khoản định danh điện tử mức độ 2 không được chấp nhận: {State.PlainReason ?? "hồ sơ chưa đáp ứng điều kiện"}. " +
-            "Tài khoản của bạn giữ nguyên như trước.",
+            $"Hồ sơ {Code} đăng ký tài khoản định danh điện tử mức độ 2 không được chấp nhận: {State.PlainReason ?? "hồ sơ chưa đáp ứng điều kiện"}." +
+            (hasAccount ? " Tài khoản của bạn giữ nguyên như trước." : ""),
         DossierStatus.AwaitingCard =>
             $"Hồ sơ {Code} đăng ký tài khoản định danh điện tử mức độ 2 đã được tiếp nhận cùng hồ sơ cấp thẻ căn cước" +
             (State.PlainReason is { } why ? $" ({why})" : "") + $"; tài khoản mức độ 2 được cấp cùng thẻ, ngày hẹn trả kết quả {State.AppointmentDate:dd/MM/yyyy}.",

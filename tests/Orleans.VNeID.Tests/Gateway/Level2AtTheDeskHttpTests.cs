@@ -241,9 +241,33 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.Equal("approved", issued.GetProperty("status").GetString());
         var account = (await fixture.Account(citizen).GetAsync())!;
         Assert.Equal((AccountStatus.PendingActivation, AccountLevel.Level2), (account.Status, account.ActivationTarget));
-        Assert.Contains("muc do 2", (await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[^1].Body);
+        await fixture.Sender.WaitForAsync(citizen.Phone!, m => m.Body.Contains("la ma kich hoat tai khoan dinh danh dien tu muc do 2"));
         overdue = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/offices/CAP-HG/dossiers/overdue", operatorToken)));
         Assert.DoesNotContain(code, overdue.EnumerateArray().Select(d => d.GetProperty("dossierCode").GetString()));
+    }
+
+    // Rule: every dossier outcome reaches the citizen (the seed: "qua ứng dụng VNeID hoặc tin nhắn SMS hoặc … thư điện
+    // tử"), also one who applies for a first card and has no account yet: the phone given at the desk is told, and the app
+    // notice waits under the ID number for the account issued with the card (issue 14).
+    [Fact]
+    public async Task A_card_applicant_without_an_account_is_told_by_sms_that_the_dossier_waits_for_the_card()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = fixture.NewCitizen(chipCard: false);
+        var receipt = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer,
+            Dossier(citizen, chipCard: false))));
+        Assert.Equal("awaitingCard", receipt.GetProperty("status").GetString());
+        Assert.Null(await fixture.Account(citizen).GetAsync());
+        var code = receipt.GetProperty("dossierCode").GetString()!;
+        var appointment = DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!);
+
+        var sms = Assert.Single(await fixture.Sender.WaitForAsync(citizen.Phone!, 1));
+        Assert.Equal(NotificationChannel.Sms, sms.Channel);
+        Assert.Contains(code, sms.Body);
+        Assert.Contains($"ngay hen tra ket qua {appointment:dd/MM/yyyy}", sms.Body);
+        var app = Assert.Single(fixture.Sender.To(citizen.IdNumber));
+        Assert.Equal(NotificationChannel.App, app.Channel);
+        Assert.Contains("thẻ căn cước", app.Body);
     }
 
     // Rule: only a valid chip card counts (the seed: "còn thời gian hiệu lực"); an expired, lost or other card sends the

@@ -53,7 +53,9 @@ public sealed class RecordingSender : INotificationSender, ISentMessageReader, I
 
     public IReadOnlyList<OutboundMessage> To(string recipient) =>
         _messages.Values.Where(m => m.Recipient == recipient)
-            .OrderBy(m => m.AccountId, StringComparer.Ordinal).ThenBy(m => long.Parse(m.MessageId.Split(':')[1])).ToArray();
+            .OrderBy(m => m.AccountId, StringComparer.Ordinal).ThenBy(m => m.CreatedAt)
+            // An account's messages are "{account}:{sequence}:{channel}"; a dossier's own notices have no sequence.
+            .ThenBy(m => long.TryParse(m.MessageId.Split(':')[1], out var sequence) ? sequence : 0).ToArray();
 
     /// <summary>The next <paramref name="times"/> sends to <paramref name="recipient"/> fail.</summary>
     public void FailFor(string recipient, int times) => _failuresToInject[recipient] = times;
@@ -74,6 +76,18 @@ public sealed class RecordingSender : INotificationSender, ISentMessageReader, I
             .Select(m => new SentMessage(m.MessageId, m.Channel, m.Recipient, m.Body, m.CreatedAt)).ToArray());
 
     public Task<bool> PingAsync(CancellationToken cancellationToken = default) => Task.FromResult(true);
+
+    /// <summary>Waits until the recipient has a message that <paramref name="match"/> accepts, and returns it.</summary>
+    public async Task<OutboundMessage> WaitForAsync(string recipient, Func<OutboundMessage, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (To(recipient).FirstOrDefault(match) is { } found) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{recipient} received no matching message.");
+            await Task.Delay(20);
+        }
+    }
 
     /// <summary>Waits until the recipient has at least <paramref name="count"/> messages (delivery is asynchronous).</summary>
     public async Task<IReadOnlyList<OutboundMessage>> WaitForAsync(string recipient, int count, TimeSpan? timeout = null)
