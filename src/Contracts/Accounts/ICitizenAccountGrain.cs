@@ -81,6 +81,13 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<bool>> StartNfcRecoveryAsync(ChipRead chip);
 
+    /// <summary>
+    /// Forgotten password at a police office, after the desk matched the citizen's biometrics in person: a code to the phone
+    /// on record, or to <paramref name="newPhone"/> (which replaces it, the previous phone told). Clears the code lockout.
+    /// Returns the masked phone the code went to.
+    /// </summary>
+    Task<Result<string>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence);
+
     /// <summary>Forgotten password, step two: the code and a new password. Clears failure counters and closes every session.</summary>
     Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword);
 

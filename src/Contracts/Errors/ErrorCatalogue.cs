@@ -50,6 +50,7 @@ public static class ErrorCatalogue
     public static readonly KnownError ChipSignerUnknown = new("chip_signer_unknown", 422, "The chip's document signer is not certified by a country signing CA this platform trusts.");
     public static readonly KnownError ChipTampered = new("chip_tampered", 422, "A data group read from the chip does not match the hash its security object signed.");
     public static readonly KnownError ChipOtherPerson = new("chip_other_person", 422, "The chip is the card of another ID number than the account being recovered.");
+    public static readonly KnownError BiometricsMismatch = new("biometrics_mismatch", 422, "The portrait and fingerprint captured at the desk do not match the templates enrolled for this ID number.");
     public static readonly KnownError OfficeNotFound = new("office_not_found", 404, "There is no office with this code.");
     public static readonly KnownError NotEnrolled = new("not_enrolled", 404, "No templates are enrolled for this ID number (Development capture).");
 

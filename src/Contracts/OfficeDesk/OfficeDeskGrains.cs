@@ -36,6 +36,35 @@ public interface IDossierGrain : IGrainWithStringKey
     Task<Result<DossierReceipt>> CardIssuedAsync(Actor confirmer, string? confirmerOffice);
 }
 
+/// <summary>
+/// Password recovery at a police office (issue 14): the citizen is present, the desk captures portrait and fingerprint,
+/// and on a match with the templates on record the recovery code goes to the phone on record, or to a new phone the
+/// citizen gives at the desk. For a citizen without a card issue date, or one who lost the phone as well. One stateless
+/// worker per office: nothing here is numbered or kept, so recoveries never queue behind the office's dossiers.
+/// </summary>
+public interface IOfficeRecoveryGrain : IGrainWithStringKey
+{
+    Task<Result<OfficeRecoveryReceipt>> RecoverAsync(Actor officer, string officerOffice, OfficeRecovery request);
+}
+
+[GenerateSerializer, Immutable, Alias("vneid.OfficeRecovery")]
+public sealed record OfficeRecovery(
+    [property: Id(0)] string IdNumber,
+    // Raw templates from the capture device: compared, then dropped; never stored, logged or put in an event.
+    [property: Id(1)] byte[] Portrait,
+    [property: Id(2)] byte[] Fingerprint,
+    // A new phone for the account, given by the citizen in person (the previous phone is told of the change).
+    [property: Id(3)] string? NewPhone);
+
+/// <summary>What the officer sees: where the code went and the match scores.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.OfficeRecoveryReceipt")]
+public sealed record OfficeRecoveryReceipt(
+    [property: Id(0)] string IdNumber,
+    [property: Id(1)] string CodeSentTo,
+    [property: Id(2)] double PortraitScore,
+    [property: Id(3)] double FingerprintScore,
+    [property: Id(4)] string CompleteUrl);
+
 /// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>
 public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
 {

@@ -38,15 +38,9 @@ public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
         RuleFor(r => r.Dependents).Must(d => d is null || d.Count <= 10);
         RuleForEach(r => r.Dependents).Must(d => PersonalIdNumber.TryParse(d, out _, out _)).WithMessage("A dependent is named by a valid personal ID number.");
         // Level 2 is never granted without biometrics: with a card or with a card application, both templates are captured.
-        RuleFor(r => r.PortraitTemplate).Must(BeATemplate).WithMessage("The portrait template is required: 64 bytes, base64-encoded.");
-        RuleFor(r => r.FingerprintTemplate).Must(BeATemplate).WithMessage("The fingerprint template is required: 64 bytes, base64-encoded.");
+        RuleFor(r => r.PortraitTemplate).ValidTemplate("portrait");
+        RuleFor(r => r.FingerprintTemplate).ValidTemplate("fingerprint");
     }
 
     private static bool IsForeigner(OpenDossierRequest r) => IdentityNumber.TryParse(r.IdNumber, out var id, out _) && !id.IsCitizen;
-
-    private static bool BeATemplate(string? base64)
-    {
-        var buffer = new byte[64];
-        return base64 is { Length: <= 100 } && Convert.TryFromBase64String(base64, buffer, out var written) && written == 64;
-    }
 }

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.OfficeDesk;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Cluster;
@@ -50,7 +53,26 @@ public static class RecoveryApi
             .ProducesProblems(422, 429, 503)
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
+        app.MapPost("/api/v1/offices/{officeCode}/recoveries", AtOfficeAsync)
+            .WithTags("Recovery")
+            .WithName("RecoverPasswordAtOffice")
+            .WithSummary("Recover a password with the citizen present at the officer's own office")
+            .WithDescription("For a citizen without a card issue date on record, or who lost the phone as well: the portrait and fingerprint " +
+                             "captured at the desk are matched against the templates on record (biometrics_mismatch otherwise), and a " +
+                             "recovery code goes to the phone on record, or to a new phone given at the desk (the previous phone is told). " +
+                             "The citizen then sets a new password at the completeUrl. Office hours only; the match scores are answered, " +
+                             "the templates are dropped.")
+            .Validate<OfficeRecoveryRequest>()
+            .ProducesProblems(401, 403, 404, 409, 422, 429, 503)
+            .RequireAuthorization(Policies.Officer);
         return app;
+    }
+
+    public static async Task<Results<Accepted<OfficeRecoveryReceipt>, ProblemHttpResult>> AtOfficeAsync(
+        string officeCode, OfficeRecoveryRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        var result = await cluster.GetGrain<IOfficeRecoveryGrain>(officeCode).RecoverAsync(user.ToActor(), user.Office() ?? "", request.ToCommand());
+        return result.Value is { } receipt ? TypedResults.Accepted(receipt.CompleteUrl, receipt) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Accepted<RecoveryAccepted>> StartAsync(StartRecoveryRequest request, IClusterClient cluster)

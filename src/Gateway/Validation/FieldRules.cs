@@ -37,6 +37,14 @@ public static class FieldRules
             foreach (var problem in PasswordPolicy.Check(password, policy)) context.AddFailure(problem);
         });
 
+    /// <summary>A biometric template from a capture device at the desk: 64 bytes, base64-encoded.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidTemplate<T>(this IRuleBuilder<T, string?> rule, string what) =>
+        rule.Must(base64 =>
+        {
+            var buffer = new byte[64];
+            return base64 is { Length: <= 100 } && Convert.TryFromBase64String(base64, buffer, out var written) && written == 64;
+        }).WithMessage($"The {what} template is required: 64 bytes, base64-encoded.");
+
     /// <summary>Where the activation code goes: a phone number or, failing that, an e-mail address.</summary>
     public static void PhoneOrEmail<T>(this AbstractValidator<T> validator, Func<T, string?> phone, Func<T, string?> email, string need)
     {

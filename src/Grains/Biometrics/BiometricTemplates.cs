@@ -21,6 +21,20 @@ public sealed class BiometricOptions
 }
 
 /// <summary>
+/// The one match rule: the portrait or the fingerprint captured at the desk at or above the threshold against the
+/// enrolled template. The scores are kept for the record; the templates are not.
+/// </summary>
+public sealed record BiometricMatch(double PortraitScore, double FingerprintScore, bool Matched)
+{
+    public static BiometricMatch Of(byte[] portrait, byte[] fingerprint, byte[] enrolledPortrait, byte[] enrolledFingerprint, double threshold)
+    {
+        var p = Math.Round(BiometricTemplates.Similarity(portrait, enrolledPortrait), 3);
+        var f = Math.Round(BiometricTemplates.Similarity(fingerprint, enrolledFingerprint), 3);
+        return new(p, f, p >= threshold || f >= threshold);
+    }
+}
+
+/// <summary>
 /// Fixed-length feature vectors as capture devices produce them: <see cref="Length"/> signed bytes. The registry's
 /// enrolled templates are generated here from a seed per citizen (the stand-in for real enrolment).
 /// </summary>

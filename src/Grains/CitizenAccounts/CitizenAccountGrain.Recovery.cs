@@ -84,6 +84,28 @@ public sealed partial class CitizenAccountGrain
         return Result.Ok(true);
     }
 
+    public async Task<Result<string>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence)
+    {
+        if (!Exists) return AccountRefusals.NotFound();
+        if (_lifecycle.Status == AccountStatus.Locked)
+            return _lifecycle.WithState(ErrorCatalogue.AccountLocked.Refuse("A locked account is unlocked first (the officer's unlock), then recovered."));
+        if (!_lifecycle.IsActive)
+            return _lifecycle.WithState(ErrorCatalogue.InvalidState.Refuse("Only an active account is recovered; one not yet activated asks for a new activation code."));
+        var now = Now();
+        var phone = newPhone?.Trim() ?? State.Phone;
+        if (phone is null) return ErrorCatalogue.NoPhoneOnRecord.Refuse("The account has no phone: give the citizen's phone at the desk.");
+        if (codes.SendLimit(State, now) is { } limit) return limit;
+
+        // The citizen stood at the desk and matched: the code lockout earned by guesses (anyone's) no longer applies.
+        BruteForceGuard.Reset(State.OtpFailures);
+        if (phone != State.Phone) ChangeContacts(phone, State.Email, officer, $"in person at office {officeCode} ({evidence})", now);
+        State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
+        Raise(AccountEventKind.RecoveryRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}", now,
+            [CodeTo(NotificationChannel.Sms, phone, code)]);
+        await CommitAsync();
+        return Result.Ok(AccountViews.MaskPhone(phone)!);
+    }
+
     public async Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword)
     {
         var passwordProblems = passwords.ProblemsWith(newPassword);

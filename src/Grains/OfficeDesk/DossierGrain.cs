@@ -202,13 +202,12 @@ public sealed class DossierGrain(
         return Matches(Convert.FromBase64String(parts[0]), Convert.FromBase64String(parts[1]), enrolled);
     }
 
-    /// <summary>The one match rule: portrait or fingerprint at or above the threshold. Keeps the scores.</summary>
+    /// <summary>The one match rule (<see cref="BiometricMatch"/>). Keeps the scores.</summary>
     private bool Matches(byte[] portrait, byte[] fingerprint, EnrolledBiometrics enrolled)
     {
-        State.PortraitScore = Math.Round(BiometricTemplates.Similarity(portrait, enrolled.Portrait), 3);
-        State.FingerprintScore = Math.Round(BiometricTemplates.Similarity(fingerprint, enrolled.Fingerprint), 3);
-        var threshold = biometricOptions.Value.MatchThreshold;
-        return State.PortraitScore >= threshold || State.FingerprintScore >= threshold;
+        var match = BiometricMatch.Of(portrait, fingerprint, enrolled.Portrait, enrolled.Fingerprint, biometricOptions.Value.MatchThreshold);
+        (State.PortraitScore, State.FingerprintScore) = (match.PortraitScore, match.FingerprintScore);
+        return match.Matched;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
