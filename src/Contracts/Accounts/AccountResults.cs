@@ -63,7 +63,9 @@ public sealed record ChildView(
     [property: Id(1)] string FullName,
     [property: Id(2)] DateOnly DateOfBirth,
     // Declared as a dependent of this account at a police office.
-    [property: Id(3)] bool Dependent);
+    [property: Id(3)] bool Dependent,
+    // The child's papers integrated on this account by an officer: a dependent's only, and only while under 14.
+    [property: Id(4)] IReadOnlyList<Orleans.VNeID.Dossiers.IntegratedDocument> Documents);
 
 /// <summary>One notice of the account's in-app list: what the platform told the citizen and when.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.AccountNotice")]

@@ -122,6 +122,12 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     [ReadOnly]
     Task<Result<IReadOnlyList<ChildView>>> GetChildrenAsync();
 
+    /// <summary>
+    /// An officer integrates a paper of a dependent child under 14 (a birth certificate, a health-insurance card) into this
+    /// level-2 account; refused with not_a_dependent for any other child. Returns the children as the owner sees them.
+    /// </summary>
+    Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, Orleans.VNeID.Dossiers.IntegratedDocument document);
+
     /// <summary>The newest notices of the account's in-app list (at most 100), or null when nobody declared it.</summary>
     [ReadOnly]
     Task<IReadOnlyList<AccountNotice>?> GetNoticesAsync(int limit);

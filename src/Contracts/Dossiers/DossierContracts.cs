@@ -10,6 +10,8 @@ public enum DocumentKind
     Passport = 4,
     /// <summary>The chip ID card itself ("thông tin chính về thẻ căn cước công dân"), put in a level-2 wallet from the registry.</summary>
     IdCard = 5,
+    /// <summary>A birth certificate ("giấy khai sinh"): the paper a child under 14 holds, integrated on a parent's account.</summary>
+    BirthCertificate = 6,
 }
 
 /// <summary>A paper the officer compared with its original and integrates into the account.</summary>

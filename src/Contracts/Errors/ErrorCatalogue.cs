@@ -59,6 +59,7 @@ public static class ErrorCatalogue
     public static readonly KnownError InvalidState = new("invalid_state", 409, "The account's state does not permit this; `state` and `permittedTriggers` say what it does permit.");
     public static readonly KnownError AccountLocked = new("account_locked", 409, "A locked account cannot be upgraded until an officer unlocks it.");
     public static readonly KnownError CardNotIssued = new("card_not_issued", 409, "The ID-card database holds no issued chip card (number, issue date and templates) for this citizen yet.");
+    public static readonly KnownError NotADependent = new("not_a_dependent", 409, "The child is not a dependent under 14 declared on this account at a police office.");
     public static readonly KnownError Level2Required = new("level2_required", 409, "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
 
     public static readonly KnownError RequestTooLarge = new("request_too_large", 413, "The request body is larger than 64 KiB.");

@@ -6,6 +6,7 @@ using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Validation;
+using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Gateway.Accounts;
 
@@ -36,6 +37,17 @@ public static class WalletApi
             .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Citizen);
 
+        account.MapPost("/children/{childIdNumber}/documents", AddChildDocumentAsync)
+            .WithName("IntegrateChildDocument")
+            .WithSummary("Integrate a paper of a dependent child under 14 into the parent's level-2 account (officer)")
+            .WithDescription("A birth certificate, a health-insurance card or another paper of a child declared as a dependent at a police office, compared with its original; the parent sees it with the child in GET /children while the child is under 14. Any other child answers 409 not_a_dependent.")
+            .AddEndpointFilter(async (context, next) => PersonalIdNumber.TryParse(context.HttpContext.Request.RouteValues["childIdNumber"] as string, out _, out var error)
+                ? await next(context)
+                : ProblemWriter.Validation(new Dictionary<string, string[]> { ["childIdNumber"] = [error] }))
+            .Validate<DocumentRequest>()
+            .ProducesProblems(401, 403, 404, 409, 503)
+            .RequireAuthorization(Policies.Officer);
+
         account.MapGet("/notices", NoticesAsync)
             .WithName("ListNotices")
             .WithSummary("The account's in-app notices, newest first (owner)")
@@ -65,10 +77,15 @@ public static class WalletApi
     public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> AddDocumentAsync(
         string idNumber, DocumentRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
-        var document = new IntegratedDocument(request.Kind!.Value, request.Number!, request.Issuer!.Trim(), request.ValidFrom, request.ValidUntil,
-            user.Identity!.Name!, user.Office()!);
-        var result = await cluster.Account(idNumber).AddDocumentAsync(document);
+        var result = await cluster.Account(idNumber).AddDocumentAsync(request.ToDocument(user));
         return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ChildView>>, ProblemHttpResult>> AddChildDocumentAsync(
+        string idNumber, string childIdNumber, DocumentRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        var result = await cluster.Account(idNumber).AddChildDocumentAsync(childIdNumber, request.ToDocument(user));
+        return result.Value is { } children ? TypedResults.Ok(children) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ChildView>>, ProblemHttpResult>> ChildrenAsync(

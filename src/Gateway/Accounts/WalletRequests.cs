@@ -1,10 +1,17 @@
+using System.Security.Claims;
 using FluentValidation;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Gateway.Auth;
 
 namespace Orleans.VNeID.Gateway.Accounts;
 
 /// <summary>A paper to integrate, as the officer types it from the original.</summary>
-public sealed record DocumentRequest(DocumentKind? Kind, string? Number, string? Issuer, DateOnly? ValidFrom, DateOnly? ValidUntil);
+public sealed record DocumentRequest(DocumentKind? Kind, string? Number, string? Issuer, DateOnly? ValidFrom, DateOnly? ValidUntil)
+{
+    /// <summary>The paper as integrated: the officer who compared it with its original, at their office.</summary>
+    public IntegratedDocument ToDocument(ClaimsPrincipal officer) =>
+        new(Kind!.Value, Number!, Issuer!.Trim(), ValidFrom, ValidUntil, officer.Identity!.Name!, officer.Office()!);
+}
 
 public sealed class DocumentValidator : AbstractValidator<DocumentRequest>
 {

@@ -83,20 +83,48 @@ public sealed partial class CitizenAccountGrain
     /// <summary>
     /// Rule: a parent's level-2 account lists their children under 14 (who cannot have accounts of their own) from the
     /// population database, with their ID numbers; level 1 is not enough, as for the dependents declared at an office.
+    /// A dependent's papers integrated by an officer are shown with it while the child is under 14 (Decree 59/2022: a
+    /// child's information is integrated into a parent's account); from 14 the child holds an account of their own.
     /// </summary>
     public async Task<Result<IReadOnlyList<ChildView>>> GetChildrenAsync()
     {
         if (!Exists) return AccountRefusals.NotFound();
         if (_lifecycle.Level != AccountLevel.Level2) return AccountRefusals.Level2Required();
-        var today = DateOnly.FromDateTime(Now().ToOffset(Orleans.VNeID.Identity.VietnamTime.Offset).DateTime);
+        return Result.Ok(await ChildrenUnder14Async());
+    }
+
+    public async Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, IntegratedDocument document)
+    {
+        if (!Exists) return AccountRefusals.NotFound();
+        if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
+        // Only a dependent declared at an office, and only while the population database still records a child under 14.
+        if (!State.Dependents.Contains(childIdNumber) || !(await ChildrenUnder14Async()).Any(c => c.IdNumber == childIdNumber))
+            return ErrorCatalogue.NotADependent.Refuse();
+        var papers = State.ChildDocuments.TryGetValue(childIdNumber, out var held) ? held : State.ChildDocuments[childIdNumber] = [];
+        var replaced = papers.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number) > 0;
+        papers.Add(document);
+        Raise(AccountEventKind.WalletChanged, Unchanged(), new Actor(ActorRole.Officer, document.VerifiedBy),
+            $"{(replaced ? "replaced" : "added")} {document.Kind} of dependent {childIdNumber} at {document.VerifiedAtOffice}", Now(), ToOwner(code: null));
+        await CommitAsync();
+        return Result.Ok(await ChildrenUnder14Async());
+    }
+
+    private async Task<IReadOnlyList<ChildView>> ChildrenUnder14Async()
+    {
+        var today = VietnamTime.Today(clock);
         // The population database records the children of citizens; a foreigner's are not in it.
         var owner = IdentityNumber.Parse(AccountId);
         var children = owner.IsCitizen ? await registry.FindChildrenAsync(owner.Citizen) : [];
-        return Result.Ok<IReadOnlyList<ChildView>>(children
+        return children
             .Where(c => !Declaration.IsOldEnough(c.DateOfBirth, today, registrationOptions.Value))
             .OrderBy(c => c.DateOfBirth)
-            .Select(c => new ChildView(c.IdNumber, c.FullName, c.DateOfBirth, State.Dependents.Contains(c.IdNumber)))
-            .ToList());
+            .Select(c =>
+            {
+                var dependent = State.Dependents.Contains(c.IdNumber);
+                IReadOnlyList<IntegratedDocument> papers = dependent && State.ChildDocuments.TryGetValue(c.IdNumber, out var held) ? [.. held] : [];
+                return new ChildView(c.IdNumber, c.FullName, c.DateOfBirth, dependent, papers);
+            })
+            .ToList();
     }
 
     public Task<ProfileView?> GetProfileAsync() =>

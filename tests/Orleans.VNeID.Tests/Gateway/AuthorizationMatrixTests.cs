@@ -27,6 +27,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/accounts/{id}/level2/confirmation", [Caller.Owner]),
         ("GET", "/api/v1/accounts/{id}/notices", [Caller.Owner]),
         ("GET", "/api/v1/accounts/{id}/children", [Caller.Owner]),
+        ("POST", "/api/v1/accounts/{id}/children/{childIdNumber}/documents", [Caller.Officer]),
         ("POST", "/api/v1/accounts/{id}/lock", [Caller.Owner, Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/accounts/{id}/unlock", [Caller.Officer, Caller.Operator]),
         ("GET", "/api/v1/accounts/{id}", [Caller.Owner, Caller.Officer, Caller.Operator]),

@@ -401,6 +401,24 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         var refusedChildren = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{levelOne.IdNumber}/children",
             await _gateway.CitizenTokenAsync(http, levelOne.IdNumber, "Nhoquan@123")));
         Assert.Equal("level2_required", (await Json(refusedChildren)).GetProperty("code").GetString());
+
+        // Rule: a dependent child's papers are integrated on the parent's account and shown with the child while under
+        // 14; a child not declared as a dependent is refused (issue 14).
+        officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
+        var birthCertificate = new { kind = "birthCertificate", number = "123-2018", issuer = "UBND phường Hàng Gai" };
+        var added = await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
+            $"/api/v1/accounts/{parent.IdNumber}/children/{child.IdNumber}/documents", officer, birthCertificate));
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var notDependent = await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
+            $"/api/v1/accounts/{parent.IdNumber}/children/{younger.IdNumber}/documents", officer, birthCertificate));
+        Assert.Equal("not_a_dependent", (await Json(notDependent)).GetProperty("code").GetString());
+        var byParent = await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
+            $"/api/v1/accounts/{parent.IdNumber}/children/{child.IdNumber}/documents", token, birthCertificate));
+        Assert.Equal(HttpStatusCode.Forbidden, byParent.StatusCode);
+        children = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{parent.IdNumber}/children", token)));
+        var papers = children.EnumerateArray().ToDictionary(c => c.GetProperty("idNumber").GetString()!, c => c.GetProperty("documents"));
+        Assert.Equal(["birthCertificate"], papers[child.IdNumber].EnumerateArray().Select(d => d.GetProperty("kind").GetString()));
+        Assert.Equal(0, papers[younger.IdNumber].GetArrayLength());
     }
 
     [Fact]
