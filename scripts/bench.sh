@@ -7,6 +7,8 @@ export VNEID_DATABASE=vneid_bench
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
 STARTED=$(date +%s)
+# Each step says when it started, counted from the start of the run (the report states the whole run's time).
+say() { printf '\033[1;34m==>\033[0m [%d:%02d] %s\n' $(( ($(date +%s) - STARTED) / 60 )) $(( ($(date +%s) - STARTED) % 60 )) "$*"; }
 BENCH_DIR="$LOCAL_DIR/bench"
 RESULTS="$BENCH_DIR/results.json"
 SCALE_ACCOUNTS="${VNEID_BENCH_SCALE_ACCOUNTS:-100000}"
@@ -26,13 +28,19 @@ fi
 say "Stopping the platform if it runs, and recreating the benchmark database vneid_bench"
 stop_platform >/dev/null
 BARE_PID=
+# The conventional peer (issue 15): a writable copy of ../shared/peers/aspnet-identity, its data beside it.
+PEER_SRC="$REPO_ROOT/../shared/peers/aspnet-identity"
+PEER_HOME="$LOCAL_DIR/peer"
+export PEER_DATA="$LOCAL_DIR/peer-data"
+stop_peer() { [ -x "$PEER_HOME/stop.sh" ] && bash "$PEER_HOME/stop.sh" >/dev/null 2>&1 || true; }
 # Whatever happens (a scenario that fails included), nothing this run started is left running.
-trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_platform >/dev/null' EXIT
+trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_peer; stop_platform >/dev/null' EXIT
 ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
 export PATH="$(pg_bin_dir):$PATH"
 export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
-export VNEID_SEED_COUNT=$((SCALE_ACCOUNTS * 3 / 2 + 50000))
+# The scale scenario's accounts, the other scenarios' and the peer comparison's (up to about 60,000), all distinct citizens.
+export VNEID_SEED_COUNT=$((SCALE_ACCOUNTS * 3 / 2 + 130000))
 export VNEID_SEED_CHIPS="${VNEID_SEED_CHIPS:-100}" # the demo citizens' chips; no scenario reads the rest
 
 say "Starting the platform (scripts/up.sh) with rate limits raised for the benchmark"
@@ -56,6 +64,18 @@ say "Code verification"
 load otp --count 2000 --concurrency 64
 say "Lock and unlock"
 load lock-unlock --count 200 --rounds 5 --concurrency 64
+
+say "The conventional peer (ASP.NET Core Identity + EF Core, its own PostgreSQL on :55440, service on :5300), from a copy in .local/peer"
+[ -d "$PEER_SRC" ] || die "The peer is not at $PEER_SRC (../shared beside the repository)."
+stop_peer
+rm -rf "$PEER_HOME" "$PEER_DATA"
+cp -r "$PEER_SRC" "$PEER_HOME"
+rm -rf "$PEER_HOME/.data" "$PEER_HOME"/*/bin "$PEER_HOME"/*/obj
+SEED=70000 bash "$PEER_HOME/run.sh" >"$LOG_DIR/bench-peer.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-peer.log" >&2; die "the peer's run.sh failed"; }
+dotnet build "$PEER_HOME/load/PeerLoad.csproj" -c Release -v q -nologo -clp:ErrorsOnly >/dev/null
+say "Declarations, the full flow and status reads: platform and peer alternating, the peer's driver for both, two rounds"
+load peer --peer-home "$PEER_HOME" --peer-citizens "$PEER_DATA/citizens.csv"
+stop_peer
 
 say "OpenID Connect token endpoint (codes exchanged, beside the raw RS256 signing rate of the same key)"
 load token --count 2000 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal/vneid_bench.client-secret"

@@ -41,7 +41,7 @@ Scenario("machine", "Record the machine and start a new results file.", (_, _, r
 {
     r.Machine = Scenarios.Machine();
     r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null; r.TokenEndpoint = null;
-    r.DeclarationVariants.Clear(); r.Stream = null;
+    r.DeclarationVariants.Clear(); r.Stream = null; r.Peer = null;
     return Task.CompletedTask;
 });
 
@@ -88,6 +88,18 @@ Scenario("token", "Authorization codes exchanged at the OpenID Connect token end
     async (p, platform, r) => r.TokenEndpoint = await TokenEndpoint.RunAsync(platform, p.GetValue(gateway)!, p.GetValue(secretFile)!,
         p.GetValue(signingKey)!, p.GetValue(count), p.GetValue(concurrency), p.GetValue(citizens)),
     count, concurrency, secretFile, signingKey, citizens);
+
+var peerUrl = new Option<string>("--peer-url") { DefaultValueFactory = _ => "http://127.0.0.1:5300" };
+var peerHome = new Option<string>("--peer-home") { Description = "A writable copy of ../shared/peers/aspnet-identity (its driver built).", Required = true };
+var peerCitizens = new Option<string>("--peer-citizens") { Description = "The citizens CSV the peer's run.sh seeded.", Required = true };
+var peerRounds = new Option<int>("--peer-rounds") { DefaultValueFactory = _ => 2 };
+var declarationSeconds = new Option<int>("--declaration-seconds") { DefaultValueFactory = _ => 10 };
+var flowSeconds = new Option<int>("--flow-seconds") { DefaultValueFactory = _ => 20 };
+var readSeconds = new Option<int>("--read-seconds") { DefaultValueFactory = _ => 10 };
+Scenario("peer", "Declarations, the full flow and status reads on the platform and on the conventional peer, alternating, with the peer's driver.",
+    async (p, platform, r) => r.Peer = await PeerComparison.RunAsync(platform, p.GetValue(gateway)!, p.GetValue(peerUrl)!, p.GetValue(peerHome)!,
+        p.GetValue(peerCitizens)!, p.GetValue(peerRounds), p.GetValue(declarationSeconds), p.GetValue(flowSeconds), p.GetValue(readSeconds), p.GetValue(workDir)!),
+    peerUrl, peerHome, peerCitizens, peerRounds, declarationSeconds, flowSeconds, readSeconds, workDir);
 
 var silos = new Option<string[]>("--silo") { Description = "name=pid of each silo process.", AllowMultipleArgumentsPerToken = true, Required = true };
 Scenario("scale", "Many accounts: silo memory and database bytes per account.", async (p, platform, r) =>

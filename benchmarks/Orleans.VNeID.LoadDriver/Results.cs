@@ -20,6 +20,9 @@ public sealed class BenchResults
 
     public StreamFigures? Stream { get; set; }
 
+    /// <summary>The same scenarios on the conventional peer (../shared/peers/aspnet-identity), alternating with the platform.</summary>
+    public PeerFigures? Peer { get; set; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public static BenchResults Load(string path) =>

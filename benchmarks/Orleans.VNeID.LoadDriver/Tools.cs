@@ -23,10 +23,11 @@ public static partial class Tools
     }
 
     /// <summary>wrk with two threads; the Lua script spreads requests over the accounts and their tokens.</summary>
-    public static async Task<WrkResult> WrkAsync(string url, int connections, string duration, string? script)
+    public static async Task<WrkResult> WrkAsync(string url, int connections, string duration, string? script, string? header = null)
     {
         var args = new List<string> { "-t2", $"-c{connections}", $"-d{duration}", "--latency" };
         if (script is not null) args.AddRange(["-s", script]);
+        if (header is not null) args.AddRange(["-H", header]);
         args.Add(url);
         var text = await RunAsync("wrk", args);
         double Ms(string value, string unit) => double.Parse(value, CultureInfo.InvariantCulture) * unit switch { "us" => 0.001, "ms" => 1, "s" => 1000, _ => 60_000 };
