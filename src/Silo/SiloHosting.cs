@@ -11,6 +11,9 @@ using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.VNeID.Hosting;
 using Orleans.VNeID.Audit;
+using Orleans.VNeID.CitizenAccounts;
+using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Events;
 using Orleans.VNeID.Platform;
@@ -44,6 +47,16 @@ internal static class SiloHosting
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [PlatformHealth.ReadyTag]);
         builder.Services.AddHostedService<BacklogGauges>();
+        // Group commit (issue 15): grain states written many to a transaction, an account's events with its state.
+        var groupCommit = configuration.GetSection(GroupCommitOptions.Section).Get<GroupCommitOptions>() ?? new GroupCommitOptions();
+        if (groupCommit.Enabled)
+        {
+            builder.Services.AddSingleton(new EventDelivery { WrittenWithState = true });
+            builder.Services.AddSingleton(sp => new GroupCommitWriter(
+                sp.GetRequiredService<AccountEventWriter>().DataSource
+                    ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."),
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+        }
         builder.Services.AddAccountServices();
         if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
         {
@@ -58,6 +71,9 @@ internal static class SiloHosting
             silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
+            // An account idle this long is deactivated (its memory returned); the next request reactivates it from storage.
+            silo.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(CitizenAccountGrain).FullName!] =
+                configuration.GetValue("Accounts:IdleDeactivationAfter", TimeSpan.FromMinutes(10)));
             // The deadline of silo-to-silo calls (config/appsettings.json, Messaging:ResponseTimeout).
             silo.Configure<SiloMessagingOptions>(configuration.GetSection("Messaging"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
@@ -69,8 +85,16 @@ internal static class SiloHosting
             if (configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             silo.AddAdoNetGrainStorage(AdoNetAccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
-            silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage,
-                (sp, _) => new UnavailableAwareStorage(sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage)));
+            silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage, (sp, _) =>
+            {
+                var adoNet = sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage);
+                if (!groupCommit.Enabled) return new UnavailableAwareStorage(adoNet);
+                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(AdoNetAccountStorage);
+                return new UnavailableAwareStorage(new GroupCommitStorage(adoNet, sp.GetRequiredService<GroupCommitWriter>(),
+                    options.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), options.HashPicker,
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId, AdoNetAccountStorage,
+                    sp.GetRequiredService<AccountEventWriter>(), sp.GetRequiredService<Orleans.VNeID.Security.SecretSealer>()));
+            });
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             // The account-events stream (issue 12): persistent, on the platform's PostgreSQL (008_streams.sql). Implicit
             // subscriptions only: its consumers are grains named by the stream, so no subscription state is kept.

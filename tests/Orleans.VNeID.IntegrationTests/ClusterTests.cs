@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.IntegrationTests;
 
@@ -183,6 +184,56 @@ public class ClusterTests(PlatformFixture platform)
                 await Task.Delay(250);
             Assert.Equal(expected, count);
         }
+    }
+
+    // Issue 15, group commit: a command's answer still means it is durable. While declarations run, every database
+    // connection of the application is killed again and again, mid-batch; afterwards each acknowledged declaration has
+    // its state, its audit entry and its code's SMS stored (at once: they commit together), and each refused one none.
+    [Fact]
+    public async Task Group_commit_connections_killed_mid_batch_keep_every_acknowledged_declaration_whole_and_no_refused_one()
+    {
+        await using var cluster = new PlatformCluster();
+        cluster.StartSilo("silo-1");
+        cluster.StartGateway();
+        await cluster.WaitUntilReadyAsync(platform, silos: 1);
+        var api = new PlatformApi(cluster.Http);
+
+        var answers = new System.Collections.Concurrent.ConcurrentDictionary<CitizenRecord, HttpStatusCode>();
+        var kills = 0L;
+        for (var round = 0; round < 3 && !(answers.Values.Any(s => s == HttpStatusCode.Accepted) && answers.Values.Any(s => s != HttpStatusCode.Accepted)); round++)
+        {
+            using var stop = new CancellationTokenSource();
+            var killer = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    // The application role may end its own sessions: the silo's pooled connections die under it.
+                    await using var kill = platform.ApplicationDatabase.CreateCommand(
+                        "select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = current_user and pid <> pg_backend_pid() and datname = current_database()");
+                    Interlocked.Add(ref kills, Convert.ToInt64(await kill.ExecuteScalarAsync()));
+                    await Task.Delay(60);
+                }
+            });
+            await Parallel.ForEachAsync(platform.TakeCitizens(150), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+                async (c, _) => answers[c] = (await api.DeclareAsync(c)).StatusCode);
+            await stop.CancelAsync();
+            await killer;
+        }
+
+        Assert.True(kills > 0);
+        Assert.All(answers.Values, s => Assert.Contains(s, new[] { HttpStatusCode.Accepted, HttpStatusCode.ServiceUnavailable }));
+        var acknowledged = answers.Where(a => a.Value == HttpStatusCode.Accepted).Select(a => a.Key).ToList();
+        var refused = answers.Where(a => a.Value != HttpStatusCode.Accepted).Select(a => a.Key).ToList();
+        Assert.NotEmpty(acknowledged);
+        Assert.NotEmpty(refused);
+
+        async Task<(long State, long Audit, long Sms)> StoredAsync(CitizenRecord c) => (
+            await platform.ScalarAsync("select count(*) from orleans.storage where grain_type_string = 'account' and grain_id_n1 = $1 and payload_binary is not null",
+                Convert.ToInt64(c.IdNumber, 16)),
+            await platform.ScalarAsync("select count(*) from audit.entries where account_id = $1 and kind = $2", c.IdNumber, (short)Accounts.AccountEventKind.Declared),
+            await platform.ScalarAsync("select count(*) from notifications.outbox where account_id = $1 and channel = $2", c.IdNumber, (short)Accounts.NotificationChannel.Sms));
+        foreach (var c in acknowledged) Assert.Equal((1L, 1L, 1L), await StoredAsync(c));
+        foreach (var c in refused) Assert.Equal((0L, 0L, 0L), await StoredAsync(c));
     }
 
     [Fact]

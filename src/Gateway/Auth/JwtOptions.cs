@@ -20,6 +20,12 @@ public sealed class JwtOptions
     /// <summary>Access-token lifetime. Default 5 minutes: short, because a refresh token renews it.</summary>
     [Range(1, 1440)] public int AccessTokenMinutes { get; set; } = 5;
 
+    /// <summary>
+    /// Access tokens whose signature and lifetime were checked, remembered by hash until they expire, at most this many
+    /// (each about 2 KiB); the session or staff check still runs on every request. 0 checks every token in full. Default 10,000.
+    /// </summary>
+    [Range(0, 1_000_000)] public int ValidatedTokenCacheEntries { get; set; } = 10_000;
+
     public SymmetricSecurityKey Key() => new(Convert.FromBase64String(SigningKey));
 }
 

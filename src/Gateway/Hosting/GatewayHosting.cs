@@ -48,10 +48,15 @@ public static class GatewayHosting
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenIssuer>((o, issuer) =>
+            .Configure<TokenIssuer, IOptions<JwtOptions>>((o, issuer, jwt) =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters();
+                if (jwt.Value.ValidatedTokenCacheEntries > 0)
+                {
+                    o.TokenHandlers.Clear();
+                    o.TokenHandlers.Add(new ValidatedTokenCache(jwt.Value.ValidatedTokenCacheEntries, TimeProvider.System));
+                }
                 o.Events = SessionCheck.Events;
             });
         services.AddAuthorizationBuilder()

@@ -35,6 +35,7 @@ public sealed partial class CitizenAccountGrain(
     IOptions<SessionOptions> sessionOptions,
     IOptions<NotificationOptions> notificationOptions,
     Chips.PassiveAuthentication chipVerifier,
+    EventDelivery eventDelivery,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<CitizenAccountGrain> logger)
     : Grain, ICitizenAccountGrain, IRemindable
@@ -128,7 +129,7 @@ public sealed partial class CitizenAccountGrain(
     private async Task CommitAsync()
     {
         await SaveAsync();
-        await DeliverPendingAsync();
+        await DeliverPendingAsync(justStored: true);
     }
 
     /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads what is stored.</summary>
@@ -160,13 +161,17 @@ public sealed partial class CitizenAccountGrain(
     /// fails the events stay stored and a reminder retries them every <see cref="NotificationOptions.RedriveInterval"/>;
     /// the reminder is registered only then, not on every command.
     /// </summary>
-    private async Task DeliverPendingAsync()
+    private async Task DeliverPendingAsync(bool justStored = false)
     {
         var events = State.PendingEvents.ToArray();
         if (events.Length == 0) return;
         try
         {
-            await GrainFactory.GetGrain<INotificationDispatcherGrain>(0).DispatchAsync(events);
+            var dispatcher = GrainFactory.GetGrain<INotificationDispatcherGrain>(0);
+            // With the group commit the events' entries and messages committed with the state: the stream is left. A redrive
+            // (reactivation, reminder) may follow a write that failed, so it writes them again; repeats are ignored.
+            if (eventDelivery.WrittenWithState && justStored) await dispatcher.PublishAsync(events);
+            else await dispatcher.DispatchAsync(events);
             State.PendingEvents.RemoveAll(e => e.Sequence <= events[^1].Sequence);
             _acknowledgementsUnsaved = true;
         }

@@ -42,6 +42,9 @@ public static class GrainServices
         services.AddOptions<Chips.ChipOptions>().BindConfiguration(Chips.ChipOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton<Chips.PassiveAuthentication>();
         services.TryAddSingleton<AccountEventWriter>();
+        // Without the silos' group-commit storage (grain tests), the dispatcher writes each account's events itself.
+        services.TryAddSingleton(new EventDelivery());
+        services.AddOptions<Storage.GroupCommitOptions>().BindConfiguration(Storage.GroupCommitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;
     }

@@ -19,14 +19,27 @@ public sealed class AccountEventWriter(IAuditTrail auditTrail, INotificationSend
     /// <summary>Whether entries and messages share one transaction.</summary>
     public bool WritesTogether => _together is not null;
 
+    /// <summary>The database of the audit trail and the outbox, when they share one (<see cref="WritesTogether"/>).</summary>
+    public Npgsql.NpgsqlDataSource? DataSource => _together?.Audit.DataSource;
+
+    /// <summary>
+    /// Adds the event's audit entry, its messages and the logouts it owes to <paramref name="batch"/>, a transaction of the
+    /// caller's (the group commit of account states). Only when <see cref="WritesTogether"/>.
+    /// </summary>
+    public void AddTo(Npgsql.NpgsqlBatch batch, AccountEvent evt, IReadOnlyList<OutboundMessage> messages)
+    {
+        var (audit, outbox) = _together ?? throw new InvalidOperationException("The audit trail and the outbox are not one PostgreSQL database.");
+        audit.AddAppend(batch, evt);
+        foreach (var message in messages) outbox.AddSend(batch, message);
+        BackChannelLogouts.AddOwed(batch, evt);
+    }
+
     public async Task WriteAsync(AccountEvent evt, IReadOnlyList<OutboundMessage> messages)
     {
         if (_together is (var audit, var outbox))
         {
             await using var batch = audit.DataSource.CreateBatch();
-            audit.AddAppend(batch, evt);
-            foreach (var message in messages) outbox.AddSend(batch, message);
-            BackChannelLogouts.AddOwed(batch, evt);
+            AddTo(batch, evt, messages);
             await batch.ExecuteNonQueryAsync();
             return;
         }

@@ -13,6 +13,21 @@ public interface INotificationDispatcherGrain : IGrainWithIntegerKey
 {
     /// <summary>Appends each event to the audit trail and queues its SMS and e-mail; returns once all are stored.</summary>
     Task DispatchAsync(AccountEvent[] events);
+
+    /// <summary>
+    /// Onto the account-events stream only: the events' audit entries and messages were committed with the account's state
+    /// (group commit, <see cref="EventDelivery"/>).
+    /// </summary>
+    Task PublishAsync(AccountEvent[] events);
+}
+
+/// <summary>
+/// Whether an account's events are written (audit entries, messages, logouts owed) in the transaction that stores the
+/// account's state, as the silos' group-commit storage does; then only the stream is left to the dispatcher.
+/// </summary>
+public sealed class EventDelivery
+{
+    public bool WrittenWithState { get; init; }
 }
 
 /// <summary>
@@ -39,7 +54,7 @@ public sealed class NotificationDispatcherGrain(
         // In order across events (the audit chain); one event's audit entry and its messages are written together.
         foreach (var item in events)
         {
-            await writer.WriteAsync(item, item.Notifications.Select((request, index) => Message(item, request, index)).ToArray());
+            await writer.WriteAsync(item, EventMessages.Render(item, sealer));
             // Counted when written (a redriven repeat counts again: the counter is an operating signal, not the record).
             Platform.PlatformMetrics.AccountEvents.Add(1, new KeyValuePair<string, object?>("kind", item.Kind.ToString()));
             logger.LogDebug("Dispatched event {Sequence} ({Kind}) of an account", item.Sequence, item.Kind);
@@ -51,28 +66,10 @@ public sealed class NotificationDispatcherGrain(
     /// fails the dispatch, so the account keeps the events and delivers them again (the redrive); consumers skip repeats by
     /// event id. Without the stream provider (grain tests, <c>Streams:Enabled</c> false) nothing is published.
     /// </summary>
-    private async Task PublishAsync(AccountEvent[] events)
+    public async Task PublishAsync(AccountEvent[] events)
     {
         if (events.Length == 0 || ServiceProvider.GetKeyedService<IStreamProvider>(AccountEventStream.Provider) is not { } streams) return;
         var stream = streams.GetStream<PublishedAccountEvent>(StreamId.Create(AccountEventStream.Namespace, AccountEventStream.KeyOf(events[0].AccountId)));
         await stream.OnNextBatchAsync(events.Select(PublishedAccountEvent.Of).ToList());
-    }
-
-    /// <summary>
-    /// The message's id is the event's and the channel's; a second message on the same channel (a contact change tells
-    /// the previous phone and the new one) adds its place, so the outbox keeps both.
-    /// </summary>
-    private OutboundMessage Message(AccountEvent item, NotificationRequest request, int index)
-    {
-        var code = request.SealedCode is null ? null : sealer.Open(request.SealedCode, item.AccountId);
-        var earlierOnChannel = item.Notifications.Take(index).Count(n => n.Channel == request.Channel);
-        return new OutboundMessage(
-            earlierOnChannel == 0 ? $"{item.EventId}:{request.Channel}" : $"{item.EventId}:{request.Channel}:{earlierOnChannel + 1}",
-            item.AccountId,
-            item.Kind,
-            request.Channel,
-            request.Recipient,
-            request.Text is { } text ? NotificationTexts.Written(text, request.Channel) : NotificationTexts.Render(item, request.Channel, code, request.CodeValiditySeconds),
-            item.OccurredAt);
     }
 }
