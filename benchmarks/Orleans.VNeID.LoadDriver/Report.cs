@@ -108,8 +108,9 @@ public static class Report
                 L($"| {scenario} | {mine[0].Concurrency} | {Each(mine)} | {Each(theirs)} | {Times(PeerRatio(scenario))} | {OfCeiling(peer.Mean(scenario, PeerFigures.Platform))} | {OfCeiling(peer.Mean(scenario, PeerFigures.Peer))} | {N(mine.Max(p => p.P99Ms), 1)} / {N(theirs.Max(p => p.P99Ms), 1)} | {mine.Sum(p => p.Errors)} / {theirs.Sum(p => p.Errors)} |");
             }
             L();
-            L("A platform declaration is acknowledged after two commits of its own: the account state with its events, then the audit");
-            L("entry and the SMS in the outbox; a peer registration commits the user and the SMS row in one transaction.");
+            L("A platform declaration is acknowledged after its account state, audit entry and SMS commit in one transaction shared with");
+            L("the other commands in flight (group commit, `GroupCommit` in `config/appsettings.json`) and its event is on the account-events");
+            L("stream; a peer registration commits the user and the SMS row in a transaction of its own.");
             L();
         }
 
@@ -136,8 +137,9 @@ public static class Report
             L("## Declarations");
             L();
             L($"{N(dec.Acknowledged.Requests)} level-1 declarations of distinct registry citizens from {dec.Concurrency} concurrent callers, after {N(dec.WarmUp)} more");
-            L("as a warm-up (not counted). Each one matches the registry, issues the activation code, stores the account state with its");
-            L("events, and has the dispatcher write the audit entry and the code's SMS to the outbox in one transaction, all before the 202.");
+            L("as a warm-up (not counted). Each one matches the registry, issues the activation code, and commits the account state with");
+            L("its audit entry and the code's SMS in one transaction, shared with the other commands in flight (group commit), then puts");
+            L("its event on the account-events stream, all before the 202.");
             L("*Queued* counts until the last SMS row was seen in the outbox. The platform's PostgreSQL pools are capped by");
             L("`Maximum Pool Size` in the connection string (`config/appsettings.json`); pgbench runs a warm-up pass before its measured one.");
             L();
