@@ -84,8 +84,8 @@ public static class Report
             L("The peer is `../shared/peers/aspnet-identity`: the same level-1 flow on ASP.NET Core Identity and EF Core, with its own");
             L("PostgreSQL 15 cluster (fsync and synchronous commit on, port 55440) and port 5300, started by its own `run.sh` beside the");
             L($"platform on this machine. Both are driven by the peer's own driver, {peer.Driver}, with the peer's routes files for");
-            L($"each target, at the same concurrency; in each round the two targets alternate scenario by scenario, and every other round");
-            L($"starts with the other target. Declarations: {peer.DeclarationSeconds} s measured after 3 s of warm-up; full flow (declare → read the");
+            L($"each target, at the same concurrency, after an unrecorded warm-up of each (5 s of declarations, 5 s of flows, 16 callers); in each");
+            L($"round the two targets alternate scenario by scenario, and every other round starts with the other target. Declarations: {peer.DeclarationSeconds} s measured after 3 s of warm-up; full flow (declare → read the");
             L($"code from the development outbox → activate → log in): {peer.FlowSeconds} s after 5 s; status read: wrk on one activated account,");
             L($"{peer.ReadSeconds} s after a 5 s warm-up (the platform's with the owner's access token, its session checked with the account");
             L("grain on every request; the peer's read is anonymous, as it was built). Ceilings as in the sections below: the pgbench");
