@@ -73,6 +73,21 @@ public class PostgresBackendTests(PlatformFixture platform)
         Assert.Equal("001090012345", (await registry.FindAsync(PersonalIdNumber.Parse(child.IdNumber)))!.FatherId);
     }
 
+    // Issue 15: look-ups in flight at once are gathered into one query, and each caller still gets its own citizen.
+    [Fact]
+    public async Task Gathered_registry_look_ups_answer_each_caller_its_own_citizen_or_none()
+    {
+        var gathered = new PostgresPopulationRegistry(platform.Database, Options.Create(new Orleans.VNeID.Storage.GroupCommitOptions { MaxBatch = 8 }));
+        var one = new PostgresPopulationRegistry(platform.Database);
+        var ids = PopulationGenerator.DemoCitizens.Select(c => c.IdNumber).Append("096099999999").ToArray();
+        var asked = Enumerable.Range(0, 60).Select(i => ids[i % ids.Length]).ToArray();
+        var answers = await Task.WhenAll(asked.Select(id => gathered.FindAsync(PersonalIdNumber.Parse(id))));
+        for (var i = 0; i < asked.Length; i++)
+            Assert.Equal(await one.FindAsync(PersonalIdNumber.Parse(asked[i])), answers[i]);
+        Assert.Contains(answers, a => a is null);
+        Assert.Contains(answers, a => a is not null);
+    }
+
     [Fact]
     public async Task The_outbox_keeps_one_sealed_copy_of_each_message()
     {

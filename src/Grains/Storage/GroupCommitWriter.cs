@@ -23,6 +23,9 @@ public sealed class GroupCommitOptions
 
     /// <summary>Transactions in flight at once per silo. Default 2.</summary>
     [Range(1, 32)] public int Writers { get; set; } = 2;
+
+    /// <summary>Whether registry look-ups of citizens in flight at once share one query (at most <see cref="MaxBatch"/>). Default true.</summary>
+    public bool GatherRegistryLookups { get; set; } = true;
 }
 
 /// <summary>One grain's state write and whatever must commit with it (its events' audit entries, messages, logouts).</summary>
