@@ -10,6 +10,9 @@ if postgres_is_running; then STARTED_POSTGRES=0; else STARTED_POSTGRES=1; fi
 ensure_postgres_running
 [ "$STARTED_POSTGRES" = 1 ] && trap stop_postgres EXIT
 ensure_database vneid_test
+# Three more databases for the storage-shard tests (spread over two, then re-sharded onto a third).
+for shard in 1 2 3; do ensure_database "vneid_test_shard$shard"; done
+export VNEID_TEST_SHARD_DATABASES="vneid_test_shard1 vneid_test_shard2 vneid_test_shard3"
 ensure_chromium
 ensure_manifest_tools
 export VNEID_CHROMIUM="$CHROMIUM"

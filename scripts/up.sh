@@ -70,6 +70,7 @@ echo "$PG_DATABASE" >"$RUN_DIR/database"
 
 ensure_postgres_running
 ensure_database "$PG_DATABASE"
+for shard in $(shard_databases); do ensure_database "$shard"; done
 
 say "Building (Release)"
 if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_DIR/build.log" 2>&1; then

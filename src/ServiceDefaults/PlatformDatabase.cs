@@ -41,10 +41,46 @@ public static class PlatformDatabase
             ? new NpgsqlConnectionStringBuilder(app).Username
             : null;
 
-    private static string Tuned(IConfiguration configuration, string? searchPath)
+    /// <summary>
+    /// The storage shards (<c>Shards:ConnectionStrings</c>, the application role's), shard 0 first, tuned as the platform's
+    /// and with Orleans' search path: the databases the grain states are spread over. Empty when they are not spread
+    /// (every state in <c>ConnectionStrings:VNeID</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ShardConnectionStrings(IConfiguration configuration) =>
+        ConfiguredShards(configuration).Select(shard => Tune(shard, "orleans")).ToArray();
+
+    /// <summary>
+    /// The shards as the owner role, for migrations and the re-shard: each shard's host and database with the owner's
+    /// user and password (<see cref="OwnerConnectionString"/>), or the shard's own when no owner is configured.
+    /// </summary>
+    public static IReadOnlyList<string> ShardOwnerConnectionStrings(IConfiguration configuration)
     {
-        var configured = configuration.GetConnectionString(PlatformNames.ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured.");
+        var owner = configuration.GetConnectionString(PlatformNames.OwnerConnectionStringName) is { Length: > 0 } configured
+            ? new NpgsqlConnectionStringBuilder(configured)
+            : null;
+        return ConfiguredShards(configuration).Select(shard =>
+        {
+            var builder = new NpgsqlConnectionStringBuilder(shard);
+            if (owner is null) return builder.ConnectionString;
+            builder.Username = owner.Username;
+            builder.Password = owner.Password;
+            builder.MaxPoolSize = owner.MaxPoolSize;
+            return builder.ConnectionString;
+        }).ToArray();
+    }
+
+    private static IEnumerable<string> ConfiguredShards(IConfiguration configuration) =>
+        configuration.GetSection(ShardsSection).Get<string[]>()?.Where(s => !string.IsNullOrWhiteSpace(s)) ?? [];
+
+    /// <summary>The configuration key of the shards' connection strings.</summary>
+    public const string ShardsSection = "Shards:ConnectionStrings";
+
+    private static string Tuned(IConfiguration configuration, string? searchPath) =>
+        Tune(configuration.GetConnectionString(PlatformNames.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{PlatformNames.ConnectionStringName} is not configured."), searchPath);
+
+    private static string Tune(string configured, string? searchPath)
+    {
         var builder = new NpgsqlConnectionStringBuilder(configured)
         {
             NoResetOnClose = true,

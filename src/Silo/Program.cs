@@ -34,6 +34,13 @@ migrate.SetAction(async (parse, cancel) =>
         var applied = await SchemaMigrator.ApplyAsync(OwnerConnection(configuration), Console.Out, cancel,
             appRole: PlatformDatabase.ApplicationRole(configuration));
         Console.WriteLine(applied == 0 ? "Schema up to date (nothing new to apply)." : $"Schema up to date ({applied} script(s) applied).");
+        // Every storage shard gets the same schema (Shards:ConnectionStrings): any shard can take any grain's state.
+        var shards = ShardOwnerConnections(configuration);
+        for (var i = 0; i < shards.Count; i++)
+        {
+            var shardApplied = await SchemaMigrator.ApplyAsync(shards[i], TextWriter.Null, cancel, appRole: PlatformDatabase.ApplicationRole(configuration));
+            Console.WriteLine($"Shard {i} ({new Npgsql.NpgsqlConnectionStringBuilder(shards[i]).Database}): schema up to date ({shardApplied} script(s) applied).");
+        }
         return 0;
     }
     catch (Exception refused) when (refused is ChangedMigrationException or InsecureConfigurationException)
@@ -43,6 +50,26 @@ migrate.SetAction(async (parse, cancel) =>
     }
 });
 root.Subcommands.Add(migrate);
+
+var dryRun = new Option<bool>("--dry-run") { Description = "Count the states that would move; change nothing." };
+var reshard = new Command("reshard",
+    "Move every grain state to the shard Shards:ConnectionStrings places it on (after shards are appended, or to spread one database); run with the silos stopped.")
+{ dryRun };
+reshard.SetAction(async (parse, cancel) =>
+{
+    try
+    {
+        var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
+        return await Resharding.RunAsync(OwnerConnection(configuration), ShardOwnerConnections(configuration),
+            configuration["Cluster:ClusterId"] ?? "vneid", parse.GetValue(dryRun), Console.Out, cancel);
+    }
+    catch (InsecureConfigurationException insecure)
+    {
+        Console.Error.WriteLine(insecure.Message);
+        return 1;
+    }
+});
+root.Subcommands.Add(reshard);
 
 var count = new Option<int>("--count") { Description = "Citizens to generate.", DefaultValueFactory = _ => 10_000 };
 var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same population.", DefaultValueFactory = _ => 84 };
@@ -125,9 +152,14 @@ root.Subcommands.Add(checkpoint);
 return await root.Parse(args).InvokeAsync();
 
 // The owner role's connection; outside Development its password must not be a public one (as the hosts' secrets).
-static string OwnerConnection(IConfiguration configuration)
+static string OwnerConnection(IConfiguration configuration) => CheckedOwner(PlatformDatabase.OwnerConnectionString(configuration));
+
+// The storage shards as the owner role, checked the same way.
+static IReadOnlyList<string> ShardOwnerConnections(IConfiguration configuration) =>
+    PlatformDatabase.ShardOwnerConnectionStrings(configuration).Select(CheckedOwner).ToArray();
+
+static string CheckedOwner(string owner)
 {
-    var owner = PlatformDatabase.OwnerConnectionString(configuration);
     var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production;
     if (environment == Environments.Development) return owner;
     var problems = ProductionSecrets.PasswordProblems("ConnectionStrings:VNeIDOwner", owner).ToList();

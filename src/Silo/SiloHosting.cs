@@ -25,8 +25,8 @@ internal static class SiloHosting
 {
     public const string Invariant = "Npgsql";
 
-    /// <summary>The ADO.NET provider behind <see cref="PlatformNames.AccountStorage"/>, which wraps it.</summary>
-    private const string AdoNetAccountStorage = PlatformNames.AccountStorage + "-adonet";
+    /// <summary>The ADO.NET provider of shard <paramref name="shard"/> behind <see cref="PlatformNames.AccountStorage"/>, which wraps it.</summary>
+    private static string AdoNetAccountStorage(int shard) => PlatformNames.AccountStorage + "-adonet" + (shard == 0 ? "" : "-" + shard);
 
     public static IHost Build(string[] args)
     {
@@ -47,15 +47,28 @@ internal static class SiloHosting
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [PlatformHealth.ReadyTag]);
         builder.Services.AddHostedService<BacklogGauges>();
-        // Group commit (issue 15): grain states written many to a transaction, an account's events with its state.
+        // Group commit (issue 15): grain states written many to a transaction, an account's events with its state, except
+        // when the states are spread over shards apart from the audit trail and the outbox (Shards:ConnectionStrings): then
+        // each shard has writers of its own and an account's events are written after its state, from the state.
         var groupCommit = configuration.GetSection(GroupCommitOptions.Section).Get<GroupCommitOptions>() ?? new GroupCommitOptions();
+        var shards = PlatformDatabase.ShardConnectionStrings(configuration);
+        for (var i = 0; i < shards.Count; i++)
+            builder.Services.AddHealthChecks().AddNpgSql(shards[i], name: $"shard-{i}", tags: [PlatformHealth.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         if (groupCommit.Enabled)
         {
-            builder.Services.AddSingleton(new EventDelivery { WrittenWithState = true });
-            builder.Services.AddSingleton(sp => new GroupCommitWriter(
-                sp.GetRequiredService<AccountEventWriter>().DataSource
-                    ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."),
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+            builder.Services.AddSingleton(new EventDelivery { WrittenWithState = shards.Count == 0 });
+            if (shards.Count == 0)
+                builder.Services.AddKeyedSingleton(0, (sp, _) => new GroupCommitWriter(
+                    sp.GetRequiredService<AccountEventWriter>().DataSource
+                        ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."),
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+            for (var i = 0; i < shards.Count; i++)
+            {
+                var shard = shards[i];
+                builder.Services.AddKeyedSingleton(i, (sp, _) => new GroupCommitWriter(Npgsql.NpgsqlDataSource.Create(shard),
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>(),
+                    ownsDataSource: true));
+            }
         }
         builder.Services.AddAccountServices();
         if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
@@ -84,16 +97,28 @@ internal static class SiloHosting
             // The Orleans dashboard's grains (the gateway serves its pages to operators at /dashboard).
             if (configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
-            silo.AddAdoNetGrainStorage(AdoNetAccountStorage, o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
+            var stateDatabases = shards.Count > 0 ? shards : [orleansConnection];
+            for (var i = 0; i < stateDatabases.Count; i++)
+            {
+                var database = stateDatabases[i];
+                silo.AddAdoNetGrainStorage(AdoNetAccountStorage(i), o => { o.Invariant = Invariant; o.ConnectionString = database; });
+            }
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage, (sp, _) =>
             {
-                var adoNet = sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage);
-                if (!groupCommit.Enabled) return new UnavailableAwareStorage(adoNet);
-                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(AdoNetAccountStorage);
-                return new UnavailableAwareStorage(new GroupCommitStorage(adoNet, sp.GetRequiredService<GroupCommitWriter>(),
-                    options.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), options.HashPicker,
-                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId, AdoNetAccountStorage,
-                    sp.GetRequiredService<AccountEventWriter>(), sp.GetRequiredService<Orleans.VNeID.Security.SecretSealer>()));
+                var serviceId = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId;
+                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdoNetGrainStorageOptions>>();
+                var stores = Enumerable.Range(0, stateDatabases.Count).Select(i =>
+                {
+                    var adoNet = sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage(i));
+                    if (!groupCommit.Enabled) return adoNet;
+                    var own = options.Get(AdoNetAccountStorage(i));
+                    return new GroupCommitStorage(adoNet, sp.GetRequiredKeyedService<GroupCommitWriter>(i),
+                        own.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), own.HashPicker, serviceId, AdoNetAccountStorage(i),
+                        shards.Count == 0 ? sp.GetRequiredService<AccountEventWriter>() : null, sp.GetRequiredService<Orleans.VNeID.Security.SecretSealer>());
+                }).ToArray();
+                return new UnavailableAwareStorage(stores.Length == 1
+                    ? stores[0]
+                    : new ShardedGrainStorage(stores, options.Get(AdoNetAccountStorage(0)).HashPicker, serviceId, AdoNetAccountStorage(0)));
             });
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             // The account-events stream (issue 12): persistent, on the platform's PostgreSQL (008_streams.sql). Implicit

@@ -196,6 +196,25 @@ public sealed class PlatformCluster : IAsyncDisposable
         return Start(name, PlatformFixture.Program("Silo", "vneid-silo.dll"), env);
     }
 
+    /// <summary>Runs a silo command (migrate, reshard, ...) with this cluster's settings and the owner's connection; its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunSiloCommandAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [PlatformFixture.Program("Silo", "vneid-silo.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = PlatformFixture.RepositoryRoot(),
+        };
+        foreach (var (key, value) in Environment()) info.Environment[key] = value;
+        info.Environment["VNEID_ConnectionStrings__VNeIDOwner"] = PlatformFixture.OwnerConnectionString;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await output + await errors);
+    }
+
     public Process StartGateway()
     {
         var env = Environment();

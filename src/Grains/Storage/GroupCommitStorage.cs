@@ -47,7 +47,9 @@ public readonly record struct RowIdentity(string ServiceId, string StateName, lo
 /// The silos' grain storage (issue 15): reads and clears through Orleans' ADO.NET provider, writes through the
 /// <see cref="GroupCommitWriter"/>, which commits the writes of many grains in one transaction. An account's write carries
 /// its pending events — audit entries, messages and logouts owed — into the same transaction, so an account's state and
-/// what it announced are stored together or not at all, and its 202 comes after one shared commit.
+/// what it announced are stored together or not at all, and its 202 comes after one shared commit. Without
+/// <paramref name="events"/> (the states are in shards apart from the audit trail and the outbox) only the states are
+/// written here; an account's events then stay in its stored state until the dispatcher has written them.
 /// </summary>
 public sealed class GroupCommitStorage(
     IGrainStorage inner,
@@ -56,7 +58,7 @@ public sealed class GroupCommitStorage(
     IStorageHasherPicker hashers,
     string serviceId,
     string providerName,
-    AccountEventWriter events,
+    AccountEventWriter? events,
     SecretSealer sealer) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
@@ -75,7 +77,7 @@ public sealed class GroupCommitStorage(
             throw new InconsistentStateException($"Version conflict (WriteState): ServiceId={serviceId} ProviderName={providerName} GrainType={stateName} GrainId={grainId} ETag={grainState.ETag}.");
         grainState.ETag = version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-        if (grainState.State is AccountState { PendingEvents.Count: > 0 } account)
+        if (events is not null && grainState.State is AccountState { PendingEvents.Count: > 0 } account)
             // Counted when committed (a write that repeats events not yet confirmed counts them again: an operating signal).
             foreach (var evt in account.PendingEvents)
                 Platform.PlatformMetrics.AccountEvents.Add(1, new KeyValuePair<string, object?>("kind", evt.Kind.ToString()));
@@ -84,7 +86,7 @@ public sealed class GroupCommitStorage(
     /// <summary>An account's pending events, in order, into the write's transaction (repeats are ignored by the tables).</summary>
     private Action<Npgsql.NpgsqlBatch>? Alongside<T>(T state)
     {
-        if (state is not AccountState { PendingEvents.Count: > 0 } account) return null;
+        if (events is null || state is not AccountState { PendingEvents.Count: > 0 } account) return null;
         var pending = account.PendingEvents.Select(evt => (evt, EventMessages.Render(evt, sealer))).ToArray();
         return batch =>
         {

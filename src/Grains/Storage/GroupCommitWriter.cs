@@ -71,9 +71,13 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _writers;
 
-    public GroupCommitWriter(NpgsqlDataSource dataSource, IOptions<GroupCommitOptions> options, ILogger<GroupCommitWriter> logger)
+    private readonly bool _ownsDataSource;
+
+    /// <param name="ownsDataSource">Whether the writer disposes <paramref name="dataSource"/> when it is disposed (a shard's own).</param>
+    public GroupCommitWriter(NpgsqlDataSource dataSource, IOptions<GroupCommitOptions> options, ILogger<GroupCommitWriter> logger, bool ownsDataSource = false)
     {
         _dataSource = dataSource;
+        _ownsDataSource = ownsDataSource;
         _options = options.Value;
         _logger = logger;
         _writers = Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(RunAsync)).ToArray();
@@ -218,5 +222,6 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             await _stopping.CancelAsync();
         }
         _stopping.Dispose();
+        if (_ownsDataSource) await _dataSource.DisposeAsync();
     }
 }
