@@ -4,6 +4,8 @@
 # raised for the run (the report says so). Leaves the platform stopped; scripts/up.sh starts the normal one again.
 set -euo pipefail
 export VNEID_DATABASE=vneid_bench
+# One database unless VNEID_SHARDS asks for storage shards (then fresh ones: vneid_bench_shard0, ...).
+export VNEID_SHARDS="${VNEID_SHARDS:-1}"
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
 STARTED=$(date +%s)
@@ -37,6 +39,10 @@ stop_peer() { [ -x "$PEER_HOME/stop.sh" ] && bash "$PEER_HOME/stop.sh" >/dev/nul
 trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_peer; stop_platform >/dev/null' EXIT
 ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
+for shard in $(pg_admin -tA -c "select datname from pg_database where datname like 'vneid\_bench\_shard%'"); do
+  pg_admin -c "drop database if exists \"$shard\" with (force)"
+done
+rm -f "$SHARDS_FILE"
 export PATH="$(pg_bin_dir):$PATH"
 export VNEID_RateLimits__PerAddressPerMinute=1000000 VNEID_RateLimits__PerAccountPerMinute=1000000
 # The scale scenario's accounts, the other scenarios' and the peer comparison's (up to about 60,000), all distinct citizens.

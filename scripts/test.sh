@@ -3,6 +3,7 @@
 # Starts the local PostgreSQL the integration tests need, then prints "N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
+forget_shards
 
 # A PostgreSQL this run starts is stopped again at the end, so that no server is left running (another clone's
 # scripts/up.sh would meet a taken port); one that was already running is left as it was.

@@ -104,6 +104,17 @@ fi
 
 say "Applying the schema"
 dotnet "$SILO" migrate
+# Shards appended since the last run (VNEID_SHARDS): the states move onto them before any silo starts (README,
+# "Storage shards"). Fewer shards than before is refused: a shard is never taken away by this script.
+RECORDED_SHARDS="$(cat "$SHARDS_FILE" 2>/dev/null || echo 1)"
+if [ "$PG_SHARDS" -lt "$RECORDED_SHARDS" ]; then
+  die "$PG_DATABASE holds its states on $RECORDED_SHARDS shards; VNEID_SHARDS=$PG_SHARDS would hide some (shards are only appended)."
+fi
+if [ "$PG_SHARDS" -gt "$RECORDED_SHARDS" ]; then
+  say "Spreading the grain states over $PG_SHARDS shards ($(shard_databases | tr '\n' ' '))"
+  dotnet "$SILO" reshard || die "The re-shard did not run: stop the silos first (scripts/down.sh --keep-db), then run this again."
+fi
+mkdir -p "$(dirname "$SHARDS_FILE")" && echo "$PG_SHARDS" >"$SHARDS_FILE"
 say "Seeding the population registry ($SEED_COUNT citizens)"
 # Chips (NFC recovery) are written for every card holder unless VNEID_SEED_CHIPS caps them (the benchmark needs a few).
 dotnet "$SILO" seed --count "$SEED_COUNT" ${VNEID_SEED_CHIPS:+--chips "$VNEID_SEED_CHIPS"}

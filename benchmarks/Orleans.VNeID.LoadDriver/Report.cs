@@ -298,6 +298,20 @@ public static class Report
                 L($"  {N(Math.Ceiling(10_000 / hh.Logins.PerSecond))} machines like this one (2 cores each); status reads at 100,000/s about {N(Math.Ceiling(100_000 / status64.GatewayRps))}.");
                 L("  These assume the work spreads evenly over silos (Orleans places account grains at random), and PostgreSQL on its own hardware.");
             }
+            if (sc.PgBytesAfter.TryGetValue("orleans.storage", out var statesAfter))
+            {
+                // Storage shards (Shards:ConnectionStrings): the grain states spread; the audit trail and the outbox stay.
+                var statePer = (statesAfter - sc.PgBytesBefore["orleans.storage"]) / (double)sc.Accounts;
+                const int shards = 4;
+                L($"- Storage shards (`Shards:ConnectionStrings`, README \"Storage shards\"): the account states are {N(statePer)} B each here,");
+                L($"  {Gb(statePer * population)} for 100 million; over {shards} shards, {Gb(statePer * population / shards)} per shard, and appending a fifth later moves a fifth of them.");
+                L($"  The audit trail and the outbox ({Gb((pgPer - statePer) * population)}) stay in the platform's database, and so do their writes:");
+                L("  a declaration writes its state to its shard and its audit entry and SMS to the platform's database, so shards spread the");
+                L("  state rows and their reads, not the event writes.");
+                if (r.Declarations is { } ds)
+                    L($"  Assumed, not measured: each shard on a PostgreSQL host like this machine alone, taking about the {N(ds.PgbenchTps)} single-row upserts/s pgbench measured here;" +
+                      $" the {shards} shards then take about {N(shards * ds.PgbenchTps)} state writes/s, {N(shards * ds.PgbenchTps / ds.DurablePerSecond, 1)}× what one 2-core machine of silos produced here.");
+            }
             L();
         }
 

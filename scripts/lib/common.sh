@@ -28,13 +28,17 @@ owner_connection() {
 export VNEID_ConnectionStrings__VNeID="$(platform_connection)"
 export VNEID_ConnectionStrings__VNeIDOwner="$(owner_connection)"
 # Storage shards (README, "Storage shards"): VNEID_SHARDS=N spreads the grain states over N databases of this cluster,
-# <database>_shard0 to _shard<N-1>; unset or 1, every state stays in the platform's database.
-PG_SHARDS="${VNEID_SHARDS:-1}"
+# <database>_shard0 to _shard<N-1>. Unset: the count scripts/up.sh last ran this database with (1 at first, every state
+# in the platform's database), so that every later command sees the states where they are.
+SHARDS_FILE="$LOCAL_DIR/shards/$PG_DATABASE"
+PG_SHARDS="${VNEID_SHARDS:-$(cat "$SHARDS_FILE" 2>/dev/null || echo 1)}"
 case "$PG_SHARDS" in ''|*[!0-9]*|0) echo "VNEID_SHARDS takes a number of shards, 1 or more" >&2; exit 2 ;; esac
 shard_databases() { local i; [ "$PG_SHARDS" -gt 1 ] || return 0; for ((i = 0; i < PG_SHARDS; i++)); do echo "${PG_DATABASE}_shard$i"; done; }
 _shard=0
 for _db in $(shard_databases); do export "VNEID_Shards__ConnectionStrings__${_shard}=$(platform_connection "$_db")"; _shard=$((_shard + 1)); done
 unset _shard _db
+# For processes that choose their own databases (the tests): no shard settings inherited.
+forget_shards() { local v; for v in $(compgen -e | grep '^VNEID_Shards__' || true); do unset "$v"; done; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
