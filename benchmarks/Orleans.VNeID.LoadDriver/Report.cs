@@ -272,6 +272,18 @@ public static class Report
             L();
             L($"Per account grain: **{N(heapPer)} bytes of managed heap**, {N(wsPer)} bytes of working set.");
             L();
+            if (sc.HeapTypes is { Count: > 0 } types)
+            {
+                L("Where they go: silo-1's live objects counted by type (ClrMD, attached after a full collection) before and after, the");
+                L("difference divided by the account grains activated on it. Reachable objects only, so the figures add up to a little less than");
+                L("the heap's growth (which also counts the gaps between objects).");
+                L();
+                L("| type | objects per account | bytes per account |");
+                L("|---|---:|---:|");
+                foreach (var t in types) L($"| `{t.Type.Replace("|", "\\|")}` | {N(t.CountPerAccount, 2)} | {N(t.BytesPerAccount)} |");
+                L($"| all types above | | {N(types.Sum(t => t.BytesPerAccount))} |");
+                L();
+            }
             L("| table | before | after | per account |");
             L("|---|---:|---:|---:|");
             foreach (var (table, after) in sc.PgBytesAfter)

@@ -46,4 +46,8 @@ public sealed record LockFigures(Rate Locks, Rate Unlocks);
 public sealed record SiloMemory(string Silo, long HeapBefore, long HeapAfter, long WorkingSetBefore, long WorkingSetAfter);
 
 public sealed record ScaleFigures(int Accounts, Rate Declarations, List<SiloMemory> Silos, Dictionary<string, long> PgBytesBefore,
-    Dictionary<string, long> PgBytesAfter, long RegistryBytes, long RegistryCitizens);
+    Dictionary<string, long> PgBytesAfter, long RegistryBytes, long RegistryCitizens)
+{
+    /// <summary>silo-1's live heap growth by type, per account grain activated on it (the largest first).</summary>
+    public List<TypeBytes>? HeapTypes { get; init; }
+}

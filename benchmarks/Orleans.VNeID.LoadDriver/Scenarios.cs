@@ -160,17 +160,21 @@ public static class Scenarios
     {
         var citizens = await platform.TakeCitizensAsync(accounts);
         var before = silos.Select(s => (s.Name, Heap: Memory.HeapAfterFullCollection(s.Pid), Ws: Memory.WorkingSet(s.Pid))).ToList();
+        // Where the bytes go: silo-1's live objects by type, before and after (ClrMD; the silo is suspended for each walk).
+        var typesBefore = HeapTypes.Count(silos[0].Pid);
         var pgBefore = await platform.TableBytesAsync(AccountTables);
         var (rate, accepted) = await platform.DeclareAllAsync(citizens, concurrency, p => Console.WriteLine($"  declared {p}"));
         await platform.WaitUntilQueuedAsync(accepted, TimeSpan.FromMinutes(10));
         var pgAfter = await platform.TableBytesAsync(AccountTables);
         var after = silos.Select(s => (s.Name, Heap: Memory.HeapAfterFullCollection(s.Pid), Ws: Memory.WorkingSet(s.Pid))).ToList();
+        var types = HeapTypes.PerAccount(typesBefore, HeapTypes.Count(silos[0].Pid));
         var registry = await platform.ScalarAsync<long>("select pg_total_relation_size('registry.citizens') + pg_total_relation_size('registry.biometrics')");
         var citizensCount = await platform.ScalarAsync<long>("select count(*) from registry.citizens");
         var memory = before.Zip(after, (b, a) => new SiloMemory(b.Name, b.Heap, a.Heap, b.Ws, a.Ws)).ToList();
         var heapPer = memory.Sum(m => m.HeapAfter - m.HeapBefore) / (double)accounts;
         Console.WriteLine($"  {accounts:N0} accounts: {heapPer:N0} B of managed heap per account grain, declarations {rate.PerSecond:N0}/s");
-        return new ScaleFigures(accounts, rate, memory, pgBefore, pgAfter, registry, citizensCount);
+        foreach (var t in types.Take(8)) Console.WriteLine($"    {t.BytesPerAccount,8:N1} B  {t.CountPerAccount,5:N2}×  {t.Type}");
+        return new ScaleFigures(accounts, rate, memory, pgBefore, pgAfter, registry, citizensCount) { HeapTypes = types };
     }
 
     private static Rate Combine(List<Rate> rates)

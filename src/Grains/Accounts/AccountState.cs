@@ -60,8 +60,8 @@ public sealed class AccountState
     [Id(29)] public InPersonCheck? InPersonCheck { get; set; }
     /// <summary>A foreigner's nationality (ISO 3166-1 alpha-3) from the immigration database; null for a citizen.</summary>
     [Id(30)] public string? Nationality { get; set; }
-    /// <summary>Papers of the dependent children under 14, by the child's ID number (integrated by an officer).</summary>
-    [Id(31)] public Dictionary<string, List<Orleans.VNeID.Dossiers.IntegratedDocument>> ChildDocuments { get; set; } = [];
+    /// <summary>Papers of the dependent children under 14, by the child's ID number (integrated by an officer); null until the first.</summary>
+    [Id(31)] public Dictionary<string, List<Orleans.VNeID.Dossiers.IntegratedDocument>>? ChildDocuments { get; set; }
 }
 
 /// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>

@@ -100,7 +100,8 @@ public sealed partial class CitizenAccountGrain
         // Only a dependent declared at an office, and only while the population database still records a child under 14.
         if (!State.Dependents.Contains(childIdNumber) || !(await ChildrenUnder14Async()).Any(c => c.IdNumber == childIdNumber))
             return ErrorCatalogue.NotADependent.Refuse();
-        var papers = State.ChildDocuments.TryGetValue(childIdNumber, out var held) ? held : State.ChildDocuments[childIdNumber] = [];
+        var children = State.ChildDocuments ??= [];
+        var papers = children.TryGetValue(childIdNumber, out var held) ? held : children[childIdNumber] = [];
         var replaced = papers.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number) > 0;
         papers.Add(document);
         Raise(AccountEventKind.WalletChanged, Unchanged(), new Actor(ActorRole.Officer, document.VerifiedBy),
@@ -121,7 +122,7 @@ public sealed partial class CitizenAccountGrain
             .Select(c =>
             {
                 var dependent = State.Dependents.Contains(c.IdNumber);
-                IReadOnlyList<IntegratedDocument> papers = dependent && State.ChildDocuments.TryGetValue(c.IdNumber, out var held) ? [.. held] : [];
+                IReadOnlyList<IntegratedDocument> papers = dependent && State.ChildDocuments is { } children && children.TryGetValue(c.IdNumber, out var held) ? [.. held] : [];
                 return new ChildView(c.IdNumber, c.FullName, c.DateOfBirth, dependent, papers);
             })
             .ToList();

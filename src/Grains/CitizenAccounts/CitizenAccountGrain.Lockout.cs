@@ -12,9 +12,13 @@ public sealed partial class CitizenAccountGrain
 {
     // An ID number without a usable factor (no account, not yet activated, locked) counts failures in memory only: it
     // answers exactly as an active account would (no enumeration) without a stored row for every probed number.
-    private readonly FactorFailures _phantomPasswordFailures = new();
-    private readonly FactorFailures _phantomOtpFailures = new();
-    private readonly List<DateTimeOffset> _phantomMismatches = [];
+    // Made on first use: most activations never count a phantom failure (issue 15, the bytes of an active account).
+    private FactorFailures? _phantomPasswordFailures;
+    private FactorFailures? _phantomOtpFailures;
+    private List<DateTimeOffset>? _phantomMismatches;
+    private FactorFailures PhantomPasswordFailures => _phantomPasswordFailures ??= new();
+    private FactorFailures PhantomOtpFailures => _phantomOtpFailures ??= new();
+    private List<DateTimeOffset> PhantomMismatches => _phantomMismatches ??= [];
 
     private BruteForceOptions Lockout => lockoutOptions.Value;
 
@@ -68,11 +72,11 @@ public sealed partial class CitizenAccountGrain
     /// <summary>A code refused where no code could be right (no account, nothing pending): counted in memory as an account would count it.</summary>
     private Refusal PhantomCodeFailure(DateTimeOffset now, Refusal otherwise)
     {
-        if (BruteForceGuard.LockedFor(_phantomOtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        var verdict = BruteForceGuard.RecordFailure(_phantomOtpFailures, Lockout, now);
+        if (BruteForceGuard.LockedFor(PhantomOtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
+        var verdict = BruteForceGuard.RecordFailure(PhantomOtpFailures, Lockout, now);
         KeepPhantomAlive(verdict);
         return verdict == FailureVerdict.TemporarilyLocked
-            ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(_phantomOtpFailures, now)!.Value)
+            ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(PhantomOtpFailures, now)!.Value)
             : otherwise;
     }
 

@@ -92,12 +92,12 @@ public sealed partial class CitizenAccountGrain
     /// <summary>The phantom's answer: the password factor, then the step-up code, counted as an account counts them.</summary>
     private Refusal PhantomLoginFailure(string? stepUpCode, DateTimeOffset now)
     {
-        if (BruteForceGuard.NeedsStepUp(_phantomPasswordFailures, Lockout, now))
+        if (BruteForceGuard.NeedsStepUp(PhantomPasswordFailures, Lockout, now))
             return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : AccountRefusals.InvalidCredentials();
-        var duringLockout = BruteForceGuard.LockedFor(_phantomPasswordFailures, now) is not null;
-        var verdict = BruteForceGuard.RecordFailure(_phantomPasswordFailures, Lockout, now);
+        var duringLockout = BruteForceGuard.LockedFor(PhantomPasswordFailures, now) is not null;
+        var verdict = BruteForceGuard.RecordFailure(PhantomPasswordFailures, Lockout, now);
         KeepPhantomAlive(verdict);
-        return LoginFailureAnswer(_phantomPasswordFailures, verdict, duringLockout, now);
+        return LoginFailureAnswer(PhantomPasswordFailures, verdict, duringLockout, now);
     }
 
     public async Task<Result<LoginGrant>> RefreshAsync(string sessionId, string refreshSecret)
