@@ -33,8 +33,9 @@ public sealed class AccountState
     [Id(14)] public long OtpIssues { get; set; }
     /// <summary>The code of a password recovery in progress (apart from the activation code).</summary>
     [Id(15)] public PendingOtp? RecoveryOtp { get; set; }
-    [Id(16)] public FactorFailures PasswordFailures { get; set; } = new();
-    [Id(17)] public FactorFailures OtpFailures { get; set; } = new();
+    /// <summary>Wrong passwords and wrong codes counted (<see cref="BruteForceGuard"/>); null while there are none to count.</summary>
+    [Id(16)] public FactorFailures? PasswordFailures { get; set; }
+    [Id(17)] public FactorFailures? OtpFailures { get; set; }
     [Id(18)] public List<SessionRecord> Sessions { get; set; } = [];
     /// <summary>Hash of the last event: the head of the audit chain.</summary>
     [Id(19)] public byte[] AuditHead { get; set; } = [];

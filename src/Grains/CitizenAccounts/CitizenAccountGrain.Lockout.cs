@@ -23,7 +23,7 @@ public sealed partial class CitizenAccountGrain
     private BruteForceOptions Lockout => lockoutOptions.Value;
 
     /// <summary>The answer to a failed login, the same for a real account and a phantom one.</summary>
-    private Refusal LoginFailureAnswer(FactorFailures failures, FailureVerdict verdict, bool duringLockout, DateTimeOffset now) =>
+    private Refusal LoginFailureAnswer(FactorFailures? failures, FailureVerdict verdict, bool duringLockout, DateTimeOffset now) =>
         verdict switch
         {
             FailureVerdict.StepUpRequired => ErrorCatalogue.StepUpRequired.Refuse(),
@@ -36,7 +36,7 @@ public sealed partial class CitizenAccountGrain
     {
         var duringLockout = BruteForceGuard.LockedFor(State.PasswordFailures, now) is not null;
         Raise(AccountEventKind.LoginFailed, Unchanged(), SystemActor, reason, now);
-        var verdict = BruteForceGuard.RecordFailure(State.PasswordFailures, Lockout, now);
+        var verdict = BruteForceGuard.RecordFailure(State.PasswordFailures ??= new(), Lockout, now);
         if (verdict == FailureVerdict.TemporarilyLocked)
             Raise(AccountEventKind.LoginLockedOut, Unchanged(), SystemActor, "temporary lockout", now, ToOwner(code: null));
         else if (verdict == FailureVerdict.StepUpRequired)
@@ -56,7 +56,7 @@ public sealed partial class CitizenAccountGrain
     private async Task<Refusal?> CountOtpFailureAsync(DateTimeOffset now)
     {
         Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, null, now);
-        var verdict = BruteForceGuard.RecordFailure(State.OtpFailures, Lockout, now);
+        var verdict = BruteForceGuard.RecordFailure(State.OtpFailures ??= new(), Lockout, now);
         if (verdict == FailureVerdict.TemporarilyLocked)
         {
             State.Otp = null;

@@ -38,7 +38,7 @@ public sealed partial class CitizenAccountGrain
             return await WrongCodeAsync(pending.Otp, now) ?? (State.SignInCode is null ? codes.Voided(State, now) : AccountRefusals.InvalidCode());
 
         State.SignInCode = null;
-        BruteForceGuard.Reset(State.OtpFailures);
+        State.OtpFailures = null; // all counts cleared
         await SaveAsync();
         return Result.Ok(View());
     }

@@ -55,12 +55,13 @@ public enum FailureVerdict
 public static class BruteForceGuard
 {
     /// <summary>Time left in a temporary lockout, or null.</summary>
-    public static TimeSpan? LockedFor(FactorFailures failures, DateTimeOffset now) =>
-        failures.LockedUntil is { } until && until > now ? until - now : null;
+    public static TimeSpan? LockedFor(FactorFailures? failures, DateTimeOffset now) =>
+        failures?.LockedUntil is { } until && until > now ? until - now : null;
 
-    /// <summary>Whether this factor failed often enough that logins need the step-up code.</summary>
-    public static bool NeedsStepUp(FactorFailures failures, BruteForceOptions options, DateTimeOffset now)
+    /// <summary>Whether this factor failed often enough that logins need the step-up code (never, with no failures kept).</summary>
+    public static bool NeedsStepUp(FactorFailures? failures, BruteForceOptions options, DateTimeOffset now)
     {
+        if (failures is null) return false;
         Expire(failures, options, now);
         return failures.Total >= options.StepUpAfter;
     }
