@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the whole platform against this machine's own ceilings and writes docs/benchmarks.md and docs/benchmarks.png.
 # Starts the platform as scripts/up.sh does, in a database of its own (vneid_bench, recreated each run), with rate limits
-# raised for the run (the report says so). Leaves the platform stopped; scripts/up.sh starts the normal one again.
+# raised for the run (the report says so). Leaves the platform stopped (and PostgreSQL, when the run started it);
+# scripts/up.sh starts the normal one again.
 set -euo pipefail
 export VNEID_DATABASE=vneid_bench
 # One database unless VNEID_SHARDS asks for storage shards (then fresh ones: vneid_bench_shard0, ...).
@@ -36,7 +37,10 @@ PEER_HOME="$LOCAL_DIR/peer"
 export PEER_DATA="$LOCAL_DIR/peer-data"
 stop_peer() { [ -x "$PEER_HOME/stop.sh" ] && bash "$PEER_HOME/stop.sh" >/dev/null 2>&1 || true; }
 # Whatever happens (a scenario that fails included), nothing this run started is left running.
-trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_peer; stop_platform >/dev/null' EXIT
+# A PostgreSQL this run starts is stopped again at the end, as scripts/test.sh does (another clone's scripts would meet a
+# taken port); one that was already running is left as it was.
+if postgres_is_running; then STARTED_POSTGRES=0; else STARTED_POSTGRES=1; fi
+trap '[ -n "$BARE_PID" ] && kill "$BARE_PID" 2>/dev/null; stop_peer; stop_platform >/dev/null; [ "$STARTED_POSTGRES" = 1 ] && stop_postgres >/dev/null' EXIT
 ensure_postgres_running
 pg_admin -c "drop database if exists vneid_bench with (force)"
 for shard in $(pg_admin -tA -c "select datname from pg_database where datname like 'vneid\_bench\_shard%'"); do
