@@ -103,11 +103,7 @@ internal static class Resharding
     {
         await using (var copy = to.CreateCommand(CopySql))
         {
-            Add(copy, rows.Select(r => r.ServiceId), NpgsqlDbType.Text);
-            Add(copy, rows.Select(r => r.Type), NpgsqlDbType.Text);
-            Add(copy, rows.Select(r => r.N0), NpgsqlDbType.Bigint);
-            Add(copy, rows.Select(r => r.N1), NpgsqlDbType.Bigint);
-            Add(copy, rows.Select(r => r.Extension), NpgsqlDbType.Text);
+            AddKeys(copy, rows);
             Add(copy, rows.Select(r => r.IdHash), NpgsqlDbType.Integer);
             Add(copy, rows.Select(r => r.TypeHash), NpgsqlDbType.Integer);
             Add(copy, rows.Select(r => r.Payload), NpgsqlDbType.Bytea);
@@ -116,12 +112,18 @@ internal static class Resharding
             await copy.ExecuteNonQueryAsync(cancel);
         }
         await using var delete = from.CreateCommand(DeleteSql);
-        Add(delete, rows.Select(r => r.ServiceId), NpgsqlDbType.Text);
-        Add(delete, rows.Select(r => r.Type), NpgsqlDbType.Text);
-        Add(delete, rows.Select(r => r.N0), NpgsqlDbType.Bigint);
-        Add(delete, rows.Select(r => r.N1), NpgsqlDbType.Bigint);
-        Add(delete, rows.Select(r => r.Extension), NpgsqlDbType.Text);
+        AddKeys(delete, rows);
         await delete.ExecuteNonQueryAsync(cancel);
+    }
+
+    /// <summary>The rows' identities, the first five parameters of both statements.</summary>
+    private static void AddKeys(NpgsqlCommand command, List<Row> rows)
+    {
+        Add(command, rows.Select(r => r.ServiceId), NpgsqlDbType.Text);
+        Add(command, rows.Select(r => r.Type), NpgsqlDbType.Text);
+        Add(command, rows.Select(r => r.N0), NpgsqlDbType.Bigint);
+        Add(command, rows.Select(r => r.N1), NpgsqlDbType.Bigint);
+        Add(command, rows.Select(r => r.Extension), NpgsqlDbType.Text);
     }
 
     private static void Add<T>(NpgsqlCommand command, IEnumerable<T> values, NpgsqlDbType type) =>

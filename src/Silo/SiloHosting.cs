@@ -57,17 +57,15 @@ internal static class SiloHosting
         if (groupCommit.Enabled)
         {
             builder.Services.AddSingleton(new EventDelivery { WrittenWithState = shards.Count == 0 });
+            static GroupCommitWriter Writer(IServiceProvider sp, Npgsql.NpgsqlDataSource database, bool owned) => new(database,
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>(), owned);
             if (shards.Count == 0)
-                builder.Services.AddKeyedSingleton(0, (sp, _) => new GroupCommitWriter(
-                    sp.GetRequiredService<AccountEventWriter>().DataSource
-                        ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."),
-                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>()));
+                builder.Services.AddKeyedSingleton(0, (sp, _) => Writer(sp, sp.GetRequiredService<AccountEventWriter>().DataSource
+                    ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."), owned: false));
             for (var i = 0; i < shards.Count; i++)
             {
                 var shard = shards[i];
-                builder.Services.AddKeyedSingleton(i, (sp, _) => new GroupCommitWriter(Npgsql.NpgsqlDataSource.Create(shard),
-                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>(),
-                    ownsDataSource: true));
+                builder.Services.AddKeyedSingleton(i, (sp, _) => Writer(sp, Npgsql.NpgsqlDataSource.Create(shard), owned: true));
             }
         }
         builder.Services.AddAccountServices();
