@@ -69,8 +69,9 @@ public static class PlatformDatabase
         }).ToArray();
     }
 
-    private static IEnumerable<string> ConfiguredShards(IConfiguration configuration) =>
-        configuration.GetSection(ShardsSection).Get<string[]>()?.Where(s => !string.IsNullOrWhiteSpace(s)) ?? [];
+    /// <summary>The shards' connection strings as configured (<c>Shards:ConnectionStrings</c>), shard 0 first.</summary>
+    public static IReadOnlyList<string> ConfiguredShards(IConfiguration configuration) =>
+        configuration.GetSection(ShardsSection).Get<string[]>()?.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray() ?? [];
 
     /// <summary>The configuration key of the shards' connection strings.</summary>
     public const string ShardsSection = "Shards:ConnectionStrings";

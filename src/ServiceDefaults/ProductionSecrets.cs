@@ -56,8 +56,8 @@ public static class ProductionSecrets
         foreach (var key in base64Keys) problems.AddRange(KeyProblems(key, configuration[key]));
         foreach (var name in connectionStrings) problems.AddRange(PasswordProblems($"ConnectionStrings:{name}", configuration.GetConnectionString(name)));
         // The storage shards, when the states are spread (their passwords are secrets like the platform database's).
-        var shards = configuration.GetSection(PlatformDatabase.ShardsSection).Get<string[]>() ?? [];
-        for (var i = 0; i < shards.Length; i++) problems.AddRange(PasswordProblems($"{PlatformDatabase.ShardsSection}:{i}", shards[i]));
+        var shards = PlatformDatabase.ConfiguredShards(configuration);
+        for (var i = 0; i < shards.Count; i++) problems.AddRange(PasswordProblems($"{PlatformDatabase.ShardsSection}:{i}", shards[i]));
         if (serviceAccounts) problems.AddRange(ServiceAccountProblems(configuration.GetSection("ServiceAccounts")));
         if (problems.Count > 0)
             throw new InsecureConfigurationException(

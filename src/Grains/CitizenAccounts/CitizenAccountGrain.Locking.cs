@@ -26,8 +26,8 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         State.Lock = null;
         // The officer has checked who the citizen is: counters from before the lock no longer count.
-        State.PasswordFailures = null; // all counts cleared
-        State.OtpFailures = null; // all counts cleared
+        State.PasswordFailures = null;
+        State.OtpFailures = null;
         var outcome = await _lifecycle.FireAsync(AccountTrigger.Unlock);
         Raise(AccountEventKind.Unlocked, outcome, actor, reason, now, ToOwner(code: null));
         await CommitAsync();

@@ -97,7 +97,7 @@ public sealed partial class CitizenAccountGrain
         if (codes.SendLimit(State, now) is { } limit) return limit;
 
         // The citizen stood at the desk and matched: the code lockout earned by guesses (anyone's) no longer applies.
-        State.OtpFailures = null; // all counts cleared
+        State.OtpFailures = null;
         if (phone != State.Phone) ChangeContacts(phone, State.Email, officer, $"in person at office {officeCode} ({evidence})", now);
         State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
         Raise(AccountEventKind.RecoveryRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}", now,
@@ -121,8 +121,8 @@ public sealed partial class CitizenAccountGrain
 
         State.RecoveryOtp = null;
         State.PasswordHash = passwords.Hash(newPassword);
-        State.PasswordFailures = null; // all counts cleared
-        State.OtpFailures = null; // all counts cleared
+        State.PasswordFailures = null;
+        State.OtpFailures = null;
         var ended = EndAllSessions();
         Raise(AccountEventKind.PasswordChanged, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "password recovery", now, ToOwner(code: null), ended);
         await CommitAsync();

@@ -95,7 +95,7 @@ public sealed partial class CitizenAccountGrain
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 
         State.Otp = null;
-        State.OtpFailures = null; // all counts cleared
+        State.OtpFailures = null;
         if (newPassword is not null) State.PasswordHash = passwords.Hash(newPassword);
         if (trigger == AccountTrigger.Activate) State.ActivatedAt = now;
         var outcome = await _lifecycle.FireAsync(trigger.Value);

@@ -59,8 +59,8 @@ public sealed partial class CitizenAccountGrain
         await _lifecycle.FireAsync(AccountTrigger.LogIn);
         // The risk rule: wrong passwords since the last sign-in, unless this one already proved the phone.
         var codeAdvised = stepUpCode is null && State.PasswordFailures is { Consecutive: > 0 };
-        State.PasswordFailures = null; // all counts cleared
-        if (stepUpCode is not null) State.OtpFailures = null; // all counts cleared
+        State.PasswordFailures = null;
+        if (stepUpCode is not null) State.OtpFailures = null;
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwords.Hash(password);
         var before = State.Sessions.Select(s => s.Id).ToList();
         var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);

@@ -38,7 +38,7 @@ public sealed partial class CitizenAccountGrain
             return await WrongCodeAsync(pending.Otp, now) ?? (State.SignInCode is null ? codes.Voided(State, now) : AccountRefusals.InvalidCode());
 
         State.SignInCode = null;
-        State.OtpFailures = null; // all counts cleared
+        State.OtpFailures = null;
         await SaveAsync();
         return Result.Ok(View());
     }
