@@ -79,7 +79,7 @@ public static class GatewayHosting
         app.UseStatusCodePages(context => ProblemWriter.WriteStatusAsync(context.HttpContext));
         // A NUL or an unpaired surrogate in a query or route value is bad input, refused before any grain or database.
         app.UseStorableTextCheck();
-        app.UseAuthentication();
+        ApiAuthentication.Use(app);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
