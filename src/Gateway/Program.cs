@@ -14,9 +14,8 @@ using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
 builder.AddServiceDefaults(args).ConfigureGatewayEndpoints().AddClusterClient();
-builder.AddPlatformTelemetry()
-    .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter())
-    .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation());
+builder.AddPlatformTelemetry(tracing => tracing.AddAspNetCoreInstrumentation())
+    .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
 builder.Services.AddGatewayServices();
 builder.Services.AddOperatorFeed();
 try

@@ -91,7 +91,7 @@ internal static class SiloHosting
             // In a Kubernetes pod (deploy/kubernetes): the silo is named after its pod, advertises the pod's IP, takes the
             // service and cluster ids from the pod's labels, and a silo whose pod is gone is declared dead at once.
             if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }) silo.UseKubernetesHosting();
-            silo.AddActivityPropagation();
+            if (Telemetry.TracesExported(configuration)) silo.AddActivityPropagation();
             // The Orleans dashboard's grains (the gateway serves its pages to operators at /dashboard).
             if (configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
