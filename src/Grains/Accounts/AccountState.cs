@@ -11,6 +11,20 @@ namespace Orleans.VNeID.Accounts;
 [GenerateSerializer, Alias("vneid.AccountState")]
 public sealed class AccountState
 {
+    // Lists most accounts never fill (papers, children, registry mismatches) are made on first use, and stored only when
+    // they hold something: an empty list cost 32 bytes of every active account's memory, and about 150 bytes of its
+    // stored row for the list's type name (issue 15). Rows stored with empty lists still load.
+    [NonSerialized] private List<IntegratedDocument>? _pendingDocuments;
+    [NonSerialized] private List<IntegratedDocument>? _wallet;
+    [NonSerialized] private List<string>? _dependents;
+    [NonSerialized] private List<DateTimeOffset>? _registryMismatches;
+
+    // Json.NET (the grain storage serializer) calls these before writing each property.
+    public bool ShouldSerializePendingDocuments() => _pendingDocuments is { Count: > 0 };
+    public bool ShouldSerializeWallet() => _wallet is { Count: > 0 };
+    public bool ShouldSerializeDependents() => _dependents is { Count: > 0 };
+    public bool ShouldSerializeRegistryMismatches() => _registryMismatches is { Count: > 0 };
+
     [Id(0)] public LifecycleState Lifecycle { get; set; } = new();
     [Id(1)] public string FullName { get; set; } = "";
     [Id(2)] public DateOnly DateOfBirth { get; set; }
@@ -40,11 +54,11 @@ public sealed class AccountState
     /// <summary>Hash of the last event: the head of the audit chain.</summary>
     [Id(19)] public byte[] AuditHead { get; set; } = [];
     /// <summary>Papers from a level-2 dossier, integrated into the wallet when level 2 is activated.</summary>
-    [Id(20)] public List<IntegratedDocument> PendingDocuments { get; set; } = [];
+    [Id(20)] public List<IntegratedDocument> PendingDocuments { get => _pendingDocuments ??= []; set => _pendingDocuments = value; }
     /// <summary>The document wallet (level 2 only).</summary>
-    [Id(21)] public List<IntegratedDocument> Wallet { get; set; } = [];
+    [Id(21)] public List<IntegratedDocument> Wallet { get => _wallet ??= []; set => _wallet = value; }
     /// <summary>Children under 14 declared at a police office and confirmed by the registry's parent links.</summary>
-    [Id(22)] public List<string> Dependents { get; set; } = [];
+    [Id(22)] public List<string> Dependents { get => _dependents ??= []; set => _dependents = value; }
     /// <summary>The phone number on record in the population registry, to tell a verified phone from a typed one.</summary>
     [Id(23)] public string? RegistryPhone { get; set; }
     /// <summary>The code of a step-up login in progress (after too many failed logins), sent to the phone on record.</summary>
@@ -52,7 +66,7 @@ public sealed class AccountState
     /// <summary>An e-mail address the owner asked to add, waiting for the code sent to it.</summary>
     [Id(25)] public PendingEmail? EmailChange { get; set; }
     /// <summary>When declarations for this ID number did not match the registry, within the budget's window.</summary>
-    [Id(26)] public List<DateTimeOffset> RegistryMismatches { get; set; } = [];
+    [Id(26)] public List<DateTimeOffset> RegistryMismatches { get => _registryMismatches ??= []; set => _registryMismatches = value; }
     /// <summary>The account's ID number, stored with the state so that audit verification can compare state and trail.</summary>
     [Id(27)] public string? AccountId { get; set; }
     /// <summary>A code sent for a sign-in at the OpenID Connect provider that needs a second factor, bound to its session.</summary>

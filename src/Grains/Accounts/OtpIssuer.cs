@@ -20,14 +20,31 @@ public sealed class OtpIssuer(OtpCodes codes, IOptions<OtpOptions> options)
     {
         code = OtpCodes.Generate();
         var issue = ++state.OtpIssues;
-        state.OtpSends.Add(now);
+        RecordSend(state, now);
         return new PendingOtp { Hash = codes.Hash(accountId, issue, code), Issue = issue, ExpiresAt = now.AddSeconds(Options.ValiditySeconds) };
+    }
+
+    /// <summary>
+    /// Counts a message sent to the account's phone for the hourly limit. The list is kept at its count: a few sends an
+    /// hour, and most accounts hold one, for which the list's default growth would keep room for four (48 bytes more of
+    /// every active account).
+    /// </summary>
+    public static void RecordSend(AccountState state, DateTimeOffset now)
+    {
+        state.OtpSends.Add(now);
+        state.OtpSends.TrimExcess();
+    }
+
+    /// <summary>Drops sends older than the hour the limit looks at, and the list's room for them.</summary>
+    public static void ForgetOldSends(AccountState state, DateTimeOffset now)
+    {
+        if (state.OtpSends.RemoveAll(sent => sent <= now.AddHours(-1)) > 0) state.OtpSends.TrimExcess();
     }
 
     /// <summary>How long until another message may be sent (cooldown and hourly limit), or null when one may go now.</summary>
     public TimeSpan? SendWait(AccountState state, DateTimeOffset now)
     {
-        state.OtpSends.RemoveAll(sent => sent <= now.AddHours(-1));
+        ForgetOldSends(state, now);
         if (state.OtpSends.Count == 0) return null;
         var cooldown = state.OtpSends.Max().AddSeconds(Options.ResendCooldownSeconds) - now;
         if (cooldown > TimeSpan.Zero) return cooldown;

@@ -32,7 +32,7 @@ public sealed partial class CitizenAccountGrain
             // The same answer as a new declaration; the owner, not the declarer, is told (within the send limits).
             if (codes.SendWait(State, now) is null)
             {
-                State.OtpSends.Add(now);
+                OtpIssuer.RecordSend(State, now);
                 Raise(AccountEventKind.DeclarationRepeated, Unchanged(), SystemActor, PhoneNote(declaration), now, ToOwner(code: null));
                 await CommitAsync();
             }

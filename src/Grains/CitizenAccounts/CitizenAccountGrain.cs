@@ -54,6 +54,8 @@ public sealed partial class CitizenAccountGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _lifecycle = new AccountLifecycle(State.Lifecycle, retainSynchronizationContext: true);
+        // A reactivated account rarely has a send within the hour; its loaded list (room for four) is then let go.
+        OtpIssuer.ForgetOldSends(State, Now());
         // Stored events not known to be delivered: a failed delivery, a silo that died mid-command, or a confirmation
         // that was never saved (the outbox and the audit trail ignore a repeat).
         if (State.PendingEvents.Count > 0) await DeliverPendingAsync();
