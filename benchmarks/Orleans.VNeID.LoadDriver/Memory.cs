@@ -11,13 +11,16 @@ namespace Orleans.VNeID.LoadDriver;
 /// </summary>
 public static class Memory
 {
-    public static long HeapAfterFullCollection(int pid)
+    public static long HeapAfterFullCollection(int pid) => AfterFullCollection(pid).Heap;
+
+    /// <summary>The heap's size (with the free space between objects) and the live objects' bytes, after a full collection.</summary>
+    public static (long Heap, long Live) AfterFullCollection(int pid)
     {
         var client = new DiagnosticsClient(pid);
         var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHeapCollect);
         using var session = client.StartEventPipeSession([new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, keywords)], requestRundown: false);
         using var source = new EventPipeEventSource(session.EventStream);
-        long heap = -1;
+        long heap = -1, live = -1;
         var inducedGen2 = false;
         using var done = new ManualResetEventSlim();
         source.Clr.GCStart += e => { if (e.Depth == 2 && e.Reason == Microsoft.Diagnostics.Tracing.Parsers.Clr.GCReason.Induced) inducedGen2 = true; };
@@ -25,13 +28,14 @@ public static class Memory
         {
             if (!inducedGen2 || done.IsSet) return;
             heap = e.TotalHeapSize;
+            live = e.TotalPromoted;
             done.Set();
         };
         var pump = Task.Run(source.Process);
         var seen = done.Wait(TimeSpan.FromSeconds(60));
         session.Stop();
         pump.Wait(TimeSpan.FromSeconds(10));
-        return seen ? heap : throw new TimeoutException($"No induced full collection was reported by process {pid}.");
+        return seen ? (heap, live) : throw new TimeoutException($"No induced full collection was reported by process {pid}.");
     }
 
     public static long WorkingSet(int pid)

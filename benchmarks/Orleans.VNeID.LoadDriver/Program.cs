@@ -104,9 +104,25 @@ Scenario("peer", "Declarations, the full flow and status reads on the platform a
 var silos = new Option<string[]>("--silo") { Description = "name=pid of each silo process.", AllowMultipleArgumentsPerToken = true, Required = true };
 Scenario("scale", "Many accounts: silo memory and database bytes per account.", async (p, platform, r) =>
 {
-    var list = p.GetValue(silos)!.Select(s => s.Split('=', 2)).Select(s => (s[0], int.Parse(s[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
-    r.Scale = await Scenarios.ScaleAsync(platform, p.GetValue(count), p.GetValue(concurrency), list);
+    r.Scale = await Scenarios.ScaleAsync(platform, p.GetValue(count), p.GetValue(concurrency), SiloList(p));
 }, count, concurrency, silos);
+
+// Silo memory now, outside any scenario: e.g. before and after idle accounts are deactivated (ProfileFindings.md).
+var typesOut = new Option<string?>("--types-out") { Description = "Also write the first silo's live objects by type (ClrMD) to this JSON file." };
+var heap = new Command("heap", "Each silo's managed heap after a full collection, and its working set.") { silos, typesOut };
+heap.SetAction(parse =>
+{
+    if (parse.GetValue(typesOut) is { } file)
+        File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(
+            HeapTypes.Count(SiloList(parse)[0].Pid).ToDictionary(t => t.Key, t => new[] { t.Value.Count, t.Value.Bytes })));
+    foreach (var (name, pid) in SiloList(parse))
+    {
+        var (heapBytes, live) = Memory.AfterFullCollection(pid);
+        Console.WriteLine($"{name}: heap {heapBytes:N0} B, live objects {live:N0} B, working set {Memory.WorkingSet(pid):N0} B");
+    }
+    return 0;
+});
+root.Subcommands.Add(heap);
 
 var writeRate = new Option<double>("--write-rate") { Description = "Declarations per second.", DefaultValueFactory = _ => 50 };
 var readRate = new Option<double>("--read-rate") { Description = "Operator status reads per second.", DefaultValueFactory = _ => 200 };
@@ -144,3 +160,6 @@ report.SetAction(async parse =>
 root.Subcommands.Add(report);
 
 return await root.Parse(args).InvokeAsync();
+
+List<(string Name, int Pid)> SiloList(ParseResult parse) => parse.GetValue(silos)!.Select(s => s.Split('=', 2))
+    .Select(s => (s[0], int.Parse(s[1], System.Globalization.CultureInfo.InvariantCulture))).ToList();
