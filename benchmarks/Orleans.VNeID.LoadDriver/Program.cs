@@ -112,10 +112,11 @@ var typesOut = new Option<string?>("--types-out") { Description = "Also write th
 var heap = new Command("heap", "Each silo's managed heap after a full collection, and its working set.") { silos, typesOut };
 heap.SetAction(parse =>
 {
+    var list = SiloList(parse);
     if (parse.GetValue(typesOut) is { } file)
         File.WriteAllText(file, System.Text.Json.JsonSerializer.Serialize(
-            HeapTypes.Count(SiloList(parse)[0].Pid).ToDictionary(t => t.Key, t => new[] { t.Value.Count, t.Value.Bytes })));
-    foreach (var (name, pid) in SiloList(parse))
+            HeapTypes.Count(list[0].Pid).ToDictionary(t => t.Key, t => new[] { t.Value.Count, t.Value.Bytes })));
+    foreach (var (name, pid) in list)
     {
         var (heapBytes, live) = Memory.AfterFullCollection(pid);
         Console.WriteLine($"{name}: heap {heapBytes:N0} B, live objects {live:N0} B, working set {Memory.WorkingSet(pid):N0} B");

@@ -24,30 +24,33 @@ public static class Telemetry
     public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     /// <summary>Whether traces go anywhere: an OTLP endpoint or the console.</summary>
-    public static bool TracesExported(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration["Telemetry:OtlpEndpoint"]) || configuration.GetValue("Telemetry:ConsoleTraces", false);
+    public static bool TracesExported(IConfiguration configuration) => OtlpEndpoint(configuration) is not null || ConsoleTraces(configuration);
+
+    private static string? OtlpEndpoint(IConfiguration configuration) =>
+        configuration["Telemetry:OtlpEndpoint"] is { } url && !string.IsNullOrWhiteSpace(url) ? url : null;
+
+    private static bool ConsoleTraces(IConfiguration configuration) => configuration.GetValue("Telemetry:ConsoleTraces", false);
 
     /// <param name="builder">The host.</param>
     /// <param name="tracing">The host's own trace sources, when traces are exported.</param>
     public static OpenTelemetryBuilder AddPlatformTelemetry(this IHostApplicationBuilder builder, Action<TracerProviderBuilder>? tracing = null)
     {
-        var otlp = builder.Configuration["Telemetry:OtlpEndpoint"];
-        var console = builder.Configuration.GetValue("Telemetry:ConsoleTraces", false);
+        var otlp = OtlpEndpoint(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName,
                 serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter("Microsoft.Orleans", PlatformMetrics.MeterName).AddRuntimeInstrumentation().AddNpgsqlInstrumentation();
-                if (!string.IsNullOrWhiteSpace(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                if (otlp is not null) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
             });
         if (!TracesExported(builder.Configuration)) return telemetry;
         return telemetry.WithTracing(traces =>
         {
             traces.AddSource(OrleansActivitySources).AddNpgsql();
             tracing?.Invoke(traces);
-            if (!string.IsNullOrWhiteSpace(otlp)) traces.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
-            if (console) traces.AddConsoleExporter();
+            if (otlp is not null) traces.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            if (ConsoleTraces(builder.Configuration)) traces.AddConsoleExporter();
         });
     }
 }

@@ -11,7 +11,7 @@ namespace Orleans.VNeID.Gateway.Hosting;
 /// </summary>
 internal sealed class ApiAuthentication(RequestDelegate next, IAuthenticationSchemeProvider schemes)
 {
-    public static readonly PathString ApiPrefix = "/api";
+    private static readonly PathString ApiPrefix = "/api";
 
     /// <summary>
     /// In place of <c>UseAuthentication</c>. The property is the one <c>UseAuthentication</c> sets: without it, the web
