@@ -168,6 +168,8 @@ public static class Report
                 L($"| {N(h.Iterations)} | {N(h.RawHashesPerSecond, 1)} | {h.Activations.Requests} | {N(h.Activations.PerSecond, 1)} | {Pct(h.Activations.PerSecond / h.RawHashesPerSecond)} | {N(h.Activations.P50Ms)} / {N(h.Activations.P99Ms)} | {N(h.Logins.PerSecond, 1)} | {Pct(h.Logins.PerSecond / h.RawHashesPerSecond)} | {N(h.Logins.P50Ms)} / {N(h.Logins.P99Ms)} | {h.Activations.Failures + h.Logins.Failures} |");
             L();
             L($"{r.Hashing[0].Concurrency} concurrent callers: enough that the cores keep hashing while other requests wait on the database.");
+            if (r.Hashing[0].WarmUp > 0)
+                L($"{r.Hashing[0].WarmUp} more accounts are activated and logged in first as a warm-up (not counted): the first calls of a path compile it.");
             L("The raw rate is measured before and after the platform's run, and the higher of the two is the ceiling.");
             L();
         }

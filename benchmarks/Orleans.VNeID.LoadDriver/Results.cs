@@ -39,7 +39,7 @@ public sealed record StatusPoint(int Connections, double GatewayRps, double Gate
 public sealed record DeclarationFigures(Rate Acknowledged, double DurablePerSecond, double SecondsUntilAllQueued, int Concurrency,
     double PgbenchTps, int PayloadBytes, int PgbenchClients, int WarmUp = 0);
 
-public sealed record HashFigures(int Iterations, double RawHashesPerSecond, Rate Activations, Rate Logins, int Concurrency);
+public sealed record HashFigures(int Iterations, double RawHashesPerSecond, Rate Activations, Rate Logins, int Concurrency, int WarmUp = 0);
 
 public sealed record LockFigures(Rate Locks, Rate Unlocks);
 

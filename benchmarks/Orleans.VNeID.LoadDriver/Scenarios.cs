@@ -105,16 +105,25 @@ public static class Scenarios
     public static async Task<HashFigures> HashingAsync(Platform platform, int iterations, int count, int concurrency)
     {
         var before = RawHashRate(iterations, TimeSpan.FromSeconds(4));
-        var (_, citizens) = await platform.DeclareAllAsync(await platform.TakeCitizensAsync(count), concurrency);
-        await platform.WaitUntilQueuedAsync(citizens, TimeSpan.FromMinutes(2));
+        // As many more accounts as callers are activated and logged in first, not counted: the first calls of a path JIT-compile
+        // it, and tiered compilation re-compiles its hot methods in the background for some seconds after (a tenth of the
+        // machine's CPU for the first half-minute after the silos restart, by perf; the 210,000-iteration row follows a restart).
+        var warmUp = concurrency;
+        var (_, declared) = await platform.DeclareAllAsync(await platform.TakeCitizensAsync(count + warmUp), concurrency);
+        await platform.WaitUntilQueuedAsync(declared, TimeSpan.FromMinutes(2));
         var codes = new Dictionary<string, string>();
-        foreach (var c in citizens) codes[c.IdNumber] = await platform.CodeForAsync(c);
-        var activations = await Load.RunAsync(citizens, concurrency, async c => await platform.ActivateAsync(c.IdNumber, codes[c.IdNumber]) == HttpStatusCode.OK);
-        var logins = await Load.RunAsync(citizens, concurrency, async c => await platform.LogInAsync(c.IdNumber) is not null);
+        foreach (var c in declared) codes[c.IdNumber] = await platform.CodeForAsync(c);
+        var (warm, citizens) = (declared.Take(warmUp).ToList(), declared.Skip(warmUp).ToList());
+        async Task<bool> Activate(Citizen c) => await platform.ActivateAsync(c.IdNumber, codes[c.IdNumber]) == HttpStatusCode.OK;
+        async Task<bool> LogIn(Citizen c) => await platform.LogInAsync(c.IdNumber) is not null;
+        await Load.RunAsync(warm, concurrency, Activate);
+        var activations = await Load.RunAsync(citizens, concurrency, Activate);
+        await Load.RunAsync(warm, concurrency, LogIn);
+        var logins = await Load.RunAsync(citizens, concurrency, LogIn);
         // Measured before and after the platform's runs, on an idle platform; the higher one is the ceiling (the stricter ratio).
         var raw = Math.Max(before, RawHashRate(iterations, TimeSpan.FromSeconds(4)));
         Console.WriteLine($"  {iterations:N0} iterations: raw {raw:N1} hashes/s, activations {activations.PerSecond:N1}/s, logins {logins.PerSecond:N1}/s");
-        return new HashFigures(iterations, raw, activations, logins, concurrency);
+        return new HashFigures(iterations, raw, activations, logins, concurrency, warm.Count);
     }
 
     /// <summary>An operator locks and unlocks accounts (each a durable state change, an audit entry and a notice).</summary>
