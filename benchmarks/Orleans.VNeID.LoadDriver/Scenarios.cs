@@ -106,8 +106,8 @@ public static class Scenarios
     {
         var before = RawHashRate(iterations, TimeSpan.FromSeconds(4));
         // As many more accounts as callers are activated and logged in first, not counted: the first calls of a path JIT-compile
-        // it, and tiered compilation re-compiles its hot methods in the background for some seconds after (a tenth of the
-        // machine's CPU for the first half-minute after the silos restart, by perf; the 210,000-iteration row follows a restart).
+        // it, and tiered compilation re-compiles its hot methods in the background for some seconds after (by perf, a tenth of
+        // the machine's CPU 24 s after the silos started; the 210,000-iteration row follows a restart).
         var warmUp = concurrency;
         var (_, declared) = await platform.DeclareAllAsync(await platform.TakeCitizensAsync(count + warmUp), concurrency);
         await platform.WaitUntilQueuedAsync(declared, TimeSpan.FromMinutes(2));
