@@ -16,8 +16,8 @@ namespace Orleans.VNeID.ServiceDefaults;
 /// and traces to the console when <c>Telemetry:ConsoleTraces</c> is true. The gateway adds its HTTP instrumentation and
 /// the Prometheus scrape endpoint; a silo serves Prometheus on <c>Telemetry:MetricsPort</c>.
 /// Traces are recorded only when one of the two exports them: recorded for no one, their spans (and the trace context
-/// carried on every grain call) still cost CPU on every request; without them status reads ran about 15 % faster
-/// (measured A/B, issue 15).
+/// carried on every grain call) still cost CPU on every request. Measured alternating (issue 15), status reads ran
+/// 14,809, 17,664 and 17,409/s without them against 15,147 and 15,211/s with them: about a tenth faster.
 /// </summary>
 public static class Telemetry
 {
