@@ -290,17 +290,21 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
             return (response.StatusCode, body.GetProperty("message").GetString()!, clock.Elapsed.TotalMilliseconds);
         }
 
-        foreach (var c in people.Take(4)) await Ask(c); // warm-up
+        // Warm-up. The existing accounts' grains are active since their registration; the unknown IDs' are made active
+        // too, so that what is compared is the answer, not a grain's first activation.
+        foreach (var c in existing.Take(4).Concat(unknown)) await Ask(c);
         var a = new List<(HttpStatusCode, string, double)>();
         var b = new List<(HttpStatusCode, string, double)>();
-        for (var i = 4; i < 12; i++) { a.Add(await Ask(existing[i])); b.Add(await Ask(unknown[i])); }
+        for (var i = 0; i < 12; i++) { a.Add(await Ask(existing[i])); b.Add(await Ask(unknown[i])); }
 
         Assert.All(a.Concat(b), r => Assert.Equal(HttpStatusCode.Accepted, r.Item1));
         Assert.Single(a.Concat(b).Select(r => r.Item2).Distinct());
         var (medianA, medianB) = (Median(a.Select(r => r.Item3)), Median(b.Select(r => r.Item3)));
-        output.WriteLine($"recovery request median: existing account {medianA:F1} ms, unknown ID {medianB:F1} ms (8 each)");
-        // Same time class: both do the registry look-up; the existing path adds one state write.
-        Assert.True(Math.Abs(medianA - medianB) < 25, $"existing {medianA:F1} ms, unknown {medianB:F1} ms");
+        output.WriteLine($"recovery request median: existing account {medianA:F1} ms, unknown ID {medianB:F1} ms (12 each)");
+        // Same time: both look the ID up in the registry; the existing account then commits (the code sent, or the
+        // refusal audited), the unknown ID waits as long as a recent commit took. Without that wait the gap is the
+        // commit: 10-20 ms on this machine, 30 ms on a slower disk.
+        Assert.True(Math.Abs(medianA - medianB) < 5 + 0.25 * Math.Max(medianA, medianB), $"existing {medianA:F1} ms, unknown {medianB:F1} ms");
     }
 
     private static double Median(IEnumerable<double> values)

@@ -69,12 +69,16 @@ public sealed partial class CitizenAccountGrain
         return verdict == FailureVerdict.TemporarilyLocked ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(State.OtpFailures, now)!.Value) : null;
     }
 
-    /// <summary>A code refused where no code could be right (no account, nothing pending): counted in memory as an account would count it.</summary>
-    private Refusal PhantomCodeFailure(DateTimeOffset now, Refusal otherwise)
+    /// <summary>
+    /// A code refused where no code could be right (no account, nothing pending): counted in memory as an account would
+    /// count it, and answered after as long as the account's commit of the count would take.
+    /// </summary>
+    private async Task<Refusal> PhantomCodeFailureAsync(DateTimeOffset now, Refusal otherwise)
     {
         if (BruteForceGuard.LockedFor(PhantomOtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         var verdict = BruteForceGuard.RecordFailure(PhantomOtpFailures, Lockout, now);
         KeepPhantomAlive(verdict);
+        await AnswerAsIfCommittedAsync();
         return verdict == FailureVerdict.TemporarilyLocked
             ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(PhantomOtpFailures, now)!.Value)
             : otherwise;

@@ -17,7 +17,11 @@ public sealed partial class CitizenAccountGrain
         // The registry is asked whether or not an account exists, so both answers cost the same.
         if (!IdentityNumber.TryParse(AccountId, out var id, out _)) return;
         var citizen = await registry.FindAsync(id);
-        if (!Exists) return;
+        if (!Exists)
+        {
+            await AnswerAsIfCommittedAsync();
+            return;
+        }
 
         var now = Now();
         var byEmail = request.Phone is null;
@@ -41,8 +45,12 @@ public sealed partial class CitizenAccountGrain
         else
         {
             Raise(AccountEventKind.RecoveryRefused, Unchanged(), SystemActor, refusal, now);
-            // Guessing details is guessing a factor: it counts like a wrong code.
-            if (refusal.EndsWith("do not match", StringComparison.Ordinal)) await CountOtpFailureAsync(now);
+            // Guessing details is guessing a factor: it counts like a wrong code, in the same one commit.
+            if (refusal.EndsWith("do not match", StringComparison.Ordinal))
+            {
+                await CountOtpFailureAsync(now);
+                return;
+            }
         }
         await CommitAsync();
     }
@@ -57,7 +65,11 @@ public sealed partial class CitizenAccountGrain
 
         // The registry is asked whether or not an account exists, so both answers cost the same.
         var citizen = await registry.FindAsync(IdentityNumber.Parse(AccountId));
-        if (!Exists) return Result.Ok(true);
+        if (!Exists)
+        {
+            await AnswerAsIfCommittedAsync();
+            return Result.Ok(true);
+        }
         var now = Now();
         var today = VietnamTime.Today(clock);
         var refusal =
@@ -115,7 +127,7 @@ public sealed partial class CitizenAccountGrain
         // No recovery in progress: no code can be right, and guesses must not spend the owner's code budget.
         if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
         if (!Exists || !_lifecycle.IsActive || !OtpIssuer.IsLive(State.RecoveryOtp, now))
-            return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
+            return await PhantomCodeFailureAsync(now, AccountRefusals.InvalidCode());
         var pending = State.RecoveryOtp!;
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 

@@ -36,6 +36,10 @@ public sealed partial class CitizenAccountGrain
                 Raise(AccountEventKind.DeclarationRepeated, Unchanged(), SystemActor, PhoneNote(declaration), now, ToOwner(code: null));
                 await CommitAsync();
             }
+            else
+            {
+                await AnswerAsIfCommittedAsync();
+            }
             return Result.Ok(codes.ValiditySeconds);
         }
 
@@ -56,9 +60,13 @@ public sealed partial class CitizenAccountGrain
     /// </summary>
     public async Task ResendOtpAsync()
     {
-        if (!Exists || !_lifecycle.CanFire(AccountTrigger.ResendOtp)) return;
         var now = Now();
-        if (BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now) is not null) return;
+        if (!Exists || !_lifecycle.CanFire(AccountTrigger.ResendOtp)
+            || BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now) is not null)
+        {
+            await AnswerAsIfCommittedAsync();
+            return;
+        }
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.ResendOtp);
         State.Otp = codes.Issue(State, AccountId, now, out var code);
@@ -90,7 +98,7 @@ public sealed partial class CitizenAccountGrain
             : _lifecycle.CanFire(AccountTrigger.ConfirmUpgrade) ? AccountTrigger.ConfirmUpgrade
             : null;
         if (!Exists || trigger is null || !OtpIssuer.IsLive(State.Otp, now))
-            return PhantomCodeFailure(now, AccountRefusals.InvalidCode());
+            return await PhantomCodeFailureAsync(now, AccountRefusals.InvalidCode());
         var pending = State.Otp!;
         if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
 
@@ -124,6 +132,7 @@ public sealed partial class CitizenAccountGrain
         {
             // The count must outlive an idle activation, or waiting would reset the budget.
             DelayDeactivation(registrationOptions.Value.MismatchWindow);
+            await AnswerAsIfCommittedAsync();
         }
         return Declaration.Mismatch();
     }

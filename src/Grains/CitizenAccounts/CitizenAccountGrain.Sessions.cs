@@ -16,7 +16,7 @@ public sealed partial class CitizenAccountGrain
         if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked)
         {
             passwords.SpendCheck(password);
-            return PhantomLoginFailure(stepUpCode, now);
+            return await PhantomLoginFailureAsync(stepUpCode, now);
         }
 
         if (BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now))
@@ -33,6 +33,7 @@ public sealed partial class CitizenAccountGrain
             if (!OtpIssuer.IsLive(State.StepUpOtp, now))
             {
                 passwords.SpendCheck(password);
+                await AnswerAsIfCommittedAsync();
                 return AccountRefusals.InvalidCredentials();
             }
             if (!codes.Verify(AccountId, State.StepUpOtp!, stepUpCode))
@@ -79,9 +80,12 @@ public sealed partial class CitizenAccountGrain
     public async Task RequestStepUpCodeAsync()
     {
         var now = Now();
-        if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked || State.Phone is null) return;
-        if (!BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now)) return;
-        if (codes.SendWait(State, now) is not null) return;
+        if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked || State.Phone is null
+            || !BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now) || codes.SendWait(State, now) is not null)
+        {
+            await AnswerAsIfCommittedAsync();
+            return;
+        }
 
         State.StepUpOtp = codes.Issue(State, AccountId, now, out var code);
         Raise(AccountEventKind.OtpIssued, Unchanged(), SystemActor, "step-up login", now,
@@ -89,14 +93,22 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
     }
 
-    /// <summary>The phantom's answer: the password factor, then the step-up code, counted as an account counts them.</summary>
-    private Refusal PhantomLoginFailure(string? stepUpCode, DateTimeOffset now)
+    /// <summary>
+    /// The phantom's answer: the password factor, then the step-up code, counted as an account counts them; where the
+    /// account would commit (a counted failure, a step-up code checked), answered after as long as that commit would take.
+    /// </summary>
+    private async Task<Refusal> PhantomLoginFailureAsync(string? stepUpCode, DateTimeOffset now)
     {
         if (BruteForceGuard.NeedsStepUp(PhantomPasswordFailures, Lockout, now))
-            return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : AccountRefusals.InvalidCredentials();
+        {
+            if (stepUpCode is null) return ErrorCatalogue.StepUpRequired.Refuse();
+            await AnswerAsIfCommittedAsync();
+            return AccountRefusals.InvalidCredentials();
+        }
         var duringLockout = BruteForceGuard.LockedFor(PhantomPasswordFailures, now) is not null;
         var verdict = BruteForceGuard.RecordFailure(PhantomPasswordFailures, Lockout, now);
         KeepPhantomAlive(verdict);
+        await AnswerAsIfCommittedAsync();
         return LoginFailureAnswer(PhantomPasswordFailures, verdict, duringLockout, now);
     }
 

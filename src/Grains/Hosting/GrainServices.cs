@@ -39,6 +39,7 @@ public static class GrainServices
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<OtpIssuer>();
         services.TryAddSingleton<SecretSealer>();
+        services.TryAddSingleton(new CommitTimings(TimeProvider.System));
         services.AddOptions<Chips.ChipOptions>().BindConfiguration(Chips.ChipOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton<Chips.PassiveAuthentication>();
         services.TryAddSingleton<AccountEventWriter>();

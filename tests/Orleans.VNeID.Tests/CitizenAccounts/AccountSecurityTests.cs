@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.VNeID.Registry;
+using Orleans.VNeID.Security;
 
 using Orleans.VNeID.Tests.Grains;
 
@@ -103,6 +105,49 @@ public class AccountSecurityTests(ClusterFixture fixture)
                 Assert.Equal((a.Code, a.Detail, a.RetryAfterSeconds), (b.Code, b.Detail, b.RetryAfterSeconds));
             }
         }
+    }
+
+    [Fact]
+    public async Task Enumeration_every_anonymous_command_answers_after_one_commit_or_after_waiting_as_long_as_one()
+    {
+        var timings = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<CommitTimings>();
+        async Task<(long Commits, long Imitations)> Counted(Func<Task> command)
+        {
+            var (commits, imitations) = (timings.Commits, timings.Imitations);
+            await command();
+            return (timings.Commits - commits, timings.Imitations - imitations);
+        }
+
+        var pending = fixture.NewCitizen();
+        await fixture.Account(pending).DeclareAsync(ClusterFixture.DeclarationOf(pending));
+        var locked = await ActiveAsync();
+        await fixture.Account(locked).LockAsync(new Actor(ActorRole.Officer, "officer-hn-01"), "test");
+        var ids = new Dictionary<string, CitizenRecord>
+        {
+            ["unknown"] = fixture.NewCitizen(), ["pending"] = pending, ["active"] = await ActiveAsync(), ["locked"] = locked,
+        };
+        var commands = new Dictionary<string, Func<ICitizenAccountGrain, CitizenRecord, Task>>
+        {
+            ["declaration not matching the registry"] = (g, c) => g.DeclareAsync(ClusterFixture.DeclarationOf(c) with { FullName = "Ai Đó" }),
+            ["activation code resent"] = (g, _) => g.ResendOtpAsync(),
+            ["wrong activation code"] = (g, _) => g.ActivateAsync("000000", Password),
+            ["recovery with a wrong detail"] = (g, c) => g.StartRecoveryAsync(RecoveryOf(c) with { FullName = "Ai Đó" }),
+            ["recovery with every detail right"] = (g, c) => g.StartRecoveryAsync(RecoveryOf(c)),
+            ["recovery by the chip"] = (g, c) => g.StartNfcRecoveryAsync(fixture.Chips.Issuer.Issue(c)),
+            ["wrong recovery code"] = (g, _) => g.CompleteRecoveryAsync("000000", NewPassword),
+            ["wrong password"] = (g, _) => g.LogInAsync("Wrong@1"),
+            ["step-up code asked for"] = (g, _) => g.RequestStepUpCodeAsync(),
+        };
+        foreach (var (state, citizen) in ids)
+        {
+            foreach (var (name, command) in commands)
+            {
+                var (commits, imitations) = await Counted(() => command(fixture.Account(citizen), citizen));
+                Assert.True(commits + imitations == 1, $"{state}, {name}: {commits} commit(s), {imitations} imitation(s)");
+                if (state == "unknown") Assert.Equal(0, commits);
+            }
+        }
+        Assert.Null(await fixture.Account(ids["unknown"]).GetAsync());
     }
 
     [Fact]

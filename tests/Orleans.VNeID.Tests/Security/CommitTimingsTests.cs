@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Time.Testing;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Tests.Security;
+
+public class CommitTimingsTests
+{
+    private static void Commit(FakeTimeProvider clock, CommitTimings timings, int milliseconds)
+    {
+        var started = timings.Start();
+        clock.Advance(TimeSpan.FromMilliseconds(milliseconds));
+        timings.Record(started);
+    }
+
+    [Fact]
+    public void Before_any_commit_the_wait_is_the_fixed_one()
+    {
+        var timings = new CommitTimings(new FakeTimeProvider());
+        Assert.Equal(CommitTimings.BeforeAnyCommit, timings.NextWait());
+    }
+
+    [Fact]
+    public void A_wait_is_one_of_the_recent_commits_durations()
+    {
+        var clock = new FakeTimeProvider();
+        var timings = new CommitTimings(clock);
+        Commit(clock, timings, 20);
+        Commit(clock, timings, 45);
+        var waits = Enumerable.Range(0, 200).Select(_ => timings.NextWait().TotalMilliseconds).ToHashSet();
+        Assert.Equal([20.0, 45.0], waits.Order());
+        Assert.Equal(2, timings.Commits);
+    }
+
+    [Fact]
+    public void Only_the_latest_16_commits_are_drawn_from_so_the_wait_follows_the_database()
+    {
+        var clock = new FakeTimeProvider();
+        var timings = new CommitTimings(clock);
+        for (var i = 0; i < 300; i++) Commit(clock, timings, 100);
+        for (var i = 0; i < 16; i++) Commit(clock, timings, 7);
+        Assert.All(Enumerable.Range(0, 500), _ => Assert.Equal(TimeSpan.FromMilliseconds(7), timings.NextWait()));
+    }
+
+    [Fact]
+    public async Task An_imitation_ends_when_the_drawn_duration_has_passed_on_the_clock()
+    {
+        var clock = new FakeTimeProvider();
+        var timings = new CommitTimings(clock);
+        Commit(clock, timings, 30);
+
+        var waiting = timings.ImitateAsync();
+        clock.Advance(TimeSpan.FromMilliseconds(29));
+        Assert.False(waiting.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, timings.Imitations);
+    }
+}
