@@ -67,6 +67,9 @@ public sealed class AccountState
     [Id(25)] public PendingEmail? EmailChange { get; set; }
     /// <summary>When declarations for this ID number did not match the registry, within the budget's window.</summary>
     [Id(26)] public List<DateTimeOffset> RegistryMismatches { get => _registryMismatches ??= []; set => _registryMismatches = value; }
+
+    /// <summary>The mismatches when there are any, without making an empty list (a repeated declaration only reads them).</summary>
+    public List<DateTimeOffset>? RegistryMismatchesIfAny() => _registryMismatches;
     /// <summary>The account's ID number, stored with the state so that audit verification can compare state and trail.</summary>
     [Id(27)] public string? AccountId { get; set; }
     /// <summary>A code sent for a sign-in at the OpenID Connect provider that needs a second factor, bound to its session.</summary>

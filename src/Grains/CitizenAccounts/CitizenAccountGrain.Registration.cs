@@ -16,13 +16,13 @@ public sealed partial class CitizenAccountGrain
         if (Declaration.Check(id, declaration, registrationOptions.Value, VietnamTime.Today(clock)) is { } refusal) return refusal;
 
         var now = Now();
-        // A phantom's list is made only when a declaration fails to match (most activations never need one).
-        var mismatches = Exists ? State.RegistryMismatches : _phantomMismatches;
+        // A list is made only when a declaration fails to match (most activations never need one).
+        var mismatches = Exists ? State.RegistryMismatchesIfAny() : _phantomMismatches;
         if (mismatches is not null && Declaration.OverBudget(mismatches, registrationOptions.Value, now) is { } wait)
             return ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(wait);
 
         var citizen = await registry.FindAsync(id);
-        if (!Declaration.Matches(citizen, id, declaration)) return await CountMismatchAsync(mismatches ?? PhantomMismatches, now);
+        if (!Declaration.Matches(citizen, id, declaration)) return await CountMismatchAsync(Exists ? State.RegistryMismatches : PhantomMismatches, now);
         // Codes go only to the phone the registry holds (the one the carrier confirmed as the citizen's): a typed phone
         // is never sent anything, so knowing the printed card details is not enough to take the account.
         if (string.IsNullOrWhiteSpace(citizen!.Phone)) return ErrorCatalogue.NoPhoneOnRecord.Refuse();

@@ -15,6 +15,15 @@ public readonly record struct RowIdentity(string ServiceId, string StateName, lo
 {
     public static RowIdentity Of(string serviceId, string stateName, GrainId grainId, IHasher hasher)
     {
+        var key = KeyOf(grainId);
+        return new RowIdentity(serviceId, stateName, key.N0, key.N1, key.Extension, (int)hasher.Hash(key.Bytes), (int)hasher.Hash(Encoding.UTF8.GetBytes(stateName)));
+    }
+
+    /// <summary>The key's hash alone, as <see cref="Of"/> computes it: what a shard is chosen by.</summary>
+    public static int IdHashOf(GrainId grainId, IHasher hasher) => (int)hasher.Hash(KeyOf(grainId).Bytes);
+
+    private static (long N0, long N1, string Extension, byte[] Bytes) KeyOf(GrainId grainId)
+    {
         long n0 = 0, n1 = 0;
         string? extension;
         byte[] keyBytes;
@@ -39,7 +48,7 @@ public readonly record struct RowIdentity(string ServiceId, string StateName, lo
         }
         Array.Reverse(keyBytes);
         // The schema stores an absent extension as '' (001_orleans.sql), as the provider's queries coalesce it.
-        return new RowIdentity(serviceId, stateName, n0, n1, extension ?? "", (int)hasher.Hash(keyBytes), (int)hasher.Hash(Encoding.UTF8.GetBytes(stateName)));
+        return (n0, n1, extension ?? "", keyBytes);
     }
 }
 

@@ -49,6 +49,6 @@ public sealed class ShardedGrainStorage(IReadOnlyList<IGrainStorage> shards, ISt
         if (shards.Count == 1) return shards[0];
         var hasher = hashers.PickHasher(serviceId, providerName, stateName, grainId, grainState, null)
             ?? throw new InvalidOperationException("The ADO.NET storage options pick no hasher.");
-        return shards[StorageShard.Of(RowIdentity.Of(serviceId, stateName, grainId, hasher).IdHash, shards.Count)];
+        return shards[StorageShard.Of(RowIdentity.IdHashOf(grainId, hasher), shards.Count)];
     }
 }
