@@ -57,8 +57,8 @@ public sealed class PlatformApi(HttpClient http)
     public async Task<HttpResponseMessage> LogInAsync(string idNumber, string password = Password, string? stepUpCode = null) =>
         await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber, password, stepUpCode });
 
-    public async Task<HttpResponseMessage> RequestStepUpAsync(string idNumber) =>
-        await http.PostAsJsonAsync("/api/v1/sessions/step-up", new { idNumber });
+    public async Task<HttpResponseMessage> RequestStepUpAsync(string idNumber, string password = Password) =>
+        await http.PostAsJsonAsync("/api/v1/sessions/step-up", new { idNumber, password });
 
     /// <summary>An operator's token; a 503 while the cluster settles (the service accounts' grain was on a lost silo) is retried.</summary>
     public async Task<string> OperatorTokenAsync()

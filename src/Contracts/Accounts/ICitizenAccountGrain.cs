@@ -18,7 +18,7 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task<Result<int>> DeclareAsync(DeclareAccount declaration);
 
     /// <summary>Sends a new activation code to the phone on record when one is due and allowed; answers nothing either way.</summary>
-    Task ResendOtpAsync();
+    Task<Result<bool>> ResendOtpAsync();
 
     /// <summary>Completes the activation with the code and the citizen's chosen password. Every refusal but a bad password is one answer.</summary>
     Task<Result<AccountView>> ActivateAsync(string otp, string newPassword);
@@ -35,8 +35,11 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode);
 
-    /// <summary>Sends a step-up code to the phone on record when logins need one; answers nothing either way.</summary>
-    Task RequestStepUpCodeAsync();
+    /// <summary>
+    /// Sends a step-up code to the phone on record when logins need one and <paramref name="password"/> is right (only the
+    /// password's holder spends the owner's send budget); answers nothing either way.
+    /// </summary>
+    Task<Result<bool>> RequestStepUpCodeAsync(string password);
 
     /// <summary>The owner adds (or replaces) the account's e-mail: a code goes to that address. The value is its validity in seconds.</summary>
     Task<Result<int>> RequestEmailAsync(string email);
@@ -70,8 +73,11 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>Closes every session of the account (relying parties holding any of them are sent a back-channel logout).</summary>
     Task LogOutEverywhereAsync();
 
-    /// <summary>Forgotten password, step one: sends a code to the registered phone when every detail matches. Answers the same either way.</summary>
-    Task StartRecoveryAsync(StartRecovery request);
+    /// <summary>
+    /// Forgotten password, step one: sends a code to the registered phone when every detail matches. Answers the same
+    /// either way to the caller; the value (whether the details matched) is for the gateway's per-address budget only.
+    /// </summary>
+    Task<Result<bool>> StartRecoveryAsync(StartRecovery request);
 
     /// <summary>
     /// Forgotten password by NFC (the seed: "Xác thực NFC bằng thẻ CCCD gắn chip"): the chip's data groups and EF.SOD, checked by

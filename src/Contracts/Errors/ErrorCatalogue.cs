@@ -78,6 +78,7 @@ public static class ErrorCatalogue
     public static readonly KnownError OtpHourlyLimit = new("otp_hourly_limit", 429, "The hourly number of codes has been sent.");
     public static readonly KnownError OtpAttemptsExceeded = new("otp_attempts_exceeded", 429, "The code was entered wrongly too often and is void: request a new one.");
     public static readonly KnownError DeclarationAttemptsExceeded = new("declaration_attempts_exceeded", 429, "Too many declarations did not match the population database; declarations are refused for a while.");
+    public static readonly KnownError RecoveryAttemptsExceeded = new("recovery_attempts_exceeded", 429, "Too many recovery requests from this address did not match an account; its recovery requests are refused for a while.");
     public static readonly KnownError RateLimited = new("rate_limited", 429, "Too many requests; try again later.");
     public static readonly KnownError OfficeDayFull = new("office_day_full", 429, "The office has numbered 99,999 dossiers today.");
 

@@ -25,13 +25,25 @@ public sealed record Refusal(
     public KnownError Error => ErrorCatalogue.Find(Code);
 }
 
+/// <summary>
+/// An answer the caller's side holds back for <see cref="Pace"/> before passing it on: an anonymous command that committed
+/// nothing answers as late as one that committed, without the grain itself waiting (its turn stays free for the owner).
+/// </summary>
+public interface IPacedAnswer
+{
+    TimeSpan Pace { get; }
+}
+
 /// <summary>The answer to a command: its value, or the refusal that stopped it.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.Result`1")]
 public sealed record Result<T>(
     [property: Id(0)] T? Value,
-    [property: Id(1)] Refusal? Error)
+    [property: Id(1)] Refusal? Error) : IPacedAnswer
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>How long the caller waits before answering (zero unless the command imitated a commit it did not make).</summary>
+    [Id(2)] public TimeSpan Pace { get; init; }
 
     public static implicit operator Result<T>(Refusal refusal) => new(default, refusal);
 }

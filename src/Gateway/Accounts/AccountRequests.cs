@@ -33,8 +33,13 @@ public sealed record LoginRequest(
     string? IAccountRequest.AccountIdNumber => IdNumber;
 }
 
-/// <summary>Asks for a step-up code for an account whose logins need one.</summary>
-public sealed record StepUpRequest(string? IdNumber) : IAccountRequest
+/// <summary>
+/// Asks for a step-up code for an account whose logins need one. The password is part of the request: only its holder
+/// spends the owner's code budget, so a stranger who knows the ID number cannot use the owner's codes up.
+/// </summary>
+public sealed record StepUpRequest(
+    string? IdNumber,
+    [property: Description("The account's password: the code is sent only when it is right (the answer is the same either way).")] string? Password) : IAccountRequest
 {
     string? IAccountRequest.AccountIdNumber => IdNumber;
 }

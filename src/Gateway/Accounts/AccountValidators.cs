@@ -52,7 +52,11 @@ public sealed class LoginValidator : AbstractValidator<LoginRequest>
 
 public sealed class StepUpValidator : AbstractValidator<StepUpRequest>
 {
-    public StepUpValidator() => RuleFor(r => r.IdNumber).ValidIdNumber();
+    public StepUpValidator()
+    {
+        RuleFor(r => r.IdNumber).ValidIdNumber();
+        RuleFor(r => r.Password).NotEmpty().MaximumLength(128);
+    }
 }
 
 public sealed class AddEmailValidator : AbstractValidator<AddEmailRequest>

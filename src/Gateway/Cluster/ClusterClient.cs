@@ -25,6 +25,8 @@ public static class ClusterClient
             client.Configure<GatewayOptions>(builder.Configuration.GetSection("ClusterClient"));
             // A call a leaving silo refused before running it is sent again (graceful removal and rolling restarts).
             client.AddOutgoingGrainCallFilter<RetryUndeliveredCalls>();
+            // Anonymous answers the account grain paced wait here, not in the grain.
+            client.AddOutgoingGrainCallFilter<PaceAnonymousAnswers>();
             // One trace per request: the gateway's activity flows into the grain calls (when traces are exported).
             if (Telemetry.TracesExported(builder.Configuration)) client.AddActivityPropagation();
             if (builder.Configuration.GetValue("Dashboard:Enabled", true)) client.AddDashboard();

@@ -110,7 +110,7 @@ public static class ProviderSignIn
             var code = result.Error!.Code;
             if (code == ErrorCatalogue.StepUpRequired.Code)
             {
-                await cluster.Account(idNumber!).RequestStepUpCodeAsync();
+                await cluster.Account(idNumber!).RequestStepUpCodeAsync(password);
                 return PasswordPage(http, returnUrl, T(http,
                     "Đăng nhập sai nhiều lần: nếu tài khoản tồn tại, mã xác thực đã được gửi đến số điện thoại đăng ký; nhập mật khẩu và mã.",
                     "Too many failed sign-ins: if the account exists, a code has been sent to the registered phone; enter the password and the code."),
@@ -193,7 +193,7 @@ public static class ProviderSignIn
     /// <summary>The per-account request budget of the API (<c>RateLimits:PerAccountPerMinute</c>); the seconds to wait when it is spent.</summary>
     private static async Task<int?> AccountBudgetSpentAsync(HttpContext http, string idNumber)
     {
-        using var lease = await http.RequestServices.GetRequiredService<AccountRateLimiter>().Limiter.AcquireAsync(idNumber, 1, http.RequestAborted);
+        using var lease = await http.RequestServices.GetRequiredService<AccountRateLimiter>().AcquireAsync(http, idNumber);
         if (lease.IsAcquired) return null;
         return RateLimits.RetryAfterSeconds(lease);
     }

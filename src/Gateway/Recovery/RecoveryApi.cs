@@ -23,7 +23,7 @@ public static class RecoveryApi
             .WithSummary("Ask for a recovery code")
             .WithDescription("When the ID number, registered phone, full name, date of birth and card issue date all match an active account, a code goes to the registered phone. The answer is the same whether or not they do.")
             .Validate<StartRecoveryRequest>()
-            .ProducesProblems(503)
+            .ProducesProblems(429, 503)
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
@@ -75,10 +75,15 @@ public static class RecoveryApi
         return result.Value is { } receipt ? TypedResults.Accepted(receipt.CompleteUrl, receipt) : ProblemWriter.Refused(result.Error!, http);
     }
 
-    public static async Task<Accepted<RecoveryAccepted>> StartAsync(StartRecoveryRequest request, IClusterClient cluster)
+    public static async Task<Results<Accepted<RecoveryAccepted>, ProblemHttpResult>> StartAsync(
+        StartRecoveryRequest request, IClusterClient cluster, RecoveryMismatchBudget mismatches, HttpContext http)
     {
-        await cluster.Account(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
+        if (mismatches.Exhausted(http))
+            return ProblemWriter.Refused(Errors.ErrorCatalogue.RecoveryAttemptsExceeded.Refuse(mismatches.Window), http);
+        var matched = await cluster.Account(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
             request.Phone, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn, request.Email?.Trim()));
+        // Wrong details are the requester's cost (this address's budget), never a lockout of the owner's codes.
+        if (matched.Value is false) mismatches.Count(http);
         return TypedResults.Accepted((string?)null, new RecoveryAccepted(
             "If the details match an active account, a recovery code has been sent to its registered phone or confirmed e-mail address.",
             $"/api/v1/recovery/{request.IdNumber}/password"));

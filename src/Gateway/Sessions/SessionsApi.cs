@@ -34,7 +34,7 @@ public static class SessionsApi
         sessions.MapPost("/step-up", RequestStepUpAsync)
             .WithName("RequestStepUpCode")
             .WithSummary("Send a step-up code to the phone on record")
-            .WithDescription("When the account's logins need a step-up, a code goes to the phone on record. The answer is the same whether or not they do, or an account exists.")
+            .WithDescription("When the account's logins need a step-up and the password is right, a code goes to the phone on record (the owner's send budget: a stranger without the password cannot spend it). The answer is the same whether or not they do, the password is right, or an account exists.")
             .Validate<StepUpRequest>()
             .ProducesProblems(429, 503)
             .LimitPerAddressAndAccount()
@@ -103,9 +103,9 @@ public static class SessionsApi
 
     public static async Task<Accepted<CodeRequested>> RequestStepUpAsync(StepUpRequest request, IClusterClient cluster)
     {
-        await cluster.Account(request.IdNumber!).RequestStepUpCodeAsync();
+        await cluster.Account(request.IdNumber!).RequestStepUpCodeAsync(request.Password!);
         return TypedResults.Accepted((string?)null, new CodeRequested(
-            "If this account's logins need a step-up, a code has been sent to the phone on record.", "/api/v1/sessions"));
+            "If this account's logins need a step-up and the password is right, a code has been sent to the phone on record.", "/api/v1/sessions"));
     }
 
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> RefreshAsync(

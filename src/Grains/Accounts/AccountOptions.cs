@@ -16,8 +16,14 @@ public sealed class OtpOptions
     /// <summary>Seconds between two sends. Default 60.</summary>
     [Range(0, 3600)] public int ResendCooldownSeconds { get; set; } = 60;
 
-    /// <summary>Sends allowed in any rolling hour. Default 5.</summary>
+    /// <summary>Sends the owner may cause in any rolling hour (step-up, sign-in, e-mail and NFC codes). Default 5.</summary>
     [Range(1, 100)] public int MaxSendsPerHour { get; set; } = 5;
+
+    /// <summary>
+    /// Sends a caller who proved nothing but printed details may cause in any rolling hour (activation codes, recovery by
+    /// details), counted apart from <see cref="MaxSendsPerHour"/> so that a stranger never spends the owner's. Default 3.
+    /// </summary>
+    [Range(1, 100)] public int MaxAnonymousSendsPerHour { get; set; } = 3;
 
     /// <summary>Base64 key (≥ 32 bytes) for the keyed hash under which codes are stored. No default: set it per deployment.</summary>
     [Required, MinLength(44)] public string HashKey { get; set; } = "";
@@ -39,4 +45,10 @@ public sealed class RegistrationOptions
 
     /// <summary>The window of <see cref="MismatchBudget"/> and of the per-address budget. Default 24 hours.</summary>
     public TimeSpan MismatchWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// A declaration repeated for an existing account tells the owner at most once in this long (later repeats are
+    /// audited only); it spends no code budget, so repeating the printed details silences nothing. Default 24 hours.
+    /// </summary>
+    public TimeSpan RepeatNoticeInterval { get; set; } = TimeSpan.FromHours(24);
 }

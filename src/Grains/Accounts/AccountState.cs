@@ -36,7 +36,7 @@ public sealed class AccountState
     /// <summary>ASP.NET Core Identity's versioned PBKDF2 format.</summary>
     [Id(8)] public string? PasswordHash { get; set; }
     [Id(9)] public PendingOtp? Otp { get; set; }
-    /// <summary>When codes were sent, for the hourly limit; older than an hour are dropped.</summary>
+    /// <summary>When codes were sent on the owner's requests (<see cref="CodeBudget.Owner"/>), for the hourly limit; older than an hour are dropped.</summary>
     [Id(10)] public List<DateTimeOffset> OtpSends { get; set; } = [];
     [Id(11)] public LockRecord? Lock { get; set; }
     /// <summary>Sequence of the last event; events are numbered from 1.</summary>
@@ -80,6 +80,13 @@ public sealed class AccountState
     [Id(30)] public string? Nationality { get; set; }
     /// <summary>Papers of the dependent children under 14, by the child's ID number (integrated by an officer); null until the first.</summary>
     [Id(31)] public Dictionary<string, List<Orleans.VNeID.Dossiers.IntegratedDocument>>? ChildDocuments { get; set; }
+    /// <summary>
+    /// When codes were sent on requests that proved nothing but printed details (<see cref="CodeBudget.Anonymous"/>), for
+    /// their own hourly limit; null while there are none in the hour. <see cref="OtpSends"/> counts the owner's.
+    /// </summary>
+    [Id(32)] public List<DateTimeOffset>? AnonymousSends { get; set; }
+    /// <summary>When the owner was last told of a repeated declaration (at most one notice per interval).</summary>
+    [Id(33)] public DateTimeOffset? RepeatNoticeAt { get; set; }
 }
 
 /// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>

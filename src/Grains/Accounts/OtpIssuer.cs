@@ -4,9 +4,26 @@ using Orleans.VNeID.Errors;
 namespace Orleans.VNeID.Accounts;
 
 /// <summary>
+/// Whose budget a code or notice is sent from. A stranger must never spend what stands between the owner and their own
+/// account, so the sends a caller can cause by knowing printed details alone are counted apart from those the owner
+/// causes by proving something (the password, an open session, the chip), and the desk's are not counted at all.
+/// </summary>
+public enum CodeBudget
+{
+    /// <summary>The caller proved a factor: a step-up (password), a sign-in or e-mail code (open session), NFC (the chip).</summary>
+    Owner,
+
+    /// <summary>The caller proved nothing but details printed on the card: activation codes, recovery by details.</summary>
+    Anonymous,
+
+    /// <summary>An officer at the desk, the citizen present and matched, every send in the citizen's audit trail: never limited online.</summary>
+    Office,
+}
+
+/// <summary>
 /// The rules of activation and recovery codes (DOMAIN.md §5), apart from any grain: issuing within the cooldown and the
-/// hourly limit, checking a code, and voiding it after too many wrong entries. Options: section <c>Otp</c>; state: the
-/// account's sends, issue counter and pending codes.
+/// hourly limit of the budget the request may spend, checking a code, and voiding it after too many wrong entries.
+/// Options: section <c>Otp</c>; state: the account's sends per budget, issue counter and pending codes.
 /// </summary>
 public sealed class OtpIssuer(OtpCodes codes, IOptions<OtpOptions> options)
 {
@@ -16,47 +33,55 @@ public sealed class OtpIssuer(OtpCodes codes, IOptions<OtpOptions> options)
     public int ValiditySeconds => Options.ValiditySeconds;
 
     /// <summary>A new code (returned once, to be sealed into its message) and what the account stores of it: a hash.</summary>
-    public PendingOtp Issue(AccountState state, string accountId, DateTimeOffset now, out string code)
+    public PendingOtp Issue(AccountState state, string accountId, DateTimeOffset now, CodeBudget budget, out string code)
     {
         code = OtpCodes.Generate();
         var issue = ++state.OtpIssues;
-        RecordSend(state, now);
+        RecordSend(state, now, budget);
         return new PendingOtp { Hash = codes.Hash(accountId, issue, code), Issue = issue, ExpiresAt = now.AddSeconds(Options.ValiditySeconds) };
     }
 
     /// <summary>
-    /// Counts a message sent to the account's phone for the hourly limit. The list is kept at its count: a few sends an
-    /// hour, and most accounts hold one, for which the list's default growth would keep room for four (48 bytes more of
-    /// every active account).
+    /// Counts a message sent for the hourly limit of its budget (the desk's are not counted). The lists are kept at their
+    /// count: a few sends an hour, and most accounts hold one, for which a list's default growth would keep room for four.
     /// </summary>
-    public static void RecordSend(AccountState state, DateTimeOffset now)
+    public static void RecordSend(AccountState state, DateTimeOffset now, CodeBudget budget)
     {
-        state.OtpSends.Add(now);
-        state.OtpSends.TrimExcess();
+        if (budget == CodeBudget.Office) return;
+        var sends = budget == CodeBudget.Owner ? state.OtpSends : state.AnonymousSends ??= [];
+        sends.Add(now);
+        sends.TrimExcess();
     }
 
-    /// <summary>Drops sends older than the hour the limit looks at, and the list's room for them.</summary>
+    /// <summary>Drops sends older than the hour the limits look at, and the lists' room for them.</summary>
     public static void ForgetOldSends(AccountState state, DateTimeOffset now)
     {
         if (state.OtpSends.RemoveAll(sent => sent <= now.AddHours(-1)) > 0) state.OtpSends.TrimExcess();
+        if (state.AnonymousSends is { } anonymous && anonymous.RemoveAll(sent => sent <= now.AddHours(-1)) > 0)
+            state.AnonymousSends = anonymous.Count == 0 ? null : [.. anonymous];
     }
 
-    /// <summary>How long until another message may be sent (cooldown and hourly limit), or null when one may go now.</summary>
-    public TimeSpan? SendWait(AccountState state, DateTimeOffset now)
+    private int MaxSends(CodeBudget budget) => budget == CodeBudget.Owner ? Options.MaxSendsPerHour : Options.MaxAnonymousSendsPerHour;
+
+    /// <summary>How long until another message may be sent from this budget (cooldown and hourly limit), or null when one may go now.</summary>
+    public TimeSpan? SendWait(AccountState state, DateTimeOffset now, CodeBudget budget)
     {
+        if (budget == CodeBudget.Office) return null;
         ForgetOldSends(state, now);
-        if (state.OtpSends.Count == 0) return null;
-        var cooldown = state.OtpSends.Max().AddSeconds(Options.ResendCooldownSeconds) - now;
+        var sends = budget == CodeBudget.Owner ? state.OtpSends : state.AnonymousSends;
+        if (sends is not { Count: > 0 }) return null;
+        var cooldown = sends.Max().AddSeconds(Options.ResendCooldownSeconds) - now;
         if (cooldown > TimeSpan.Zero) return cooldown;
-        return state.OtpSends.Count >= Options.MaxSendsPerHour ? state.OtpSends.Min().AddHours(1) - now : null;
+        return sends.Count >= MaxSends(budget) ? sends.Min().AddHours(1) - now : null;
     }
 
-    /// <summary>The refusal when no code may be sent now, naming the limit that applies.</summary>
-    public Refusal? SendLimit(AccountState state, DateTimeOffset now)
+    /// <summary>The refusal when no code may be sent now from this budget, naming the limit that applies.</summary>
+    public Refusal? SendLimit(AccountState state, DateTimeOffset now, CodeBudget budget)
     {
-        if (SendWait(state, now) is not { } wait) return null;
-        return state.OtpSends.Count >= Options.MaxSendsPerHour
-            ? ErrorCatalogue.OtpHourlyLimit.Refuse($"At most {Options.MaxSendsPerHour} codes are sent in an hour.", wait)
+        if (SendWait(state, now, budget) is not { } wait) return null;
+        var sends = budget == CodeBudget.Owner ? state.OtpSends : state.AnonymousSends!;
+        return sends.Count >= MaxSends(budget)
+            ? ErrorCatalogue.OtpHourlyLimit.Refuse($"At most {MaxSends(budget)} codes are sent in an hour.", wait)
             : ErrorCatalogue.OtpCooldown.Refuse($"A new code can be requested {Options.ResendCooldownSeconds} seconds after the previous one.", wait);
     }
 
@@ -80,5 +105,5 @@ public sealed class OtpIssuer(OtpCodes codes, IOptions<OtpOptions> options)
 
     public Refusal Voided(AccountState state, DateTimeOffset now) =>
         ErrorCatalogue.OtpAttemptsExceeded.Refuse($"The code was entered wrongly {Options.MaxWrongAttempts} times and is now void: request a new one.",
-            SendWait(state, now) ?? TimeSpan.Zero);
+            SendWait(state, now, CodeBudget.Owner) ?? TimeSpan.Zero);
 }

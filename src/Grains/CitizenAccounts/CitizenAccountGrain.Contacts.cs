@@ -15,10 +15,10 @@ public sealed partial class CitizenAccountGrain
         if (NotActive() is { } inactive) return inactive;
         var now = Now();
         if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (codes.SendLimit(State, now) is { } limit) return limit;
+        if (codes.SendLimit(State, now, CodeBudget.Owner) is { } limit) return limit;
 
         var address = email.Trim();
-        var otp = codes.Issue(State, AccountId, now, out var code);
+        var otp = codes.Issue(State, AccountId, now, CodeBudget.Owner, out var code);
         State.EmailChange = new PendingEmail { Address = address, Otp = otp };
         Raise(AccountEventKind.OtpIssued, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "e-mail confirmation", now,
             [CodeTo(NotificationChannel.Email, address, code)]);

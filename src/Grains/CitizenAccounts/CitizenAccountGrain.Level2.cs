@@ -33,7 +33,7 @@ public sealed partial class CitizenAccountGrain
         foreach (var child in upgrade.Dependents) if (!State.Dependents.Contains(child)) State.Dependents.Add(child);
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchBiometrics);
-        State.Otp = codes.Issue(State, AccountId, now, out var code);
+        State.Otp = codes.Issue(State, AccountId, now, CodeBudget.Office, out var code);
         Raise(AccountEventKind.Level2Approved, outcome, upgrade.Officer, upgrade.Decision, now, ToOwner(code));
         await CommitAsync();
         return Result.Ok(View());

@@ -14,10 +14,8 @@ public sealed partial class CitizenAccountGrain
     // answers exactly as an active account would (no enumeration) without a stored row for every probed number.
     // Made on first use: most activations never count a phantom failure (issue 15, the bytes of an active account).
     private FactorFailures? _phantomPasswordFailures;
-    private FactorFailures? _phantomOtpFailures;
     private List<DateTimeOffset>? _phantomMismatches;
     private FactorFailures PhantomPasswordFailures => _phantomPasswordFailures ??= new();
-    private FactorFailures PhantomOtpFailures => _phantomOtpFailures ??= new();
     private List<DateTimeOffset> PhantomMismatches => _phantomMismatches ??= [];
 
     private BruteForceOptions Lockout => lockoutOptions.Value;
@@ -70,19 +68,24 @@ public sealed partial class CitizenAccountGrain
     }
 
     /// <summary>
-    /// A code refused where no code could be right (no account, nothing pending): counted in memory as an account would
-    /// count it, and answered after as long as the account's commit of the count would take.
+    /// A wrong code on an anonymous route (activation, level-2 confirmation, recovery): counted on the code, which is void
+    /// after <c>Otp:MaxWrongAttempts</c>, and audited, but never on the owner's code factor: anyone who knows the ID
+    /// number can send codes there, and a lockout they could start would stand between the owner and their account.
+    /// Guessing stays hopeless: a few wrong entries per code and a few codes an hour, out of a million.
     /// </summary>
-    private async Task<Refusal> PhantomCodeFailureAsync(DateTimeOffset now, Refusal otherwise)
+    private async Task<Result<T>> WrongAnonymousCodeAsync<T>(PendingOtp pending, DateTimeOffset now)
     {
-        if (BruteForceGuard.LockedFor(PhantomOtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        var verdict = BruteForceGuard.RecordFailure(PhantomOtpFailures, Lockout, now);
-        KeepPhantomAlive(verdict);
-        await AnswerAsIfCommittedAsync();
-        return verdict == FailureVerdict.TemporarilyLocked
-            ? AccountRefusals.OtpLockedOut(BruteForceGuard.LockedFor(PhantomOtpFailures, now)!.Value)
-            : otherwise;
+        codes.CountWrongEntry(State, pending);
+        Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, null, now);
+        await CommitAsync();
+        return AccountRefusals.InvalidCode();
     }
+
+    /// <summary>
+    /// A code refused where no code could be right (no account, nothing pending): answered as a wrong code is, and paced
+    /// as long as the account's commit of the count would take.
+    /// </summary>
+    private Result<T> PhantomCodeFailure<T>() => Paced<T>(AccountRefusals.InvalidCode());
 
     /// <summary>
     /// Once a phantom counter has locked something, the activation stays for the failure window: an idle deactivation

@@ -12,47 +12,45 @@ namespace Orleans.VNeID.CitizenAccounts;
 /// </summary>
 public sealed partial class CitizenAccountGrain
 {
-    public async Task StartRecoveryAsync(StartRecovery request)
+    /// <returns>
+    /// Whether the details matched an active account (for the gateway's per-address budget of wrong details, never shown
+    /// to the caller), paced when nothing was committed.
+    /// </returns>
+    public async Task<Result<bool>> StartRecoveryAsync(StartRecovery request)
     {
         // The registry is asked whether or not an account exists, so both answers cost the same.
-        if (!IdentityNumber.TryParse(AccountId, out var id, out _)) return;
+        if (!IdentityNumber.TryParse(AccountId, out var id, out _)) return Paced(Result.Ok(false));
         var citizen = await registry.FindAsync(id);
-        if (!Exists)
-        {
-            await AnswerAsIfCommittedAsync();
-            return;
-        }
+        if (!Exists) return Paced(Result.Ok(false));
 
         var now = Now();
         var byEmail = request.Phone is null;
         var refusal =
             !_lifecycle.IsActive ? "account not active" :
-            BruteForceGuard.LockedFor(State.OtpFailures, now) is not null ? "codes temporarily locked" :
             byEmail && (State.Email is null || !string.Equals(request.Email?.Trim(), State.Email, StringComparison.OrdinalIgnoreCase))
                 ? "e-mail does not match a confirmed address" :
             !byEmail && !string.Equals(request.Phone?.Trim(), State.Phone, StringComparison.Ordinal) ? "phone does not match" :
             citizen is null || !CitizenName.Matches(request.FullName ?? "", citizen.FullName) || citizen.DateOfBirth != request.DateOfBirth
                 || (byEmail ? citizen.CardIssuedOn is { } issued && request.CardIssuedOn != issued : citizen.CardIssuedOn != request.CardIssuedOn)
                 ? "personal details do not match" :
-            codes.SendWait(State, now) is not null ? "send limit" :
+            codes.SendWait(State, now, CodeBudget.Anonymous) is not null ? "send limit" :
             null;
         if (refusal is null)
         {
-            State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
+            // From the anonymous budget: a stranger with the printed details and the phone number can spend it, never the
+            // owner's (the chip, the password, the office still send codes).
+            State.RecoveryOtp = codes.Issue(State, AccountId, now, CodeBudget.Anonymous, out var code);
             Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, byEmail ? "by e-mail" : null, now,
                 [byEmail ? CodeTo(NotificationChannel.Email, State.Email!, code) : CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
         }
         else
         {
+            // Wrong details count against the requester (the gateway's budget per client address), never on the owner's
+            // code factor: a lockout a stranger could start would silence the owner's codes.
             Raise(AccountEventKind.RecoveryRefused, Unchanged(), SystemActor, refusal, now);
-            // Guessing details is guessing a factor: it counts like a wrong code, in the same one commit.
-            if (refusal.EndsWith("do not match", StringComparison.Ordinal))
-            {
-                await CountOtpFailureAsync(now);
-                return;
-            }
         }
         await CommitAsync();
+        return Result.Ok(refusal is null || !refusal.EndsWith("do not match", StringComparison.Ordinal));
     }
 
     public async Task<Result<bool>> StartNfcRecoveryAsync(ChipRead chip)
@@ -65,11 +63,7 @@ public sealed partial class CitizenAccountGrain
 
         // The registry is asked whether or not an account exists, so both answers cost the same.
         var citizen = await registry.FindAsync(IdentityNumber.Parse(AccountId));
-        if (!Exists)
-        {
-            await AnswerAsIfCommittedAsync();
-            return Result.Ok(true);
-        }
+        if (!Exists) return Paced(Result.Ok(true));
         var now = Now();
         var today = VietnamTime.Today(clock);
         var refusal =
@@ -80,11 +74,12 @@ public sealed partial class CitizenAccountGrain
             citizen is null || citizen.CardProblemOn(today, holder.CardNumber) is not null || citizen.CardIssuedOn != holder.IssuedOn
                 ? "chip is not the valid card on record" :
             !CitizenName.Matches(holder.FullName, citizen.FullName) || citizen.DateOfBirth != holder.DateOfBirth ? "chip details do not match the registry" :
-            codes.SendWait(State, now) is not null ? "send limit" :
+            codes.SendWait(State, now, CodeBudget.Owner) is not null ? "send limit" :
             null;
         if (refusal is null)
         {
-            State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
+            // The chip proves what a stranger lacks: the owner's budget.
+            State.RecoveryOtp = codes.Issue(State, AccountId, now, CodeBudget.Owner, out var code);
             Raise(AccountEventKind.RecoveryRequested, Unchanged(), SystemActor, "by NFC (chip passed passive authentication)", now,
                 [CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
         }
@@ -106,12 +101,12 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         var phone = newPhone?.Trim() ?? State.Phone;
         if (phone is null) return ErrorCatalogue.NoPhoneOnRecord.Refuse("The account has no phone: give the citizen's phone at the desk.");
-        if (codes.SendLimit(State, now) is { } limit) return limit;
-
-        // The citizen stood at the desk and matched: the code lockout earned by guesses (anyone's) no longer applies.
+        // The citizen stood at the desk: no online send limit applies (a stranger may have spent them), and every send
+        // here is in the citizen's trail with the officer and the office.
+        // Matched in person: the code lockout earned by guesses no longer applies.
         State.OtpFailures = null;
         if (phone != State.Phone) ChangeContacts(phone, State.Email, officer, $"in person at office {officeCode} ({evidence})", now);
-        State.RecoveryOtp = codes.Issue(State, AccountId, now, out var code);
+        State.RecoveryOtp = codes.Issue(State, AccountId, now, CodeBudget.Office, out var code);
         Raise(AccountEventKind.RecoveryRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}", now,
             [CodeTo(NotificationChannel.Sms, phone, code)]);
         await CommitAsync();
@@ -124,12 +119,10 @@ public sealed partial class CitizenAccountGrain
         if (passwordProblems.Count > 0) return AccountRefusals.Validation(new() { ["newPassword"] = [.. passwordProblems] });
 
         var now = Now();
-        // No recovery in progress: no code can be right, and guesses must not spend the owner's code budget.
-        if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (!Exists || !_lifecycle.IsActive || !OtpIssuer.IsLive(State.RecoveryOtp, now))
-            return await PhantomCodeFailureAsync(now, AccountRefusals.InvalidCode());
+        // No recovery in progress: no code can be right, and guesses must not spend anything of the owner's.
+        if (!Exists || !_lifecycle.IsActive || !OtpIssuer.IsLive(State.RecoveryOtp, now)) return PhantomCodeFailure<AccountView>();
         var pending = State.RecoveryOtp!;
-        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
+        if (!codes.Verify(AccountId, pending, otp)) return await WrongAnonymousCodeAsync<AccountView>(pending, now);
 
         State.RecoveryOtp = null;
         State.PasswordHash = passwords.Hash(newPassword);

@@ -29,18 +29,16 @@ public sealed partial class CitizenAccountGrain
 
         if (Exists)
         {
-            // The same answer as a new declaration; the owner, not the declarer, is told (within the send limits).
-            if (codes.SendWait(State, now) is null)
+            // The same answer as a new declaration. The owner, not the declarer, is told, at most once an interval and from
+            // no code budget: the printed details are on every photocopy of the card, so repeating them must silence nothing.
+            if (State.RepeatNoticeAt is not { } told || now - told >= registrationOptions.Value.RepeatNoticeInterval)
             {
-                OtpIssuer.RecordSend(State, now);
+                State.RepeatNoticeAt = now;
                 Raise(AccountEventKind.DeclarationRepeated, Unchanged(), SystemActor, PhoneNote(declaration), now, ToOwner(code: null));
                 await CommitAsync();
+                return Result.Ok(codes.ValiditySeconds);
             }
-            else
-            {
-                await AnswerAsIfCommittedAsync();
-            }
-            return Result.Ok(codes.ValiditySeconds);
+            return Paced(Result.Ok(codes.ValiditySeconds));
         }
 
         CopyFromRegistry(citizen);
@@ -48,7 +46,7 @@ public sealed partial class CitizenAccountGrain
         State.DeclaredAt = now;
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchRegistry);
-        State.Otp = codes.Issue(State, AccountId, now, out var code);
+        State.Otp = codes.Issue(State, AccountId, now, CodeBudget.Anonymous, out var code);
         Raise(AccountEventKind.Declared, outcome, SystemActor, PhoneNote(declaration), now, ToOwner(code));
         await CommitAsync();
         return Result.Ok(codes.ValiditySeconds);
@@ -58,20 +56,18 @@ public sealed partial class CitizenAccountGrain
     /// Sends a new activation code to the phone on record when the account waits for activation and the limits allow.
     /// Says nothing either way: an unknown ID, an active account and a spent send budget answer alike.
     /// </summary>
-    public async Task ResendOtpAsync()
+    public async Task<Result<bool>> ResendOtpAsync()
     {
         var now = Now();
         if (!Exists || !_lifecycle.CanFire(AccountTrigger.ResendOtp)
-            || BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now) is not null)
-        {
-            await AnswerAsIfCommittedAsync();
-            return;
-        }
+            || BruteForceGuard.LockedFor(State.OtpFailures, now) is not null || codes.SendWait(State, now, CodeBudget.Anonymous) is not null)
+            return Paced(Result.Ok(true));
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.ResendOtp);
-        State.Otp = codes.Issue(State, AccountId, now, out var code);
+        State.Otp = codes.Issue(State, AccountId, now, CodeBudget.Anonymous, out var code);
         Raise(AccountEventKind.OtpIssued, outcome, SystemActor, null, now, ToOwner(code));
         await CommitAsync();
+        return Result.Ok(true);
     }
 
     public async Task<Result<AccountView>> ActivateAsync(string otp, string newPassword)
@@ -91,16 +87,15 @@ public sealed partial class CitizenAccountGrain
     private async Task<Result<AccountView>> CompleteActivationAsync(string otp, string? newPassword)
     {
         var now = Now();
-        // No account, none waiting for activation, or no live code: no code can be right. Counted in memory as a real code is
-        // counted, and answered alike, so the route tells nobody whether or in which state an account exists.
-        if (Exists && BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
+        // No account, none waiting for activation, or no live code: no code can be right. Answered as a wrong code is, so
+        // the route tells nobody whether or in which state an account exists.
         AccountTrigger? trigger = newPassword is not null && _lifecycle.CanFire(AccountTrigger.Activate) ? AccountTrigger.Activate
             : _lifecycle.CanFire(AccountTrigger.ConfirmUpgrade) ? AccountTrigger.ConfirmUpgrade
             : null;
         if (!Exists || trigger is null || !OtpIssuer.IsLive(State.Otp, now))
-            return await PhantomCodeFailureAsync(now, AccountRefusals.InvalidCode());
+            return PhantomCodeFailure<AccountView>();
         var pending = State.Otp!;
-        if (!codes.Verify(AccountId, pending, otp)) return await WrongCodeAsync(pending, now) ?? AccountRefusals.InvalidCode();
+        if (!codes.Verify(AccountId, pending, otp)) return await WrongAnonymousCodeAsync<AccountView>(pending, now);
 
         State.Otp = null;
         State.OtpFailures = null;
@@ -120,20 +115,17 @@ public sealed partial class CitizenAccountGrain
     }
 
     /// <summary>Counts a declaration the registry did not confirm; stored for an account, in memory (kept alive) otherwise.</summary>
-    private async Task<Refusal> CountMismatchAsync(List<DateTimeOffset> mismatches, DateTimeOffset now)
+    private async Task<Result<int>> CountMismatchAsync(List<DateTimeOffset> mismatches, DateTimeOffset now)
     {
         mismatches.Add(now);
-        if (Exists)
-        {
-            Raise(AccountEventKind.DeclarationMismatch, Unchanged(), SystemActor, null, now);
-            await CommitAsync();
-        }
-        else
+        if (!Exists)
         {
             // The count must outlive an idle activation, or waiting would reset the budget.
             DelayDeactivation(registrationOptions.Value.MismatchWindow);
-            await AnswerAsIfCommittedAsync();
+            return Paced<int>(Declaration.Mismatch());
         }
+        Raise(AccountEventKind.DeclarationMismatch, Unchanged(), SystemActor, null, now);
+        await CommitAsync();
         return Declaration.Mismatch();
     }
 

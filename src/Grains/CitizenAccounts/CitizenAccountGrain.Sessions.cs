@@ -11,55 +11,46 @@ public sealed partial class CitizenAccountGrain
     public async Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode)
     {
         var now = Now();
-        // No account, not activated or locked: no password can be right. Counted in memory exactly as an active
-        // account counts, so the answers (401, 429, step-up) follow the same pattern for every ID number.
-        if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked)
+        var usable = Exists && State.PasswordHash is not null && State.Lifecycle.Status != AccountStatus.Locked;
+        var attempt = new LoginAttempt(usable, usable ? State.PasswordFailures : null, stepUpCode is not null,
+            usable && OtpIssuer.IsLive(State.StepUpOtp, now));
+        switch (LoginDecision.Next(attempt, Lockout, now))
         {
-            passwords.SpendCheck(password);
-            return await PhantomLoginFailureAsync(stepUpCode, now);
-        }
-
-        if (BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now))
-        {
-            // The temporary lockout does not hold back a login that brings the code sent to the phone on record.
-            if (stepUpCode is null)
-            {
+            case LoginStep.NoUsablePassword:
+                // Counted in memory exactly as an active account counts, so the answers (401, 429, step-up) follow the
+                // same pattern for every ID number.
+                passwords.SpendCheck(password);
+                return PhantomLoginFailure(stepUpCode, now);
+            case LoginStep.StepUpRequired:
                 passwords.SpendCheck(password);
                 return ErrorCatalogue.StepUpRequired.Refuse();
-            }
-            // A step-up login needs the password and the code together and answers alike whichever is wrong, so a
-            // guessed code is worth nothing alone: wrong codes void the code (after Otp:MaxWrongAttempts) but do not
-            // lock the code factor, or a stranger could keep the owner's step-up locked.
-            if (!OtpIssuer.IsLive(State.StepUpOtp, now))
-            {
+            case LoginStep.StepUpCodeNotLive:
                 passwords.SpendCheck(password);
-                await AnswerAsIfCommittedAsync();
-                return AccountRefusals.InvalidCredentials();
-            }
-            if (!codes.Verify(AccountId, State.StepUpOtp!, stepUpCode))
-            {
+                return Paced<LoginGrant>(AccountRefusals.InvalidCredentials());
+            case LoginStep.CheckStepUpCode:
+                if (!codes.Verify(AccountId, State.StepUpOtp!, stepUpCode))
+                {
+                    // Answered alike whichever of password and code is wrong, so a guessed code is worth nothing alone:
+                    // wrong codes void the code but never lock the code factor, or a stranger could keep the step-up locked.
+                    passwords.SpendCheck(password);
+                    codes.CountWrongEntry(State, State.StepUpOtp!);
+                    Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, "step-up code", now);
+                    await CommitAsync();
+                    return AccountRefusals.InvalidCredentials();
+                }
+                State.StepUpOtp = null;
+                break;
+            case LoginStep.RefusedDuringLockout:
                 passwords.SpendCheck(password);
-                codes.CountWrongEntry(State, State.StepUpOtp!);
-                Raise(AccountEventKind.OtpFailed, Unchanged(), SystemActor, "step-up code", now);
-                await CommitAsync();
-                return AccountRefusals.InvalidCredentials();
-            }
-            State.StepUpOtp = null;
-        }
-        else if (BruteForceGuard.LockedFor(State.PasswordFailures, now) is not null)
-        {
-            // Refused without a password check; the attempt still counts toward the step-up.
-            passwords.SpendCheck(password);
-            return await CountLoginFailureAsync(now, "attempt during a temporary lockout");
+                return await CountLoginFailureAsync(now, "attempt during a temporary lockout");
         }
 
-        var verdict = passwords.Verify(State.PasswordHash, password);
+        var verdict = passwords.Verify(State.PasswordHash!, password);
         if (verdict == PasswordVerificationResult.Failed) return await CountLoginFailureAsync(now, "wrong password", steppedUp: stepUpCode is not null);
         if (!_lifecycle.CanFire(AccountTrigger.LogIn)) return _lifecycle.ConflictFor(AccountTrigger.LogIn);
 
         await _lifecycle.FireAsync(AccountTrigger.LogIn);
-        // The risk rule: wrong passwords since the last sign-in, unless this one already proved the phone.
-        var codeAdvised = stepUpCode is null && State.PasswordFailures is { Consecutive: > 0 };
+        var codeAdvised = LoginDecision.CodeAdvised(attempt);
         State.PasswordFailures = null;
         if (stepUpCode is not null) State.OtpFailures = null;
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwords.Hash(password);
@@ -74,42 +65,39 @@ public sealed partial class CitizenAccountGrain
     }
 
     /// <summary>
-    /// Sends a step-up code to the phone on record when the account's logins need one and the send limits allow it.
-    /// Says nothing either way: the caller may not own the account.
+    /// Sends a step-up code to the phone on record when the account's logins need one, the password is right and the
+    /// owner's send limits allow it: only the password's holder spends the owner's budget. Says nothing either way (the
+    /// same answer and time), so it is no oracle for the password either; wrong passwords here are not counted, since
+    /// nothing comes back to the caller but the owner's own SMS.
     /// </summary>
-    public async Task RequestStepUpCodeAsync()
+    public async Task<Result<bool>> RequestStepUpCodeAsync(string password)
     {
         var now = Now();
-        if (!Exists || State.PasswordHash is null || State.Lifecycle.Status == AccountStatus.Locked || State.Phone is null
-            || !BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now) || codes.SendWait(State, now) is not null)
-        {
-            await AnswerAsIfCommittedAsync();
-            return;
-        }
+        var wanted = Exists && State.PasswordHash is not null && State.Lifecycle.Status != AccountStatus.Locked && State.Phone is not null
+                     && BruteForceGuard.NeedsStepUp(State.PasswordFailures, Lockout, now);
+        var proven = wanted && passwords.Verify(State.PasswordHash!, password) != PasswordVerificationResult.Failed;
+        if (!wanted) passwords.SpendCheck(password);
+        if (!wanted || !proven || codes.SendWait(State, now, CodeBudget.Owner) is not null) return Paced(Result.Ok(true));
 
-        State.StepUpOtp = codes.Issue(State, AccountId, now, out var code);
+        State.StepUpOtp = codes.Issue(State, AccountId, now, CodeBudget.Owner, out var code);
         Raise(AccountEventKind.OtpIssued, Unchanged(), SystemActor, "step-up login", now,
-            [CodeTo(NotificationChannel.Sms, State.Phone, code)]);
+            [CodeTo(NotificationChannel.Sms, State.Phone!, code)]);
         await CommitAsync();
+        return Result.Ok(true);
     }
 
     /// <summary>
     /// The phantom's answer: the password factor, then the step-up code, counted as an account counts them; where the
-    /// account would commit (a counted failure, a step-up code checked), answered after as long as that commit would take.
+    /// account would commit (a counted failure, a step-up code checked), paced as long as that commit would take.
     /// </summary>
-    private async Task<Refusal> PhantomLoginFailureAsync(string? stepUpCode, DateTimeOffset now)
+    private Result<LoginGrant> PhantomLoginFailure(string? stepUpCode, DateTimeOffset now)
     {
         if (BruteForceGuard.NeedsStepUp(PhantomPasswordFailures, Lockout, now))
-        {
-            if (stepUpCode is null) return ErrorCatalogue.StepUpRequired.Refuse();
-            await AnswerAsIfCommittedAsync();
-            return AccountRefusals.InvalidCredentials();
-        }
+            return stepUpCode is null ? ErrorCatalogue.StepUpRequired.Refuse() : Paced<LoginGrant>(AccountRefusals.InvalidCredentials());
         var duringLockout = BruteForceGuard.LockedFor(PhantomPasswordFailures, now) is not null;
         var verdict = BruteForceGuard.RecordFailure(PhantomPasswordFailures, Lockout, now);
         KeepPhantomAlive(verdict);
-        await AnswerAsIfCommittedAsync();
-        return LoginFailureAnswer(PhantomPasswordFailures, verdict, duringLockout, now);
+        return Paced<LoginGrant>(LoginFailureAnswer(PhantomPasswordFailures, verdict, duringLockout, now));
     }
 
     public async Task<Result<LoginGrant>> RefreshAsync(string sessionId, string refreshSecret)

@@ -17,9 +17,9 @@ public sealed partial class CitizenAccountGrain
         if (SessionEnded(sessionId, now) is { } ended) return ended;
         if (State.Phone is null) return ErrorCatalogue.NoPhoneOnRecord.Refuse();
         if (BruteForceGuard.LockedFor(State.OtpFailures, now) is { } lockedFor) return AccountRefusals.OtpLockedOut(lockedFor);
-        if (codes.SendLimit(State, now) is { } limit) return limit;
+        if (codes.SendLimit(State, now, CodeBudget.Owner) is { } limit) return limit;
 
-        var otp = codes.Issue(State, AccountId, now, out var code);
+        var otp = codes.Issue(State, AccountId, now, CodeBudget.Owner, out var code);
         State.SignInCode = new PendingSessionCode { SessionId = sessionId, Otp = otp };
         Raise(AccountEventKind.OtpIssued, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "sign-in at a public service", now,
             [CodeTo(NotificationChannel.Sms, State.Phone, code)]);

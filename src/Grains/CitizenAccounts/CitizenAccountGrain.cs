@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Audit;
+using Orleans.VNeID.Errors;
 using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Registry;
@@ -138,10 +139,11 @@ public sealed partial class CitizenAccountGrain(
     }
 
     /// <summary>
-    /// An anonymous answer that commits nothing waits as long as a commit would: its time must not tell an unknown ID
-    /// number, or an account with nothing to count, from one that wrote.
+    /// An anonymous answer that commits nothing is paced as long as a commit would take: its time must not tell an unknown
+    /// ID number, or an account with nothing to count, from one that wrote. The caller's side waits (the gateway's
+    /// <c>PaceAnonymousAnswers</c>), not this grain: a stranger's requests never hold the account's turn.
     /// </summary>
-    private Task AnswerAsIfCommittedAsync() => commitTimings.ImitateAsync();
+    private Result<T> Paced<T>(Result<T> answer) => answer with { Pace = commitTimings.Pace() };
 
     /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads what is stored.</summary>
     private async Task SaveAsync()

@@ -54,15 +54,15 @@ public class AccountSecurityTests(ClusterFixture fixture)
 
         // The owner: a code to the phone on record, then the password with it, inside the temporary lockout.
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        await grain.RequestStepUpCodeAsync();
+        await grain.RequestStepUpCodeAsync(Password);
         var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 5))[^1]);
         Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@26", code)).Error!.Code);
         // Wrong codes by the stranger void a code but never lock the owner's step-up: twenty of them, then the owner.
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        await grain.RequestStepUpCodeAsync();
+        await grain.RequestStepUpCodeAsync(Password);
         for (var i = 0; i < 20; i++) Assert.Equal("invalid_credentials", (await grain.LogInAsync(Password, $"{i:D6}")).Error!.Code);
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
-        await grain.RequestStepUpCodeAsync();
+        await grain.RequestStepUpCodeAsync(Password);
         code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 7))[^1]);
         Assert.NotNull((await grain.LogInAsync(Password, code)).Value);
         Assert.Equal("invalid_credentials", (await grain.LogInAsync("Wrong@27")).Error!.Code);
@@ -136,7 +136,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
             ["recovery by the chip"] = (g, c) => g.StartNfcRecoveryAsync(fixture.Chips.Issuer.Issue(c)),
             ["wrong recovery code"] = (g, _) => g.CompleteRecoveryAsync("000000", NewPassword),
             ["wrong password"] = (g, _) => g.LogInAsync("Wrong@1"),
-            ["step-up code asked for"] = (g, _) => g.RequestStepUpCodeAsync(),
+            ["step-up code asked for"] = (g, _) => g.RequestStepUpCodeAsync(Password),
         };
         foreach (var (state, citizen) in ids)
         {

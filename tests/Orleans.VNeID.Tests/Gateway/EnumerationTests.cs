@@ -34,7 +34,7 @@ public sealed class EnumerationTests
         ["ResendOtp"] = c => Post($"/api/v1/accounts/{c.IdNumber}/otp", null),
         ["ActivateAccount"] = c => Post($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = "000000", password = "Nhoquan@123" }),
         ["LogIn"] = c => Post("/api/v1/sessions", new { idNumber = c.IdNumber, password = "Wrong@1234" }),
-        ["RequestStepUpCode"] = c => Post("/api/v1/sessions/step-up", new { idNumber = c.IdNumber }),
+        ["RequestStepUpCode"] = c => Post("/api/v1/sessions/step-up", new { idNumber = c.IdNumber, password = "Nhoquan@123" }),
         ["RefreshSession"] = c => Post("/api/v1/sessions/refresh", new { refreshToken = $"{c.IdNumber}.{new string('a', 32)}.secret" }),
         ["StartPasswordRecovery"] = c => Post("/api/v1/recovery", new
         {

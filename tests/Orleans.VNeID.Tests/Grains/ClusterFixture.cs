@@ -75,6 +75,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryStreams(Orleans.VNeID.Events.AccountEventStream.Provider,
                 streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly));
         });
+        // As the gateway's client: answers the account grain paced wait on the caller's side.
+        builder.ConfigureClient(client => client.AddOutgoingGrainCallFilter<Orleans.VNeID.Gateway.Cluster.PaceAnonymousAnswers>());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -135,6 +137,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     public ICitizenAccountGrain Account(CitizenRecord citizen) => Client.GetGrain<ICitizenAccountGrain>(citizen.IdNumber);
+
+    /// <summary>A new citizen who declared, received the activation code on the phone on record and activated with <paramref name="password"/>.</summary>
+    public async Task<CitizenRecord> ActiveCitizenAsync(string password)
+    {
+        var citizen = NewCitizen();
+        Assert.True((await Account(citizen).DeclareAsync(DeclarationOf(citizen))).Succeeded);
+        var code = RecordingSender.CodeIn((await Sender.WaitForAsync(citizen.Phone!, 1))[0]);
+        Assert.True((await Account(citizen).ActivateAsync(code, password)).Succeeded);
+        await Sender.WaitForAsync(citizen.Phone!, 2);
+        return citizen;
+    }
 
     public static DeclareAccount DeclarationOf(CitizenRecord c) => new(c.FullName, c.DateOfBirth, c.Gender, c.Phone);
 

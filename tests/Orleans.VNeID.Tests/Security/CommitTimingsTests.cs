@@ -42,17 +42,21 @@ public class CommitTimingsTests
     }
 
     [Fact]
-    public async Task An_imitation_ends_when_the_drawn_duration_has_passed_on_the_clock()
+    public void A_pace_is_counted_and_drawn_from_the_recent_commits()
     {
         var clock = new FakeTimeProvider();
         var timings = new CommitTimings(clock);
         Commit(clock, timings, 30);
-
-        var waiting = timings.ImitateAsync();
-        clock.Advance(TimeSpan.FromMilliseconds(29));
-        Assert.False(waiting.IsCompleted);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
-        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromMilliseconds(30), timings.Pace());
         Assert.Equal(1, timings.Imitations);
+    }
+
+    [Fact]
+    public void A_commit_an_attacker_made_slow_cannot_stretch_the_pace_past_the_ceiling()
+    {
+        var clock = new FakeTimeProvider();
+        var timings = new CommitTimings(clock);
+        for (var i = 0; i < 8; i++) Commit(clock, timings, 15_000);
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.Equal(CommitTimings.Ceiling, timings.Pace()));
     }
 }
