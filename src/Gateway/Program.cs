@@ -22,6 +22,7 @@ try
 {
     string[] keys = builder.Configuration.GetValue<bool>("Oidc:Enabled") ? ["Jwt:SigningKey", "Oidc:EncryptionKey", "Oidc:PairwiseKey"] : ["Jwt:SigningKey"];
     ProductionSecrets.Require(builder.Configuration, builder.Environment, keys, [PlatformNames.ConnectionStringName], serviceAccounts: true);
+    builder.AddTrustedProxies();
     builder.AddOidcProvider();
 }
 catch (InsecureConfigurationException insecure)

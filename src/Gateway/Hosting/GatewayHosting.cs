@@ -74,6 +74,8 @@ public static class GatewayHosting
 
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
+        // First: the client's address and scheme as the trusted proxy saw them (ForwardedHeaders), for every budget and cookie.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         // Empty 401/403/404/405 answers from the framework become problem details too.
         app.UseStatusCodePages(context => ProblemWriter.WriteStatusAsync(context.HttpContext));

@@ -34,11 +34,17 @@ public static class ProviderSignIn
             cookie.Cookie.Name = "vneid.provider";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request was https, at the gateway or at the trusted proxy in front of it (ForwardedHeaders).
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
             cookie.SlidingExpiration = false;
             cookie.LoginPath = "/signin";
         });
-        services.AddAntiforgery(o => o.HeaderName = null);
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = null;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         return services;
     }
 

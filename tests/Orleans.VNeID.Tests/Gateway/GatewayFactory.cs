@@ -37,6 +37,7 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         }
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new TestPeerAddress());
             services.AddSingleton(cluster.Client);
             services.AddSingleton<IGrainFactory>(cluster.Client);
         });
@@ -88,4 +89,23 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
     }
 
     public sealed record TokenBody(string Token, string TokenType, DateTimeOffset ExpiresAt, string Role, string? RefreshToken, DateTimeOffset? RefreshExpiresAt);
+}
+
+/// <summary>
+/// The test server has no network peer: a request's <c>X-Test-Peer</c> header stands for the address it came from (the
+/// proxy's, or a citizen's), set before the gateway's own pipeline, as a socket would.
+/// </summary>
+internal sealed class TestPeerAddress : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public const string Header = "X-Test-Peer";
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(following => http =>
+        {
+            if (http.Request.Headers.TryGetValue(Header, out var peer)) http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(peer.ToString());
+            return following(http);
+        });
+        next(app);
+    };
 }
