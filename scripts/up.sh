@@ -83,21 +83,29 @@ PORTAL_URL="http://127.0.0.1:8081"
 PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.client-secret"
 [ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] || die "The build did not produce the silo, the gateway and the portal."
 
-# Production's service accounts: the same three ids as Development's, with secrets generated once (the plain secrets go
-# to .local/production/service-accounts.txt for the operator, only their hashes to the processes).
+# Production's service accounts: the same three ids as Development's, with secrets and second-factor keys generated once
+# (the plain secret and the base32 key to enrol in the officer's authenticator app go to
+# .local/production/service-accounts.txt for the operator; the processes get the secret's hash and the key).
 SERVICE_ACCOUNT_ARGS=()
 if [ "$MODE" = production ]; then
   accounts="$PRODUCTION_DIR/service-accounts.txt"
+  # A file from before the second factor (five columns) is made anew: every account gets a new secret and a key.
+  if [ -f "$accounts" ] && awk 'NF < 6 { bad = 1 } END { exit !bad }' "$accounts"; then
+    say "Service accounts have no second-factor key yet: generating new secrets and keys into $accounts"
+    rm -f "$accounts"
+  fi
   if [ ! -f "$accounts" ]; then
     umask 077
     for spec in officer-hn-01:officer:CAP-HG operator-01:operator: officer-hcm-01:officer:CAP-BN; do
       IFS=: read -r id role office <<<"$spec"
       secret="$(random_secret)"
-      printf '%s %s %s %s %s\n' "$id" "$role" "${office:--}" "$secret" "$(dotnet "$SILO" hash-secret "$secret")" >>"$accounts"
+      totp="$(head -c 20 /dev/urandom | base32 | tr -d '=\n')"
+      printf '%s %s %s %s %s %s\n' "$id" "$role" "${office:--}" "$secret" "$(dotnet "$SILO" hash-secret "$secret")" "$totp" >>"$accounts"
     done
   fi
-  while read -r id role office _ hash; do
-    SERVICE_ACCOUNT_ARGS+=("VNEID_ServiceAccounts__${id}__Role=$role" "VNEID_ServiceAccounts__${id}__SecretHash=$hash")
+  while read -r id role office _ hash totp; do
+    SERVICE_ACCOUNT_ARGS+=("VNEID_ServiceAccounts__${id}__Role=$role" "VNEID_ServiceAccounts__${id}__SecretHash=$hash"
+      "VNEID_ServiceAccounts__${id}__TotpSecret=$totp")
     [ "$office" = "-" ] || SERVICE_ACCOUNT_ARGS+=("VNEID_ServiceAccounts__${id}__Office=$office")
   done <"$accounts"
 fi
@@ -154,7 +162,7 @@ for _ in $(seq 1 90); do
 Orleans.VNeID is up in the Production environment: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .local/logs).
 Its keys, database passwords and service-account secrets were generated into .local/production/ (git-ignored, 0600):
   secrets.env            the keys and database passwords the processes use
-  service-accounts.txt   id, role, office, secret (give it to the officer or operator), hash
+  service-accounts.txt   id, role, office, secret (give it to the officer or operator), hash, second-factor key (base32: enrol it in their authenticator app)
 There are no development routes: codes go only into the outbox, sealed. Stop with scripts/down.sh.
 TXT
       exit 0

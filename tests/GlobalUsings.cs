@@ -7,3 +7,4 @@ global using Orleans.VNeID.OfficeDesk;
 global using Orleans.VNeID.Platform;
 global using Orleans.VNeID.Security;
 global using Orleans.VNeID.ServiceDefaults;
+global using Orleans.VNeID.Tests;

@@ -36,6 +36,9 @@ public static class ProductionSecrets
         "34e9c142904528a45da7ee67f3c407ac663d6842089a77ef186045a0c107aad7", // ServiceAccounts:officer-hn-01
         "5c86776d5eb4b342e1c7c378b4f19c676d1dfb0810d2477d50c88cf6c6756b29", // ServiceAccounts:operator-01
         "5614c89b7c53526a86f7fb88f25537f19939e4dd79fb1d154ea29b5a2301d3d8", // ServiceAccounts:officer-hcm-01
+        "e9f2db5ea5ec4b02ebda1482fdf4a014c7e9e1aaaba3915f689c1bd43ebf0213", // ServiceAccounts:officer-hn-01:TotpSecret
+        "56fa4a6b9da72a16132d1d1d4228cdb3050b0c60c08b9265d6bac6dd4667fd26", // ServiceAccounts:operator-01:TotpSecret
+        "7be4eca22358a79a58f2f57c7129cadb06249bea2e1a3c8296cae88cae3fb06a", // ServiceAccounts:officer-hcm-01:TotpSecret
     ];
 
     // The demo service-account secrets the README prints: public, so a hash of either is refused however it was salted.
@@ -59,6 +62,8 @@ public static class ProductionSecrets
         var shards = PlatformDatabase.ConfiguredShards(configuration);
         for (var i = 0; i < shards.Count; i++) problems.AddRange(PasswordProblems($"{PlatformDatabase.ShardsSection}:{i}", shards[i]));
         if (serviceAccounts) problems.AddRange(ServiceAccountProblems(configuration.GetSection("ServiceAccounts")));
+        if (serviceAccounts && !configuration.GetValue("StaffSignIn:RefuseReplayedCodes", true))
+            problems.Add("StaffSignIn:RefuseReplayedCodes is false: a staff sign-in code could be used twice (Development only).");
         if (problems.Count > 0)
             throw new InsecureConfigurationException(
                 $"Refusing to start in the {environment.EnvironmentName} environment:{Environment.NewLine}  " +
@@ -97,7 +102,14 @@ public static class ProductionSecrets
             var verdicts = PublicDemoSecrets.Select(secret => Verify(hasher, hash, secret)).ToArray();
             if (verdicts.Contains(null)) yield return $"{setting} is not a hash made by `vneid-silo hash-secret`.";
             else if (verdicts.Any(v => v == true)) yield return $"{setting} is the hash of a public demo secret.";
+            // The second factor: without it a guessed or leaked secret alone would sign staff in.
+            var totpSetting = $"ServiceAccounts:{account.Key}:TotpSecret";
+            var totp = account["TotpSecret"];
+            if (string.IsNullOrWhiteSpace(totp)) yield return $"{totpSetting} is missing (a base32 key of at least 20 bytes; scripts/up.sh --production generates one).";
+            else if (IsCommitted(totp)) yield return $"{totpSetting} is a demo account's key committed in the repository.";
+            else if (!System.Text.RegularExpressions.Regex.IsMatch(totp, "^[A-Z2-7]{32,}=*$")) yield return $"{totpSetting} is not a base32 key of at least 20 bytes.";
         }
+
     }
 
     private static bool? Verify(PasswordHasher<object> hasher, string hash, string secret)

@@ -95,6 +95,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
             // An officer's right secret is not enough: the dashboard is for operators.
             await page.FillAsync("#clientId", "officer-hn-01");
             await page.FillAsync("#clientSecret", "Officer#Dev2026");
+            await page.FillAsync("#code", DemoStaff.Code("officer-hn-01"));
             var officer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
                 r => r.Url.EndsWith("/dashboard/sign-in", StringComparison.Ordinal) && r.Request.Method == "POST");
             Assert.Equal(403, officer.Status);
@@ -102,6 +103,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
 
             await page.FillAsync("#clientId", "operator-01");
             await page.FillAsync("#clientSecret", "Operator#Dev2026");
+            await page.FillAsync("#code", DemoStaff.Code("operator-01"));
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync("**/dashboard/");
             // The dashboard's own pages read the cluster: two active silos, and each by its address on the silos page.

@@ -20,7 +20,7 @@ public class Level2OfficeHoursTests(PlatformFixture platform)
 
     private static async Task<string> OfficerTokenAsync(HttpClient http)
     {
-        var response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026" });
+        var response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") });
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 

@@ -126,6 +126,9 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         var inPerson = evidence.GetProperty("check_details")[0];
         Assert.Equal(("vpip", dossier), (inPerson.GetProperty("check_method").GetString(), inPerson.GetProperty("txn").GetString()));
         Assert.Contains("Hàng Gai", inPerson.GetProperty("organization").GetString());
+        // The officer as a reference of this relying party's, never the client id the officer signs in with.
+        Assert.StartsWith("ofr-", inPerson.GetProperty("vneid_officer").GetString());
+        Assert.DoesNotContain("officer-hn-01", idToken.GetRawText());
     }
 
     [Fact]
@@ -195,7 +198,7 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
     private static async Task<string> Level2AtTheDeskAsync(PlatformCluster cluster, PlatformApi api, Registry.CitizenRecord citizen)
     {
         var http = cluster.Http;
-        var officerLogin = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026" });
+        var officerLogin = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") });
         var officer = (await officerLogin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         var capture = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/capture/{citizen.IdNumber}");
         var before = await api.MessageCountAsync(citizen.Phone!);

@@ -65,7 +65,7 @@ public sealed class PlatformApi(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HttpResponseMessage response;
-        while ((response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "operator-01", clientSecret = "Operator#Dev2026" }))
+        while ((response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "operator-01", clientSecret = "Operator#Dev2026", code = DemoStaff.Code("operator-01") }))
                .StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
             await Task.Delay(500);
         response.EnsureSuccessStatusCode();

@@ -75,4 +75,7 @@ public sealed record StartRecoveryRequest(
 public sealed record CompleteRecoveryRequest(string? Otp, string? NewPassword);
 
 /// <summary>An officer's or operator's service-account login.</summary>
-public sealed record ServiceTokenRequest(string? ClientId, string? ClientSecret);
+public sealed record ServiceTokenRequest(
+    string? ClientId,
+    string? ClientSecret,
+    [property: Description("The 6-digit code of the authenticator app enrolled for the service account (TOTP, RFC 6238).")] string? Code);

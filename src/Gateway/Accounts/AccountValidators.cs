@@ -80,6 +80,7 @@ public sealed class ServiceTokenValidator : AbstractValidator<ServiceTokenReques
     {
         RuleFor(r => r.ClientId).NotEmpty().MaximumLength(64);
         RuleFor(r => r.ClientSecret).NotEmpty().MaximumLength(256);
+        RuleFor(r => r.Code).NotEmpty().Matches("^[0-9]{6}$").WithMessage("The code is the 6 digits of the authenticator app.");
     }
 }
 

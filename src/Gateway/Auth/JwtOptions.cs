@@ -40,6 +40,9 @@ public sealed class ServiceAccount
 
     /// <summary>For officers: the code of the one office they work at (their tokens carry it).</summary>
     public string? Office { get; set; }
+
+    /// <summary>The second factor's key (base32, ≥ 20 bytes), enrolled in the officer's or operator's authenticator app.</summary>
+    public string? TotpSecret { get; set; }
 }
 
 public static class Roles

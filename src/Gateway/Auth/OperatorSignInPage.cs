@@ -24,6 +24,8 @@ public static class OperatorSignInPage
 
     public static async Task WriteAsync(HttpContext http, int status, string? message)
     {
+        // The form's antiforgery token (a sign-in posted from another site is refused).
+        var antiforgery = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(http);
         http.Response.StatusCode = status;
         http.Response.ContentType = "text/html; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
@@ -40,10 +42,13 @@ public static class OperatorSignInPage
             <p>Cluster dashboard: operators only. Sign in with your operator service account.</p>
             {{notice}}
             <form method="post" action="{{Path}}/sign-in">
+              <input type="hidden" name="{{antiforgery.FormFieldName}}" value="{{HtmlEncoder.Default.Encode(antiforgery.RequestToken ?? "")}}">
               <label for="clientId">Mã tài khoản dịch vụ (client id)</label>
               <input id="clientId" name="clientId" autocomplete="username" required maxlength="100">
               <label for="clientSecret">Mật khẩu (secret)</label>
               <input id="clientSecret" name="clientSecret" type="password" autocomplete="current-password" required maxlength="200">
+              <label for="code">Mã xác thực 6 số (authenticator app)</label>
+              <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required maxlength="6">
               <button type="submit">Đăng nhập / Sign in</button>
             </form>
             </body></html>

@@ -23,6 +23,12 @@ public static class DevelopmentApi
             .WithSummary("What the desk's camera and fingerprint reader would capture of a citizen (Development only)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
+        app.MapGet("/api/v1/dev/staff-code/{clientId}", StaffCode)
+            .WithTags("Development")
+            .WithName("DemoStaffCode")
+            .WithSummary("The current second-factor code of a demo service account, as its authenticator app would show it (Development only)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowAnonymous();
         app.MapGet("/api/v1/dev/chip/{idNumber}", ReadChipAsync)
             .WithTags("Development")
             .WithName("SimulateNfcRead")
@@ -31,6 +37,12 @@ public static class DevelopmentApi
             .AllowAnonymous();
         return app;
     }
+
+    public static Results<Ok<string>, ProblemHttpResult> StaffCode(string clientId,
+        Microsoft.Extensions.Options.IOptions<Dictionary<string, Auth.ServiceAccount>> accounts, TimeProvider clock) =>
+        accounts.Value.TryGetValue(clientId, out var account) && account.TotpSecret is { Length: > 0 } key
+            ? TypedResults.Ok(Auth.StaffSecondFactor.CodeAt(key, clock.GetUtcNow()))
+            : ProblemWriter.Result(ErrorCatalogue.NotFound, "No demo service account with a second factor has this id.");
 
     public static async Task<Results<Ok<Recovery.NfcRecoveryRequest>, ProblemHttpResult>> ReadChipAsync(string idNumber, IClusterClient cluster)
     {

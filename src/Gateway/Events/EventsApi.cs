@@ -19,6 +19,7 @@ public static class EventsApi
 {
     public static IServiceCollection AddOperatorFeed(this IServiceCollection services)
     {
+        services.AddSingleton<StaffReferences>();
         services.AddSingleton<OperatorEventFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorEventFeed>());
         return services;
@@ -30,8 +31,8 @@ public static class EventsApi
         events.MapGet("/", Live)
             .WithName("WatchAccountEvents")
             .WithSummary("Account events as they happen, as Server-Sent Events (operator)")
-            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, its sequence, the states, the time and the actor. The feed is live and ordered only roughly: order an account's events by `sequence`. `kind` (repeatable) keeps only those kinds; `office` (an office code) keeps only what that office's officers did (locks, unlocks, level-2 decisions, wallet changes, reads).")
-            .Produces<PublishedAccountEvent>(StatusCodes.Status200OK, "text/event-stream")
+            .WithDescription("Each event: `id` is the event id (account and sequence; repeats may occur and carry the same id), `event` its kind, `data` the account, its sequence, the states, the time and the actor: a staff member as a pseudonymous reference and their office, never their client id. The feed is live and ordered only roughly: order an account's events by `sequence`. `kind` (repeatable) keeps only those kinds; `office` (an office code) keeps only what that office's officers did (locks, unlocks, level-2 decisions, wallet changes, reads). The feed ends when the operator's token expires or is revoked.")
+            .Produces<FeedEvent>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblems(400, 401, 403)
             .RequireAuthorization(Policies.Operator);
         events.MapGet("/counts", CountsAsync)
@@ -47,7 +48,7 @@ public static class EventsApi
 
     public static Results<LiveEvents, ValidationProblem> Live(OperatorEventFeed feed,
         [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? office, HttpContext http, IConfiguration configuration,
-        Microsoft.Extensions.Options.IOptions<Dictionary<string, ServiceAccount>> staff)
+        Microsoft.Extensions.Options.IOptions<Dictionary<string, ServiceAccount>> staff, StaffReferences references, IClusterClient cluster)
     {
         Func<PublishedAccountEvent, bool>? byOffice = null;
         if (office is not null)
@@ -64,8 +65,47 @@ public static class EventsApi
                 return ProblemWriter.Validation(new Dictionary<string, string[]> { ["kind"] = [$"Unknown event kind {name}."] });
             kinds.Add(parsed);
         }
+        // The feed lives no longer than the token that opened it: it ends at its expiry, or within a check when it is revoked.
+        var lifetime = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        http.Response.RegisterForDispose(lifetime);
+        _ = EndWithTokenAsync(http.User, cluster, lifetime);
         return new LiveEvents(feed.ListenAsync(evt => (kinds.Count == 0 || kinds.Contains(evt.Kind)) && (byOffice is null || byOffice(evt)),
-            http.RequestAborted));
+            lifetime.Token), references);
+    }
+
+    /// <summary>How often an open feed asks whether its token was revoked.</summary>
+    public static readonly TimeSpan RevocationCheck = TimeSpan.FromSeconds(5);
+
+    private static async Task EndWithTokenAsync(System.Security.Claims.ClaimsPrincipal user, IClusterClient cluster, CancellationTokenSource lifetime)
+    {
+        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.UtcNow;
+        var issued = long.TryParse(user.FindFirst("iat")?.Value, out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
+        var (clientId, tokenId) = (user.Identity?.Name ?? "", user.FindFirst("jti")?.Value ?? "");
+        var staff = cluster.GetGrain<Orleans.VNeID.Staff.IStaffAccessGrain>(0);
+        try
+        {
+            while (!lifetime.IsCancellationRequested)
+            {
+                var left = expires - DateTimeOffset.UtcNow;
+                if (left <= TimeSpan.Zero) break;
+                await Task.Delay(left < RevocationCheck ? left : RevocationCheck, lifetime.Token);
+                if (await staff.IsRevokedAsync(clientId, tokenId, issued)) break;
+            }
+            lifetime.Cancel();
+        }
+        catch (OperationCanceledException)
+        {
+            // The operator closed the feed.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request is over.
+        }
+        catch (Exception) when (!lifetime.IsCancellationRequested)
+        {
+            // The revocation check failed (the cluster did not answer): the feed ends rather than outlive a revoked token.
+            try { lifetime.Cancel(); } catch (ObjectDisposedException) { }
+        }
     }
 
     public static async Task<Ok<Dictionary<string, long>>> CountsAsync(IClusterClient cluster)
@@ -80,7 +120,7 @@ public static class EventsApi
 /// Server-Sent Events whose headers go out at once (the listener knows it is subscribed before the first event), each
 /// event as JSON with its kind and id.
 /// </summary>
-public sealed class LiveEvents(IAsyncEnumerable<SseItem<PublishedAccountEvent>> items) : IResult
+public sealed class LiveEvents(IAsyncEnumerable<SseItem<PublishedAccountEvent>> items, StaffReferences references) : IResult
 {
     public async Task ExecuteAsync(HttpContext http)
     {
@@ -92,13 +132,29 @@ public sealed class LiveEvents(IAsyncEnumerable<SseItem<PublishedAccountEvent>> 
         try
         {
             await SseFormatter.WriteAsync(items, http.Response.Body,
-                (item, writer) => { using var json8 = new System.Text.Json.Utf8JsonWriter(writer); System.Text.Json.JsonSerializer.Serialize(json8, item.Data, json); },
+                (item, writer) => { using var json8 = new System.Text.Json.Utf8JsonWriter(writer); System.Text.Json.JsonSerializer.Serialize(json8, FeedEvent.Of(item.Data, references), json); },
                 http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The operator closed the feed.
         }
+    }
+}
+
+/// <summary>
+/// An event as the live feed shows it. A citizen acting on their own account appears as the account; a staff member as
+/// <see cref="StaffReferences"/>'s reference and their office, never the client id they sign in with.
+/// </summary>
+public sealed record FeedEvent(
+    string AccountId, long Sequence, AccountEventKind Kind, AccountStatus From, AccountStatus To, DateTimeOffset OccurredAt,
+    ActorRole ActorRole, string Actor, string? ActorOffice)
+{
+    public static FeedEvent Of(PublishedAccountEvent evt, StaffReferences references)
+    {
+        var staff = evt.ActorRole is ActorRole.Officer or ActorRole.Operator;
+        return new(evt.AccountId, evt.Sequence, evt.Kind, evt.From, evt.To, evt.OccurredAt, evt.ActorRole,
+            staff ? references.Of(evt.ActorId) : evt.ActorId, staff ? references.OfficeOf(evt.ActorId) : null);
     }
 }
 

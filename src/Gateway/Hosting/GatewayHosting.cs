@@ -43,6 +43,8 @@ public static class GatewayHosting
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Dictionary<string, ServiceAccount>>().BindConfiguration("ServiceAccounts");
         services.AddSingleton(TimeProvider.System);
+        // Forms the gateway serves (the dashboard's sign-in, the provider's pages) carry an antiforgery token.
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Orleans.VNeID.Gateway.Dossiers.LookupChallenges>();
 

@@ -128,7 +128,8 @@ public static class ProviderClaims
             identity.SetClaim(Claims.Gender, Gender(view));
         }
         if (release.Verified.Count > 0 && verification is not null)
-            identity.SetClaim(VerifiedClaims, Verified(release.Verified, view, verification, officeName));
+            identity.SetClaim(VerifiedClaims, Verified(release.Verified, view, verification, officeName,
+                officer => OfficerReference(key, client.ClientId!, officer)));
         if (release.Phone && profile?.Fields.FirstOrDefault(f => f.Name == "phone")?.Value is { } phone)
             identity.SetClaim(Claims.PhoneNumber, phone);
         if (release.Email && view.Email is { } email)
@@ -144,7 +145,8 @@ public static class ProviderClaims
     }
 
     /// <summary>The <c>verified_claims</c> element: the verification (framework, level, time, evidence) and the claims it covers.</summary>
-    public static JsonElement Verified(IReadOnlyList<string> names, AccountView view, VerificationView verification, Func<string, string?> officeName)
+    public static JsonElement Verified(IReadOnlyList<string> names, AccountView view, VerificationView verification, Func<string, string?> officeName,
+        Func<string, string> officerReference)
     {
         var values = new Dictionary<string, string>
         {
@@ -164,7 +166,7 @@ public static class ProviderClaims
                     new Dictionary<string, object?>
                     {
                         ["check_method"] = "vpip", ["organization"] = officeName(check.OfficeCode) ?? check.OfficeCode,
-                        ["txn"] = check.DossierCode, ["time"] = Time(check.CheckedAt), ["vneid_officer"] = check.OfficerId,
+                        ["txn"] = check.DossierCode, ["time"] = Time(check.CheckedAt), ["vneid_officer"] = officerReference(check.OfficerId),
                     },
                     // Biometric verification: portrait and fingerprints matched against the ID-card database.
                     new Dictionary<string, object?> { ["check_method"] = "bvr", ["organization"] = officeName(check.OfficeCode) ?? check.OfficeCode },
@@ -208,6 +210,13 @@ public static class ProviderClaims
     /// <summary>A subject per relying party: the same citizen is unlinkable across services that may not see the ID number.</summary>
     public static string Pairwise(byte[] key, string clientId, string idNumber) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"pairwise\n{clientId}\n{idNumber}")))[..27];
+
+    /// <summary>
+    /// The officer who checked the citizen, as a relying party sees it: a reference the platform can resolve (it holds the
+    /// key), never the officer's client id, and different at each relying party, so officers cannot be listed or followed.
+    /// </summary>
+    public static string OfficerReference(byte[] key, string clientId, string officerId) =>
+        "ofr-" + Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"officer\n{clientId}\n{officerId}")))[..16];
 
     /// <summary>The <c>sid</c> a relying party sees for an account session: its back-channel logout names it; unlinkable across relying parties.</summary>
     public static string RelyingPartySid(byte[] key, string clientId, string sessionId) =>

@@ -31,21 +31,27 @@ public static class DashboardSignIn
             await OperatorSignInPage.WriteAsync(http, StatusCodes.Status400BadRequest, "Send the form.");
             return;
         }
+        if (!await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(http))
+        {
+            await OperatorSignInPage.WriteAsync(http, StatusCodes.Status400BadRequest, "The form expired or came from another site: sign in again.");
+            return;
+        }
         var form = await http.Request.ReadFormAsync();
         var clientId = form["clientId"].ToString().Trim();
         var secret = form["clientSecret"].ToString();
+        var code = form["code"].ToString().Trim();
         if (clientId.Length is 0 or > 100 || secret.Length is 0 or > 200)
         {
             await OperatorSignInPage.WriteAsync(http, StatusCodes.Status400BadRequest, "Enter the client id and the secret.");
             return;
         }
-        var (account, refusal) = await ServiceAccountLogIn.VerifyAsync(clientId, secret, accounts.Value, cluster, http);
+        var (account, refusal) = await ServiceAccountLogIn.VerifyAsync(clientId, secret, code, accounts.Value, cluster, http);
         if (account is null)
         {
             var status = refusal!.StatusCode;
             await OperatorSignInPage.WriteAsync(http, status, status == StatusCodes.Status429TooManyRequests
-                ? "Too many wrong secrets for this client id: sign-in is refused for a while."
-                : "The client id or the secret is wrong.");
+                ? "Too many failed sign-ins for this client id from here: sign-in is refused for a while."
+                : "The client id, the secret or the code is wrong.");
             return;
         }
         if (account.Role != Roles.Operator)

@@ -132,7 +132,7 @@ public static class SessionsApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> IssueServiceTokenAsync(
         ServiceTokenRequest request, IOptions<Dictionary<string, ServiceAccount>> accounts, TokenIssuer issuer, IClusterClient cluster, HttpContext http)
     {
-        var (account, refusal) = await ServiceAccountLogIn.VerifyAsync(request.ClientId!, request.ClientSecret!, accounts.Value, cluster, http);
+        var (account, refusal) = await ServiceAccountLogIn.VerifyAsync(request.ClientId!, request.ClientSecret!, request.Code, accounts.Value, cluster, http);
         return account is null ? refusal! : TypedResults.Ok(ServiceAccountLogIn.Token(issuer, request.ClientId!, account));
     }
 

@@ -25,10 +25,15 @@ public sealed class StaffAccessState
 [GenerateSerializer, Alias("vneid.StaffClientRecord")]
 public sealed class StaffClientRecord
 {
+    /// <summary>Failures from every address together: never a lockout (a stranger could start it), only the operators' alert.</summary>
     [Id(0)] public FactorFailures Failures { get; set; } = new();
     [Id(1)] public DateTimeOffset? RevokedBefore { get; set; }
     [Id(2)] public long EventSequence { get; set; }
     [Id(3)] public byte[] AuditHead { get; set; } = [];
+    /// <summary>Failures per source address: the lockouts, so that guessing from one place never blocks the officer's own.</summary>
+    [Id(4)] public Dictionary<string, FactorFailures> FailuresByAddress { get; set; } = [];
+    /// <summary>The last time step whose second-factor code signed in: a code works once (RFC 6238 §5.2).</summary>
+    [Id(5)] public long LastTotpStep { get; set; }
 }
 
 /// <inheritdoc cref="IStaffAccessGrain"/>
@@ -40,6 +45,10 @@ public sealed class StaffAccessGrain(
     : Grain, IStaffAccessGrain
 {
     private const int RecentKept = 500;
+    // Addresses kept per service account; past it the ones that failed longest ago are forgotten first.
+    private const int AddressesKept = 1_000;
+    // Failures from all addresses together that raise the operators' alert again (a spread-out guessing).
+    private const int AlertEvery = 50;
     private static readonly Actor SystemActor = new(ActorRole.System, "system");
 
     // Unknown client ids are counted in memory only (no row per guessed name) and answer as a configured one would.
@@ -47,41 +56,57 @@ public sealed class StaffAccessGrain(
 
     private StaffAccessState State => storage.State;
 
-    public Task<TimeSpan?> LockedForAsync(string clientId) =>
-        Task.FromResult(BruteForceGuard.LockedFor(FailuresOf(clientId, configured: State.Clients.ContainsKey(clientId)), Now()));
-
-    public async Task<TimeSpan?> RecordLoginAsync(string clientId, bool configured, bool succeeded, string? address)
+    public Task<TimeSpan?> LockedForAsync(string clientId, string address)
     {
+        var counted = State.Clients.TryGetValue(clientId, out var client)
+            ? client.FailuresByAddress.GetValueOrDefault(address)
+            : _unknown.GetValueOrDefault(clientId + "|" + address);
+        return Task.FromResult(BruteForceGuard.LockedFor(counted, Now()));
+    }
+
+    public async Task<StaffLoginVerdict> RecordLoginAsync(StaffLoginAttempt attempt)
+    {
+        var (clientId, configured, address) = (attempt.ClientId, attempt.Configured, attempt.Address);
         var now = Now();
-        var failures = FailuresOf(clientId, configured);
+        var failures = FailuresOf(clientId, configured, address);
         if (!configured)
         {
             if (_unknown.Count > 10_000) _unknown.Clear();
-            return BruteForceGuard.RecordFailure(failures, lockout.Value, now) == FailureVerdict.TemporarilyLocked
+            return new(false, BruteForceGuard.RecordFailure(failures, lockout.Value, now) == FailureVerdict.TemporarilyLocked
                 ? BruteForceGuard.LockedFor(failures, now)
-                : null;
+                : null);
         }
 
-        if (succeeded)
+        var client = Client(clientId);
+        var replayed = attempt.TotpStep is { } used && attempt.RefuseReplay && used <= client.LastTotpStep;
+        if (attempt.SecretRight && attempt.TotpStep is { } step && !replayed)
         {
-            BruteForceGuard.Reset(failures);
+            client.LastTotpStep = Math.Max(client.LastTotpStep, step);
+            client.FailuresByAddress.Remove(address);
+            BruteForceGuard.Reset(client.Failures);
             Audit(clientId, AccountEventKind.StaffLoginSucceeded, SystemActor, $"from {address}", now);
             await WriteAsync();
-            return null;
+            return new(true, null);
         }
-        Audit(clientId, AccountEventKind.StaffLoginFailed, SystemActor, $"wrong secret from {address}", now);
+        var what = !attempt.SecretRight ? "wrong secret" : replayed ? "a second-factor code already used" : "wrong second-factor code";
+        Audit(clientId, AccountEventKind.StaffLoginFailed, SystemActor, $"{what} from {address}", now);
         var verdict = BruteForceGuard.RecordFailure(failures, lockout.Value, now);
+        BruteForceGuard.RecordFailure(client.Failures, lockout.Value, now);
+        ForgetOldAddresses(client, now);
         TimeSpan? lockedFor = null;
         if (verdict == FailureVerdict.TemporarilyLocked)
         {
             lockedFor = BruteForceGuard.LockedFor(failures, now);
-            Audit(clientId, AccountEventKind.StaffLockedOut, SystemActor, $"{failures.Total} wrong secrets, last from {address}; locked for {lockedFor}", now);
-            // The operator's alert: a service account's secret is being guessed.
-            logger.LogError("ALERT: service account {ClientId} locked out for {LockedFor} after {Failures} wrong secrets (last from {Address})",
-                clientId, lockedFor, failures.Total, address);
+            Audit(clientId, AccountEventKind.StaffLockedOut, SystemActor, $"{failures.Total} failures from {address}; that address locked for {lockedFor}", now);
+            // The operator's alert: a service account is being guessed (its own sign-in elsewhere goes on).
+            logger.LogError("ALERT: service account {ClientId} locked out from {Address} for {LockedFor} after {Failures} failures",
+                clientId, address, lockedFor, failures.Total);
         }
+        if (client.Failures.Total % AlertEvery == 0)
+            logger.LogError("ALERT: service account {ClientId} has {Failures} failed sign-ins from {Addresses} addresses in the window",
+                clientId, client.Failures.Total, client.FailuresByAddress.Count);
         await WriteAsync();
-        return lockedFor;
+        return new(false, lockedFor);
     }
 
     public Task<bool> IsRevokedAsync(string clientId, string tokenId, DateTimeOffset issuedAt) =>
@@ -111,11 +136,27 @@ public sealed class StaffAccessGrain(
 
     private DateTimeOffset Now() => AuditChain.Normalize(clock.GetUtcNow());
 
-    private FactorFailures FailuresOf(string clientId, bool configured)
+    private FactorFailures FailuresOf(string clientId, bool configured, string address)
     {
-        if (configured) return Client(clientId).Failures;
-        if (!_unknown.TryGetValue(clientId, out var failures)) _unknown[clientId] = failures = new FactorFailures();
+        if (configured)
+        {
+            var byAddress = Client(clientId).FailuresByAddress;
+            if (!byAddress.TryGetValue(address, out var counted)) byAddress[address] = counted = new FactorFailures();
+            return counted;
+        }
+        var key = clientId + "|" + address;
+        if (!_unknown.TryGetValue(key, out var failures)) _unknown[key] = failures = new FactorFailures();
         return failures;
+    }
+
+    /// <summary>Keeps at most <see cref="AddressesKept"/> addresses: those with nothing left to count, then the longest quiet, go first.</summary>
+    private void ForgetOldAddresses(StaffClientRecord client, DateTimeOffset now)
+    {
+        if (client.FailuresByAddress.Count <= AddressesKept) return;
+        foreach (var (address, failures) in client.FailuresByAddress.OrderBy(a => a.Value.LastFailureAt)
+                     .Take(client.FailuresByAddress.Count - AddressesKept).ToArray())
+            if (BruteForceGuard.LockedFor(failures, now) is null || client.FailuresByAddress.Count > 2 * AddressesKept)
+                client.FailuresByAddress.Remove(address);
     }
 
     private StaffClientRecord Client(string clientId)

@@ -49,7 +49,7 @@ public sealed class EnumerationTests
         } : null),
         ["CompletePasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/password", new { otp = "000000", newPassword = "Moi@Matkhau9" }),
         // Counted per client id, so each subject guesses a client id of its own.
-        ["IssueServiceToken"] = c => Post("/api/v1/service-tokens", new { clientId = $"nobody-{c.IdNumber}", clientSecret = "guess" }),
+        ["IssueServiceToken"] = c => Post("/api/v1/service-tokens", new { clientId = $"nobody-{c.IdNumber}", clientSecret = "guess", code = "123456" }),
         ["LookUpDossier"] = _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/dossiers/261123-1012-00001-0?securityCode=ABCDEFGH&challenge=1.a.b&checkCode=ABCDE"),
         // Names no account: its answer is new each time (compared without its random values, below).
         ["NewDossierLookupChallenge"] = _ => Post("/api/v1/dossiers/lookup-challenges", null),

@@ -41,7 +41,9 @@ public sealed class EventFeedTests(ClusterFixture fixture)
         while (seen.Count < 2 && await reader.ReadLineAsync(cancel.Token) is { } line)
             if (line.StartsWith("data:", StringComparison.Ordinal)) seen.Add(line);
         Assert.All(seen, l => Assert.Contains(byOfficer.IdNumber, l));
-        Assert.Contains(seen, l => l.Contains("\"kind\":\"locked\"") && l.Contains("officer-hn-01"));
+        // The officer appears by office and a pseudonymous reference, never by the client id they sign in with.
+        Assert.Contains(seen, l => l.Contains("\"kind\":\"locked\"") && l.Contains("\"actorOffice\":\"CAP-HG\"") && l.Contains("\"actor\":\"staff-"));
+        Assert.DoesNotContain("officer-hn-01", string.Join("", seen));
         Assert.Contains(seen, l => l.Contains("\"kind\":\"unlocked\""));
 
         // Nothing the Bến Nghé office did: its feed stays silent.
@@ -57,5 +59,31 @@ public sealed class EventFeedTests(ClusterFixture fixture)
         {
         }
         Assert.Empty(heard);
+    }
+
+    [Fact]
+    public async Task The_feed_ends_when_the_operators_token_is_revoked()
+    {
+        var http = _gateway.CreateClient();
+        var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var feed = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, "/api/v1/events", operatorToken),
+            HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await http.SendAsync(GatewayFactory.With(HttpMethod.Delete, "/api/v1/service-tokens/current", operatorToken))).StatusCode);
+
+        using var reader = new StreamReader(await feed.Content.ReadAsStreamAsync(cancel.Token));
+        // The stream closes well before the test's deadline (events of other tests may pass first); the test server
+        // reports the server's end of the response as an IOException.
+        try
+        {
+            while (await reader.ReadLineAsync(cancel.Token) is not null)
+            {
+            }
+        }
+        catch (IOException) when (!cancel.IsCancellationRequested)
+        {
+        }
+        Assert.False(cancel.IsCancellationRequested);
     }
 }

@@ -32,6 +32,7 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         {
             builder.UseSetting($"ServiceAccounts:{officer}:Role", "officer");
             builder.UseSetting($"ServiceAccounts:{officer}:Office", "CAP-BN");
+            builder.UseSetting($"ServiceAccounts:{officer}:TotpSecret", DemoStaff.TestKey);
             builder.UseSetting($"ServiceAccounts:{officer}:SecretHash",
                 "AQAAAAIAAYagAAAAELFUqD2a5hmIkAT5f/D2X8MTgl3+mXYWHSo4YCkXufHmgVfDtnYDum/OJto69YjmWQ==");
         }
@@ -68,7 +69,7 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
 
     public async Task<string> ServiceTokenAsync(HttpClient http, string clientId, string secret)
     {
-        var response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId, clientSecret = secret });
+        var response = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId, clientSecret = secret, code = DemoStaff.Code(clientId) });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
     }

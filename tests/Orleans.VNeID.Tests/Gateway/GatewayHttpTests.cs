@@ -101,8 +101,8 @@ public sealed class GatewayHttpTests(ClusterFixture fixture)
     {
         var http = _gateway.CreateClient();
         await ProblemAsync(await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = "001090099998", password = Password }), HttpStatusCode.Unauthorized, "invalid_credentials");
-        await ProblemAsync(await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "guess" }), HttpStatusCode.Unauthorized, "invalid_credentials");
-        await ProblemAsync(await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "nobody", clientSecret = "guess" }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        await ProblemAsync(await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "guess", code = "123456" }), HttpStatusCode.Unauthorized, "invalid_credentials");
+        await ProblemAsync(await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "nobody", clientSecret = "guess", code = "123456" }), HttpStatusCode.Unauthorized, "invalid_credentials");
     }
 
     [Fact]

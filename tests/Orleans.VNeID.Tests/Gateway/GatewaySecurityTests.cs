@@ -74,22 +74,38 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture)
                                                       e.GetProperty("detail").GetString()!.Contains("laptop stolen"));
     }
 
+    private static HttpRequestMessage StaffLogIn(string peer, string clientId, string secret, string? code)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/service-tokens") { Content = JsonContent.Create(new { clientId, clientSecret = secret, code }) };
+        request.Headers.Add(TestPeerAddress.Header, peer);
+        return request;
+    }
+
     [Fact]
-    public async Task Forged_staff_service_account_secrets_have_a_per_client_failure_budget_that_is_audited()
+    public async Task Lockout_weapon_a_thousand_wrong_staff_secrets_from_one_address_never_stop_the_officer_signing_in_from_another()
     {
         var http = _gateway.CreateClient();
         const string client = GatewayFactory.TestLockoutOfficer;
+        const string stranger = "203.0.113.66";
         var answers = new List<HttpStatusCode>();
-        for (var i = 0; i < 6; i++)
-            answers.Add((await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = client, clientSecret = $"guess-{i}" })).StatusCode);
-        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
-        // Even the right secret waits for the lockout to pass.
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = client, clientSecret = "Officer#Dev2026" })).StatusCode);
+        for (var i = 0; i < 1000; i++)
+            answers.Add((await http.SendAsync(StaffLogIn(stranger, client, $"guess-{i}", "123456"))).StatusCode);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 4)], answers[..4]);
+        Assert.All(answers[4..], a => Assert.Equal(HttpStatusCode.TooManyRequests, a));
+        // From the stranger's address even the right secret and code wait for the lockout to pass.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await http.SendAsync(StaffLogIn(stranger, client, "Officer#Dev2026", DemoStaff.Code(client)))).StatusCode);
 
-        var trail = await fixture.Audit.WaitForAsync("staff:" + client, Orleans.VNeID.Accounts.AccountEventKind.StaffLockedOut);
-        Assert.Equal(5, trail.Count(e => e.Kind == Orleans.VNeID.Accounts.AccountEventKind.StaffLoginFailed));
+        // The officer at the desk: the secret alone is not enough, the secret with the authenticator's code is.
+        const string desk = "198.51.100.10";
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(StaffLogIn(desk, client, "Officer#Dev2026", null))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(StaffLogIn(desk, client, "Officer#Dev2026", "000000"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(StaffLogIn(desk, client, "Officer#Dev2026", DemoStaff.Code(client)))).StatusCode);
+
+        var trail = await fixture.Audit.WaitForAsync("staff:" + client, Orleans.VNeID.Accounts.AccountEventKind.StaffLoginSucceeded);
+        Assert.Single(trail, e => e.Kind == Orleans.VNeID.Accounts.AccountEventKind.StaffLockedOut && e.Reason!.Contains(stranger));
+        Assert.Contains(trail, e => e.Kind == Orleans.VNeID.Accounts.AccountEventKind.StaffLoginFailed && e.Reason!.Contains("wrong second-factor code"));
         fixture.Clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = client, clientSecret = "Officer#Dev2026" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(StaffLogIn(stranger, client, "Officer#Dev2026", DemoStaff.Code(client)))).StatusCode);
     }
 
     [Fact]

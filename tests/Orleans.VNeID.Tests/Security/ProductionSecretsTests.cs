@@ -42,7 +42,7 @@ public class ProductionSecretsTests
         {
             if (element.ValueKind == JsonValueKind.Object)
                 foreach (var p in element.EnumerateObject()) Walk(p.Value, path.Length == 0 ? p.Name : $"{path}:{p.Name}");
-            else if (element.ValueKind == JsonValueKind.String && Regex.IsMatch(path, "(Key|SecretHash)$")) secrets.Add(element.GetString()!);
+            else if (element.ValueKind == JsonValueKind.String && Regex.IsMatch(path, "(Key|SecretHash|TotpSecret)$")) secrets.Add(element.GetString()!);
             else if (element.ValueKind == JsonValueKind.String && path.StartsWith("ConnectionStrings:", StringComparison.Ordinal))
                 secrets.Add(Regex.Match(element.GetString()!, "Password=([^;]*)").Groups[1].Value);
         }
@@ -50,7 +50,7 @@ public class ProductionSecretsTests
         foreach (Match password in Regex.Matches(File.ReadAllText(Path.Combine(root, "scripts", "lib", "common.sh")), "PG_[A-Z]+_PASSWORD=\"\\$\\{[A-Z_]+:-([^}]*)\\}\""))
             secrets.Add(password.Groups[1].Value);
 
-        Assert.True(secrets.Count >= 9, string.Join(", ", secrets));
+        Assert.True(secrets.Count >= 12, string.Join(", ", secrets));
         Assert.All(secrets, s => Assert.True(ProductionSecrets.IsCommitted(s), $"not listed as committed: {s[..Math.Min(8, s.Length)]}…"));
         Assert.False(ProductionSecrets.IsCommitted(NewKey()));
     }
@@ -73,6 +73,7 @@ public class ProductionSecretsTests
         Assert.Contains("ConnectionStrings:VNeID uses the public Development database password", refused.Message);
         Assert.Contains("ServiceAccounts:officer-x:SecretHash is the hash of a public demo secret", refused.Message);
         Assert.Contains("ServiceAccounts:officer-y:SecretHash is missing", refused.Message);
+        Assert.Contains("ServiceAccounts:officer-x:TotpSecret is missing", refused.Message);
 
         var missing = Assert.Throws<InsecureConfigurationException>(() =>
             ProductionSecrets.Require(Config(new()), new Env("Staging"), Keys, ["VNeID"]));
@@ -91,6 +92,7 @@ public class ProductionSecretsTests
             ["Otp:HashKey"] = NewKey(),
             ["ConnectionStrings:VNeID"] = $"Host=db;Password={Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}",
             ["ServiceAccounts:officer-x:SecretHash"] = new PasswordHasher<object>().HashPassword(new object(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(18))),
+            ["ServiceAccounts:officer-x:TotpSecret"] = OtpNet.Base32Encoding.ToString(RandomNumberGenerator.GetBytes(20)),
         });
         ProductionSecrets.Require(fresh, new Env("Production"), Keys, ["VNeID"], serviceAccounts: true);
     }
