@@ -83,7 +83,7 @@ PORTAL_URL="http://127.0.0.1:8081"
 PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.client-secret"
 [ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] || die "The build did not produce the silo, the gateway and the portal."
 
-# Production's service accounts: the same three ids as Development's, with secrets and second-factor keys generated once
+# Production's service accounts: the same four ids as Development's, with secrets and second-factor keys generated once
 # (the plain secret and the base32 key to enrol in the officer's authenticator app go to
 # .local/production/service-accounts.txt for the operator; the processes get the secret's hash and the key).
 SERVICE_ACCOUNT_ARGS=()
@@ -96,7 +96,7 @@ if [ "$MODE" = production ]; then
   fi
   if [ ! -f "$accounts" ]; then
     umask 077
-    for spec in officer-hn-01:officer:CAP-HG operator-01:operator: officer-hcm-01:officer:CAP-BN; do
+    for spec in officer-hn-01:officer:CAP-HG officer-hn-02:officer:CAP-HG operator-01:operator: officer-hcm-01:officer:CAP-BN; do
       IFS=: read -r id role office <<<"$spec"
       secret="$(random_secret)"
       totp="$(head -c 20 /dev/urandom | base32 | tr -d '=\n')"

@@ -14,6 +14,7 @@ public static class DemoStaff
         ["officer-hn-01"] = "AAHCJS4XSYPPPYBKVD2LNHO3V2OWFTBO",
         ["operator-01"] = "NLSC3Y6UK63CDXAZG7Y4BR7Y2W2ZR6MK",
         ["officer-hcm-01"] = TestKey,
+        ["officer-hn-02"] = "RR6IVJPDL4MCINZXLH2QHMEDMTYNSP64",
     };
 
     /// <summary>The code of this moment for a demo or test service account (any other id gets a code of no key's).</summary>

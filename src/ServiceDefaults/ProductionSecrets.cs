@@ -39,6 +39,8 @@ public static class ProductionSecrets
         "e9f2db5ea5ec4b02ebda1482fdf4a014c7e9e1aaaba3915f689c1bd43ebf0213", // ServiceAccounts:officer-hn-01:TotpSecret
         "56fa4a6b9da72a16132d1d1d4228cdb3050b0c60c08b9265d6bac6dd4667fd26", // ServiceAccounts:operator-01:TotpSecret
         "7be4eca22358a79a58f2f57c7129cadb06249bea2e1a3c8296cae88cae3fb06a", // ServiceAccounts:officer-hcm-01:TotpSecret
+        "760797ce6dd7973b2807bd1398f791067e31aea7ac7c1b54857131603dd8cfea", // ServiceAccounts:officer-hn-02
+        "e015fd757f613878ff9806ace358b0e491f6bc7dc9757748cf6c54c4c59141e1", // ServiceAccounts:officer-hn-02:TotpSecret
     ];
 
     // The demo service-account secrets the README prints: public, so a hash of either is refused however it was salted.

@@ -46,6 +46,10 @@ public enum AccountEventKind
     StaffLockedOut = 25,
     /// <summary>A service account's tokens were revoked (one token, or all issued before a time).</summary>
     StaffTokensRevoked = 26,
+    /// <summary>A biometric match at a desk failed, or the capture was suspect (counted against the citizen's and the officer's budgets).</summary>
+    BiometricsRefused = 27,
+    /// <summary>An officer asked to move the account's codes to a new phone; a second officer must confirm it.</summary>
+    PhoneChangeRequested = 28,
 }
 
 /// <summary>

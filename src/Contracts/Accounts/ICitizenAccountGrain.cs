@@ -89,10 +89,20 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
 
     /// <summary>
     /// Forgotten password at a police office, after the desk matched the citizen's biometrics in person: a code to the phone
-    /// on record, or to <paramref name="newPhone"/> (which replaces it, the previous phone told). Clears the code lockout.
-    /// Returns the masked phone the code went to.
+    /// on record. A <paramref name="newPhone"/> is only recorded: the phone on record is told at once, and a second officer
+    /// confirms it (<see cref="ConfirmPhoneChangeAtOfficeAsync"/>) before it replaces the old one and receives the code.
+    /// Clears the code lockout.
     /// </summary>
-    Task<Result<string>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence);
+    Task<Result<OfficeDesk.OfficeRecoveryReceipt>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence);
+
+    /// <summary>The second officer's confirmation of a new phone recorded at the same office within the hour: the phone changes and the code goes to it.</summary>
+    Task<Result<OfficeDesk.OfficeRecoveryReceipt>> ConfirmPhoneChangeAtOfficeAsync(Actor confirmer, string officeCode);
+
+    /// <summary>
+    /// A biometric match at a desk failed (or its capture was suspect): recorded in the account's audit trail with the
+    /// officer and the office, and the owner is told. Nothing happens when there is no account.
+    /// </summary>
+    Task RecordBiometricRefusalAsync(Actor officer, string officeCode, bool suspect);
 
     /// <summary>Forgotten password, step two: the code and a new password. Clears failure counters and closes every session.</summary>
     Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword);

@@ -37,6 +37,7 @@ public static class ErrorCatalogue
     public static readonly KnownError RefreshReused = new("refresh_reused", 401, "This refresh token was already used; the session has been closed. Log in again.");
 
     public static readonly KnownError Forbidden = new("forbidden", 403, "This action is not allowed for the caller.");
+    public static readonly KnownError NothingToConfirm = new("nothing_to_confirm", 409, "Nothing recorded at this office waits for a confirmation.");
     public static readonly KnownError SecondPersonRequired = new("second_person_required", 403, "The card's issue is confirmed by a second person: another officer of the office or an operator, never the officer who opened the dossier.");
     public static readonly KnownError CrossOffice = new("cross_office", 403, "An officer acts only on dossiers of their own office.");
 
@@ -51,6 +52,8 @@ public static class ErrorCatalogue
     public static readonly KnownError ChipTampered = new("chip_tampered", 422, "A data group read from the chip does not match the hash its security object signed.");
     public static readonly KnownError ChipOtherPerson = new("chip_other_person", 422, "The chip is the card of another ID number than the account being recovered.");
     public static readonly KnownError BiometricsMismatch = new("biometrics_mismatch", 422, "The portrait and fingerprint captured at the desk do not match the templates enrolled for this ID number.");
+    public static readonly KnownError BiometricsSuspect = new("biometrics_suspect", 422, "The capture is suspect (its portrait and fingerprint disagree): refused, recorded and reported to operators.");
+    public static readonly KnownError BiometricAttemptsExceeded = new("biometric_attempts_exceeded", 429, "Too many failed biometric matches for this citizen or by this officer; desk matches are refused for a while.");
     public static readonly KnownError OfficeNotFound = new("office_not_found", 404, "There is no office with this code.");
     public static readonly KnownError NotEnrolled = new("not_enrolled", 404, "No templates are enrolled for this ID number (Development capture).");
 

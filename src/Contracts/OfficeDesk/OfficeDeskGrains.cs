@@ -45,6 +45,12 @@ public interface IDossierGrain : IGrainWithStringKey
 public interface IOfficeRecoveryGrain : IGrainWithStringKey
 {
     Task<Result<OfficeRecoveryReceipt>> RecoverAsync(Actor officer, string officerOffice, OfficeRecovery request);
+
+    /// <summary>
+    /// A second officer of the same office confirms the new phone another officer recorded at the desk: only then does
+    /// the phone change and the recovery code go to it (one officer alone cannot move an account's codes).
+    /// </summary>
+    Task<Result<OfficeRecoveryReceipt>> ConfirmNewPhoneAsync(Actor officer, string officerOffice, string idNumber);
 }
 
 [GenerateSerializer, Immutable, Alias("vneid.OfficeRecovery")]
@@ -56,14 +62,17 @@ public sealed record OfficeRecovery(
     // A new phone for the account, given by the citizen in person (the previous phone is told of the change).
     [property: Id(3)] string? NewPhone);
 
-/// <summary>What the officer sees: where the code went and the match scores.</summary>
+/// <summary>
+/// What the officer sees: where the code went (masked), or that a second officer must confirm the new phone first. The
+/// match itself answers matched or not, never a score.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("vneid.OfficeRecoveryReceipt")]
 public sealed record OfficeRecoveryReceipt(
     [property: Id(0)] string IdNumber,
-    [property: Id(1)] string CodeSentTo,
-    [property: Id(2)] double PortraitScore,
-    [property: Id(3)] double FingerprintScore,
-    [property: Id(4)] string CompleteUrl);
+    [property: Id(1)] string? CodeSentTo,
+    [property: Id(4)] string CompleteUrl,
+    [property: Id(5)] bool AwaitingSecondOfficer = false,
+    [property: Id(6)] string? ConfirmUrl = null);
 
 /// <summary>Development only: what a capture device at the desk would read from a citizen (enrolled template plus noise).</summary>
 public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
@@ -77,3 +86,21 @@ public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
 
 [GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]
 public sealed record SimulatedCapture([property: Id(0)] string PortraitTemplate, [property: Id(1)] string FingerprintTemplate);
+
+/// <summary>
+/// The budget of failed biometric matches at the desk, one grain per subject: <c>citizen:&lt;ID number&gt;</c> and
+/// <c>officer:&lt;client id&gt;</c>. Past the budget, that subject's desk matches are refused for a growing while, so
+/// probing captures against one citizen, or by one officer, stop after a few tries.
+/// </summary>
+public interface IBiometricAttemptsGrain : IGrainWithStringKey
+{
+    /// <summary>How long desk matches for this subject are still refused, or null.</summary>
+    [Orleans.Concurrency.ReadOnly]
+    Task<TimeSpan?> LockedForAsync();
+
+    /// <summary>Counts a failed match against <paramref name="budget"/>; returns how long matches are now refused when this one spent it.</summary>
+    Task<TimeSpan?> RecordFailureAsync(int budget, TimeSpan firstLockout);
+
+    public static string CitizenKey(string idNumber) => "citizen:" + idNumber;
+    public static string OfficerKey(string clientId) => "officer:" + clientId;
+}

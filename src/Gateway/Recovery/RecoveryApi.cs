@@ -60,10 +60,24 @@ public static class RecoveryApi
             .WithDescription("For a citizen without a card issue date on record, or who lost the phone as well: the portrait and fingerprint " +
                              "captured at the desk are matched against the templates on record (biometrics_mismatch otherwise), and a " +
                              "recovery code goes to the phone on record, or to a new phone given at the desk (the previous phone is told). " +
-                             "The citizen then sets a new password at the completeUrl. Office hours only; the match scores are answered, " +
-                             "the templates are dropped.")
+                             "The citizen then sets a new password at the completeUrl. A new phone is only recorded: the phone on record is " +
+                             "told at once, and another officer of the office confirms it at the confirmUrl before the code goes to it. " +
+                             "Office hours only. The match answers matched or not, never a score (biometrics_mismatch; biometrics_suspect " +
+                             "when portrait and fingerprint disagree); failed matches count per citizen and per officer " +
+                             "(biometric_attempts_exceeded), each in the citizen's audit trail and told to the citizen. The templates are dropped.")
             .Validate<OfficeRecoveryRequest>()
             .ProducesProblems(401, 403, 404, 409, 422, 429, 503)
+            .RequireAuthorization(Policies.Officer);
+        app.MapPost("/api/v1/offices/{officeCode}/recoveries/{idNumber}/confirmation", ConfirmNewPhoneAsync)
+            .WithTags("Recovery")
+            .WithName("ConfirmNewPhoneAtOffice")
+            .WithSummary("A second officer of the office confirms the new phone recorded at a desk recovery; the code then goes to it")
+            .WithDescription("Within the hour after another officer of the same office recorded it: the phone on record is replaced (old and new " +
+                             "are told) and the recovery code goes to the new phone. The officer who recorded it cannot confirm it " +
+                             "(second_person_required). Office hours only.")
+            .ValidateIdNumberRoute()
+            .ProducesValidationProblem()
+            .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Officer);
         return app;
     }
@@ -72,6 +86,13 @@ public static class RecoveryApi
         string officeCode, OfficeRecoveryRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
         var result = await cluster.GetGrain<IOfficeRecoveryGrain>(officeCode).RecoverAsync(user.ToActor(), user.Office() ?? "", request.ToCommand());
+        return result.Value is { } receipt ? TypedResults.Accepted(receipt.ConfirmUrl ?? receipt.CompleteUrl, receipt) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Accepted<OfficeRecoveryReceipt>, ProblemHttpResult>> ConfirmNewPhoneAsync(
+        string officeCode, string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        var result = await cluster.GetGrain<IOfficeRecoveryGrain>(officeCode).ConfirmNewPhoneAsync(user.ToActor(), user.Office() ?? "", idNumber);
         return result.Value is { } receipt ? TypedResults.Accepted(receipt.CompleteUrl, receipt) : ProblemWriter.Refused(result.Error!, http);
     }
 

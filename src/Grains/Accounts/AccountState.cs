@@ -87,6 +87,18 @@ public sealed class AccountState
     [Id(32)] public List<DateTimeOffset>? AnonymousSends { get; set; }
     /// <summary>When the owner was last told of a repeated declaration (at most one notice per interval).</summary>
     [Id(33)] public DateTimeOffset? RepeatNoticeAt { get; set; }
+    /// <summary>A new phone an officer recorded at a desk recovery, waiting for a second officer's confirmation.</summary>
+    [Id(34)] public PendingPhoneChange? PendingPhoneChange { get; set; }
+}
+
+[GenerateSerializer, Alias("vneid.PendingPhoneChange")]
+public sealed class PendingPhoneChange
+{
+    [Id(0)] public string Phone { get; set; } = "";
+    [Id(1)] public string OfficerId { get; set; } = "";
+    [Id(2)] public string OfficeCode { get; set; } = "";
+    [Id(3)] public DateTimeOffset ExpiresAt { get; set; }
+    [Id(4)] public string Evidence { get; set; } = "";
 }
 
 /// <summary>An e-mail address being added: it becomes the account's only when the code sent to it comes back.</summary>

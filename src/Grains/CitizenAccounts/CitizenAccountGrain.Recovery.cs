@@ -91,7 +91,10 @@ public sealed partial class CitizenAccountGrain
         return Result.Ok(true);
     }
 
-    public async Task<Result<string>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence)
+    /// <summary>How long a new phone recorded at a desk waits for the second officer.</summary>
+    private static readonly TimeSpan PhoneChangeWindow = TimeSpan.FromHours(1);
+
+    public async Task<Result<OfficeDesk.OfficeRecoveryReceipt>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence)
     {
         if (!Exists) return AccountRefusals.NotFound();
         if (_lifecycle.Status == AccountStatus.Locked)
@@ -101,16 +104,58 @@ public sealed partial class CitizenAccountGrain
         var now = Now();
         var phone = newPhone?.Trim() ?? State.Phone;
         if (phone is null) return ErrorCatalogue.NoPhoneOnRecord.Refuse("The account has no phone: give the citizen's phone at the desk.");
-        // The citizen stood at the desk: no online send limit applies (a stranger may have spent them), and every send
-        // here is in the citizen's trail with the officer and the office.
         // Matched in person: the code lockout earned by guesses no longer applies.
         State.OtpFailures = null;
-        if (phone != State.Phone) ChangeContacts(phone, State.Email, officer, $"in person at office {officeCode} ({evidence})", now);
+        if (phone != State.Phone)
+        {
+            // One officer alone never moves an account's codes: the new phone waits for a second officer, and the phone on
+            // record is told now, so that an owner who is not at the desk can stop it.
+            State.PendingPhoneChange = new PendingPhoneChange
+            {
+                Phone = phone, OfficerId = officer.Id, OfficeCode = officeCode, ExpiresAt = now + PhoneChangeWindow, Evidence = evidence,
+            };
+            Raise(AccountEventKind.PhoneChangeRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}; waits for a second officer", now,
+                ToOwner(code: null));
+            await CommitAsync();
+            return Result.Ok(new OfficeDesk.OfficeRecoveryReceipt(AccountId, null, RecoveryCompleteUrl, AwaitingSecondOfficer: true,
+                ConfirmUrl: $"/api/v1/offices/{officeCode}/recoveries/{AccountId}/confirmation"));
+        }
+
+        // The citizen stood at the desk: no online send limit applies (a stranger may have spent them), and every send
+        // here is in the citizen's trail with the officer and the office.
         State.RecoveryOtp = codes.Issue(State, AccountId, now, CodeBudget.Office, out var code);
         Raise(AccountEventKind.RecoveryRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}", now,
             [CodeTo(NotificationChannel.Sms, phone, code)]);
         await CommitAsync();
-        return Result.Ok(AccountViews.MaskPhone(phone)!);
+        return Result.Ok(new OfficeDesk.OfficeRecoveryReceipt(AccountId, AccountViews.MaskPhone(phone), RecoveryCompleteUrl));
+    }
+
+    public async Task<Result<OfficeDesk.OfficeRecoveryReceipt>> ConfirmPhoneChangeAtOfficeAsync(Actor confirmer, string officeCode)
+    {
+        var now = Now();
+        if (!Exists || State.PendingPhoneChange is not { } pending || pending.ExpiresAt <= now || pending.OfficeCode != officeCode)
+            return ErrorCatalogue.NothingToConfirm.Refuse("No new phone recorded at this office within the hour waits for confirmation.");
+        if (confirmer.Id == pending.OfficerId) return ErrorCatalogue.SecondPersonRequired.Refuse("Another officer of the office confirms the new phone.");
+        if (!_lifecycle.IsActive) return _lifecycle.WithState(ErrorCatalogue.InvalidState.Refuse());
+
+        State.PendingPhoneChange = null;
+        ChangeContacts(pending.Phone, State.Email, confirmer,
+            $"in person at office {officeCode}: recorded by {pending.OfficerId}, confirmed by {confirmer.Id} ({pending.Evidence})", now);
+        State.RecoveryOtp = codes.Issue(State, AccountId, now, CodeBudget.Office, out var code);
+        Raise(AccountEventKind.RecoveryRequested, Unchanged(), confirmer, $"in person at office {officeCode}: new phone confirmed by a second officer", now,
+            [CodeTo(NotificationChannel.Sms, pending.Phone, code)]);
+        await CommitAsync();
+        return Result.Ok(new OfficeDesk.OfficeRecoveryReceipt(AccountId, AccountViews.MaskPhone(pending.Phone), RecoveryCompleteUrl));
+    }
+
+    private string RecoveryCompleteUrl => $"/api/v1/recovery/{AccountId}/password";
+
+    public async Task RecordBiometricRefusalAsync(Actor officer, string officeCode, bool suspect)
+    {
+        if (!Exists) return;
+        Raise(AccountEventKind.BiometricsRefused, Unchanged(), officer,
+            $"at office {officeCode}: {(suspect ? "suspect capture (portrait and fingerprint disagree)" : "no match")}", Now(), ToOwner(code: null));
+        await CommitAsync();
     }
 
     public async Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword)

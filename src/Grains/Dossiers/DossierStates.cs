@@ -14,6 +14,7 @@ public sealed class DossierState
     /// <summary>The security code sealed, so the same receipt can be printed again; the look-up compares its hash.</summary>
     [Id(7)] public byte[] SealedSecurityCode { get; set; } = [];
     [Id(8)] public byte[] SecurityCodeHash { get; set; } = [];
+    // Scores are no longer kept or shown (issue 26: a score is an oracle); the members stay for stored dossiers.
     [Id(9)] public double? PortraitScore { get; set; }
     [Id(10)] public double? FingerprintScore { get; set; }
     [Id(11)] public bool HasChipCard { get; set; }

@@ -85,6 +85,12 @@ public static class NotificationTexts
             AccountEventKind.DossierDecided => sms
                 ? $"Ho so dang ky tai khoan dinh danh dien tu muc do 2 cua so {evt.AccountId} da co ket qua luc {at}; tra cuu bang ma ho so va ma bao mat tren phieu hen."
                 : $"Hồ sơ đăng ký tài khoản định danh điện tử mức độ 2 của số {evt.AccountId} đã có kết quả lúc {at}; tra cứu bằng mã hồ sơ và mã bảo mật trên phiếu hẹn.",
+            AccountEventKind.BiometricsRefused => sms
+                ? $"Luc {at}, doi chieu sinh trac hoc cua so {evt.AccountId} tai co quan Cong an khong khop. Neu khong phai ban, lien he co quan Cong an gan nhat."
+                : $"Lúc {at}, đối chiếu sinh trắc học của số {evt.AccountId} tại cơ quan Công an không khớp. Nếu không phải bạn, hãy liên hệ cơ quan Công an gần nhất.",
+            AccountEventKind.PhoneChangeRequested => sms
+                ? $"Luc {at}, co yeu cau chuyen so dien thoai nhan ma cua tai khoan dinh danh dien tu {evt.AccountId} tai co quan Cong an. Neu khong phai ban, lien he co quan Cong an gan nhat ngay."
+                : $"Lúc {at}, có yêu cầu chuyển số điện thoại nhận mã của tài khoản định danh điện tử {evt.AccountId} tại cơ quan Công an. Nếu không phải bạn, hãy liên hệ cơ quan Công an gần nhất ngay.",
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Kind, "No text for this event."),
         };
     }

@@ -17,8 +17,7 @@ public sealed class CaptureDeviceSimulatorGrain(IPopulationRegistry registry, IO
         if (!options.Value.AllowReadBack || !IdentityNumber.TryParse(idNumber, out var id, out _)) return null;
         if (await registry.FindAsync(id) is null) return null;
         // The person's own features: the ones the ID-card database enrolled, or (a card applicant) the ones it will enroll.
-        var enrolled = await registry.FindBiometricsAsync(id) ?? new EnrolledBiometrics(
-            BiometricTemplates.Enrolled(id.Value, Modality.Portrait), BiometricTemplates.Enrolled(id.Value, Modality.Fingerprint));
+        if (await registry.SimulatedPersonAsync(id) is not { } enrolled) return null;
         var seed = Random.Shared.Next();
         return new SimulatedCapture(
             Convert.ToBase64String(BiometricTemplates.Capture(enrolled.Portrait, noise, seed)),

@@ -28,7 +28,7 @@ public sealed partial class DossierGrain(
     WorkingCalendar calendar,
     SecretSealer sealer,
     INotificationSender outbox,
-    IOptions<BiometricOptions> biometricOptions,
+    DeskBiometrics biometrics,
     IOptions<RegistrationOptions> registration,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<DossierGrain> logger)
@@ -65,7 +65,7 @@ public sealed partial class DossierGrain(
             State.ConsentOfficer = officer.Id;
         }
 
-        var (refusal, cardProblem, citizen) = await CheckAsync(dossier, receivedOn);
+        var (refusal, cardProblem, citizen) = await CheckAsync(officeCode, officer, dossier, receivedOn);
         State.PlainReason = refusal?.Plain ?? cardProblem?.Plain;
         // Only a valid chip card, the one on record, is a card held: otherwise the dossier goes with a card application.
         // A foreigner's passport is checked in CheckAsync: valid, or the dossier is refused.
@@ -87,8 +87,7 @@ public sealed partial class DossierGrain(
         }
         else
         {
-            var decision = $"dossier {Code} at {officeCode} by {officer.Id} (consent recorded {receivedAt:u}): biometrics matched " +
-                           $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3})";
+            var decision = $"dossier {Code} at {officeCode} by {officer.Id} (consent recorded {receivedAt:u}): biometrics matched";
             var result = await account.StartLevel2Async(new Level2Upgrade(Code, officeCode, officer, dossier.Phone, dossier.Email,
                 [.. dossier.Documents, CardDocument(citizen!, officer.Id, officeCode)], dossier.Dependents, decision));
             if (result.Succeeded) Decide(DossierStatus.Approved, "Biometrics matched; the activation code was sent.");
@@ -130,10 +129,11 @@ public sealed partial class DossierGrain(
         State.PlainReason = null;
 
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(State.IdNumber);
-        if (!MatchesSealedTemplates(enrolled))
+        if (await MatchSealedTemplatesAsync(confirmer, enrolled) is var verdict && verdict != MatchVerdict.Matched)
         {
-            Decide(DossierStatus.Rejected, $"The templates captured at the desk do not match the ones enrolled with card {citizen.CardNumber} " +
-                                           $"(portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}).", BiometricsDiffer);
+            Decide(DossierStatus.Rejected, verdict == MatchVerdict.Suspect
+                ? $"The templates captured at the desk are suspect against the ones enrolled with card {citizen.CardNumber} (portrait and fingerprint disagree); recorded and reported."
+                : $"The templates captured at the desk do not match the ones enrolled with card {citizen.CardNumber}.", BiometricsDiffer);
         }
         else
         {
@@ -154,20 +154,12 @@ public sealed partial class DossierGrain(
         return Result.Ok(Receipt());
     }
 
-    /// <summary>Opens the sealed desk templates and compares them with the card's; the scores are kept, the templates are not.</summary>
-    private bool MatchesSealedTemplates(EnrolledBiometrics enrolled)
+    /// <summary>Opens the sealed desk templates and compares them with the card's (a verdict only); the templates are dropped after.</summary>
+    private async Task<MatchVerdict> MatchSealedTemplatesAsync(Actor confirmer, EnrolledBiometrics enrolled)
     {
-        if (State.SealedTemplates is null) return false;
+        if (State.SealedTemplates is null) return MatchVerdict.NotMatched;
         var parts = sealer.Open(State.SealedTemplates, Code).Split('.');
-        return Matches(Convert.FromBase64String(parts[0]), Convert.FromBase64String(parts[1]), enrolled);
-    }
-
-    /// <summary>The one match rule (<see cref="BiometricMatch"/>). Keeps the scores.</summary>
-    private bool Matches(byte[] portrait, byte[] fingerprint, EnrolledBiometrics enrolled)
-    {
-        var match = BiometricMatch.Of(portrait, fingerprint, enrolled.Portrait, enrolled.Fingerprint, biometricOptions.Value.MatchThreshold);
-        (State.PortraitScore, State.FingerprintScore) = (match.PortraitScore, match.FingerprintScore);
-        return match.Matched;
+        return await biometrics.MatchAsync(confirmer, State.OfficeCode, State.IdNumber, Convert.FromBase64String(parts[0]), Convert.FromBase64String(parts[1]), enrolled);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -200,7 +192,7 @@ public sealed partial class DossierGrain(
     /// Why the dossier cannot proceed (or null), and why a card said to be held cannot be used (or null: then the dossier
     /// goes the card-application path, not refused). Scores are kept; templates are not.
     /// </summary>
-    private async Task<(Why? Refusal, CardProblem? CardProblem, CitizenRecord? Citizen)> CheckAsync(OpenDossier dossier, DateOnly receivedOn)
+    private async Task<(Why? Refusal, CardProblem? CardProblem, CitizenRecord? Citizen)> CheckAsync(string officeCode, Actor officer, OpenDossier dossier, DateOnly receivedOn)
     {
         var (refusal, citizen) = await CheckPersonAsync(dossier, receivedOn);
         if (refusal is not null) return (refusal, null, citizen);
@@ -219,10 +211,16 @@ public sealed partial class DossierGrain(
                 ? (new("No templates were taken at entry for this passport.", "chưa có dữ liệu sinh trắc học trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh"), null, citizen)
                 : (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"), citizen);
         }
-        return Matches(dossier.Portrait, dossier.Fingerprint, enrolled)
-            ? (null, null, citizen)
-            : (new($"The portrait and fingerprints do not match the {(foreigner ? "immigration" : "ID-card")} database (portrait {State.PortraitScore:F3}, fingerprint {State.FingerprintScore:F3}, threshold {biometricOptions.Value.MatchThreshold:F2}).",
-                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, citizen);
+        if (await biometrics.RefusedAsync(officer, dossier.IdNumber) is { } spent)
+            return (new(spent.Detail, "tạm thời chưa thể đối chiếu sinh trắc học do đối chiếu không khớp nhiều lần"), null, citizen);
+        return await biometrics.MatchAsync(officer, officeCode, dossier.IdNumber, dossier.Portrait, dossier.Fingerprint, enrolled) switch
+        {
+            MatchVerdict.Matched => (null, null, citizen),
+            MatchVerdict.Suspect => (new("The capture is suspect: its portrait and fingerprint disagree. It was recorded and reported.",
+                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, citizen),
+            _ => (new($"The portrait and fingerprints do not match the {(foreigner ? "immigration" : "ID-card")} database.",
+                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, citizen),
+        };
     }
 
     /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Biometrics;
@@ -21,7 +20,7 @@ public sealed class OfficeRecoveryGrain(
     OfficeDirectory offices,
     WorkingCalendar calendar,
     IPopulationRegistry registry,
-    IOptions<BiometricOptions> biometricOptions,
+    DeskBiometrics biometrics,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock)
     : Grain, IOfficeRecoveryGrain
 {
@@ -38,15 +37,27 @@ public sealed class OfficeRecoveryGrain(
             return ErrorCatalogue.NotEnrolled.Refuse(id.IsCitizen
                 ? "No templates are enrolled with a card for this ID number: the citizen applies for a card first."
                 : "No templates were taken at entry for this passport.");
-        var match = BiometricMatch.Of(request.Portrait, request.Fingerprint, enrolled.Portrait, enrolled.Fingerprint, biometricOptions.Value.MatchThreshold);
-        var scores = $"portrait {match.PortraitScore:F3}, fingerprint {match.FingerprintScore:F3}";
-        if (!match.Matched)
-            return ErrorCatalogue.BiometricsMismatch.Refuse($"The captures do not match the templates on record ({scores}, threshold {biometricOptions.Value.MatchThreshold:F2}).");
+        if (await biometrics.RefusedAsync(officer, id.Value) is { } spent) return spent;
+        switch (await biometrics.MatchAsync(officer, office.Code, id.Value, request.Portrait, request.Fingerprint, enrolled))
+        {
+            case MatchVerdict.NotMatched:
+                return ErrorCatalogue.BiometricsMismatch.Refuse("The captures do not match the templates on record.");
+            case MatchVerdict.Suspect:
+                return ErrorCatalogue.BiometricsSuspect.Refuse("The capture is suspect: its portrait and fingerprint disagree. It was recorded and reported.");
+        }
 
         var sent = await GrainFactory.GetGrain<ICitizenAccountGrain>(id.Value)
-            .StartRecoveryAtOfficeAsync(officer, office.Code, request.NewPhone, $"biometrics matched ({scores})");
-        return sent.Succeeded
-            ? Result.Ok(new OfficeRecoveryReceipt(id.Value, sent.Value!, match.PortraitScore, match.FingerprintScore, $"/api/v1/recovery/{id.Value}/password"))
-            : sent.Error!;
+            .StartRecoveryAtOfficeAsync(officer, office.Code, request.NewPhone, "biometrics matched");
+        return sent;
+    }
+
+    public async Task<Result<OfficeRecoveryReceipt>> ConfirmNewPhoneAsync(Actor officer, string officerOffice, string idNumber)
+    {
+        var officeCode = this.GetPrimaryKeyString();
+        if (offices.Find(officeCode) is not { } office) return ErrorCatalogue.OfficeNotFound.Refuse($"There is no office '{officeCode}'.");
+        if (officer.Role != ActorRole.Officer || officerOffice != office.Code)
+            return ErrorCatalogue.CrossOffice.Refuse("A second officer of the same office confirms.");
+        if (calendar.WhyClosed(clock.GetUtcNow()) is { } closed) return ErrorCatalogue.OfficeClosed.Refuse(closed);
+        return await GrainFactory.GetGrain<ICitizenAccountGrain>(idNumber).ConfirmPhoneChangeAtOfficeAsync(officer, office.Code);
     }
 }

@@ -77,6 +77,12 @@ public interface IPopulationRegistry
     /// <summary>The citizens the registry records with <paramref name="parent"/> as father or mother.</summary>
     Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Development's capture devices: what the person looks like to them. A card holder's or foreigner's enrolled
+    /// templates, else the features the stand-in drew at random for a person without a card yet; null for nobody known.
+    /// </summary>
+    Task<EnrolledBiometrics?> SimulatedPersonAsync(IdentityNumber id, CancellationToken cancellationToken = default);
+
     /// <summary>The enrolled templates, or null for a citizen without a chip ID card (or a foreigner without templates).</summary>
     Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default);
 

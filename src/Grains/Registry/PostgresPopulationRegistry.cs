@@ -112,6 +112,17 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource, Micr
         return new EnrolledBiometrics(reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
     }
 
+    public async Task<EnrolledBiometrics?> SimulatedPersonAsync(IdentityNumber id, CancellationToken cancellationToken = default)
+    {
+        var enrolled = await FindBiometricsAsync(id, cancellationToken);
+        if (enrolled is not null || !id.IsCitizen) return enrolled;
+        await using var command = dataSource.CreateCommand("select portrait, fingerprint from registry.simulated_people where id_number = $1");
+        command.Parameters.AddWithValue(id.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new EnrolledBiometrics(reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
+    }
+
     public async Task<Accounts.ChipRead?> FindChipAsync(PersonalIdNumber id, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("select dg1, dg13, sod from registry.chips where id_number = $1");

@@ -50,12 +50,16 @@ internal static class CardIssuer
             card.Parameters.Add(new NpgsqlParameter<DateOnly?> { TypedValue = expiresOn });
             await card.ExecuteNonQueryAsync(cancellationToken);
         }
+        // The ID-card database enrolls the person's own features (the simulated person's, drawn at random when seeded; a
+        // person seeded before them gets new random ones); a card holder keeps the templates already enrolled.
         await using var templates = new NpgsqlCommand(
-            "insert into registry.biometrics (id_number, portrait, fingerprint) values ($1, $2, $3) on conflict (id_number) do nothing",
+            "insert into registry.biometrics (id_number, portrait, fingerprint) " +
+            "select $1, coalesce(p.portrait, $2), coalesce(p.fingerprint, $3) from (select 1) one " +
+            "left join registry.simulated_people p on p.id_number = $1 on conflict (id_number) do nothing",
             connection, transaction);
         templates.Parameters.AddWithValue(id.Value);
-        templates.Parameters.AddWithValue(BiometricTemplates.Enrolled(id.Value, Modality.Portrait));
-        templates.Parameters.AddWithValue(BiometricTemplates.Enrolled(id.Value, Modality.Fingerprint));
+        templates.Parameters.AddWithValue(BiometricTemplates.NewPerson());
+        templates.Parameters.AddWithValue(BiometricTemplates.NewPerson());
         await templates.ExecuteNonQueryAsync(cancellationToken);
         // The new card's chip replaces the old one's (Development's simulated personalisation).
         await ChipSeeder.ReplaceAsync(connection, transaction, new Orleans.VNeID.Registry.CitizenRecord(id.Value, fullName, dateOfBirth, gender, "",

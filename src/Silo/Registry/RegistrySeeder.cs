@@ -106,18 +106,7 @@ internal static class RegistrySeeder
             }
             await importer.CompleteAsync(cancellationToken);
         }
-        await using (var importer = await connection.BeginBinaryImportAsync(
-            "copy immigration.biometrics (document_key, portrait, fingerprint) from stdin (format binary)", cancellationToken))
-        {
-            foreach (var key in keys)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(key, NpgsqlDbType.Text, cancellationToken);
-                await importer.WriteAsync(BiometricTemplates.Enrolled(key, Modality.Portrait), NpgsqlDbType.Bytea, cancellationToken);
-                await importer.WriteAsync(BiometricTemplates.Enrolled(key, Modality.Fingerprint), NpgsqlDbType.Bytea, cancellationToken);
-            }
-            await importer.CompleteAsync(cancellationToken);
-        }
+        await WriteTemplatesAsync(connection, "immigration.biometrics (document_key", keys, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -128,10 +117,11 @@ internal static class RegistrySeeder
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (replace)
         {
-            await using var truncate = new NpgsqlCommand("truncate registry.citizens, registry.biometrics, registry.chips", connection, transaction);
+            await using var truncate = new NpgsqlCommand("truncate registry.citizens, registry.biometrics, registry.simulated_people, registry.chips", connection, transaction);
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
         var cardHolders = new List<string>();
+        var withoutCard = new List<string>();
         await using (var importer = await connection.BeginBinaryImportAsync(
             "copy registry.citizens (id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, card_expires_on) from stdin (format binary)",
             cancellationToken))
@@ -154,43 +144,59 @@ internal static class RegistrySeeder
                 if (c.CardValidUntil is { } expires) await importer.WriteAsync(expires, NpgsqlDbType.Date, cancellationToken);
                 else await importer.WriteNullAsync(cancellationToken);
                 if (c.CardIssuedOn is not null) cardHolders.Add(c.IdNumber);
+                else withoutCard.Add(c.IdNumber);
                 if (++pending == 10_000) { progress(pending); pending = 0; }
             }
             await importer.CompleteAsync(cancellationToken);
             progress(pending);
         }
-        // Card holders have templates enrolled with their chip ID card.
-        await WriteTemplatesAsync(connection, cardHolders, cancellationToken);
+        // Card holders have templates enrolled with their chip ID card; the others' features wait for their card.
+        await WriteTemplatesAsync(connection, "registry.biometrics (id_number", cardHolders, cancellationToken);
+        await WriteTemplatesAsync(connection, "registry.simulated_people (id_number", withoutCard, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await using var analyze = new NpgsqlCommand("analyze registry.citizens, registry.biometrics", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Card holders seeded before templates were enrolled get theirs (a registry from an older version).</summary>
+    /// <summary>
+    /// A registry from an older version: card holders and foreigners without templates get random ones (the derived ones
+    /// were dropped by migration 014), and people without a card get their simulated features.
+    /// </summary>
     public static async Task<int> EnrollMissingTemplatesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
     {
-        var missing = new List<string>();
-        await using (var query = dataSource.CreateCommand(
-            "select c.id_number from registry.citizens c where c.card_issued_on is not null " +
-            "and not exists (select 1 from registry.biometrics b where b.id_number = c.id_number)"))
-        await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) missing.Add(reader.GetString(0));
-        if (missing.Count == 0) return 0;
+        var missing = await KeysAsync(dataSource, "select c.id_number from registry.citizens c where c.card_issued_on is not null " +
+            "and not exists (select 1 from registry.biometrics b where b.id_number = c.id_number)", cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await WriteTemplatesAsync(connection, missing, cancellationToken);
-        return missing.Count;
+        await WriteTemplatesAsync(connection, "registry.biometrics (id_number", missing, cancellationToken);
+        var people = await KeysAsync(dataSource, "select c.id_number from registry.citizens c where c.card_issued_on is null " +
+            "and not exists (select 1 from registry.simulated_people p where p.id_number = c.id_number)", cancellationToken);
+        await WriteTemplatesAsync(connection, "registry.simulated_people (id_number", people, cancellationToken);
+        var foreigners = await KeysAsync(dataSource, "select f.document_key from immigration.foreigners f " +
+            "where not exists (select 1 from immigration.biometrics b where b.document_key = f.document_key)", cancellationToken);
+        await WriteTemplatesAsync(connection, "immigration.biometrics (document_key", foreigners, cancellationToken);
+        return missing.Count + foreigners.Count;
     }
 
-    private static async Task WriteTemplatesAsync(NpgsqlConnection connection, IEnumerable<string> cardHolders, CancellationToken cancellationToken)
+    private static async Task<List<string>> KeysAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        await using var query = dataSource.CreateCommand(sql);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
+    }
+
+    /// <summary>Each person's features drawn at random (<see cref="BiometricTemplates.NewPerson"/>): nothing follows from the ID number.</summary>
+    private static async Task WriteTemplatesAsync(NpgsqlConnection connection, string tableAndKey, IEnumerable<string> people, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "copy registry.biometrics (id_number, portrait, fingerprint) from stdin (format binary)", cancellationToken);
-        foreach (var id in cardHolders)
+            $"copy {tableAndKey}, portrait, fingerprint) from stdin (format binary)", cancellationToken);
+        foreach (var id in people)
         {
             await importer.StartRowAsync(cancellationToken);
             await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Portrait), NpgsqlDbType.Bytea, cancellationToken);
-            await importer.WriteAsync(BiometricTemplates.Enrolled(id, Modality.Fingerprint), NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(BiometricTemplates.NewPerson(), NpgsqlDbType.Bytea, cancellationToken);
+            await importer.WriteAsync(BiometricTemplates.NewPerson(), NpgsqlDbType.Bytea, cancellationToken);
         }
         await importer.CompleteAsync(cancellationToken);
     }

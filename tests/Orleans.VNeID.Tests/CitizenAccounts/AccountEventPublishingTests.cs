@@ -111,7 +111,7 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         var officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
         secrets.Add(officer);
         string Capture(Modality modality) =>
-            Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(citizen.IdNumber, modality), 0.1, 7));
+            Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(citizen.IdNumber, modality), 0.1, 7));
         var portrait = Capture(Modality.Portrait);
         secrets.Add(portrait[..40]);
         var before = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;

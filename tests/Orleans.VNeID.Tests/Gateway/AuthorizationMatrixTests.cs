@@ -49,6 +49,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/recovery/{id}/nfc", [Anyone]),
         ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
         ("POST", "/api/v1/offices/{office}/recoveries", [Caller.Officer]),
+        ("POST", "/api/v1/offices/{office}/recoveries/{id}/confirmation", [Caller.Officer]),
         ("GET", "/api/v1/offices/{office}/dossiers/overdue", [Caller.Officer, Caller.Operator]),
         ("POST", "/api/v1/offices/{office}/dossiers/{code}/card-issued", [Caller.Officer, Caller.Operator]),
         ("GET", "/api/v1/dossiers/{code}", [Anyone]),

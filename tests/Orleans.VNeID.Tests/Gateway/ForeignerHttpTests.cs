@@ -18,10 +18,10 @@ public sealed class ForeignerHttpTests(ClusterFixture fixture)
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
-    private static string Capture(string key, Modality modality) =>
-        Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(key, modality), 0.1, 7));
+    private string Capture(string key, Modality modality) =>
+        Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(key, modality), 0.1, 7));
 
-    private static object Dossier(CitizenRecord f, string? passport, string[]? dependents = null) => new
+    private object Dossier(CitizenRecord f, string? passport, string[]? dependents = null) => new
     {
         submissionId = Guid.NewGuid().ToString("N"),
         idNumber = f.IdNumber,

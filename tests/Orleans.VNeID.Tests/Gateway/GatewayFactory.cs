@@ -15,6 +15,9 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
 {
     public const string TestOfficer = "officer-test-01";
     public const string TestLockoutOfficer = "officer-test-02";
+    /// <summary>Officers of the tests' own: a second officer at CAP-HG, and one whose biometric budget a test spends (CAP-BN).</summary>
+    public const string SecondDeskOfficer = "officer-test-03";
+    public const string ProbingOfficer = "officer-test-04";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -28,10 +31,10 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         builder.UseSetting("Oidc:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         // A service account of the tests' own (secret Officer#Dev2026), for revocations and lockouts that would disturb the shared ones.
-        foreach (var officer in new[] { TestOfficer, TestLockoutOfficer })
+        foreach (var officer in new[] { TestOfficer, TestLockoutOfficer, SecondDeskOfficer, ProbingOfficer })
         {
             builder.UseSetting($"ServiceAccounts:{officer}:Role", "officer");
-            builder.UseSetting($"ServiceAccounts:{officer}:Office", "CAP-BN");
+            builder.UseSetting($"ServiceAccounts:{officer}:Office", officer == SecondDeskOfficer ? "CAP-HG" : "CAP-BN");
             builder.UseSetting($"ServiceAccounts:{officer}:TotpSecret", DemoStaff.TestKey);
             builder.UseSetting($"ServiceAccounts:{officer}:SecretHash",
                 "AQAAAAIAAYagAAAAELFUqD2a5hmIkAT5f/D2X8MTgl3+mXYWHSo4YCkXufHmgVfDtnYDum/OJto69YjmWQ==");

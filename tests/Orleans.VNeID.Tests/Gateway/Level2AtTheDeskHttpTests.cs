@@ -18,10 +18,10 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
 
-    private static string Capture(string id, Modality modality, double noise = 0.1) =>
-        Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(id, modality), noise, 7));
+    private string Capture(string id, Modality modality, double noise = 0.1) =>
+        Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(id, modality), noise, 7));
 
-    private static object Dossier(CitizenRecord c, string? submission = null, bool chipCard = true, string? portrait = null,
+    private object Dossier(CitizenRecord c, string? submission = null, bool chipCard = true, string? portrait = null,
         string? fingerprint = null, string[]? dependents = null, string? cardNumber = null) => new
     {
         submissionId = submission ?? Guid.NewGuid().ToString("N"),
@@ -132,13 +132,17 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
 
         var account = (await fixture.Account(citizen).GetAsync())!;
         Assert.Equal((AccountStatus.Level1, AccountLevel.None), (account.Status, account.ActivationTarget));
-        // The citizen is told of the result; no code was sent.
-        var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 3);
+        // The citizen is told of the failed match and of the result; no code was sent.
+        var messages = await fixture.Sender.WaitForAsync(citizen.Phone!, 4);
+        Assert.Contains(messages, m => m.Body.Contains("doi chieu sinh trac hoc") && m.Body.Contains("khong khop"));
         // Rule: the outcome in plain words (issue 14): rejected, why, and that the account is as it was.
-        Assert.Contains("khong duoc chap nhan: anh chan dung va van tay khong khop", messages[^1].Body);
-        Assert.Contains("giu nguyen", messages[^1].Body);
+        var outcome = messages.Single(m => m.Body.Contains("khong duoc chap nhan"));
+        Assert.Contains("khong duoc chap nhan: anh chan dung va van tay khong khop", outcome.Body);
+        Assert.Contains("giu nguyen", outcome.Body);
         await Task.Delay(200);
-        Assert.Equal(3, fixture.Sender.To(citizen.Phone!).Count);
+        Assert.Equal(4, fixture.Sender.To(citizen.Phone!).Count);
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.BiometricsRefused);
+        Assert.Contains(trail, e => e.Kind == AccountEventKind.BiometricsRefused && e.ActorId == "officer-hn-01" && e.Reason!.Contains("CAP-HG"));
     }
 
     [Fact]
@@ -433,10 +437,10 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         var approval = trail.Single(e => e.Kind == AccountEventKind.Level2Approved);
         Assert.Equal((ActorRole.Officer, "officer-hn-01"), (approval.ActorRole, approval.ActorId));
         Assert.Contains("CAP-HG", approval.Reason);
-        Assert.Contains("portrait", approval.Reason);
+        Assert.Contains("biometrics matched", approval.Reason);
 
         var templates = new[] { Capture(citizen.IdNumber, Modality.Portrait), Capture(citizen.IdNumber, Modality.Fingerprint),
-            Convert.ToBase64String(BiometricTemplates.Enrolled(citizen.IdNumber, Modality.Portrait)) };
+            Convert.ToBase64String(fixture.Registry.Template(citizen.IdNumber, Modality.Portrait)) };
         var stored = JsonSerializer.Serialize(await fixture.StoredStateAsync(citizen)) + JsonSerializer.Serialize(trail);
         foreach (var template in templates) Assert.DoesNotContain(template[..24], stored);
     }

@@ -16,10 +16,10 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
 {
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
-    private static string Capture(string id, Modality modality, double noise = 0.1) =>
-        Convert.ToBase64String(BiometricTemplates.Capture(BiometricTemplates.Enrolled(id, modality), noise, 7));
+    private string Capture(string id, Modality modality, double noise = 0.1) =>
+        Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(id, modality), noise, 7));
 
-    private static object Body(string idNumber, string? phone = null, string? portraitOf = null) => new
+    private object Body(string idNumber, string? phone = null, string? portraitOf = null) => new
     {
         idNumber,
         portraitTemplate = Capture(portraitOf ?? idNumber, Modality.Portrait),
@@ -48,7 +48,9 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var receipt = await Json(response);
         Assert.Equal(AccountViews.MaskPhone(citizen.Phone), receipt.GetProperty("codeSentTo").GetString());
-        Assert.True(receipt.GetProperty("portraitScore").GetDouble() >= 0.9);
+        // The desk learns that the capture matched, never a score.
+        Assert.False(receipt.TryGetProperty("portraitScore", out _));
+        Assert.DoesNotContain("score", receipt.GetRawText(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal($"/api/v1/recovery/{citizen.IdNumber}/password", receipt.GetProperty("completeUrl").GetString());
 
         var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, sent + 1))[^1]);
@@ -60,9 +62,10 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Rule_recovery_at_an_office_sends_the_code_to_a_new_phone_and_tells_the_previous_one()
+    public async Task Rule_recovery_at_an_office_moves_the_code_to_a_new_phone_only_when_a_second_officer_confirms_and_tells_the_previous_one()
     {
         var (http, officer) = await DeskAsync();
+        var second = await _gateway.ServiceTokenAsync(http, "officer-test-03", "Officer#Dev2026");
         var citizen = await _gateway.ActiveCitizenAsync(http);
         var before = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
@@ -71,13 +74,74 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         var response = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer,
             Body(citizen.IdNumber, phone: newPhone)));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var receipt = await Json(response);
+        Assert.True(receipt.GetProperty("awaitingSecondOfficer").GetBoolean());
+        var confirmUrl = receipt.GetProperty("confirmUrl").GetString()!;
+        // The phone on record is told at once; nothing reaches the new phone yet.
+        Assert.Contains("chuyen so dien thoai", (await fixture.Sender.WaitForAsync(citizen.Phone!, before + 1))[^1].Body);
+        await Task.Delay(200);
+        Assert.Empty(fixture.Sender.To(newPhone));
+
+        // The officer who recorded it cannot confirm it; another officer of the office can.
+        var self = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, confirmUrl, officer));
+        Assert.Equal("second_person_required", (await Json(self)).GetProperty("code").GetString());
+        var confirmed = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, confirmUrl, second));
+        Assert.Equal(HttpStatusCode.Accepted, confirmed.StatusCode);
         var code = RecordingSender.CodeIn(await fixture.Sender.WaitForAsync(newPhone, m => m.Body.Contains("khoi phuc")));
         // The previous phone is told that the phone changed, and never sees the code.
-        var told = (await fixture.Sender.WaitForAsync(citizen.Phone!, before + 1)).Skip(before).ToArray();
-        Assert.NotEmpty(told);
+        var told = (await fixture.Sender.WaitForAsync(citizen.Phone!, before + 2)).Skip(before).ToArray();
         Assert.DoesNotContain(told, m => m.Body.Contains(code));
         Assert.Equal(HttpStatusCode.NoContent,
             (await http.PostAsJsonAsync($"/api/v1/recovery/{citizen.IdNumber}/password", new { otp = code, newPassword = "Desk#Reset2026" })).StatusCode);
+        Assert.Equal("nothing_to_confirm", (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, confirmUrl, second)))).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Takeover_probing_captures_learn_nothing_and_lock_the_probing_officer_and_the_citizen_is_told()
+    {
+        var (http, officer) = await DeskAsync("officer-test-04");
+        var victim = await _gateway.ActiveCitizenAsync(http);
+        var sent = (await fixture.Sender.WaitForAsync(victim.Phone!, 1)).Count;
+        var answers = new List<string>();
+        // 64 unit vectors, each a portrait and a fingerprint probe: the attack that rebuilt the template from the scores.
+        for (var i = 0; i < 64; i++)
+        {
+            var probe = new byte[BiometricTemplates.Length];
+            probe[i] = 100;
+            var body = new { idNumber = victim.IdNumber, portraitTemplate = Convert.ToBase64String(probe), fingerprintTemplate = Convert.ToBase64String(probe), phone = "0977000222" };
+            var answer = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-BN/recoveries", officer, body));
+            var text = await answer.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("score", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("threshold", text, StringComparison.OrdinalIgnoreCase);
+            answers.Add((await Json(answer)).GetProperty("code").GetString()!);
+        }
+        Assert.Equal(["biometrics_mismatch", "biometrics_mismatch", "biometrics_mismatch"], answers[..3]);
+        Assert.All(answers[3..], a => Assert.Equal("biometric_attempts_exceeded", a));
+        // Even a genuine capture for that citizen now waits; the officer's other citizens too, once the officer's budget is spent.
+        Assert.Equal("biometric_attempts_exceeded", (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
+            "/api/v1/offices/CAP-BN/recoveries", officer, Body(victim.IdNumber))))).GetProperty("code").GetString());
+        var trail = await fixture.Audit.WaitForAsync(victim.IdNumber, AccountEventKind.BiometricsRefused);
+        Assert.Equal(3, trail.Count(e => e.Kind == AccountEventKind.BiometricsRefused && e.ActorId == "officer-test-04"));
+        Assert.Contains("sinh trac hoc", (await fixture.Sender.WaitForAsync(victim.Phone!, sent + 3))[^1].Body);
+        Assert.Empty(fixture.Sender.To("0977000222"));
+    }
+
+    [Fact]
+    public async Task Forged_a_capture_whose_portrait_matches_but_whose_fingerprint_is_someone_elses_is_refused_as_suspect()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var body = new
+        {
+            idNumber = citizen.IdNumber,
+            portraitTemplate = Capture(citizen.IdNumber, Modality.Portrait),
+            fingerprintTemplate = Capture(fixture.NewCitizen().IdNumber, Modality.Fingerprint),
+        };
+        var answer = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer, body));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
+        Assert.Equal("biometrics_suspect", (await Json(answer)).GetProperty("code").GetString());
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.BiometricsRefused);
+        Assert.Contains(trail, e => e.Kind == AccountEventKind.BiometricsRefused && e.Reason!.Contains("suspect"));
     }
 
     [Fact]
@@ -110,6 +174,8 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         var locked = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer, Body(citizen.IdNumber)));
         Assert.Equal(HttpStatusCode.Conflict, locked.StatusCode);
         Assert.Equal("account_locked", (await Json(locked)).GetProperty("code").GetString());
-        Assert.Equal(sent + 1, fixture.Sender.To(citizen.Phone!).Count); // the lock notice only: no code was sent
+        // The failed match and the lock were told; no code was sent.
+        Assert.Equal(sent + 2, fixture.Sender.To(citizen.Phone!).Count);
+        Assert.DoesNotContain(fixture.Sender.To(citizen.Phone!), m => m.Body.Contains("khoi phuc"));
     }
 }

@@ -30,11 +30,21 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
     public Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CitizenRecord>>(_citizens.Values.Where(c => c.FatherId == parent.Value || c.MotherId == parent.Value).ToList());
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, EnrolledBiometrics> _people = new();
+
+    /// <summary>What a person looks like: features drawn at random once per person (enrolled with their card, if any).</summary>
+    public EnrolledBiometrics Person(string idNumber) =>
+        _people.GetOrAdd(idNumber, _ => new EnrolledBiometrics(Biometrics.BiometricTemplates.NewPerson(), Biometrics.BiometricTemplates.NewPerson()));
+
+    /// <summary>One modality of a person's features.</summary>
+    public byte[] Template(string idNumber, Biometrics.Modality modality) =>
+        modality == Biometrics.Modality.Portrait ? Person(idNumber).Portrait : Person(idNumber).Fingerprint;
+
     public Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_citizens.TryGetValue(id.Value, out var c) && c.CardIssuedOn is not null
-            ? new EnrolledBiometrics(Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Portrait),
-                Biometrics.BiometricTemplates.Enrolled(id.Value, Biometrics.Modality.Fingerprint))
-            : null);
+        Task.FromResult(_citizens.TryGetValue(id.Value, out var c) && c.CardIssuedOn is not null ? Person(id.Value) : null);
+
+    public Task<EnrolledBiometrics?> SimulatedPersonAsync(IdentityNumber id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_citizens.ContainsKey(id.Value) ? Person(id.Value) : null);
 
     /// <summary>Writes the chip of a card holder (the fixture's simulated production centre); null: no chips.</summary>
     public Func<CitizenRecord, ChipRead>? ChipIssuer { get; set; }
