@@ -146,7 +146,8 @@ for name in $(started_silos); do restart_if_rebuilt "$name" "$SILO"; done
 # Silos numbered above the count asked for leave gracefully (their activations hand over); the missing ones start.
 for name in $(started_silos | sort -t- -k2 -rn); do [ "${name#silo-}" -le "$SILOS" ] || stop_started "$name"; done
 for n in $(seq 1 "$SILOS"); do start_silo "$n"; done
-start gateway "$GC_GEN0" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
+# The gateway's /metrics is served on its management port only (9400, beside the silos' 9401+).
+start gateway "$GC_GEN0" "VNEID_Gateway__ManagementPort=9400" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
   start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
     "Portal__ClientSecret=$(cat "$PORTAL_SECRET")" dotnet "$PORTAL"
@@ -177,6 +178,7 @@ Orleans.VNeID is up: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .lo
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json
   Health:                       $GATEWAY_URL/health/live, $GATEWAY_URL/health/ready (each silo: http://127.0.0.1:940N/health/ready)
+  Metrics (Prometheus):         http://127.0.0.1:9400/metrics (the gateway's management port), http://127.0.0.1:940N/metrics (silo N)
   OpenID Connect discovery:     $GATEWAY_URL/.well-known/openid-configuration
 
 Sign in with VNeID at the sample public-service portal: open $PORTAL_URL in a browser (README, "Sign in with VNeID").

@@ -107,11 +107,18 @@ public class ClusterTests(PlatformFixture platform)
     public async Task The_gateway_is_live_without_its_silos_and_ready_only_with_them_and_its_database_and_both_show_metrics()
     {
         var siloManagement = PlatformFixture.FreePort();
-        await using var cluster = await PlatformCluster.StartAsync(platform,
-            settings: new Dictionary<string, string> { ["Silo:ManagementPort"] = siloManagement.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var gatewayManagement = PlatformFixture.FreePort();
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string>
+        {
+            ["Silo:ManagementPort"] = siloManagement.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:ManagementPort"] = gatewayManagement.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         // Prometheus text: HTTP, the Orleans client and Npgsql on the gateway; Orleans and the platform's counters on the silo.
         await PlatformApi.ExpectStatusAsync(HttpStatusCode.Accepted, await new PlatformApi(cluster.Http).DeclareAsync(platform.TakeCitizens(1)[0]));
-        var gatewayMetrics = await cluster.Http.GetStringAsync("/metrics");
+        // Not on the public listener: only on the gateway's management port.
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Http.GetAsync("/metrics")).StatusCode);
+        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayManagement}") };
+        var gatewayMetrics = await management.GetStringAsync("/metrics");
         foreach (var name in new[] { "http_server_request_duration_seconds", "orleans_app_requests_latency", "db_client_operation_duration_seconds", "dotnet_gc_" })
             Assert.Contains(name, gatewayMetrics);
         using var scrape = new HttpClient();

@@ -132,6 +132,8 @@ public sealed class PlatformCluster : IAsyncDisposable
         {
             ["RateLimits:PerAddressPerMinute"] = "100000",
             ["RateLimits:PerAccountPerMinute"] = "100000",
+            // Every test request comes from one address: recoveries with wrong details are the point of some tests.
+            ["RateLimits:RecoveryMismatchesPerAddress"] = "100000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) _overrides[key] = value;
         _logDir = Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-logs", _clusterId);

@@ -21,11 +21,19 @@ public static class GatewayHosting
     /// <summary>The listening addresses (<c>Gateway:Urls</c>) and Kestrel's limits.</summary>
     public static WebApplicationBuilder ConfigureGatewayEndpoints(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration["Gateway:Urls"] is { Length: > 0 } urls) builder.WebHost.UseUrls(urls);
+        // The management port (Gateway:ManagementPort) serves /metrics apart from the public listener, as each silo's does.
+        var urls = builder.Configuration["Gateway:Urls"];
+        if (ManagementPort(builder.Configuration) is { } port)
+            urls = $"{(string.IsNullOrEmpty(urls) ? "http://127.0.0.1:8080" : urls)};http://{builder.Configuration["Gateway:ManagementAddress"] ?? "127.0.0.1"}:{port}";
+        if (urls is { Length: > 0 }) builder.WebHost.UseUrls(urls);
         // Requests here are small JSON documents.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
         return builder;
     }
+
+    /// <summary><c>Gateway:ManagementPort</c>, when set: the port of the management listener (<c>/metrics</c>).</summary>
+    public static int? ManagementPort(IConfiguration configuration) =>
+        configuration.GetValue<int?>("Gateway:ManagementPort") is { } port and > 0 ? port : null;
 
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {
@@ -87,8 +95,11 @@ public static class GatewayHosting
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi();
-        // Prometheus text of the gateway's meters: HTTP server, Orleans client, Npgsql, runtime and the platform's own.
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        // Prometheus text of the gateway's meters: HTTP server, Orleans client, Npgsql, runtime and the platform's own. Only on
+        // the management port when there is one; on the public listener, for operators only.
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (ManagementPort(app.Configuration) is { } port) metrics.RequireHost($"*:{port}").AllowAnonymous();
+        else metrics.RequireAuthorization(Policies.Operator);
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference();
         app.MapPlatformHealthChecks();
         return app;

@@ -87,7 +87,17 @@ public sealed class PassiveAuthentication
             return ErrorCatalogue.ChipSignatureInvalid.Refuse();
         }
 
-        // 2. The document signer chains to a country signing CA held in configuration (no other trust store counts).
+        // Broken algorithms sign nothing here: a SHA-1 or MD5 digest or signature, on EF.SOD or on the signer's certificate.
+        if (Weak.Contains(signer.DigestAlgorithm.Value ?? "") || Weak.Contains(signer.SignatureAlgorithm.Value ?? "") ||
+            Weak.Contains(documentSigner.SignatureAlgorithm.Value ?? ""))
+            return ErrorCatalogue.ChipSignatureInvalid.Refuse("EF.SOD or its document signer certificate is signed with SHA-1 or MD5, which are refused.");
+        // The certificate must be one for signing documents (ICAO 9303 part 12: key usage digitalSignature).
+        if (documentSigner.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is not { } usage ||
+            !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
+            return ErrorCatalogue.ChipSignerUnknown.Refuse("The document signer certificate's key usage does not allow signing.");
+
+        // 2. The document signer chains to a country signing CA held in configuration (no other trust store counts), and
+        // both are valid now.
         if (!ChainsToAnchor(documentSigner, now))
             return ErrorCatalogue.ChipSignerUnknown.Refuse();
 
@@ -109,6 +119,13 @@ public sealed class PassiveAuthentication
         }
     }
 
+    /// <summary>SHA-1 and MD5, as digests and in signature algorithms (RSA, ECDSA, DSA).</summary>
+    private static readonly HashSet<string> Weak =
+    [
+        "1.3.14.3.2.26", "1.2.840.113549.2.5",
+        "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.4", "1.2.840.10045.4.1", "1.2.840.10040.4.3", "1.3.14.3.2.29",
+    ];
+
     private bool ChainsToAnchor(X509Certificate2 documentSigner, DateTimeOffset now)
     {
         if (_anchors.Count == 0) return false;
@@ -116,6 +133,9 @@ public sealed class PassiveAuthentication
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_anchors);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Offline: a chip is hostile input, and a URL in its certificate (AIA) must never make a silo download or wait.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.UrlRetrievalTimeout = TimeSpan.FromSeconds(1);
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         return chain.Build(documentSigner);

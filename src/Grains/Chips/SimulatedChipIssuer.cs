@@ -15,11 +15,18 @@ public sealed class SimulatedChipIssuer : IDisposable
     private readonly ECDsa _signerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly X509Certificate2 _documentSigner;
 
+    private readonly string _digest;
+
     /// <param name="countrySigningCa">The CSCA certificate with its private key.</param>
-    public SimulatedChipIssuer(X509Certificate2 countrySigningCa, string signerName = "VNeID Development Document Signer")
+    /// <param name="signerName">The document signer's common name.</param>
+    /// <param name="keyUsage">The document signer's key usage (tests give it another to see it refused).</param>
+    /// <param name="digestOid">EF.SOD's digest (tests give SHA-1 to see it refused).</param>
+    public SimulatedChipIssuer(X509Certificate2 countrySigningCa, string signerName = "VNeID Development Document Signer",
+        X509KeyUsageFlags keyUsage = X509KeyUsageFlags.DigitalSignature, string digestOid = "2.16.840.1.101.3.4.2.1")
     {
+        _digest = digestOid;
         var request = new CertificateRequest($"CN={signerName}, O=Orleans.VNeID, C=VN", _signerKey, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(keyUsage, critical: true));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         // Valid as long as its CSCA (a real document signer signs for months and stays valid as long as its cards).
         using var issued = request.Create(countrySigningCa, countrySigningCa.NotBefore, countrySigningCa.NotAfter, RandomNumberGenerator.GetBytes(12));
@@ -48,7 +55,7 @@ public sealed class SimulatedChipIssuer : IDisposable
         var cms = new SignedCms(content, detached: false);
         cms.ComputeSignature(new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, _documentSigner)
         {
-            DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),
+            DigestAlgorithm = new Oid(_digest),
             IncludeOption = X509IncludeOption.EndCertOnly,
         }, silent: true);
         var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);

@@ -113,4 +113,19 @@ public sealed class PassiveAuthenticationTests : IDisposable
         using (writer.PushSequence(SecurityObject.SodTag)) writer.WriteEncodedValue(genuine);
         return writer.Encode();
     }
+
+    [Fact]
+    public void Forged_a_chip_signed_with_sha1_or_by_a_certificate_not_for_signing_is_refused()
+    {
+        var ca = _authority.Ca;
+        using var sha1 = new SimulatedChipIssuer(ca, digestOid: "1.3.14.3.2.26");
+        var weak = _authority.Verifier().Verify(sha1.Issue(An), Now);
+        Assert.Equal("chip_signature_invalid", weak.Error?.Code);
+        Assert.Contains("SHA-1", weak.Error!.Detail);
+
+        using var notForSigning = new SimulatedChipIssuer(ca, keyUsage: System.Security.Cryptography.X509Certificates.X509KeyUsageFlags.KeyEncipherment);
+        var misused = _authority.Verifier().Verify(notForSigning.Issue(An), Now);
+        Assert.Equal("chip_signer_unknown", misused.Error?.Code);
+        Assert.Contains("key usage", misused.Error!.Detail);
+    }
 }

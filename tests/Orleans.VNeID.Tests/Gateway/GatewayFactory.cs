@@ -27,6 +27,7 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         builder.UseSetting("RateLimits:PerAddressPerMinute", "100000");
         builder.UseSetting("RateLimits:PerAccountPerMinute", perAccountPerMinute.ToString());
         builder.UseSetting("RateLimits:RegistryMismatchesPerAddress", "100000");
+        builder.UseSetting("RateLimits:RecoveryMismatchesPerAddress", "100000");
         // The in-process cluster has no database for the provider's store: the OpenID Connect tests turn it on themselves.
         builder.UseSetting("Oidc:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
