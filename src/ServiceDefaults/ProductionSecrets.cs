@@ -41,6 +41,7 @@ public static class ProductionSecrets
         "7be4eca22358a79a58f2f57c7129cadb06249bea2e1a3c8296cae88cae3fb06a", // ServiceAccounts:officer-hcm-01:TotpSecret
         "760797ce6dd7973b2807bd1398f791067e31aea7ac7c1b54857131603dd8cfea", // ServiceAccounts:officer-hn-02
         "e015fd757f613878ff9806ace358b0e491f6bc7dc9757748cf6c54c4c59141e1", // ServiceAccounts:officer-hn-02:TotpSecret
+        "592698edce7235abea6b447dbfdd4ab7395e4c5b223385a9d06d512a436079ec", // CaptureDevices:SIM-*:PublicKey (its private key is committed)
     ];
 
     // The demo service-account secrets the README prints: public, so a hash of either is refused however it was salted.
@@ -147,6 +148,26 @@ public static class ProductionSecrets
                         $"Refusing to start in the {environment.EnvironmentName} environment:{Environment.NewLine}  " +
                         $"Nfc:CountrySigningCertificates ({path}) holds the Development country signing CA, whose private key is public.");
             }
+        }
+    }
+
+    /// <summary>SHA-256 of the public key of Development's simulated capture devices (base64 SubjectPublicKeyInfo as configured).</summary>
+    public const string DevelopmentCaptureDeviceKey = "592698edce7235abea6b447dbfdd4ab7395e4c5b223385a9d06d512a436079ec";
+
+    /// <summary>
+    /// Outside Development, no capture device may be enrolled with the simulated devices' key: its private key is committed,
+    /// so anyone could sign templates as a desk. Throws <see cref="InsecureConfigurationException"/> naming the setting.
+    /// </summary>
+    public static void RequireCaptureDevices(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment()) return;
+        foreach (var device in configuration.GetSection("CaptureDevices").GetChildren())
+        {
+            var key = device["PublicKey"] ?? "";
+            if (Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()))) == DevelopmentCaptureDeviceKey)
+                throw new InsecureConfigurationException(
+                    $"Refusing to start in the {environment.EnvironmentName} environment:{Environment.NewLine}  " +
+                    $"CaptureDevices:{device.Key}:PublicKey is the key of Development's simulated devices, whose private key is public.");
         }
     }
 }

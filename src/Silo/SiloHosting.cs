@@ -36,6 +36,7 @@ internal static class SiloHosting
         ProductionSecrets.Require(configuration, builder.Environment, ["Otp:HashKey", "Notifications:SealingKey", "Audit:CheckpointKey"],
             [PlatformNames.ConnectionStringName]);
         ProductionSecrets.RequireCountrySigningCas(configuration, builder.Environment, ConfigDirectory.Locate());
+        ProductionSecrets.RequireCaptureDevices(configuration, builder.Environment);
         builder.Services.PostConfigure<Orleans.VNeID.Chips.ChipOptions>(o => o.BaseDirectory = ConfigDirectory.Locate());
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();

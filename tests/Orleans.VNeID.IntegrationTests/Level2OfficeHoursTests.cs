@@ -34,6 +34,8 @@ public class Level2OfficeHoursTests(PlatformFixture platform)
         consentRecorded = true,
         portraitTemplate = capture.GetProperty("portraitTemplate").GetString(),
         fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
+        deviceId = capture.GetProperty("deviceId").GetString(), capturedAt = capture.GetProperty("capturedAt").GetDateTimeOffset(),
+        deviceSignature = capture.GetProperty("deviceSignature").GetString(),
     };
 
     [Fact]

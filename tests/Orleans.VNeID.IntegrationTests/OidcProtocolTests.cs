@@ -210,6 +210,8 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
                 documents = Array.Empty<object>(), consentRecorded = true,
                 portraitTemplate = capture.GetProperty("portraitTemplate").GetString(),
                 fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
+        deviceId = capture.GetProperty("deviceId").GetString(), capturedAt = capture.GetProperty("capturedAt").GetDateTimeOffset(),
+        deviceSignature = capture.GetProperty("deviceSignature").GetString(),
             }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officer);

@@ -40,7 +40,9 @@ public sealed record OpenDossier(
     [property: Id(8)] byte[] Portrait,
     [property: Id(9)] byte[] Fingerprint,
     // The number of the chip card the citizen presented, when they presented one.
-    [property: Id(10)] string? CardNumber = null);
+    [property: Id(10)] string? CardNumber = null,
+    // The capture device's signature over the templates (a device enrolled to the office).
+    [property: Id(11)] Orleans.VNeID.OfficeDesk.CaptureSignature? Signature = null);
 
 public enum DossierStatus
 {

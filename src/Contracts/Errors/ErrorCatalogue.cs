@@ -52,6 +52,7 @@ public static class ErrorCatalogue
     public static readonly KnownError ChipTampered = new("chip_tampered", 422, "A data group read from the chip does not match the hash its security object signed.");
     public static readonly KnownError ChipOtherPerson = new("chip_other_person", 422, "The chip is the card of another ID number than the account being recovered.");
     public static readonly KnownError BiometricsMismatch = new("biometrics_mismatch", 422, "The portrait and fingerprint captured at the desk do not match the templates enrolled for this ID number.");
+    public static readonly KnownError CaptureNotTrusted = new("capture_not_trusted", 422, "The templates are not signed, moments ago, by a capture device enrolled to this office.");
     public static readonly KnownError BiometricsSuspect = new("biometrics_suspect", 422, "The capture is suspect (its portrait and fingerprint disagree): refused, recorded and reported to operators.");
     public static readonly KnownError BiometricAttemptsExceeded = new("biometric_attempts_exceeded", 429, "Too many failed biometric matches for this citizen or by this officer; desk matches are refused for a while.");
     public static readonly KnownError OfficeNotFound = new("office_not_found", 404, "There is no office with this code.");

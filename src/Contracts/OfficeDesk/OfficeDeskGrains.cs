@@ -60,7 +60,16 @@ public sealed record OfficeRecovery(
     [property: Id(1)] byte[] Portrait,
     [property: Id(2)] byte[] Fingerprint,
     // A new phone for the account, given by the citizen in person (the previous phone is told of the change).
-    [property: Id(3)] string? NewPhone);
+    [property: Id(3)] string? NewPhone,
+    // The capture device's signature over the templates (a device enrolled to the office).
+    [property: Id(4)] CaptureSignature? Signature = null);
+
+/// <summary>A capture device's signature over one capture: which device, when, and the ECDSA signature (DER).</summary>
+[GenerateSerializer, Immutable, Alias("vneid.CaptureSignature")]
+public sealed record CaptureSignature(
+    [property: Id(0)] string DeviceId,
+    [property: Id(1)] DateTimeOffset CapturedAt,
+    [property: Id(2)] byte[] Signature);
 
 /// <summary>
 /// What the officer sees: where the code went (masked), or that a second officer must confirm the new phone first. The
@@ -78,14 +87,20 @@ public sealed record OfficeRecoveryReceipt(
 public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
 {
     /// <summary>Base64 portrait and fingerprint templates, or null when the citizen has none enrolled or read-back is off.</summary>
-    Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise);
+    Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise, string officeCode);
 
     /// <summary>The chip data of the citizen's card as a phone would read it over NFC, or null without a chip or with read-back off.</summary>
     Task<Accounts.ChipRead?> ReadChipAsync(string idNumber);
 }
 
 [GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]
-public sealed record SimulatedCapture([property: Id(0)] string PortraitTemplate, [property: Id(1)] string FingerprintTemplate);
+public sealed record SimulatedCapture(
+    [property: Id(0)] string PortraitTemplate,
+    [property: Id(1)] string FingerprintTemplate,
+    // Signed as the office's simulated device would (device SIM-<office>, Development's committed key).
+    [property: Id(2)] string DeviceId,
+    [property: Id(3)] DateTimeOffset CapturedAt,
+    [property: Id(4)] string DeviceSignature);
 
 /// <summary>
 /// The budget of failed biometric matches at the desk, one grain per subject: <c>citizen:&lt;ID number&gt;</c> and

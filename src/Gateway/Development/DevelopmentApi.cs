@@ -20,7 +20,7 @@ public static class DevelopmentApi
         app.MapGet("/api/v1/dev/capture/{idNumber}", CaptureAsync)
             .WithTags("Development")
             .WithName("SimulateCapture")
-            .WithSummary("What the desk's camera and fingerprint reader would capture of a citizen (Development only)")
+            .WithSummary("What the desk's camera and fingerprint reader would capture of a citizen, signed as the office's simulated device would sign it (`office`, default CAP-HG; Development only)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
         app.MapGet("/api/v1/dev/staff-code/{clientId}", StaffCode)
@@ -54,9 +54,11 @@ public static class DevelopmentApi
     }
 
     public static async Task<Results<Ok<SimulatedCapture>, ProblemHttpResult>> CaptureAsync(
-        string idNumber, double? noise, IClusterClient cluster)
+        string idNumber, double? noise, string? office, IClusterClient cluster)
     {
-        var capture = await cluster.GetGrain<ICaptureDeviceSimulatorGrain>(0).CaptureAsync(idNumber, Math.Clamp(noise ?? 0.1, 0, 5));
+        // Signed as the simulated device of the office (default CAP-HG, the demo officer's).
+        var officeCode = string.IsNullOrWhiteSpace(office) || office.Length > 20 || !office.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? "CAP-HG" : office;
+        var capture = await cluster.GetGrain<ICaptureDeviceSimulatorGrain>(0).CaptureAsync(idNumber, Math.Clamp(noise ?? 0.1, 0, 5), officeCode);
         return capture is null
             ? ProblemWriter.Result(ErrorCatalogue.NotEnrolled, "No templates are enrolled for this ID number.")
             : TypedResults.Ok(capture);

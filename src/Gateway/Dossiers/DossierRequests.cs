@@ -18,13 +18,20 @@ public sealed record OpenDossierRequest(
     [property: Description("The citizen's consent to the account, recorded at the desk: must be true.")] bool? ConsentRecorded,
     [property: Description("Base64 of the 64-byte portrait template from the capture device. Required, with a card or a card application.")] string? PortraitTemplate,
     [property: Description("Base64 of the 64-byte fingerprint template from the reader. Required, with a card or a card application.")] string? FingerprintTemplate,
-    [property: Description("The number printed on the chip ID card the citizen presented (with hasChipCard). A card that is expired, reported lost, not on record or not the one on record sends the dossier to the card-application path (7 working days). For a foreigner: the passport presented, required; an expired passport or another one refuses the dossier.")] string? CardNumber = null);
+    [property: Description("The number printed on the chip ID card the citizen presented (with hasChipCard). A card that is expired, reported lost, not on record or not the one on record sends the dossier to the card-application path (7 working days). For a foreigner: the passport presented, required; an expired passport or another one refuses the dossier.")] string? CardNumber = null,
+    [property: Description(Validation.CaptureFields.DeviceIdDescription)] string? DeviceId = null,
+    [property: Description(Validation.CaptureFields.CapturedAtDescription)] DateTimeOffset? CapturedAt = null,
+    [property: Description(Validation.CaptureFields.SignatureDescription)] string? DeviceSignature = null)
+{
+    public OfficeDesk.CaptureSignature Signature() => Validation.CaptureFields.Signature(DeviceId, CapturedAt, DeviceSignature);
+}
 
 public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>
 {
     public OpenDossierValidator()
     {
         RuleFor(r => r.SubmissionId).NotEmpty().MaximumLength(64).Matches("^[A-Za-z0-9_-]+$");
+        this.ValidCapture(r => r.DeviceId, r => r.CapturedAt, r => r.DeviceSignature);
         RuleFor(r => r.IdNumber).ValidIdNumber();
         RuleFor(r => r.HasChipCard).NotNull();
         RuleFor(r => r.CardNumber).Matches("^[0-9]{9,12}$").When(r => r.CardNumber is not null && !IsForeigner(r)).WithMessage("A card number has 9 to 12 digits.");

@@ -69,7 +69,8 @@ public static class DossiersApi
             d.ValidFrom, d.ValidUntil, officer.Id, officeCode)).ToArray();
         var dossier = new OpenDossier(request.SubmissionId!, request.IdNumber!, request.HasChipCard!.Value, request.Phone, request.Email,
             documents, request.Dependents ?? [], request.ConsentRecorded!.Value,
-            Convert.FromBase64String(request.PortraitTemplate!), Convert.FromBase64String(request.FingerprintTemplate!), request.CardNumber);
+            Convert.FromBase64String(request.PortraitTemplate!), Convert.FromBase64String(request.FingerprintTemplate!), request.CardNumber,
+            request.Signature());
         var result = await cluster.GetGrain<IOfficeDeskGrain>(officeCode).SubmitAsync(officer, user.Office() ?? "", dossier);
         return result.Value is { } receipt
             ? TypedResults.Created($"/api/v1/dossiers/{receipt.DossierCode}", receipt)

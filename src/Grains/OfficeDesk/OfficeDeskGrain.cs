@@ -16,6 +16,7 @@ public sealed class OfficeDeskGrain(
     [PersistentState("desk", PlatformNames.AccountStorage)] IPersistentState<DeskState> storage,
     OfficeDirectory offices,
     WorkingCalendar calendar,
+    Biometrics.CaptureDevices devices,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock)
     : Grain, IOfficeDeskGrain
 {
@@ -35,6 +36,9 @@ public sealed class OfficeDeskGrain(
 
         var now = clock.GetUtcNow();
         if (calendar.WhyClosed(now) is { } closed) return ErrorCatalogue.OfficeClosed.Refuse(closed);
+        // Templates only from a capture device of this office, for this citizen, moments ago: refused before a number is taken.
+        if (devices.Refusal(office.Code, dossier.IdNumber, dossier.Portrait, dossier.Fingerprint, dossier.Signature, now) is { } untrusted)
+            return untrusted;
 
         var today = VietnamTime.Today(clock);
         if (State.SerialDay != today) { State.SerialDay = today; State.Serial = 0; }

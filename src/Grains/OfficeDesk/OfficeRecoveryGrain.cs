@@ -21,6 +21,7 @@ public sealed class OfficeRecoveryGrain(
     WorkingCalendar calendar,
     IPopulationRegistry registry,
     DeskBiometrics biometrics,
+    CaptureDevices devices,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock)
     : Grain, IOfficeRecoveryGrain
 {
@@ -33,6 +34,8 @@ public sealed class OfficeRecoveryGrain(
         if (calendar.WhyClosed(clock.GetUtcNow()) is { } closed) return ErrorCatalogue.OfficeClosed.Refuse(closed);
 
         var id = IdentityNumber.Parse(request.IdNumber);
+        if (devices.Refusal(office.Code, id.Value, request.Portrait, request.Fingerprint, request.Signature, clock.GetUtcNow()) is { } untrusted)
+            return untrusted;
         if (await registry.FindBiometricsAsync(id) is not { } enrolled)
             return ErrorCatalogue.NotEnrolled.Refuse(id.IsCitizen
                 ? "No templates are enrolled with a card for this ID number: the citizen applies for a card first."

@@ -113,6 +113,8 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         string Capture(Modality modality) =>
             Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(citizen.IdNumber, modality), 0.1, 7));
         var portrait = Capture(Modality.Portrait);
+        var fingerprint = Capture(Modality.Fingerprint);
+        var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture("CAP-HG", citizen.IdNumber, portrait, fingerprint);
         secrets.Add(portrait[..40]);
         var before = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
         var opened = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, new
@@ -120,7 +122,7 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
             submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone,
             documents = new object[] { new { kind = "healthInsuranceCard", number = "DN4790123456789", issuer = "Bảo hiểm xã hội Việt Nam" } },
             dependents = Array.Empty<string>(), consentRecorded = true,
-            portraitTemplate = portrait, fingerprintTemplate = Capture(Modality.Fingerprint),
+            portraitTemplate = portrait, fingerprintTemplate = fingerprint, deviceId, capturedAt, deviceSignature,
         }));
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, before + 1))[^1]);

@@ -21,19 +21,25 @@ public sealed class ForeignerHttpTests(ClusterFixture fixture)
     private string Capture(string key, Modality modality) =>
         Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(key, modality), 0.1, 7));
 
-    private object Dossier(CitizenRecord f, string? passport, string[]? dependents = null) => new
+    private object Dossier(CitizenRecord f, string? passport, string[]? dependents = null)
     {
-        submissionId = Guid.NewGuid().ToString("N"),
-        idNumber = f.IdNumber,
-        hasChipCard = false,
-        cardNumber = passport,
-        phone = f.Phone,
-        documents = Array.Empty<object>(),
-        dependents = dependents ?? [],
-        consentRecorded = true,
-        portraitTemplate = Capture(f.IdNumber, Modality.Portrait),
-        fingerprintTemplate = Capture(f.IdNumber, Modality.Fingerprint),
-    };
+        var (portrait, fingerprint) = (Capture(f.IdNumber, Modality.Portrait), Capture(f.IdNumber, Modality.Fingerprint));
+        var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture("CAP-HG", f.IdNumber, portrait, fingerprint);
+        return new
+        {
+            submissionId = Guid.NewGuid().ToString("N"),
+            idNumber = f.IdNumber,
+            hasChipCard = false,
+            cardNumber = passport,
+            phone = f.Phone,
+            documents = Array.Empty<object>(),
+            dependents = dependents ?? [],
+            consentRecorded = true,
+            portraitTemplate = portrait,
+            fingerprintTemplate = fingerprint,
+            deviceId, capturedAt, deviceSignature,
+        };
+    }
 
     [Fact]
     public async Task Rule_a_foreigner_declares_activates_and_logs_in_on_the_passport_and_reaches_level_two_with_it_at_an_office()

@@ -22,23 +22,30 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(id, modality), noise, 7));
 
     private object Dossier(CitizenRecord c, string? submission = null, bool chipCard = true, string? portrait = null,
-        string? fingerprint = null, string[]? dependents = null, string? cardNumber = null) => new
+        string? fingerprint = null, string[]? dependents = null, string? cardNumber = null, string office = "CAP-HG")
     {
-        submissionId = submission ?? Guid.NewGuid().ToString("N"),
-        idNumber = c.IdNumber,
-        hasChipCard = chipCard,
-        cardNumber,
-        phone = c.Phone,
-        documents = new object[]
+        portrait ??= Capture(c.IdNumber, Modality.Portrait);
+        fingerprint ??= Capture(c.IdNumber, Modality.Fingerprint);
+        var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture(office, c.IdNumber, portrait, fingerprint);
+        return new
         {
-            new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội", validUntil = "2034-01-01" },
-            new { kind = "healthInsuranceCard", number = "DN4790123456789", issuer = "Bảo hiểm xã hội Việt Nam" },
-        },
-        dependents = dependents ?? [],
-        consentRecorded = true,
-        portraitTemplate = portrait ?? Capture(c.IdNumber, Modality.Portrait),
-        fingerprintTemplate = fingerprint ?? Capture(c.IdNumber, Modality.Fingerprint),
-    };
+            submissionId = submission ?? Guid.NewGuid().ToString("N"),
+            idNumber = c.IdNumber,
+            hasChipCard = chipCard,
+            cardNumber,
+            phone = c.Phone,
+            documents = new object[]
+            {
+                new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội", validUntil = "2034-01-01" },
+                new { kind = "healthInsuranceCard", number = "DN4790123456789", issuer = "Bảo hiểm xã hội Việt Nam" },
+            },
+            dependents = dependents ?? [],
+            consentRecorded = true,
+            portraitTemplate = portrait,
+            fingerprintTemplate = fingerprint,
+            deviceId, capturedAt, deviceSignature,
+        };
+    }
 
     private async Task<(HttpClient Http, string Officer)> DeskAsync(string officer = "officer-hn-01")
     {

@@ -19,13 +19,15 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
     private string Capture(string id, Modality modality, double noise = 0.1) =>
         Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(id, modality), noise, 7));
 
-    private object Body(string idNumber, string? phone = null, string? portraitOf = null) => new
+    private object Body(string idNumber, string? phone = null, string? portraitOf = null, string office = "CAP-HG") =>
+        Signed(office, idNumber, Capture(portraitOf ?? idNumber, Modality.Portrait), Capture(portraitOf ?? idNumber, Modality.Fingerprint), phone);
+
+    /// <summary>A recovery body as the office's capture device signed it.</summary>
+    private object Signed(string office, string idNumber, string portraitTemplate, string fingerprintTemplate, string? phone = null)
     {
-        idNumber,
-        portraitTemplate = Capture(portraitOf ?? idNumber, Modality.Portrait),
-        fingerprintTemplate = Capture(portraitOf ?? idNumber, Modality.Fingerprint),
-        phone,
-    };
+        var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture(office, idNumber, portraitTemplate, fingerprintTemplate);
+        return new { idNumber, portraitTemplate, fingerprintTemplate, phone, deviceId, capturedAt, deviceSignature };
+    }
 
     private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
@@ -108,7 +110,7 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         {
             var probe = new byte[BiometricTemplates.Length];
             probe[i] = 100;
-            var body = new { idNumber = victim.IdNumber, portraitTemplate = Convert.ToBase64String(probe), fingerprintTemplate = Convert.ToBase64String(probe), phone = "0977000222" };
+            var body = Signed("CAP-BN", victim.IdNumber, Convert.ToBase64String(probe), Convert.ToBase64String(probe), "0977000222");
             var answer = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-BN/recoveries", officer, body));
             var text = await answer.Content.ReadAsStringAsync();
             Assert.DoesNotContain("score", text, StringComparison.OrdinalIgnoreCase);
@@ -119,7 +121,7 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         Assert.All(answers[3..], a => Assert.Equal("biometric_attempts_exceeded", a));
         // Even a genuine capture for that citizen now waits; the officer's other citizens too, once the officer's budget is spent.
         Assert.Equal("biometric_attempts_exceeded", (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
-            "/api/v1/offices/CAP-BN/recoveries", officer, Body(victim.IdNumber))))).GetProperty("code").GetString());
+            "/api/v1/offices/CAP-BN/recoveries", officer, Body(victim.IdNumber, office: "CAP-BN"))))).GetProperty("code").GetString());
         var trail = await fixture.Audit.WaitForAsync(victim.IdNumber, AccountEventKind.BiometricsRefused);
         Assert.Equal(3, trail.Count(e => e.Kind == AccountEventKind.BiometricsRefused && e.ActorId == "officer-test-04"));
         Assert.Contains("sinh trac hoc", (await fixture.Sender.WaitForAsync(victim.Phone!, sent + 3))[^1].Body);
@@ -131,12 +133,7 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
     {
         var (http, officer) = await DeskAsync();
         var citizen = await _gateway.ActiveCitizenAsync(http);
-        var body = new
-        {
-            idNumber = citizen.IdNumber,
-            portraitTemplate = Capture(citizen.IdNumber, Modality.Portrait),
-            fingerprintTemplate = Capture(fixture.NewCitizen().IdNumber, Modality.Fingerprint),
-        };
+        var body = Signed("CAP-HG", citizen.IdNumber, Capture(citizen.IdNumber, Modality.Portrait), Capture(fixture.NewCitizen().IdNumber, Modality.Fingerprint));
         var answer = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer, body));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
         Assert.Equal("biometrics_suspect", (await Json(answer)).GetProperty("code").GetString());
@@ -157,7 +154,7 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, impostor.StatusCode);
         Assert.Equal("biometrics_mismatch", (await Json(impostor)).GetProperty("code").GetString());
 
-        var elsewhere = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-BN/recoveries", officer, Body(citizen.IdNumber)));
+        var elsewhere = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-BN/recoveries", officer, Body(citizen.IdNumber, office: "CAP-BN")));
         Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
         Assert.Equal("cross_office", (await Json(elsewhere)).GetProperty("code").GetString());
 
@@ -177,5 +174,36 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         // The failed match and the lock were told; no code was sent.
         Assert.Equal(sent + 2, fixture.Sender.To(citizen.Phone!).Count);
         Assert.DoesNotContain(fixture.Sender.To(citizen.Phone!), m => m.Body.Contains("khoi phuc"));
+    }
+
+    [Fact]
+    public async Task Forged_templates_not_signed_moments_ago_by_a_device_of_this_office_for_this_citizen_are_refused()
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var sent = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
+        var (portrait, fingerprint) = (Capture(citizen.IdNumber, Modality.Portrait), Capture(citizen.IdNumber, Modality.Fingerprint));
+        async Task<string> CodeOf(object body) =>
+            (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer, body)))).GetProperty("code").GetString()!;
+
+        // Signed by the other office's device; for another citizen; a signature of other templates; too old.
+        Assert.Equal("capture_not_trusted", await CodeOf(Signed("CAP-BN", citizen.IdNumber, portrait, fingerprint)));
+        var other = fixture.SignCapture("CAP-HG", fixture.NewCitizen().IdNumber, portrait, fingerprint);
+        Assert.Equal("capture_not_trusted", await CodeOf(new { idNumber = citizen.IdNumber, portraitTemplate = portrait, fingerprintTemplate = fingerprint,
+            deviceId = other.DeviceId, capturedAt = other.CapturedAt, deviceSignature = other.DeviceSignature }));
+        var stale = fixture.SignCapture("CAP-HG", citizen.IdNumber, portrait, fingerprint);
+        fixture.Clock.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal("capture_not_trusted", await CodeOf(new { idNumber = citizen.IdNumber, portraitTemplate = portrait, fingerprintTemplate = fingerprint,
+            deviceId = stale.DeviceId, capturedAt = stale.CapturedAt, deviceSignature = stale.DeviceSignature }));
+        // Unsigned: a validation error naming the fields.
+        var unsigned = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer,
+            new { idNumber = citizen.IdNumber, portraitTemplate = portrait, fingerprintTemplate = fingerprint }));
+        Assert.Equal(HttpStatusCode.BadRequest, unsigned.StatusCode);
+        Assert.True((await Json(unsigned)).GetProperty("errors").TryGetProperty("deviceSignature", out _));
+        // None of it counted as a failed match, and nothing was sent.
+        await Task.Delay(200);
+        Assert.Equal(sent, fixture.Sender.To(citizen.Phone!).Count);
+        fixture.AdvanceToOfficeHours();
+        Assert.Equal(HttpStatusCode.Accepted, (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/recoveries", officer, Body(citizen.IdNumber)))).StatusCode);
     }
 }

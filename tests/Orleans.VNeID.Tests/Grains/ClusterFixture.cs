@@ -45,7 +45,30 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["PasswordHashing:IterationCount"] = "1000",
         ["Offices:0:Code"] = "CAP-HG", ["Offices:0:Number"] = "1012", ["Offices:0:Level"] = "Commune", ["Offices:0:Name"] = "Công an phường Hàng Gai",
         ["Offices:1:Code"] = "CAP-BN", ["Offices:1:Number"] = "7912", ["Offices:1:Level"] = "Commune", ["Offices:1:Name"] = "Công an phường Bến Nghé",
+        // Each office's simulated capture device, with Development's key (the tests sign with its committed private key).
+        ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG", ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.Biometrics.CaptureDevices.DevelopmentPublicKey,
+        ["CaptureDevices:SIM-CAP-BN:Office"] = "CAP-BN", ["CaptureDevices:SIM-CAP-BN:PublicKey"] = Orleans.VNeID.Biometrics.CaptureDevices.DevelopmentPublicKey,
     };
+
+    private static readonly Lazy<System.Security.Cryptography.ECDsa> DeviceKey = new(() =>
+    {
+        var key = System.Security.Cryptography.ECDsa.Create();
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Orleans.VNeID.sln"))) root = Path.GetDirectoryName(root)!;
+        key.ImportFromPem(File.ReadAllText(Path.Combine(root, "config", "dev-capture-devices", "simulated-device.key")));
+        return key;
+    });
+
+    /// <summary>
+    /// The fields a desk request carries for a capture, signed now (domain time) by the office's simulated device:
+    /// <c>deviceId</c>, <c>capturedAt</c>, <c>deviceSignature</c>.
+    /// </summary>
+    public (string DeviceId, DateTimeOffset CapturedAt, string DeviceSignature) SignCapture(string office, string idNumber, string portrait, string fingerprint)
+    {
+        var signed = Orleans.VNeID.Biometrics.CaptureSigning.Sign(DeviceKey.Value, office, "SIM-" + office, idNumber, Clock.GetUtcNow(),
+            Convert.FromBase64String(portrait), Convert.FromBase64String(fingerprint));
+        return (signed.DeviceId, signed.CapturedAt, Convert.ToBase64String(signed.Signature));
+    }
 
     public async Task InitializeAsync()
     {

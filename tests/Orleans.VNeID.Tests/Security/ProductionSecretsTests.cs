@@ -112,4 +112,22 @@ public class ProductionSecretsTests
         using var shared = JsonDocument.Parse(File.ReadAllText(Path.Combine(config, "appsettings.json")));
         Assert.False(shared.RootElement.TryGetProperty("Nfc", out var nfc) && nfc.TryGetProperty("CountrySigningCertificates", out var list) && list.GetArrayLength() > 0);
     }
+
+    [Fact]
+    public void Forged_staff_the_simulated_capture_devices_key_is_refused_outside_development()
+    {
+        var simulated = Config(new()
+        {
+            ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG",
+            ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.Biometrics.CaptureDevices.DevelopmentPublicKey,
+        });
+        var refused = Assert.Throws<InsecureConfigurationException>(() => ProductionSecrets.RequireCaptureDevices(simulated, new Env("Production")));
+        Assert.Contains("CaptureDevices:SIM-CAP-HG:PublicKey", refused.Message);
+        ProductionSecrets.RequireCaptureDevices(simulated, new Env("Development"));
+        using var own = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        ProductionSecrets.RequireCaptureDevices(Config(new()
+        {
+            ["CaptureDevices:CAM-1:Office"] = "CAP-HG", ["CaptureDevices:CAM-1:PublicKey"] = Convert.ToBase64String(own.ExportSubjectPublicKeyInfo()),
+        }), new Env("Production"));
+    }
 }
