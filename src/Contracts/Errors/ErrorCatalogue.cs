@@ -50,6 +50,7 @@ public static class ErrorCatalogue
     public static readonly KnownError ChipSignatureInvalid = new("chip_signature_invalid", 422, "The chip's security object (EF.SOD) is not validly signed by its document signer.");
     public static readonly KnownError ChipSignerUnknown = new("chip_signer_unknown", 422, "The chip's document signer is not certified by a country signing CA this platform trusts.");
     public static readonly KnownError ChipTampered = new("chip_tampered", 422, "A data group read from the chip does not match the hash its security object signed.");
+    public static readonly KnownError ChipNotPresent = new("chip_not_present", 422, "The chip did not prove it is present: its active authentication over a fresh challenge of this platform (POST /api/v1/recovery/{id}/nfc/challenge) is missing or wrong. Data copied off a card is refused.");
     public static readonly KnownError ChipOtherPerson = new("chip_other_person", 422, "The chip is the card of another ID number than the account being recovered.");
     public static readonly KnownError BiometricsMismatch = new("biometrics_mismatch", 422, "The portrait and fingerprint captured at the desk do not match the templates enrolled for this ID number.");
     public static readonly KnownError CaptureNotTrusted = new("capture_not_trusted", 422, "The templates are not signed, moments ago, by a capture device enrolled to this office.");

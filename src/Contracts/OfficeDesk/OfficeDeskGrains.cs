@@ -90,7 +90,7 @@ public interface ICaptureDeviceSimulatorGrain : IGrainWithIntegerKey
     Task<SimulatedCapture?> CaptureAsync(string idNumber, double noise, string officeCode);
 
     /// <summary>The chip data of the citizen's card as a phone would read it over NFC, or null without a chip or with read-back off.</summary>
-    Task<Accounts.ChipRead?> ReadChipAsync(string idNumber);
+    Task<Accounts.ChipRead?> ReadChipAsync(string idNumber, byte[] challenge);
 }
 
 [GenerateSerializer, Immutable, Alias("vneid.SimulatedCapture")]

@@ -32,7 +32,7 @@ public static class DevelopmentApi
         app.MapGet("/api/v1/dev/chip/{idNumber}", ReadChipAsync)
             .WithTags("Development")
             .WithName("SimulateNfcRead")
-            .WithSummary("What the VNeID app would read from a citizen's chip ID card over NFC, as the NFC recovery body (Development only)")
+            .WithSummary("What the VNeID app would read from a citizen's chip ID card over NFC, the card answering `challengeToken` (or a fresh challenge), as the NFC recovery body (Development only)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
         return app;
@@ -44,13 +44,19 @@ public static class DevelopmentApi
             ? TypedResults.Ok(Auth.StaffSecondFactor.CodeAt(key, clock.GetUtcNow()))
             : ProblemWriter.Result(ErrorCatalogue.NotFound, "No demo service account with a second factor has this id.");
 
-    public static async Task<Results<Ok<Recovery.NfcRecoveryRequest>, ProblemHttpResult>> ReadChipAsync(string idNumber, IClusterClient cluster)
+    public static async Task<Results<Ok<Recovery.NfcRecoveryRequest>, ProblemHttpResult>> ReadChipAsync(string idNumber, string? challengeToken,
+        IClusterClient cluster, Recovery.NfcChallenges challenges)
     {
-        var chip = await cluster.GetGrain<ICaptureDeviceSimulatorGrain>(0).ReadChipAsync(idNumber);
+        // The card answers the app's challenge (the one given, or a fresh one asked for it): the body is ready to send.
+        var token = challengeToken;
+        var challenge = challenges.Open(idNumber, token);
+        if (challenge is null) (token, challenge, _) = challenges.Issue(idNumber);
+        var chip = await cluster.GetGrain<ICaptureDeviceSimulatorGrain>(0).ReadChipAsync(idNumber, challenge);
         return chip is null
             ? ProblemWriter.Result(ErrorCatalogue.NotEnrolled, "No chip was issued for this ID number.")
             : TypedResults.Ok(new Recovery.NfcRecoveryRequest(Convert.ToBase64String(chip.SecurityObject),
-                chip.DataGroups.ToDictionary(d => d.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), d => Convert.ToBase64String(d.Value))));
+                chip.DataGroups.ToDictionary(d => d.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), d => Convert.ToBase64String(d.Value)),
+                token, Convert.ToBase64String(chip.ChallengeSignature!)));
     }
 
     public static async Task<Results<Ok<SimulatedCapture>, ProblemHttpResult>> CaptureAsync(

@@ -55,6 +55,7 @@ public static class GatewayHosting
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Orleans.VNeID.Gateway.Dossiers.LookupChallenges>();
+        services.AddSingleton<Orleans.VNeID.Gateway.Recovery.NfcChallenges>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

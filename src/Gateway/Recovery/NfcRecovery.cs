@@ -7,11 +7,14 @@ namespace Orleans.VNeID.Gateway.Recovery;
 /// <summary>What the VNeID app read from the chip ID card over NFC, as it sends it: base64 of each file, raw.</summary>
 public sealed record NfcRecoveryRequest(
     [property: Description("Base64 of EF.SOD as read from the chip: tag 77 around the CMS SignedData of the LDS security object (ICAO 9303 part 10).")] string? SecurityObject,
-    [property: Description("Base64 of each data group read, by number: \"1\" (the machine-readable zone) and \"13\" (the holder's details) are required.")] Dictionary<string, string>? DataGroups)
+    [property: Description("Base64 of each data group read, by number: \"1\" (the machine-readable zone), \"13\" (the holder's details) and \"15\" (the chip's active-authentication public key) are required.")] Dictionary<string, string>? DataGroups,
+    [property: Description("The token of POST /api/v1/recovery/{idNumber}/nfc/challenge, as it was given (valid 2 minutes).")] string? ChallengeToken = null,
+    [property: Description("Base64 of the chip's answer to that challenge (INTERNAL AUTHENTICATE: ECDSA P-256 over SHA-256, r‖s).")] string? ChallengeSignature = null)
 {
-    /// <summary>The chip data as the grain checks it (the validator has made sure every value decodes).</summary>
-    public ChipRead ToChipRead() => new(Convert.FromBase64String(SecurityObject!),
-        DataGroups!.ToDictionary(d => int.Parse(d.Key, System.Globalization.CultureInfo.InvariantCulture), d => Convert.FromBase64String(d.Value)));
+    /// <summary>The chip data as the grain checks it (the validator has made sure every value decodes), with the challenge the token carries.</summary>
+    public ChipRead ToChipRead(byte[]? challenge) => new(Convert.FromBase64String(SecurityObject!),
+        DataGroups!.ToDictionary(d => int.Parse(d.Key, System.Globalization.CultureInfo.InvariantCulture), d => Convert.FromBase64String(d.Value)),
+        challenge, ChallengeSignature is null ? null : Convert.FromBase64String(ChallengeSignature));
 }
 
 public sealed class NfcRecoveryValidator : AbstractValidator<NfcRecoveryRequest>
@@ -30,6 +33,8 @@ public sealed class NfcRecoveryValidator : AbstractValidator<NfcRecoveryRequest>
             .WithMessage("A data group is named by its number, 1 to 16.")
             .Must(d => d.Value is { Length: > 0 and <= MaxDataGroupBase64 } && BeBase64(d.Value))
             .WithMessage("Each data group is base64, at most 16 KiB.");
+        RuleFor(r => r.ChallengeToken).NotEmpty().MaximumLength(64).WithMessage("The challenge token of POST /api/v1/recovery/{idNumber}/nfc/challenge is required.");
+        RuleFor(r => r.ChallengeSignature).NotEmpty().MaximumLength(512).Must(BeBase64).WithMessage("The chip's answer to the challenge is required, base64.");
     }
 
     private static bool BeBase64(string? text)

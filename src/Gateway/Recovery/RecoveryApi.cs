@@ -27,13 +27,26 @@ public static class RecoveryApi
             .LimitPerAddressAndAccount()
             .AllowAnonymous();
 
+        recovery.MapPost("/{idNumber}/nfc/challenge", NewChipChallenge)
+            .WithName("NewNfcChallenge")
+            .WithSummary("A fresh challenge for the chip ID card to sign (active authentication), before an NFC recovery")
+            .WithDescription("The app has the chip sign `challenge` (8 bytes, base64) with INTERNAL AUTHENTICATE and sends the answer with " +
+                             "`challengeToken` to the NFC recovery within 2 minutes: data copied off a card cannot answer it. The same " +
+                             "answer for every ID number.")
+            .ValidateIdNumberRoute()
+            .ProducesValidationProblem()
+            .ProducesProblems(429)
+            .LimitPerAddressAndAccount()
+            .AllowAnonymous();
+
         recovery.MapPost("/{idNumber}/nfc", StartByChipAsync)
             .WithName("StartNfcPasswordRecovery")
             .WithSummary("Ask for a recovery code by reading the chip ID card over NFC")
             .WithDescription("The app reads EF.SOD and data groups 1 and 13 from the card's chip and sends them. The platform checks them by " +
                              "ICAO 9303 passive authentication (the document signer's signature, its certificate against the country signing CA, " +
                              "each data group's hash); a chip that fails is refused with chip_unreadable, chip_signature_invalid, " +
-                             "chip_signer_unknown, chip_tampered or chip_other_person. A genuine chip of the valid card on record sends a " +
+                             "chip_signer_unknown, chip_tampered, chip_not_present (no valid answer to this platform's fresh challenge: " +
+                             "POST …/nfc/challenge) or chip_other_person. A genuine chip of the valid card on record sends a " +
                              "code to the registered phone of an active account. No card issue date is asked. After the chip's checks the " +
                              "answer is the same whether or not an account exists.")
             .ValidateIdNumberRoute()
@@ -110,10 +123,19 @@ public static class RecoveryApi
             $"/api/v1/recovery/{request.IdNumber}/password"));
     }
 
-    public static async Task<Results<Accepted<RecoveryAccepted>, ProblemHttpResult>> StartByChipAsync(
-        string idNumber, NfcRecoveryRequest request, IClusterClient cluster, HttpContext http)
+    public static Ok<NfcChallenge> NewChipChallenge(string idNumber, NfcChallenges challenges)
     {
-        var result = await cluster.Account(idNumber).StartNfcRecoveryAsync(request.ToChipRead());
+        var (token, challenge, expiresAt) = challenges.Issue(idNumber);
+        return TypedResults.Ok(new NfcChallenge(token, Convert.ToBase64String(challenge), expiresAt));
+    }
+
+    public static async Task<Results<Accepted<RecoveryAccepted>, ProblemHttpResult>> StartByChipAsync(
+        string idNumber, NfcRecoveryRequest request, IClusterClient cluster, NfcChallenges challenges, HttpContext http)
+    {
+        // A challenge of this platform's, for this ID number, not expired: else the chip proved nothing.
+        if (challenges.Open(idNumber, request.ChallengeToken) is not { } challenge)
+            return ProblemWriter.Refused(Errors.ErrorCatalogue.ChipNotPresent.Refuse("The challenge token is not this platform's for this ID number, or it expired."), http);
+        var result = await cluster.Account(idNumber).StartNfcRecoveryAsync(request.ToChipRead(challenge));
         return result.Succeeded
             ? TypedResults.Accepted((string?)null, new RecoveryAccepted(
                 "The chip passed passive authentication. If it is the valid card of an active account, a recovery code has been sent to its registered phone.",

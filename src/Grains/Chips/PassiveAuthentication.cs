@@ -29,8 +29,9 @@ public sealed class ChipOptions
 /// <summary>
 /// ICAO 9303 passive authentication: EF.SOD must be a CMS SignedData over an LDS security object, validly signed by a
 /// document signer certificate that chains to a configured country signing CA, and every data group read must hash to the
-/// value the security object signed. Only then are the holder's details (DG1 and DG13) read. Each failure is its own
-/// refusal.
+/// value the security object signed; then active authentication (<see cref="ActiveAuthentication"/>) proves the chip
+/// itself signed the platform's challenge. Only then are the holder's details (DG1 and DG13) read. Each failure is its
+/// own refusal.
 /// </summary>
 public sealed class PassiveAuthentication
 {
@@ -108,6 +109,11 @@ public sealed class PassiveAuthentication
                 !CryptographicOperations.FixedTimeEquals(signedHash, SecurityObject.Hash(security.Algorithm, content)))
                 return ErrorCatalogue.ChipTampered.Refuse($"Data group {number} does not match the hash the security object signed.");
         }
+
+        // 4. The chip is here, not a copy of its files: it signed this platform's fresh challenge with the key of its DG15.
+        if (!chip.DataGroups.TryGetValue(ActiveAuthentication.DataGroup, out var dg15) || chip.Challenge is null || chip.ChallengeSignature is null ||
+            !ActiveAuthentication.Verifies(dg15, chip.Challenge, chip.ChallengeSignature))
+            return ErrorCatalogue.ChipNotPresent.Refuse();
 
         try
         {

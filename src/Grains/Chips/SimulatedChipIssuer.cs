@@ -38,15 +38,45 @@ public sealed class SimulatedChipIssuer : IDisposable
         X509Certificate2.CreateFromPemFile(certificatePem, keyPem);
 
     /// <summary>The chip of the card on record for <paramref name="citizen"/> (who must hold one).</summary>
-    public ChipRead Issue(CitizenRecord citizen) => Issue(new ChipHolder(citizen.IdNumber, citizen.FullName, citizen.DateOfBirth, citizen.Gender,
-        citizen.CardNumber ?? throw new ArgumentException("The citizen holds no card.", nameof(citizen)),
-        citizen.CardIssuedOn!.Value, citizen.CardValidUntil));
+    public ChipRead Issue(CitizenRecord citizen) => Issue(Holder(citizen));
 
-    public ChipRead Issue(ChipHolder holder)
+    /// <summary>
+    /// A new chip for <paramref name="holder"/> with its active-authentication key, read as a phone reads it, having
+    /// answered a random challenge (a test that needs the platform's challenge answers it with <see cref="Answer"/>).
+    /// </summary>
+    public ChipRead Issue(ChipHolder holder) => Personalise(holder).Chip;
+
+    /// <inheritdoc cref="Personalise(ChipHolder)"/>
+    public (ChipRead Chip, byte[] ChipKey) Personalise(CitizenRecord citizen) => Personalise(Holder(citizen));
+
+    private static ChipHolder Holder(CitizenRecord citizen) => new(citizen.IdNumber, citizen.FullName, citizen.DateOfBirth, citizen.Gender,
+        citizen.CardNumber ?? throw new ArgumentException("The citizen holds no card.", nameof(citizen)),
+        citizen.CardIssuedOn!.Value, citizen.CardValidUntil);
+
+    /// <summary>The chip and its private active-authentication key (PKCS#8), as the production centre writes them into the card.</summary>
+    public (ChipRead Chip, byte[] ChipKey) Personalise(ChipHolder holder)
     {
-        var groups = new Dictionary<int, byte[]> { [ChipHolder.Mrz] = holder.EncodeDg1(), [ChipHolder.NationalData] = holder.EncodeDg13() };
-        return new ChipRead(Sign(groups), groups);
+        using var chipKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var groups = new Dictionary<int, byte[]>
+        {
+            [ChipHolder.Mrz] = holder.EncodeDg1(), [ChipHolder.NationalData] = holder.EncodeDg13(),
+            [ActiveAuthentication.DataGroup] = chipKey.ExportSubjectPublicKeyInfo(),
+        };
+        var privateKey = chipKey.ExportPkcs8PrivateKey();
+        lock (_keys) _keys[Convert.ToHexString(groups[ActiveAuthentication.DataGroup])] = privateKey;
+        var challenge = RandomNumberGenerator.GetBytes(ActiveAuthentication.ChallengeLength);
+        return (new ChipRead(Sign(groups), groups, challenge, ActiveAuthentication.Sign(privateKey, challenge)), privateKey);
     }
+
+    /// <summary>The same chip answering another challenge (a chip this issuer personalised).</summary>
+    public ChipRead Answer(ChipRead chip, byte[] challenge)
+    {
+        byte[] key;
+        lock (_keys) key = _keys[Convert.ToHexString(chip.DataGroups[ActiveAuthentication.DataGroup])];
+        return chip with { Challenge = challenge, ChallengeSignature = ActiveAuthentication.Sign(key, challenge) };
+    }
+
+    private readonly Dictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
 
     /// <summary>EF.SOD over <paramref name="groups"/>: tag 77 around a CMS SignedData of the LDS security object.</summary>
     public byte[] Sign(IReadOnlyDictionary<int, byte[]> groups)

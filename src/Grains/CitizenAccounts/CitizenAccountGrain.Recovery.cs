@@ -12,6 +12,9 @@ namespace Orleans.VNeID.CitizenAccounts;
 /// </summary>
 public sealed partial class CitizenAccountGrain
 {
+    // Challenges chips of this ID number answered (in memory: a challenge lives 2 minutes, an idle activation 10).
+    private HashSet<string>? _usedChipChallenges;
+
     /// <returns>
     /// Whether the details matched an active account (for the gateway's per-address budget of wrong details, never shown
     /// to the caller), paced when nothing was committed.
@@ -60,6 +63,9 @@ public sealed partial class CitizenAccountGrain
         var holder = verified.Value!;
         // The chip speaks for its own ID number only; comparing it with the route tells the caller nothing new.
         if (holder.IdNumber != AccountId) return ErrorCatalogue.ChipOtherPerson.Refuse();
+        // A chip's answer counts once: a recorded read replayed within the challenge's lifetime proves no chip is here.
+        if (!(_usedChipChallenges ??= []).Add(Convert.ToHexString(chip.Challenge!))) return ErrorCatalogue.ChipNotPresent.Refuse("This challenge was answered before.");
+        if (_usedChipChallenges.Count > 64) _usedChipChallenges.Clear();
 
         // The registry is asked whether or not an account exists, so both answers cost the same.
         var citizen = await registry.FindAsync(IdentityNumber.Parse(AccountId));

@@ -32,6 +32,6 @@ public sealed class CaptureDeviceSimulatorGrain(IPopulationRegistry registry, IO
             signature.DeviceId, signature.CapturedAt, Convert.ToBase64String(signature.Signature));
     }
 
-    public async Task<Accounts.ChipRead?> ReadChipAsync(string idNumber) =>
-        options.Value.AllowReadBack && PersonalIdNumber.TryParse(idNumber, out var id, out _) ? await registry.FindChipAsync(id) : null;
+    public async Task<Accounts.ChipRead?> ReadChipAsync(string idNumber, byte[] challenge) =>
+        options.Value.AllowReadBack && PersonalIdNumber.TryParse(idNumber, out var id, out _) ? await registry.ReadChipAsync(id, challenge) : null;
 }

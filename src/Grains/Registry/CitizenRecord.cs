@@ -86,6 +86,9 @@ public interface IPopulationRegistry
     /// <summary>The enrolled templates, or null for a citizen without a chip ID card (or a foreigner without templates).</summary>
     Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default);
 
-    /// <summary>What the card's chip holds (data groups 1 and 13, EF.SOD), for Development's read-back; null without a chip.</summary>
-    Task<Accounts.ChipRead?> FindChipAsync(PersonalIdNumber id, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Development's simulated chip card of a card holder, read as a phone reads it (EF.SOD, data groups 1, 13 and 15)
+    /// and answering <paramref name="challenge"/> as the card's own key would (active authentication); null without one.
+    /// </summary>
+    Task<Accounts.ChipRead?> ReadChipAsync(PersonalIdNumber id, byte[] challenge, CancellationToken cancellationToken = default);
 }

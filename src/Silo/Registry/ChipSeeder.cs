@@ -46,8 +46,8 @@ internal static class ChipSeeder
         }
         if (holders.Count == 0) return 0;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var importer = await connection.BeginBinaryImportAsync("copy registry.chips (id_number, dg1, dg13, sod) from stdin (format binary)", cancellationToken);
-        foreach (var holder in holders) await WriteAsync(importer, holder.IdNumber, issuer.Issue(holder), cancellationToken);
+        await using var importer = await connection.BeginBinaryImportAsync("copy registry.chips (id_number, dg1, dg13, sod, dg15, chip_key) from stdin (format binary)", cancellationToken);
+        foreach (var holder in holders) await WriteAsync(importer, holder.IdNumber, issuer.Personalise(holder), cancellationToken);
         await importer.CompleteAsync(cancellationToken);
         return holders.Count;
     }
@@ -57,23 +57,29 @@ internal static class ChipSeeder
     {
         using var issuer = Issuer();
         if (issuer is null) return;
-        var chip = issuer.Issue(holder);
+        var (chip, chipKey) = issuer.Personalise(holder);
         await using var upsert = new NpgsqlCommand(
-            "insert into registry.chips (id_number, dg1, dg13, sod) values ($1, $2, $3, $4) " +
-            "on conflict (id_number) do update set dg1 = excluded.dg1, dg13 = excluded.dg13, sod = excluded.sod", connection, transaction);
+            "insert into registry.chips (id_number, dg1, dg13, sod, dg15, chip_key) values ($1, $2, $3, $4, $5, $6) " +
+            "on conflict (id_number) do update set dg1 = excluded.dg1, dg13 = excluded.dg13, sod = excluded.sod, dg15 = excluded.dg15, " +
+            "chip_key = excluded.chip_key", connection, transaction);
         upsert.Parameters.AddWithValue(holder.IdNumber);
         upsert.Parameters.AddWithValue(chip.DataGroups[ChipHolder.Mrz]);
         upsert.Parameters.AddWithValue(chip.DataGroups[ChipHolder.NationalData]);
         upsert.Parameters.AddWithValue(chip.SecurityObject);
+        upsert.Parameters.AddWithValue(chip.DataGroups[ActiveAuthentication.DataGroup]);
+        upsert.Parameters.AddWithValue(chipKey);
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task WriteAsync(NpgsqlBinaryImporter importer, string id, Accounts.ChipRead chip, CancellationToken cancellationToken)
+    private static async Task WriteAsync(NpgsqlBinaryImporter importer, string id, (Accounts.ChipRead Chip, byte[] Key) issued, CancellationToken cancellationToken)
     {
+        var chip = issued.Chip;
         await importer.StartRowAsync(cancellationToken);
         await importer.WriteAsync(id, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(chip.DataGroups[ChipHolder.Mrz], NpgsqlDbType.Bytea, cancellationToken);
         await importer.WriteAsync(chip.DataGroups[ChipHolder.NationalData], NpgsqlDbType.Bytea, cancellationToken);
         await importer.WriteAsync(chip.SecurityObject, NpgsqlDbType.Bytea, cancellationToken);
+        await importer.WriteAsync(chip.DataGroups[ActiveAuthentication.DataGroup], NpgsqlDbType.Bytea, cancellationToken);
+        await importer.WriteAsync(issued.Key, NpgsqlDbType.Bytea, cancellationToken);
     }
 }

@@ -128,4 +128,26 @@ public sealed class PassiveAuthenticationTests : IDisposable
         Assert.Equal("chip_signer_unknown", misused.Error?.Code);
         Assert.Contains("key usage", misused.Error!.Detail);
     }
+
+    [Fact]
+    public void Forged_copied_chip_data_without_the_chips_answer_to_a_fresh_challenge_is_refused()
+    {
+        var genuine = _authority.Issuer.Issue(An);
+        Assert.True(_authority.Verifier().Verify(genuine, Now).Succeeded);
+        // The files copied off the card, answered with another challenge's signature, with none, or with DG15 left out.
+        var other = System.Security.Cryptography.RandomNumberGenerator.GetBytes(8);
+        foreach (var copy in new[]
+                 {
+                     genuine with { Challenge = other },
+                     genuine with { ChallengeSignature = null },
+                     genuine with { DataGroups = genuine.DataGroups.Where(d => d.Key != ActiveAuthentication.DataGroup).ToDictionary() },
+                 })
+            Assert.Equal("chip_not_present", _authority.Verifier().Verify(copy, Now).Error?.Code);
+        // Another key in DG15 than the one EF.SOD signed is a tampered chip.
+        var forged = _stranger.Issuer.Issue(An);
+        var swapped = new Dictionary<int, byte[]>(genuine.DataGroups) { [ActiveAuthentication.DataGroup] = forged.DataGroups[ActiveAuthentication.DataGroup] };
+        Assert.Equal("chip_tampered", _authority.Verifier().Verify(genuine with { DataGroups = swapped, Challenge = forged.Challenge, ChallengeSignature = forged.ChallengeSignature }, Now).Error?.Code);
+        // The genuine chip answering a new challenge passes.
+        Assert.True(_authority.Verifier().Verify(_authority.Issuer.Answer(genuine, other), Now).Succeeded);
+    }
 }

@@ -47,6 +47,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/recovery", [Anyone]),
         ("POST", "/api/v1/recovery/{id}/password", [Anyone]),
         ("POST", "/api/v1/recovery/{id}/nfc", [Anyone]),
+        ("POST", "/api/v1/recovery/{id}/nfc/challenge", [Anyone]),
         ("POST", "/api/v1/offices/{office}/dossiers", [Caller.Officer]),
         ("POST", "/api/v1/offices/{office}/recoveries", [Caller.Officer]),
         ("POST", "/api/v1/offices/{office}/recoveries/{id}/confirmation", [Caller.Officer]),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,12 +20,14 @@ public sealed class EnumerationTests
 
     // The cluster's chip authority signs each subject's genuine chip for the NFC route (one fixture per test run).
     private static Chips.TestChipAuthority? _chips;
+    private static Orleans.VNeID.Gateway.Recovery.NfcChallenges? _nfcChallenges;
 
     public EnumerationTests(ClusterFixture fixture)
     {
         this.fixture = fixture;
         _gateway = fixture.GatewayHost();
         _chips = fixture.Chips;
+        _nfcChallenges = _gateway.Services.GetRequiredService<Orleans.VNeID.Gateway.Recovery.NfcChallenges>();
     }
 
     /// <summary>One request per anonymous operation, for a citizen; a new anonymous route must be added here.</summary>
@@ -42,11 +45,15 @@ public sealed class EnumerationTests
             cardIssuedOn = c.CardIssuedOn!.Value.ToString("yyyy-MM-dd"),
         }),
         // A genuine chip of each subject: after passive authentication the answer may not tell accounts apart.
-        ["StartNfcPasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/nfc", _chips!.Issuer.Issue(c) is var chip ? new
+        ["StartNfcPasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/nfc", _chips!.Issuer.Issue(c) is var chip &&
+            _nfcChallenges!.Issue(c.IdNumber) is var (token, challenge, _) && _chips.Issuer.Answer(chip, challenge) is var answered ? new
         {
             securityObject = Convert.ToBase64String(chip.SecurityObject),
             dataGroups = chip.DataGroups.ToDictionary(d => d.Key.ToString(), d => Convert.ToBase64String(d.Value)),
+            challengeToken = token,
+            challengeSignature = Convert.ToBase64String(answered.ChallengeSignature!),
         } : null),
+        ["NewNfcChallenge"] = c => Post($"/api/v1/recovery/{c.IdNumber}/nfc/challenge", null),
         ["CompletePasswordRecovery"] = c => Post($"/api/v1/recovery/{c.IdNumber}/password", new { otp = "000000", newPassword = "Moi@Matkhau9" }),
         // Counted per client id, so each subject guesses a client id of its own.
         ["IssueServiceToken"] = c => Post("/api/v1/service-tokens", new { clientId = $"nobody-{c.IdNumber}", clientSecret = "guess", code = "123456" }),
@@ -111,7 +118,7 @@ public sealed class EnumerationTests
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .Select(h => $"{h.Key}: {string.Join(",", h.Value)}");
         var json = body.Length == 0 ? null : JsonNode.Parse(body);
-        if (json is JsonObject problem) foreach (var random in new[] { "traceId", "challenge", "checkCode", "expiresAt" }) problem.Remove(random);
+        if (json is JsonObject problem) foreach (var random in new[] { "traceId", "challenge", "checkCode", "expiresAt", "token" }) problem.Remove(random);
         return $"{(int)response.StatusCode}\n{string.Join("\n", headers)}\n{json?.ToJsonString()}".Replace(idNumber, "{id}");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -26,14 +27,24 @@ public sealed class NfcRecoveryHttpTests(ClusterFixture fixture)
         {
             ["securityObject"] = chip.GetProperty("securityObject").GetString()!,
             ["dataGroups"] = chip.GetProperty("dataGroups").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            ["challengeToken"] = chip.GetProperty("challengeToken").GetString()!,
+            ["challengeSignature"] = chip.GetProperty("challengeSignature").GetString()!,
         };
     }
 
-    private static object Body(Orleans.VNeID.Accounts.ChipRead chip) => new
+    /// <summary>The NFC body: the chip's files, and its answer to a fresh challenge of the platform's for <paramref name="idNumber"/>.</summary>
+    private object Body(Orleans.VNeID.Accounts.ChipRead chip, string idNumber, SimulatedChipIssuer? issuer = null)
     {
-        securityObject = Convert.ToBase64String(chip.SecurityObject),
-        dataGroups = chip.DataGroups.ToDictionary(d => d.Key.ToString(), d => Convert.ToBase64String(d.Value)),
-    };
+        var (token, challenge, _) = _gateway.Services.GetRequiredService<Orleans.VNeID.Gateway.Recovery.NfcChallenges>().Issue(idNumber);
+        var answered = (issuer ?? fixture.Chips.Issuer).Answer(chip, challenge);
+        return new
+        {
+            securityObject = Convert.ToBase64String(chip.SecurityObject),
+            dataGroups = chip.DataGroups.ToDictionary(d => d.Key.ToString(), d => Convert.ToBase64String(d.Value)),
+            challengeToken = token,
+            challengeSignature = Convert.ToBase64String(answered.ChallengeSignature!),
+        };
+    }
 
     [Fact]
     public async Task Rule_a_genuine_chip_recovers_the_account_without_a_card_issue_date()
@@ -43,8 +54,12 @@ public sealed class NfcRecoveryHttpTests(ClusterFixture fixture)
         var sent = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
         fixture.Clock.Advance(TimeSpan.FromSeconds(61)); // past the activation code's resend cooldown
 
-        var started = await http.PostAsJsonAsync($"/api/v1/recovery/{citizen.IdNumber}/nfc", await ReadChipAsync(http, citizen.IdNumber));
+        var read = await ReadChipAsync(http, citizen.IdNumber);
+        var started = await http.PostAsJsonAsync($"/api/v1/recovery/{citizen.IdNumber}/nfc", read);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        // The same read sent again proves no chip is at the phone: a chip's answer counts once.
+        var replayed = await http.PostAsJsonAsync($"/api/v1/recovery/{citizen.IdNumber}/nfc", read);
+        Assert.Equal("chip_not_present", (await Json(replayed)).GetProperty("code").GetString());
         var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, sent + 1))[^1]);
         var completed = await http.PostAsJsonAsync($"/api/v1/recovery/{citizen.IdNumber}/password", new { otp = code, newPassword = "Chip#Reset2026" });
         Assert.Equal(HttpStatusCode.NoContent, completed.StatusCode);
@@ -64,12 +79,18 @@ public sealed class NfcRecoveryHttpTests(ClusterFixture fixture)
         dg13[^3] ^= 0x02;
         tamperedGroups[ChipHolder.NationalData] = dg13;
         using var stranger = new TestChipAuthority("Forged CSCA");
+        var token = _gateway.Services.GetRequiredService<Orleans.VNeID.Gateway.Recovery.NfcChallenges>().Issue(citizen.IdNumber).Token;
+        // A copy of the card's files, with the answer the card once gave to another challenge (a recorded read).
+        var copied = Body(genuine, citizen.IdNumber) is var fresh ? JsonSerializer.SerializeToNode(fresh)!.AsObject() : null;
+        copied!["challengeSignature"] = Convert.ToBase64String(genuine.ChallengeSignature!);
         var cases = new (object Body, string Code)[]
         {
-            (Body(genuine with { DataGroups = tamperedGroups }), "chip_tampered"),
-            (Body(stranger.Issuer.Issue(citizen)), "chip_signer_unknown"),
-            (Body(fixture.Chips.Issuer.Issue(other)), "chip_other_person"),
-            (new { securityObject = "AAAA", dataGroups = new Dictionary<string, string> { ["1"] = "AAAA", ["13"] = "AAAA" } }, "chip_unreadable"),
+            (Body(genuine with { DataGroups = tamperedGroups }, citizen.IdNumber), "chip_tampered"),
+            (Body(stranger.Issuer.Issue(citizen), citizen.IdNumber, stranger.Issuer), "chip_signer_unknown"),
+            (Body(fixture.Chips.Issuer.Issue(other), citizen.IdNumber), "chip_other_person"),
+            (copied, "chip_not_present"),
+            (Body(genuine, other.IdNumber), "chip_not_present"),
+            (new { securityObject = "AAAA", dataGroups = new Dictionary<string, string> { ["1"] = "AAAA", ["13"] = "AAAA" }, challengeToken = token, challengeSignature = "AAAA" }, "chip_unreadable"),
         };
         var before = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
         foreach (var (body, expected) in cases)
@@ -99,8 +120,8 @@ public sealed class NfcRecoveryHttpTests(ClusterFixture fixture)
         fixture.Clock.Advance(TimeSpan.FromSeconds(61)); // no send limit in the way: only the card check can refuse
         var before = fixture.Sender.To(holder.Phone!).Count;
 
-        var none = await http.PostAsJsonAsync($"/api/v1/recovery/{withoutAccount.IdNumber}/nfc", Body(fixture.Chips.Issuer.Issue(withoutAccount)));
-        var replaced = await http.PostAsJsonAsync($"/api/v1/recovery/{holder.IdNumber}/nfc", Body(oldChip));
+        var none = await http.PostAsJsonAsync($"/api/v1/recovery/{withoutAccount.IdNumber}/nfc", Body(fixture.Chips.Issuer.Issue(withoutAccount), withoutAccount.IdNumber));
+        var replaced = await http.PostAsJsonAsync($"/api/v1/recovery/{holder.IdNumber}/nfc", Body(oldChip, holder.IdNumber));
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (none.StatusCode, replaced.StatusCode));
         Assert.Equal(await none.Content.ReadAsStringAsync(), (await replaced.Content.ReadAsStringAsync()).Replace(holder.IdNumber, withoutAccount.IdNumber));
         await Task.Delay(300);

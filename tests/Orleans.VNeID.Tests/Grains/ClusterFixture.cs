@@ -72,7 +72,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Registry.ChipIssuer = Chips.Issuer.Issue;
+        Registry.ChipReader = (citizen, challenge) => Chips.Issuer.Answer(Chips.Issuer.Issue(citizen), challenge);
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
         {

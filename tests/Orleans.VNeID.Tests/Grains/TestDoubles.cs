@@ -46,11 +46,12 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
     public Task<EnrolledBiometrics?> SimulatedPersonAsync(IdentityNumber id, CancellationToken cancellationToken = default) =>
         Task.FromResult(_citizens.ContainsKey(id.Value) ? Person(id.Value) : null);
 
-    /// <summary>Writes the chip of a card holder (the fixture's simulated production centre); null: no chips.</summary>
-    public Func<CitizenRecord, ChipRead>? ChipIssuer { get; set; }
 
-    public Task<ChipRead?> FindChipAsync(PersonalIdNumber id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ChipIssuer is { } issue && _citizens.TryGetValue(id.Value, out var c) && c.CardNumber is not null ? issue(c) : null);
+    /// <summary>The card's chip answering the challenge (the fixture's simulated production centre); null: no chips.</summary>
+    public Func<CitizenRecord, byte[], ChipRead>? ChipReader { get; set; }
+
+    public Task<ChipRead?> ReadChipAsync(PersonalIdNumber id, byte[] challenge, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ChipReader is { } read && _citizens.TryGetValue(id.Value, out var c) && c.CardNumber is not null ? read(c, challenge) : null);
 
     private sealed class DatabaseDownException() : System.Data.Common.DbException("connection refused");
 }
