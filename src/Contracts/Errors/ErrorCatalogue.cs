@@ -45,7 +45,7 @@ public static class ErrorCatalogue
     public static readonly KnownError AccountNotFound = new("account_not_found", 404, "No account has been declared for this personal ID number.");
     public static readonly KnownError DossierNotFound = new("dossier_not_found", 404, "No dossier matches this code and security code.");
 
-    public static readonly KnownError CheckCodeInvalid = new("check_code_invalid", 422, "The check code does not match the one shown with the challenge, or the challenge has expired: ask for a new one.");
+    public static readonly KnownError CheckCodeInvalid = new("check_code_invalid", 422, "The check code does not match the one shown with the challenge, or the challenge has expired or was used: ask for a new one.");
     public static readonly KnownError ChipUnreadable = new("chip_unreadable", 422, "The chip data could not be read: EF.SOD and data groups 1 and 13, base64-encoded, are needed.");
     public static readonly KnownError ChipSignatureInvalid = new("chip_signature_invalid", 422, "The chip's security object (EF.SOD) is not validly signed by its document signer.");
     public static readonly KnownError ChipSignerUnknown = new("chip_signer_unknown", 422, "The chip's document signer is not certified by a country signing CA this platform trusts.");

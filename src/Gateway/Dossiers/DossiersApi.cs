@@ -44,7 +44,7 @@ public static class DossiersApi
             .WithTags("Level 2")
             .WithName("NewDossierLookupChallenge")
             .WithSummary("A check code for the dossier lookup screen, new for each lookup")
-            .WithDescription("Show checkCode to the citizen and send it back, with challenge, to the lookup; valid for five minutes.")
+            .WithDescription("Show checkCode to the citizen and send it back, with challenge, to the lookup; valid for five minutes, and for one lookup.")
             .RequireRateLimiting(RateLimits.PerAddress)
             .AllowAnonymous();
 
@@ -104,7 +104,7 @@ public static class DossiersApi
             errors["checkCode"] = ["The check code shown on the lookup screen and its challenge (POST /api/v1/dossiers/lookup-challenges) are required."];
         if (errors.Count > 0) return ProblemWriter.Validation(errors);
         // Rule: the lookup's check code changes with each lookup screen (issue 14), beside the printed security code.
-        if (!challenges.Verify(challenge, checkCode)) return ProblemWriter.Result(ErrorCatalogue.CheckCodeInvalid);
+        if (!await challenges.VerifyOnceAsync(challenge, checkCode, cluster)) return ProblemWriter.Result(ErrorCatalogue.CheckCodeInvalid);
         var view = await cluster.GetGrain<IDossierGrain>(code.Value).LookUpAsync(securityCode!);
         return view is null
             ? ProblemWriter.Result(ErrorCatalogue.DossierNotFound)

@@ -33,6 +33,18 @@ public sealed class LookupChallenges(IOptions<JwtOptions> jwt, TimeProvider cloc
         return new LookupChallenge($"{unix}.{nonce}.{Mac(unix, nonce, code)}", code, DateTimeOffset.FromUnixTimeSeconds(unix));
     }
 
+    /// <summary>
+    /// Whether <paramref name="checkCode"/> is the one shown with <paramref name="challenge"/>, before it expired, and the
+    /// challenge was not used before (each lookup screen's check code works once, on any gateway).
+    /// </summary>
+    public async Task<bool> VerifyOnceAsync(string? challenge, string? checkCode, IGrainFactory grains)
+    {
+        if (!Verify(challenge, checkCode)) return false;
+        var parts = challenge!.Split('.');
+        return await grains.GetGrain<Orleans.VNeID.Security.IOneTimeUseGrain>("dossier-lookup:" + parts[1])
+            .SpendAsync(DateTimeOffset.FromUnixTimeSeconds(long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     /// <summary>Whether <paramref name="checkCode"/> is the one shown with <paramref name="challenge"/>, before it expired.</summary>
     public bool Verify(string? challenge, string? checkCode)
     {

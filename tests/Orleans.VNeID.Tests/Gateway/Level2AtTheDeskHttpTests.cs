@@ -113,8 +113,11 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
             var echoed = echoRightCode ? shown.ToLowerInvariant() : (shown[0] == 'A' ? "B" : "A") + shown[1..];
             return $"challenge={Uri.EscapeDataString(challenge.GetProperty("challenge").GetString()!)}&checkCode={echoed}";
         }
-        var lookUp = await Json(await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}&{await ChallengeQuery()}"));
+        var once = await ChallengeQuery();
+        var lookUp = await Json(await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}&{once}"));
         Assert.Equal("approved", lookUp.GetProperty("status").GetString());
+        // A lookup screen's check code works once.
+        Assert.Equal("check_code_invalid", (await Json(await http.GetAsync($"/api/v1/dossiers/{code}?securityCode={security}&{once}"))).GetProperty("code").GetString());
         Assert.Equal(["dossierCode", "status", "appointmentDate"], lookUp.EnumerateObject().Select(p => p.Name));
         var wrong = await http.GetAsync($"/api/v1/dossiers/{code}?securityCode=WRONG123&{await ChallengeQuery()}");
         Assert.Equal(HttpStatusCode.NotFound, wrong.StatusCode);
