@@ -235,9 +235,11 @@ public class ClusterTests(PlatformFixture platform)
         Assert.NotEmpty(refused);
 
         async Task<(long State, long Audit, long Sms)> StoredAsync(CitizenRecord c) => (
-            await platform.ScalarAsync("select count(*) from orleans.storage where grain_type_string = 'account' and grain_id_n1 = $1 and payload_binary is not null",
-                Convert.ToInt64(c.IdNumber, 16)),
-            await platform.ScalarAsync("select count(*) from audit.entries where account_id = $1 and kind = $2", c.IdNumber, (short)Accounts.AccountEventKind.Declared),
+            // This cluster's rows only: a local test database keeps earlier runs' (the same seeded citizens, other service ids).
+            await platform.ScalarAsync("select count(*) from orleans.storage where service_id = $1 and grain_type_string = 'account' and grain_id_n1 = $2 and payload_binary is not null",
+                cluster.ClusterId, Convert.ToInt64(c.IdNumber, 16)),
+            await platform.ScalarAsync("select count(*) from audit.entries where service_id = $1 and account_id = $2 and kind = $3",
+                cluster.ClusterId, c.IdNumber, (short)Accounts.AccountEventKind.Declared),
             await platform.ScalarAsync("select count(*) from notifications.outbox where account_id = $1 and channel = $2", c.IdNumber, (short)Accounts.NotificationChannel.Sms));
         foreach (var c in acknowledged) Assert.Equal((1L, 1L, 1L), await StoredAsync(c));
         foreach (var c in refused) Assert.Equal((0L, 0L, 0L), await StoredAsync(c));
