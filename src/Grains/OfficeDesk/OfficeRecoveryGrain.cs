@@ -25,13 +25,20 @@ public sealed class OfficeRecoveryGrain(
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock)
     : Grain, IOfficeRecoveryGrain
 {
-    public async Task<Result<OfficeRecoveryReceipt>> RecoverAsync(Actor officer, string officerOffice, OfficeRecovery request)
+    /// <summary>This office when it exists, the officer works here and it is open; else the refusal.</summary>
+    private (OfficeDefinition? Office, Refusal? Refusal) AtThisDesk(Actor officer, string officerOffice)
     {
         var officeCode = this.GetPrimaryKeyString();
-        if (offices.Find(officeCode) is not { } office) return ErrorCatalogue.OfficeNotFound.Refuse($"There is no office '{officeCode}'.");
+        if (offices.Find(officeCode) is not { } office) return (null, ErrorCatalogue.OfficeNotFound.Refuse($"There is no office '{officeCode}'."));
         if (officer.Role != ActorRole.Officer || officerOffice != office.Code)
-            return ErrorCatalogue.CrossOffice.Refuse("An officer recovers accounts only at their own office.");
-        if (calendar.WhyClosed(clock.GetUtcNow()) is { } closed) return ErrorCatalogue.OfficeClosed.Refuse(closed);
+            return (null, ErrorCatalogue.CrossOffice.Refuse("An officer recovers accounts, and confirms a new phone, only at their own office."));
+        return calendar.WhyClosed(clock.GetUtcNow()) is { } closed ? (null, ErrorCatalogue.OfficeClosed.Refuse(closed)) : (office, null);
+    }
+
+    public async Task<Result<OfficeRecoveryReceipt>> RecoverAsync(Actor officer, string officerOffice, OfficeRecovery request)
+    {
+        var (office, refused) = AtThisDesk(officer, officerOffice);
+        if (office is null) return refused!;
 
         var id = IdentityNumber.Parse(request.IdNumber);
         if (devices.Refusal(office.Code, id.Value, request.Portrait, request.Fingerprint, request.Signature, clock.GetUtcNow()) is { } untrusted)
@@ -49,18 +56,14 @@ public sealed class OfficeRecoveryGrain(
                 return ErrorCatalogue.BiometricsSuspect.Refuse("The capture is suspect: its portrait and fingerprint disagree. It was recorded and reported.");
         }
 
-        var sent = await GrainFactory.GetGrain<ICitizenAccountGrain>(id.Value)
+        return await GrainFactory.GetGrain<ICitizenAccountGrain>(id.Value)
             .StartRecoveryAtOfficeAsync(officer, office.Code, request.NewPhone, "biometrics matched");
-        return sent;
     }
 
     public async Task<Result<OfficeRecoveryReceipt>> ConfirmNewPhoneAsync(Actor officer, string officerOffice, string idNumber)
     {
-        var officeCode = this.GetPrimaryKeyString();
-        if (offices.Find(officeCode) is not { } office) return ErrorCatalogue.OfficeNotFound.Refuse($"There is no office '{officeCode}'.");
-        if (officer.Role != ActorRole.Officer || officerOffice != office.Code)
-            return ErrorCatalogue.CrossOffice.Refuse("A second officer of the same office confirms.");
-        if (calendar.WhyClosed(clock.GetUtcNow()) is { } closed) return ErrorCatalogue.OfficeClosed.Refuse(closed);
+        var (office, refused) = AtThisDesk(officer, officerOffice);
+        if (office is null) return refused!;
         return await GrainFactory.GetGrain<ICitizenAccountGrain>(idNumber).ConfirmPhoneChangeAtOfficeAsync(officer, office.Code);
     }
 }
