@@ -286,4 +286,29 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture)
         // Another account still has its own budget.
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.PostAsJsonAsync("/api/v1/sessions", new { idNumber = fixture.NewCitizen().IdNumber, password = "Wrong@123" })).StatusCode);
     }
+
+    [Fact]
+    public async Task Silencing_a_strangers_flood_of_an_accounts_routes_spends_the_strangers_budget_and_the_owners_right_password_logs_in()
+    {
+        var strict = fixture.GatewayHost(perAccountPerMinute: 30);
+        var http = strict.CreateClient();
+        var owner = await strict.ActiveCitizenAsync(http);
+        HttpRequestMessage From(string peer, string url, object body)
+        {
+            var request = GatewayFactory.With(HttpMethod.Post, url, token: null, body);
+            request.Headers.Add(TestPeerAddress.Header, peer);
+            return request;
+        }
+        // The printed details declared again and again from one place, until that place is refused (the minute's budget
+        // may renew once on the way).
+        var answers = new List<HttpStatusCode>();
+        while (answers.Count < 100 && answers.LastOrDefault() != HttpStatusCode.TooManyRequests)
+            answers.Add((await http.SendAsync(From("203.0.113.77", "/api/v1/accounts", GatewayFactory.DeclarationBody(owner)))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[^1]);
+        Assert.All(answers[..^1], a => Assert.Equal(HttpStatusCode.Accepted, a));
+        // The owner, elsewhere: the right password logs in, and the owner was told of the repeated declarations once.
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(From("198.51.100.30", "/api/v1/sessions", new { idNumber = owner.IdNumber, password = Password }))).StatusCode);
+        await Task.Delay(200);
+        Assert.Single(fixture.Sender.To(owner.Phone!), m => m.Body.Contains("yeu cau dang ky"));
+    }
 }
