@@ -68,7 +68,7 @@ public static class EventsApi
         // The feed lives no longer than the token that opened it: it ends at its expiry, or within a check when it is revoked.
         var lifetime = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         http.Response.RegisterForDispose(lifetime);
-        _ = EndWithTokenAsync(http.User, cluster, lifetime);
+        _ = EndWithTokenAsync(http.User, cluster, http.RequestServices.GetRequiredService<TimeProvider>(), lifetime);
         return new LiveEvents(feed.ListenAsync(evt => (kinds.Count == 0 || kinds.Contains(evt.Kind)) && (byOffice is null || byOffice(evt)),
             lifetime.Token), references);
     }
@@ -76,9 +76,10 @@ public static class EventsApi
     /// <summary>How often an open feed asks whether its token was revoked.</summary>
     public static readonly TimeSpan RevocationCheck = TimeSpan.FromSeconds(5);
 
-    private static async Task EndWithTokenAsync(System.Security.Claims.ClaimsPrincipal user, IClusterClient cluster, CancellationTokenSource lifetime)
+    private static async Task EndWithTokenAsync(System.Security.Claims.ClaimsPrincipal user, IClusterClient cluster, TimeProvider clock,
+        CancellationTokenSource lifetime)
     {
-        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.UtcNow;
+        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : clock.GetUtcNow();
         var issued = long.TryParse(user.FindFirst("iat")?.Value, out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
         var (clientId, tokenId) = (user.Identity?.Name ?? "", user.FindFirst("jti")?.Value ?? "");
         var staff = cluster.GetGrain<Orleans.VNeID.Staff.IStaffAccessGrain>(0);
@@ -86,9 +87,9 @@ public static class EventsApi
         {
             while (!lifetime.IsCancellationRequested)
             {
-                var left = expires - DateTimeOffset.UtcNow;
+                var left = expires - clock.GetUtcNow();
                 if (left <= TimeSpan.Zero) break;
-                await Task.Delay(left < RevocationCheck ? left : RevocationCheck, lifetime.Token);
+                await Task.Delay(left < RevocationCheck ? left : RevocationCheck, clock, lifetime.Token);
                 if (await staff.IsRevokedAsync(clientId, tokenId, issued)) break;
             }
             lifetime.Cancel();

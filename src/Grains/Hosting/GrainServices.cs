@@ -28,8 +28,8 @@ public static class GrainServices
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BiometricOptions>().BindConfiguration(BiometricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Orleans.VNeID.OfficeDesk.DeskBiometrics>();
-        services.AddOptions<Dictionary<string, Biometrics.CaptureDevice>>().BindConfiguration(Biometrics.CaptureDevices.Section);
-        services.TryAddSingleton<Biometrics.CaptureDevices>();
+        services.AddOptions<Dictionary<string, Orleans.VNeID.OfficeDesk.CaptureDevice>>().BindConfiguration(Orleans.VNeID.OfficeDesk.CaptureDevices.Section);
+        services.TryAddSingleton<Orleans.VNeID.OfficeDesk.CaptureDevices>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section);
         services.AddOptions<OfficeOptions>().Configure<IConfiguration>((o, c) => c.GetSection(OfficeOptions.Section).Bind(o.Offices));

@@ -16,7 +16,7 @@ public sealed class OfficeDeskGrain(
     [PersistentState("desk", PlatformNames.AccountStorage)] IPersistentState<DeskState> storage,
     OfficeDirectory offices,
     WorkingCalendar calendar,
-    Biometrics.CaptureDevices devices,
+    CaptureDevices devices,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock)
     : Grain, IOfficeDeskGrain
 {

@@ -46,8 +46,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Offices:0:Code"] = "CAP-HG", ["Offices:0:Number"] = "1012", ["Offices:0:Level"] = "Commune", ["Offices:0:Name"] = "Công an phường Hàng Gai",
         ["Offices:1:Code"] = "CAP-BN", ["Offices:1:Number"] = "7912", ["Offices:1:Level"] = "Commune", ["Offices:1:Name"] = "Công an phường Bến Nghé",
         // Each office's simulated capture device, with Development's key (the tests sign with its committed private key).
-        ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG", ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.Biometrics.CaptureDevices.DevelopmentPublicKey,
-        ["CaptureDevices:SIM-CAP-BN:Office"] = "CAP-BN", ["CaptureDevices:SIM-CAP-BN:PublicKey"] = Orleans.VNeID.Biometrics.CaptureDevices.DevelopmentPublicKey,
+        ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG", ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
+        ["CaptureDevices:SIM-CAP-BN:Office"] = "CAP-BN", ["CaptureDevices:SIM-CAP-BN:PublicKey"] = Orleans.VNeID.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
     };
 
     private static readonly Lazy<System.Security.Cryptography.ECDsa> DeviceKey = new(() =>
@@ -65,7 +65,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// </summary>
     public (string DeviceId, DateTimeOffset CapturedAt, string DeviceSignature) SignCapture(string office, string idNumber, string portrait, string fingerprint)
     {
-        var signed = Orleans.VNeID.Biometrics.CaptureSigning.Sign(DeviceKey.Value, office, "SIM-" + office, idNumber, Clock.GetUtcNow(),
+        var signed = Orleans.VNeID.OfficeDesk.CaptureSigning.Sign(DeviceKey.Value, office, "SIM-" + office, idNumber, Clock.GetUtcNow(),
             Convert.FromBase64String(portrait), Convert.FromBase64String(fingerprint));
         return (signed.DeviceId, signed.CapturedAt, Convert.ToBase64String(signed.Signature));
     }

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.VNeID.OfficeDesk;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Biometrics;
+namespace Orleans.VNeID.OfficeDesk;
 
 /// <inheritdoc cref="IBiometricAttemptsGrain"/>
 public sealed class BiometricAttemptsGrain(
