@@ -47,8 +47,9 @@ public sealed class RegistrationOptions
     public TimeSpan MismatchWindow { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
-    /// A declaration repeated for an existing account tells the owner at most once in this long (later repeats are
-    /// audited only); it spends no code budget, so repeating the printed details silences nothing. Default 24 hours.
+    /// A declaration repeated for an existing account tells the owner (and is audited) at most once in this long; later
+    /// repeats commit nothing and answer alike. It spends no code budget, so repeating the printed details silences
+    /// nothing. Default 24 hours.
     /// </summary>
     public TimeSpan RepeatNoticeInterval { get; set; } = TimeSpan.FromHours(24);
 }
