@@ -152,8 +152,12 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     [ReadOnly]
     Task<AccountView?> GetAsync();
 
-    /// <summary>An officer or operator read the citizen's personal data: an event in the account's chain (nothing when there is no account).</summary>
-    Task RecordStaffReadAsync(Actor staff, string? office, string what);
+    /// <summary>
+    /// A staff member reads the citizen's personal data (<paramref name="what"/>): an officer in the office's hours, or
+    /// anyone with a stated <paramref name="reason"/> (an exception, reported); refused otherwise. The read is an event in
+    /// the citizen's audit trail with the officer and the office.
+    /// </summary>
+    Task<Result<bool>> RecordStaffReadAsync(Actor staff, string? office, string what, string? reason);
 
     /// <summary>
     /// A dossier was rejected, waits for its card, or its card was issued: an event in the chain, and the citizen is told.

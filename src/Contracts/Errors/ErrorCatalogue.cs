@@ -37,6 +37,7 @@ public static class ErrorCatalogue
     public static readonly KnownError RefreshReused = new("refresh_reused", 401, "This refresh token was already used; the session has been closed. Log in again.");
 
     public static readonly KnownError Forbidden = new("forbidden", 403, "This action is not allowed for the caller.");
+    public static readonly KnownError StaffReasonRequired = new("staff_reason_required", 403, "Outside an officer's office hours, or for an operator, reading a citizen's personal data needs a stated reason (header X-Access-Reason); it is audited and reported.");
     public static readonly KnownError NothingToConfirm = new("nothing_to_confirm", 409, "Nothing recorded at this office waits for a confirmation.");
     public static readonly KnownError SecondPersonRequired = new("second_person_required", 403, "The card's issue is confirmed by a second person: another officer of the office or an operator, never the officer who opened the dossier.");
     public static readonly KnownError CrossOffice = new("cross_office", 403, "An officer acts only on dossiers of their own office.");

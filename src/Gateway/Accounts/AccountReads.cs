@@ -16,19 +16,30 @@ public static class AccountReads
     /// has nothing to show.
     /// </summary>
     /// <param name="personalData">What personal data the read shows (for the audit), or null when it shows none.</param>
-    public static async Task<Results<Ok<T>, ProblemHttpResult>> ReadOwnAsync<T>(ClaimsPrincipal user, string idNumber, IClusterClient cluster,
+    public static async Task<Results<Ok<T>, ProblemHttpResult>> ReadOwnAsync<T>(HttpContext http, string idNumber, IClusterClient cluster,
         Func<ICitizenAccountGrain, Task<T?>> read, string? personalData = null) where T : class
     {
-        if (!user.MayActOn(idNumber)) return ProblemWriter.NotYours();
+        if (!http.User.MayActOn(idNumber)) return ProblemWriter.NotYours();
         var account = cluster.Account(idNumber);
+        if (await StaffReadRefusedAsync(http, account, personalData) is { } refused) return refused;
         if (await read(account) is not { } value) return ProblemWriter.Result(ErrorCatalogue.AccountNotFound);
-        await RecordStaffReadAsync(user, account, personalData);
         return TypedResults.Ok(value);
     }
 
-    /// <summary>Staff access is accountable: an officer's or operator's read of personal data is an event in the account's chain.</summary>
-    public static Task RecordStaffReadAsync(ClaimsPrincipal user, ICitizenAccountGrain account, string? personalData) =>
-        personalData is not null && (user.IsInRole(Roles.Officer) || user.IsInRole(Roles.Operator))
-            ? account.RecordStaffReadAsync(user.ToActor(), user.Office(), personalData)
-            : Task.CompletedTask;
+    /// <summary>The header in which a staff member states why they read a citizen's data outside the desk's ordinary work.</summary>
+    public const string ReasonHeader = "X-Access-Reason";
+
+    /// <summary>
+    /// Staff access is accountable and bounded (<c>StaffAccessRule</c>): before an officer's or operator's read of personal
+    /// data, the account decides and records it (with the stated reason, when there is one); the refusal, or null.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> StaffReadRefusedAsync(HttpContext http, ICitizenAccountGrain account, string? personalData)
+    {
+        var user = http.User;
+        if (personalData is null || !(user.IsInRole(Roles.Officer) || user.IsInRole(Roles.Operator))) return null;
+        var stated = http.Request.Headers[ReasonHeader].ToString().Trim();
+        var reason = stated is { Length: > 0 and <= 200 } && Validation.StorableText.IsStorable(stated) ? stated : null;
+        var recorded = await account.RecordStaffReadAsync(user.ToActor(), user.Office(), personalData, reason);
+        return recorded.Succeeded ? null : ProblemWriter.Refused(recorded.Error!, http);
+    }
 }

@@ -178,11 +178,11 @@ public static class AccountsApi
 
     public static Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
-        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => ReadAsync(account, idNumber, http), personalData: "account (name, date of birth, contacts)");
+        AccountReads.ReadOwnAsync(http, idNumber, cluster, account => ReadAsync(account, idNumber, http), personalData: "account (name, date of birth, contacts)");
 
     public static Task<Results<Ok<AccountStatusView>, ProblemHttpResult>> GetStatusAsync(
         string idNumber, ClaimsPrincipal user, IClusterClient cluster, HttpContext http) =>
-        AccountReads.ReadOwnAsync(user, idNumber, cluster, async account =>
+        AccountReads.ReadOwnAsync(http, idNumber, cluster, async account =>
             await ReadAsync(account, idNumber, http) is { } view ? AccountStatusView.Of(view) : null);
 
     /// <summary>An owner's read answers from this request's session check (one grain turn); staff reads ask the grain.</summary>

@@ -68,9 +68,9 @@ public static class WalletApi
     {
         if (!user.MayActOn(idNumber)) return ProblemWriter.NotYours();
         var account = cluster.Account(idNumber);
+        if (await AccountReads.StaffReadRefusedAsync(http, account, "document wallet") is { } refused) return refused;
         var result = await account.GetWalletAsync();
         if (result.Value is not { } documents) return ProblemWriter.Refused(result.Error!, http);
-        await AccountReads.RecordStaffReadAsync(user, account, "document wallet");
         return TypedResults.Ok(documents);
     }
 
@@ -96,10 +96,10 @@ public static class WalletApi
         return result.Value is { } children ? TypedResults.Ok(children) : ProblemWriter.Refused(result.Error!, http);
     }
 
-    public static Task<Results<Ok<IReadOnlyList<AccountNotice>>, ProblemHttpResult>> NoticesAsync(string idNumber, ClaimsPrincipal user,
+    public static Task<Results<Ok<IReadOnlyList<AccountNotice>>, ProblemHttpResult>> NoticesAsync(string idNumber, HttpContext http,
         IClusterClient cluster, int? limit) =>
-        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetNoticesAsync(limit ?? 50));
+        AccountReads.ReadOwnAsync(http, idNumber, cluster, account => account.GetNoticesAsync(limit ?? 50));
 
-    public static Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, ClaimsPrincipal user, IClusterClient cluster) =>
-        AccountReads.ReadOwnAsync(user, idNumber, cluster, account => account.GetProfileAsync(), personalData: "profile");
+    public static Task<Results<Ok<ProfileView>, ProblemHttpResult>> ProfileAsync(string idNumber, HttpContext http, IClusterClient cluster) =>
+        AccountReads.ReadOwnAsync(http, idNumber, cluster, account => account.GetProfileAsync(), personalData: "profile");
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Errors;
@@ -63,11 +64,22 @@ public sealed partial class CitizenAccountGrain
         return Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray());
     }
 
-    public async Task RecordStaffReadAsync(Actor staff, string? office, string what)
+    public async Task<Result<bool>> RecordStaffReadAsync(Actor staff, string? office, string what, string? reason)
     {
-        if (!Exists) return;
-        Raise(AccountEventKind.StaffRead, Unchanged(), staff, $"{what} read{(office is null ? "" : $" at {office}")}", Now());
+        var now = Now();
+        var verdict = Staff.StaffAccessRule.Decide(staff.Role, calendar.WhyClosed(now) is null, reason);
+        if (verdict == Staff.StaffAccessVerdict.ReasonRequired)
+            return ErrorCatalogue.StaffReasonRequired.Refuse(staff.Role == ActorRole.Officer
+                ? "Outside the office's hours an officer reads a citizen's data only with a stated reason (X-Access-Reason), audited and reported."
+                : "An operator reads a citizen's personal data only with a stated reason (X-Access-Reason), audited and reported.");
+        if (!Exists) return Result.Ok(true);
+        var at = office is null ? "" : $" at {office}";
+        if (verdict == Staff.StaffAccessVerdict.Exception)
+            logger.LogWarning("ALERT: {Role} {Staff} read {What} of {Account} as an exception: {Reason}", staff.Role, staff.Id, what, AccountId, reason);
+        Raise(AccountEventKind.StaffRead, Unchanged(), staff,
+            verdict == Staff.StaffAccessVerdict.Exception ? $"{what} read{at} as an EXCEPTION: {reason!.Trim()}" : $"{what} read{at}", now);
         await CommitAsync();
+        return Result.Ok(true);
     }
 
     public async Task<bool> RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice)

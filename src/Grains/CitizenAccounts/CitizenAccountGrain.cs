@@ -38,6 +38,7 @@ public sealed partial class CitizenAccountGrain(
     Chips.PassiveAuthentication chipVerifier,
     EventDelivery eventDelivery,
     CommitTimings commitTimings,
+    Offices.WorkingCalendar calendar,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<CitizenAccountGrain> logger)
     : Grain, ICitizenAccountGrain, IRemindable

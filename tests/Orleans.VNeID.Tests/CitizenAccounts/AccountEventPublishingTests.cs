@@ -40,7 +40,7 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         await account.LogOutAsync(grant.SessionId);
         await account.LockAsync(officer, "lost phone");
         await account.UnlockAsync(officer, "owner came to the office");
-        await account.RecordStaffReadAsync(officer, "CAP-HG", "profile");
+        await account.RecordStaffReadAsync(officer, "CAP-HG", "profile", "the citizen asked at the desk");
         fixture.Clock.Advance(TimeSpan.FromSeconds(61));
         await account.RequestEmailAsync("events.owner@example.vn");
         var emailCode = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync("events.owner@example.vn", 1))[0]);

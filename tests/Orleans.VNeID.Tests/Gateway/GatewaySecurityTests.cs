@@ -311,4 +311,25 @@ public sealed class GatewaySecurityTests(ClusterFixture fixture)
         await Task.Delay(200);
         Assert.Single(fixture.Sender.To(owner.Phone!), m => m.Body.Contains("yeu cau dang ky"));
     }
+
+    [Fact]
+    public async Task An_operators_read_of_personal_data_needs_a_stated_reason_and_is_audited_as_an_exception()
+    {
+        var http = _gateway.CreateClient();
+        var citizen = await ActiveAsync(http);
+        var operatorToken = await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026");
+        var bare = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/profile", operatorToken));
+        Assert.Equal(HttpStatusCode.Forbidden, bare.StatusCode);
+        Assert.Equal("staff_reason_required", await CodeOf(bare));
+        // Status carries no personal data: no reason needed.
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/status", operatorToken))).StatusCode);
+
+        var stated = GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/profile", operatorToken);
+        stated.Headers.Add("X-Access-Reason", "incident 4711: the owner's complaint");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(stated)).StatusCode);
+        var trail = await fixture.Audit.WaitForAsync(citizen.IdNumber, Orleans.VNeID.Accounts.AccountEventKind.StaffRead);
+        Assert.Contains(trail, e => e.Kind == Orleans.VNeID.Accounts.AccountEventKind.StaffRead && e.ActorId == "operator-01"
+                                    && e.Reason!.Contains("EXCEPTION: incident 4711"));
+        Assert.DoesNotContain(trail, e => e.Kind == Orleans.VNeID.Accounts.AccountEventKind.StaffRead && !e.Reason!.Contains("EXCEPTION"));
+    }
 }
