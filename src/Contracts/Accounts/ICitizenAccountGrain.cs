@@ -124,7 +124,7 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync();
 
     /// <summary>An officer integrates one more paper into a level-2 account's wallet.</summary>
-    Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document);
+    Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document, string? reason = null);
 
     /// <summary>The profile with each field marked as verified by the registry or self-declared.</summary>
     [ReadOnly]
@@ -142,7 +142,7 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// An officer integrates a paper of a dependent child under 14 (a birth certificate, a health-insurance card) into this
     /// level-2 account; refused with not_a_dependent for any other child. Returns the children as the owner sees them.
     /// </summary>
-    Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, Orleans.VNeID.Dossiers.IntegratedDocument document);
+    Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, Orleans.VNeID.Dossiers.IntegratedDocument document, string? reason = null);
 
     /// <summary>The newest notices of the account's in-app list (at most 100), or null when nobody declared it.</summary>
     [ReadOnly]

@@ -26,6 +26,13 @@ public static class AccountReads
         return TypedResults.Ok(value);
     }
 
+    /// <summary>The reason a staff member stated in <see cref="ReasonHeader"/> (at most 200 storable characters), or null.</summary>
+    public static string? StatedReason(HttpContext http)
+    {
+        var stated = http.Request.Headers[ReasonHeader].ToString().Trim();
+        return stated is { Length: > 0 and <= 200 } && Validation.StorableText.IsStorable(stated) ? stated : null;
+    }
+
     /// <summary>The header in which a staff member states why they read a citizen's data outside the desk's ordinary work.</summary>
     public const string ReasonHeader = "X-Access-Reason";
 
@@ -37,9 +44,7 @@ public static class AccountReads
     {
         var user = http.User;
         if (personalData is null || !(user.IsInRole(Roles.Officer) || user.IsInRole(Roles.Operator))) return null;
-        var stated = http.Request.Headers[ReasonHeader].ToString().Trim();
-        var reason = stated is { Length: > 0 and <= 200 } && Validation.StorableText.IsStorable(stated) ? stated : null;
-        var recorded = await account.RecordStaffReadAsync(user.ToActor(), user.Office(), personalData, reason);
+        var recorded = await account.RecordStaffReadAsync(user.ToActor(), user.Office(), personalData, StatedReason(http));
         return recorded.Succeeded ? null : ProblemWriter.Refused(recorded.Error!, http);
     }
 }

@@ -77,14 +77,14 @@ public static class WalletApi
     public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> AddDocumentAsync(
         string idNumber, DocumentRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
-        var result = await cluster.Account(idNumber).AddDocumentAsync(request.ToDocument(user));
+        var result = await cluster.Account(idNumber).AddDocumentAsync(request.ToDocument(user), AccountReads.StatedReason(http));
         return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<ChildView>>, ProblemHttpResult>> AddChildDocumentAsync(
         string idNumber, string childIdNumber, DocumentRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
-        var result = await cluster.Account(idNumber).AddChildDocumentAsync(childIdNumber, request.ToDocument(user));
+        var result = await cluster.Account(idNumber).AddChildDocumentAsync(childIdNumber, request.ToDocument(user), AccountReads.StatedReason(http));
         return result.Value is { } children ? TypedResults.Ok(children) : ProblemWriter.Refused(result.Error!, http);
     }
 

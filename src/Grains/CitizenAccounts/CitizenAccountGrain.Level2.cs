@@ -52,34 +52,45 @@ public sealed partial class CitizenAccountGrain
             _lifecycle.Level != AccountLevel.Level2 ? AccountRefusals.Level2Required() :
             Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray()));
 
-    public async Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document)
+    public async Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document, string? reason = null)
     {
+        var (refused, exception) = StaffRule(new Actor(ActorRole.Officer, document.VerifiedBy), reason, "changed the wallet of");
+        if (refused is not null) return refused;
         if (!Exists) return AccountRefusals.NotFound();
         if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
         var replaced = State.Wallet.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number) > 0;
         State.Wallet.Add(document);
         Raise(AccountEventKind.WalletChanged, Unchanged(), new Actor(ActorRole.Officer, document.VerifiedBy),
-            $"{(replaced ? "replaced" : "added")} {document.Kind} at {document.VerifiedAtOffice}", Now(), ToOwner(code: null));
+            $"{(replaced ? "replaced" : "added")} {document.Kind} at {document.VerifiedAtOffice}{exception}", Now(), ToOwner(code: null));
         await CommitAsync();
         return Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray());
     }
 
     public async Task<Result<bool>> RecordStaffReadAsync(Actor staff, string? office, string what, string? reason)
     {
-        var now = Now();
-        var verdict = Staff.StaffAccessRule.Decide(staff.Role, calendar.WhyClosed(now) is null, reason);
-        if (verdict == Staff.StaffAccessVerdict.ReasonRequired)
-            return ErrorCatalogue.StaffReasonRequired.Refuse(staff.Role == ActorRole.Officer
-                ? "Outside the office's hours an officer reads a citizen's data only with a stated reason (X-Access-Reason), audited and reported."
-                : "An operator reads a citizen's personal data only with a stated reason (X-Access-Reason), audited and reported.");
+        var (refused, exception) = StaffRule(staff, reason, $"read {what} of");
+        if (refused is not null) return refused;
         if (!Exists) return Result.Ok(true);
-        var at = office is null ? "" : $" at {office}";
-        if (verdict == Staff.StaffAccessVerdict.Exception)
-            logger.LogWarning("ALERT: {Role} {Staff} read {What} of {Account} as an exception: {Reason}", staff.Role, staff.Id, what, AccountId, reason);
-        Raise(AccountEventKind.StaffRead, Unchanged(), staff,
-            verdict == Staff.StaffAccessVerdict.Exception ? $"{what} read{at} as an EXCEPTION: {reason!.Trim()}" : $"{what} read{at}", now);
+        Raise(AccountEventKind.StaffRead, Unchanged(), staff, $"{what} read{(office is null ? "" : $" at {office}")}{exception}", Now());
         await CommitAsync();
         return Result.Ok(true);
+    }
+
+    /// <summary>
+    /// <see cref="Staff.StaffAccessRule"/> for a staff member's read or change: the refusal when a reason is needed and
+    /// none was given; otherwise the mark for the audit entry (empty for the desk's ordinary work, the reason for an
+    /// exception, which is also reported to operators).
+    /// </summary>
+    private (Refusal? Refusal, string Exception) StaffRule(Actor staff, string? reason, string doing)
+    {
+        var verdict = Staff.StaffAccessRule.Decide(staff.Role, calendar.WhyClosed(Now()) is null, reason);
+        if (verdict == Staff.StaffAccessVerdict.ReasonRequired)
+            return (ErrorCatalogue.StaffReasonRequired.Refuse(staff.Role == ActorRole.Officer
+                ? "Outside the office's hours an officer reads or changes a citizen's data only with a stated reason (X-Access-Reason), audited and reported."
+                : "An operator reads or changes a citizen's personal data only with a stated reason (X-Access-Reason), audited and reported."), "");
+        if (verdict == Staff.StaffAccessVerdict.Allowed) return (null, "");
+        logger.LogWarning("ALERT: {Role} {Staff} {Doing} {Account} as an exception: {Reason}", staff.Role, staff.Id, doing, AccountId, reason);
+        return (null, $" as an EXCEPTION: {reason!.Trim()}");
     }
 
     public async Task<bool> RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice)
@@ -105,8 +116,10 @@ public sealed partial class CitizenAccountGrain
         return Result.Ok(await ChildrenUnder14Async());
     }
 
-    public async Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, IntegratedDocument document)
+    public async Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, IntegratedDocument document, string? reason = null)
     {
+        var (refused, exception) = StaffRule(new Actor(ActorRole.Officer, document.VerifiedBy), reason, "changed a dependent's papers of");
+        if (refused is not null) return refused;
         if (!Exists) return AccountRefusals.NotFound();
         if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
         // Only a dependent declared at an office, and only while the population database still records a child under 14.
@@ -117,7 +130,7 @@ public sealed partial class CitizenAccountGrain
         var replaced = papers.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number) > 0;
         papers.Add(document);
         Raise(AccountEventKind.WalletChanged, Unchanged(), new Actor(ActorRole.Officer, document.VerifiedBy),
-            $"{(replaced ? "replaced" : "added")} {document.Kind} of dependent {childIdNumber} at {document.VerifiedAtOffice}", Now(), ToOwner(code: null));
+            $"{(replaced ? "replaced" : "added")} {document.Kind} of dependent {childIdNumber} at {document.VerifiedAtOffice}{exception}", Now(), ToOwner(code: null));
         await CommitAsync();
         return Result.Ok(await ChildrenUnder14Async());
     }

@@ -23,13 +23,15 @@ public sealed partial class CitizenAccountGrain
         if (!Exists) return AccountRefusals.NotFound();
         if (!_lifecycle.CanFire(AccountTrigger.Unlock)) return _lifecycle.ConflictFor(AccountTrigger.Unlock);
 
+        // The unlock's reason is required: outside an officer's hours, or by an operator, the unlock is an exception (audited, reported).
+        var (_, exception) = StaffRule(actor, reason, "unlocked");
         var now = Now();
         State.Lock = null;
         // The officer has checked who the citizen is: counters from before the lock no longer count.
         State.PasswordFailures = null;
         State.OtpFailures = null;
         var outcome = await _lifecycle.FireAsync(AccountTrigger.Unlock);
-        Raise(AccountEventKind.Unlocked, outcome, actor, reason, now, ToOwner(code: null));
+        Raise(AccountEventKind.Unlocked, outcome, actor, exception.Length == 0 ? reason : $"{reason} (as an EXCEPTION)", now, ToOwner(code: null));
         await CommitAsync();
         return Result.Ok(View());
     }
