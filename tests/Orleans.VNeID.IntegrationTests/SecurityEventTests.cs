@@ -87,7 +87,10 @@ public sealed class SecurityEventTests(PlatformFixture platform)
             Assert.Equal(3, missed.Select(p => p.GetProperty("jti").GetString()).Distinct().Count());
 
             await ActAsync(cluster, operatorToken, $"/api/v1/accounts/{citizen.IdNumber}/unlock");
-            await ReceiveAsync(listener, HttpStatusCode.BadRequest, TimeSpan.FromSeconds(15), """{"err":"invalid_key","description":"test"}""");
+            // A hostile refusal: a charset no decoder knows (it threw in the delivery loop and stopped the host) and a secret in
+            // the description (it was shown to operators). Only the RFC 8935 "err" is kept.
+            await ReceiveAsync(listener, HttpStatusCode.BadRequest, TimeSpan.FromSeconds(15),
+                """{"err":"invalid_key","description":"INTERNAL-ONLY: db_password=hunter2"}""", "application/json; charset=made-up-charset");
             JsonElement dead = default;
             await PlatformFixture.EventuallyAsync(async () =>
             {
@@ -99,6 +102,7 @@ public sealed class SecurityEventTests(PlatformFixture platform)
             });
             Assert.Equal(Enabled, dead.GetProperty("eventType").GetString());
             Assert.Contains("invalid_key", dead.GetProperty("lastError").GetString());
+            Assert.DoesNotContain("hunter2", dead.GetRawText());
             using var redrive = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/security-events/deliveries/{dead.GetProperty("deliveryId").GetInt64()}/redrive");
             redrive.Headers.Authorization = new AuthenticationHeaderValue("Bearer", operatorToken);
             Assert.Equal(HttpStatusCode.NoContent, (await cluster.Http.SendAsync(redrive)).StatusCode);
@@ -121,7 +125,8 @@ public sealed class SecurityEventTests(PlatformFixture platform)
     }
 
     /// <summary>The next SET posted to the listener, answered with <paramref name="status"/>.</summary>
-    private static async Task<string> ReceiveAsync(HttpListener listener, HttpStatusCode status, TimeSpan within, string? body = null)
+    private static async Task<string> ReceiveAsync(HttpListener listener, HttpStatusCode status, TimeSpan within, string? body = null,
+        string contentType = "application/json")
     {
         var context = await listener.GetContextAsync().WaitAsync(within);
         Assert.Equal("/security-events", context.Request.Url!.AbsolutePath);
@@ -131,7 +136,7 @@ public sealed class SecurityEventTests(PlatformFixture platform)
         context.Response.StatusCode = (int)status;
         if (body is not null)
         {
-            context.Response.ContentType = "application/json";
+            context.Response.ContentType = contentType;
             await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
         }
         context.Response.Close();

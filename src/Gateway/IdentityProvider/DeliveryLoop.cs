@@ -36,6 +36,11 @@ public abstract class DeliveryLoop(IOptions<OidcOptions> options, IServiceScopeF
             {
                 logger.LogWarning("{What} could not be read from the database: {Reason}", What, e.Message);
             }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // Nothing a relying party answers may stop the gateway: the round is given up, logged, and tried again.
+                logger.LogError(e, "{What}: a delivery round failed; it is tried again", What);
+            }
             if (sent < BatchSize)
             {
                 try
@@ -56,7 +61,9 @@ public abstract class DeliveryLoop(IOptions<OidcOptions> options, IServiceScopeF
     {
         try
         {
-            var response = await client.PostAsync(uri, content, cancellationToken);
+            // Headers only: a relying party's body is read, bounded, by the caller that needs it, never buffered whole.
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return (response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}", response);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

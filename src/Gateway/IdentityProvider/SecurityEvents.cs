@@ -207,10 +207,12 @@ public sealed class SecurityEventSender(
                 }
                 if (response?.StatusCode == System.Net.HttpStatusCode.BadRequest)
                 {
-                    // RFC 8935 §2.3: the receiver refused this SET (its "err" says why); sending it again would not help.
-                    var refusal = await response.Content.ReadAsStringAsync(cancellationToken);
+                    // RFC 8935 §2.3: the receiver refused this SET (its "err" says why); sending it again would not help. What a
+                    // relying party sends back is hostile input: a bounded read, whatever its charset, and only a well-formed
+                    // error code kept (never its description, which an operator would read).
+                    var refusal = await RefusalCodeAsync(response, cancellationToken);
                     logger.LogWarning("Relying party {Client} refused security event {Delivery}: {Refusal}", clientId, item.DeliveryId, refusal);
-                    await SettleAsync(item.DeliveryId, "dead_at", $"refused: {refusal[..Math.Min(refusal.Length, 500)]}", cancellationToken);
+                    await SettleAsync(item.DeliveryId, "dead_at", $"refused: {refusal}", cancellationToken);
                     continue;
                 }
             }
@@ -232,6 +234,41 @@ public sealed class SecurityEventSender(
             release.Parameters.AddWithValue(Options.LogoutRetryMax);
         }
         await release.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The RFC 8935 error code of a refusal (<c>err</c>, a short token such as <c>invalid_key</c>), read from at most
+    /// 4 KiB of the body as UTF-8 whatever charset it claims; "HTTP 400" when there is none.
+    /// </summary>
+    public static async Task<string> RefusalCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        var length = 0;
+        await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
+        {
+            int read;
+            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0) length += read;
+        }
+        return RefusalCode(buffer.AsSpan(0, length));
+    }
+
+    /// <summary>The <c>err</c> of an RFC 8935 error body when it is a short token of letters, digits and underscores; else "HTTP 400".</summary>
+    public static string RefusalCode(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("err", out var err) &&
+                err.ValueKind == JsonValueKind.String && err.GetString() is { Length: > 0 and <= 64 } code &&
+                code.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                return code;
+        }
+        catch (JsonException)
+        {
+            // Not JSON: nothing of it is kept.
+        }
+        return "HTTP 400";
     }
 
     /// <summary>Counts an attempt with its note; <paramref name="settled"/> (delivered_at or dead_at) ends the delivery, null leaves it owed.</summary>
