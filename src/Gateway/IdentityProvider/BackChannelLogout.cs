@@ -71,6 +71,7 @@ public sealed class BackChannelLogoutSender(
     IHttpClientFactory http,
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
+    TimeProvider clock,
     ILogger<BackChannelLogoutSender> logger) : DeliveryLoop(options, scopes, logger)
 {
     public const string HttpClientName = "backchannel-logout";
@@ -110,7 +111,7 @@ public sealed class BackChannelLogoutSender(
             return;
         }
         var token = BackChannelLogout.LogoutToken(server.CurrentValue.SigningCredentials[0], Options.IssuerUri.AbsoluteUri, clientId,
-            subject, sid, DateTime.UtcNow);
+            subject, sid, clock.GetUtcNow().UtcDateTime);
         var (failure, response) = await PostAsync(http.CreateClient(HttpClientName), uri,
             new FormUrlEncodedContent([new("logout_token", token)]), cancellationToken);
         response?.Dispose();

@@ -134,7 +134,7 @@ public static class ProviderSignIn
         identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, "pwd"));
         if (stepUpCode is not null) identity.AddClaims([new Claim(Claims.AuthenticationMethodReference, "otp"), new Claim(Claims.AuthenticationMethodReference, "mfa")]);
         if (grant.CodeAdvised) identity.AddClaim(new Claim(CodeAdvisedClaim, "true"));
-        identity.AddClaim(new Claim(Claims.AuthenticationTime, DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        identity.AddClaim(new Claim(Claims.AuthenticationTime, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
         return Results.Redirect(returnUrl);
     }

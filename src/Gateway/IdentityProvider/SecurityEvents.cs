@@ -135,6 +135,7 @@ public sealed class SecurityEventSender(
     IHttpClientFactory http,
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
+    TimeProvider clock,
     ILogger<SecurityEventSender> logger) : DeliveryLoop(options, scopes, logger)
 {
     public const string HttpClientName = "security-events";
@@ -189,12 +190,12 @@ public sealed class SecurityEventSender(
                 await SettleAsync(item.DeliveryId, "delivered_at", "the relying party is gone or no longer takes security events", cancellationToken);
                 continue;
             }
-            if (DateTimeOffset.UtcNow - item.OwedAt > Options.SecurityEventGiveUpAfter)
+            if (clock.GetUtcNow() - item.OwedAt > Options.SecurityEventGiveUpAfter)
             {
                 await SettleAsync(item.DeliveryId, "dead_at", $"undelivered for longer than {Options.SecurityEventGiveUpAfter}", cancellationToken);
                 continue;
             }
-            var token = SecurityEvents.Token(server.CurrentValue.SigningCredentials[0], Options.IssuerUri.AbsoluteUri, clientId, item, DateTime.UtcNow);
+            var token = SecurityEvents.Token(server.CurrentValue.SigningCredentials[0], Options.IssuerUri.AbsoluteUri, clientId, item, clock.GetUtcNow().UtcDateTime);
             var content = new StringContent(token, System.Text.Encoding.ASCII);
             content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(SecurityEvents.MediaType);
             var (error, response) = await PostAsync(http.CreateClient(HttpClientName), uri, content, cancellationToken);

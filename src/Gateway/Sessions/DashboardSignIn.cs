@@ -78,7 +78,7 @@ public static class DashboardSignIn
     private static async Task SignOutAsync(HttpContext http, IClusterClient cluster)
     {
         var user = http.User;
-        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.UtcNow.AddDays(1);
+        var expires = long.TryParse(user.FindFirst("exp")?.Value, out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(1);
         await cluster.GetGrain<IStaffAccessGrain>(0).RevokeTokenAsync(user.Identity!.Name!, user.FindFirst("jti")?.Value ?? "", expires);
         http.Response.Cookies.Delete(OperatorSignInPage.CookieName, new CookieOptions { Path = OperatorSignInPage.Path });
         http.Response.Redirect(OperatorSignInPage.Path + "/sign-in", permanent: false);

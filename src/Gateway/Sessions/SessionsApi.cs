@@ -136,9 +136,9 @@ public static class SessionsApi
         return account is null ? refusal! : TypedResults.Ok(ServiceAccountLogIn.Token(issuer, request.ClientId!, account));
     }
 
-    public static async Task<NoContent> RevokeOwnServiceTokenAsync(ClaimsPrincipal user, IClusterClient cluster)
+    public static async Task<NoContent> RevokeOwnServiceTokenAsync(ClaimsPrincipal user, IClusterClient cluster, TimeProvider clock)
     {
-        var expires = long.TryParse(user.FindFirstValue(JwtRegisteredClaimNames.Exp), out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : DateTimeOffset.UtcNow.AddDays(1);
+        var expires = long.TryParse(user.FindFirstValue(JwtRegisteredClaimNames.Exp), out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp) : clock.GetUtcNow().AddDays(1);
         await cluster.GetGrain<IStaffAccessGrain>(0).RevokeTokenAsync(user.Identity!.Name!, user.FindFirstValue(JwtRegisteredClaimNames.Jti) ?? "", expires);
         return TypedResults.NoContent();
     }
