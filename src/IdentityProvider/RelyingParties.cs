@@ -26,7 +26,7 @@ public sealed record RelyingParty(
 /// pushed to (RFC 8935), and whether they may see the ID number
 /// as the subject (otherwise they get a pairwise subject). Secrets are generated here and stored only as hashes.
 /// </summary>
-public sealed class RelyingParties(IOpenIddictApplicationManager applications)
+public sealed class RelyingParties(IOpenIddictApplicationManager applications, RelyingPartyRules rules)
 {
     public const string MinimumLevelProperty = "vneid_minimum_level";
     public const string BackchannelLogoutProperty = "backchannel_logout_uri";
@@ -45,6 +45,11 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications)
             throw new ArgumentException($"Unknown scope {unknown}; known: {string.Join(", ", KnownScopes)}.");
         if (party.MinimumLevel is not (1 or 2)) throw new ArgumentException("The minimum level is 1 or 2.");
         if (party.RedirectUris.Count == 0) throw new ArgumentException("At least one exact redirect URI is needed.");
+        // Where citizens are sent and where the provider posts: https outside Development, never inside the platform's networks.
+        foreach (var uri in party.RedirectUris) EndpointRules.Check(uri, "redirect URI", rules.Development);
+        foreach (var uri in party.PostLogoutRedirectUris) EndpointRules.Check(uri, "post-logout redirect URI", rules.Development);
+        if (party.BackchannelLogoutUri is { } backchannel) EndpointRules.Check(backchannel, "back-channel logout URI", rules.Development);
+        if (party.SecurityEventsUri is { } receiver) EndpointRules.Check(receiver, "security events URI", rules.Development);
 
         var secret = party.Confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
         var descriptor = new OpenIddictApplicationDescriptor
@@ -109,8 +114,10 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications)
 public static class OidcStoreRegistration
 {
     /// <summary>OpenIddict's core with its EF Core store on the platform's database, and <see cref="RelyingParties"/>.</summary>
-    public static OpenIddictBuilder AddOidcStore(this IServiceCollection services, string connectionString)
+    /// <param name="development">Development's rules for relying parties' URIs (http and loopback allowed).</param>
+    public static OpenIddictBuilder AddOidcStore(this IServiceCollection services, string connectionString, bool development)
     {
+        services.AddSingleton(new RelyingPartyRules(development));
         services.AddDbContextPool<OidcDbContext>(options => options.UseNpgsql(connectionString).UseOpenIddict());
         services.AddScoped<RelyingParties>();
         var builder = services.AddOpenIddict();
@@ -122,3 +129,6 @@ public static class OidcStoreRegistration
         return builder;
     }
 }
+
+/// <summary>The rules registration holds relying parties to: Development's (http and loopback allowed) or everywhere else's.</summary>
+public sealed record RelyingPartyRules(bool Development);

@@ -119,7 +119,7 @@ internal static class RelyingPartyCommands
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddOidcStore(connectionString);
+        services.AddOidcStore(connectionString, development: Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") == "Development");
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         return await command(scope.ServiceProvider.GetRequiredService<RelyingParties>());

@@ -47,7 +47,7 @@ public sealed class RelyingPartyClient : IDisposable
     public static async Task<string?> AddAsync(RelyingParty party)
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddOidcStore(PlatformFixture.OwnerConnectionString);
+        services.AddOidcStore(PlatformFixture.OwnerConnectionString, development: true);
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<RelyingParties>().AddAsync(party);

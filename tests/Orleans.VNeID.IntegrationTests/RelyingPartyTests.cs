@@ -11,7 +11,7 @@ public sealed class RelyingPartyTests(PlatformFixture platform)
     public async Task A_relying_party_is_registered_with_a_hashed_secret_listed_and_removed()
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddOidcStore(PlatformFixture.OwnerConnectionString);
+        services.AddOidcStore(PlatformFixture.OwnerConnectionString, development: true);
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         var parties = scope.ServiceProvider.GetRequiredService<RelyingParties>();

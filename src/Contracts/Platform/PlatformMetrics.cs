@@ -21,6 +21,13 @@ public static class PlatformMetrics
         "503 answers of the gateway");
 
     /// <summary>
+    /// Posts to relying parties (back-channel logouts, security events), by <c>kind</c> and <c>outcome</c>: delivered,
+    /// refused (a 4xx answer), failed (an error answer, a timeout, a reset) or blocked (an endpoint the rules forbid).
+    /// </summary>
+    public static readonly Counter<long> RelyingPartyPosts = Meter.CreateCounter<long>("vneid.oidc.relying_party_posts", "{post}",
+        "Posts to relying parties' endpoints, by kind and outcome");
+
+    /// <summary>
     /// Gauges of the work waiting in the database (<c>vneid.backlog</c>, by <c>queue</c>): undelivered outbox messages,
     /// account events not yet taken off the stream, security events and logouts owed to relying parties, and the dead
     /// letters of both. Read every <c>Telemetry:BacklogInterval</c> by a silo; <see cref="BacklogAge"/> is how old the

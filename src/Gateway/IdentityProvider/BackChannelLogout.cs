@@ -72,7 +72,8 @@ public sealed class BackChannelLogoutSender(
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
     TimeProvider clock,
-    ILogger<BackChannelLogoutSender> logger) : DeliveryLoop(options, scopes, logger)
+    DeliveryRules rules,
+    ILogger<BackChannelLogoutSender> logger) : DeliveryLoop(options, scopes, rules, logger)
 {
     public const string HttpClientName = "backchannel-logout";
 

@@ -62,6 +62,27 @@ public sealed class OidcOptions
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 }
 
+/// <summary>How the gateway posts to relying parties: Development allows http and loopback; elsewhere https to public addresses only.</summary>
+public sealed record DeliveryRules(bool Development)
+{
+    /// <summary>The longest a relying party may take to answer (to connect, then to send its headers; a refusal's body the same).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Why <paramref name="uri"/> may not be posted to now (it was registered under older rules), or null.</summary>
+    public string? Refusal(string uri)
+    {
+        try
+        {
+            EndpointRules.Check(uri, "endpoint", Development);
+            return null;
+        }
+        catch (ArgumentException refused)
+        {
+            return "refused: " + refused.Message;
+        }
+    }
+}
+
 /// <summary>One value per account level: a relying party asks for the level it needs (<c>acr_values</c>).</summary>
 public static class Assurance
 {
@@ -85,15 +106,14 @@ public static class OidcProvider
             options.Issuer = (builder.Configuration["Gateway:Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
-        // Relying parties' endpoints are hostile: no redirect is followed (a 307 would re-post the token elsewhere).
-        builder.Services.AddHttpClient(BackChannelLogoutSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton(new DeliveryRules(development));
+        AddRelyingPartyClient(builder.Services, BackChannelLogoutSender.HttpClientName, development);
         builder.Services.AddHostedService<BackChannelLogoutSender>();
-        builder.Services.AddHttpClient(SecurityEventSender.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        AddRelyingPartyClient(builder.Services, SecurityEventSender.HttpClientName, development);
         builder.Services.AddHostedService<SecurityEventSender>();
 
-        builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration))
+        builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration), builder.Environment.IsDevelopment())
             .AddServer(server =>
             {
                 server.SetIssuer(options.IssuerUri);
@@ -156,6 +176,22 @@ public static class OidcProvider
         app.MapSecurityEventDeliveries();
         return app;
     }
+
+    /// <summary>
+    /// The HTTP client that posts to relying parties, whose endpoints are hostile: no redirect followed (a 307 would re-post
+    /// the token elsewhere), a short timeout, small response headers, and connections only to addresses outside the
+    /// platform's networks (Development allows loopback).
+    /// </summary>
+    private static void AddRelyingPartyClient(IServiceCollection services, string name, bool development) =>
+        services.AddHttpClient(name, client => client.Timeout = DeliveryRules.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                MaxResponseHeadersLength = 16,
+                ConnectTimeout = DeliveryRules.Timeout,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                ConnectCallback = (context, cancellationToken) => EndpointRules.ConnectAsync(context.DnsEndPoint, development, cancellationToken),
+            });
 
     private static RsaSecurityKey RsaKey(string pem, string setting)
     {

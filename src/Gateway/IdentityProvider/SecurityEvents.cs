@@ -136,7 +136,8 @@ public sealed class SecurityEventSender(
     IOptions<OidcOptions> options,
     IOptionsMonitor<OpenIddictServerOptions> server,
     TimeProvider clock,
-    ILogger<SecurityEventSender> logger) : DeliveryLoop(options, scopes, logger)
+    DeliveryRules rules,
+    ILogger<SecurityEventSender> logger) : DeliveryLoop(options, scopes, rules, logger)
 {
     public const string HttpClientName = "security-events";
     private const int ReceiversPerRound = 8;
@@ -239,16 +240,24 @@ public sealed class SecurityEventSender(
 
     /// <summary>
     /// The RFC 8935 error code of a refusal (<c>err</c>, a short token such as <c>invalid_key</c>), read from at most
-    /// 4 KiB of the body as UTF-8 whatever charset it claims; "HTTP 400" when there is none.
+    /// 4 KiB of the body as UTF-8 whatever charset it claims, within the delivery timeout; "HTTP 400" when there is none.
     /// </summary>
     public static async Task<string> RefusalCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var buffer = new byte[4096];
         var length = 0;
-        await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
+        // A body that drips or breaks off is judged by what came within the delivery timeout.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(DeliveryRules.Timeout);
+        try
         {
+            await using var body = await response.Content.ReadAsStreamAsync(bounded.Token);
             int read;
-            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0) length += read;
+            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), bounded.Token)) > 0) length += read;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return "HTTP 400";
         }
         return RefusalCode(buffer.AsSpan(0, length));
     }
