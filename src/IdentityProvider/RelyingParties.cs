@@ -66,8 +66,10 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
         foreach (var uri in party.PostLogoutRedirectUris) descriptor.PostLogoutRedirectUris.Add(new Uri(uri, UriKind.Absolute));
         descriptor.Permissions.UnionWith([
             Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
-            Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+            Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code,
         ]);
+        // Refresh tokens only for a relying party registered for offline_access.
+        if (party.Scopes.Contains(Scopes.OfflineAccess)) descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
         foreach (var scope in party.Scopes) descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
         descriptor.Properties[MinimumLevelProperty] = JsonSerializer.SerializeToElement(party.MinimumLevel);
         descriptor.Properties[SeesIdNumberProperty] = JsonSerializer.SerializeToElement(party.SeesIdNumber);

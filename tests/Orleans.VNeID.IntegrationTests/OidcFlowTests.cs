@@ -65,7 +65,11 @@ public sealed class OidcFlowTests(PlatformFixture platform)
         Assert.Equal((HttpStatusCode.BadRequest, "invalid_grant"), (afterLockStatus, afterLock.GetProperty("error").GetString()));
 
         // The provider's own sign-in ended with the lock too, and logging out there clears it: the password again.
-        var logout = await rp.Browser.GetAsync($"/connect/logout?client_id={rp.ClientId}");
+        var logoutPage = await rp.Browser.GetStringAsync($"/connect/logout?client_id={rp.ClientId}");
+        var logoutForm = RelyingPartyClient.Hidden(logoutPage);
+        logoutForm["__RequestVerificationToken"] = RelyingPartyClient.AntiforgeryToken(logoutPage);
+        logoutForm["decision"] = "logout";
+        var logout = await rp.Browser.PostAsync("/connect/logout", new FormUrlEncodedContent(logoutForm));
         Assert.True(logout.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, logout.StatusCode.ToString());
         var again = await rp.Browser.GetAsync(rp.AuthorizeUrl());
         Assert.StartsWith("/signin", again.Headers.Location!.OriginalString);

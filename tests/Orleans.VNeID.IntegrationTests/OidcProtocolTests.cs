@@ -31,11 +31,14 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Null(refused.Headers.Location);
         }
-        // No PKCE challenge: refused, never a code.
+        // No PKCE challenge: refused, never a code — and, the client and its redirect URI being valid, the error goes back to
+        // the relying party (RFC 6749 §4.1.2.1) with its state and the provider's issuer (RFC 9207).
         var withoutPkce = await rp.Browser.GetAsync(rp.AuthorizeUrl().Split("&code_challenge=")[0]);
-        Assert.Equal(HttpStatusCode.BadRequest, withoutPkce.StatusCode);
-        Assert.Contains("invalid_request", await withoutPkce.Content.ReadAsStringAsync());
-        Assert.Null(withoutPkce.Headers.Location);
+        Assert.Equal(HttpStatusCode.Redirect, withoutPkce.StatusCode);
+        Assert.StartsWith(Redirect, withoutPkce.Headers.Location!.AbsoluteUri);
+        var refusal = Query(withoutPkce.Headers.Location!);
+        Assert.Equal(("invalid_request", "st-1", cluster.GatewayUrl + "/"), (refusal["error"], refusal["state"], refusal["iss"]));
+        Assert.False(refusal.ContainsKey("code"));
 
         var code = await rp.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
         var wrongSecret = rp.Exchange(code);
@@ -124,11 +127,22 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         var evidence = verification.GetProperty("evidence")[0];
         Assert.Equal("document", evidence.GetProperty("type").GetString());
         var inPerson = evidence.GetProperty("check_details")[0];
-        Assert.Equal(("vpip", dossier), (inPerson.GetProperty("check_method").GetString(), inPerson.GetProperty("txn").GetString()));
-        Assert.Contains("Hàng Gai", inPerson.GetProperty("organization").GetString());
-        // The officer as a reference of this relying party's, never the client id the officer signs in with.
-        Assert.StartsWith("ofr-", inPerson.GetProperty("vneid_officer").GetString());
+        Assert.Equal("vpip", inPerson.GetProperty("check_method").GetString());
+        // Nothing that identifies the check itself, which would link the citizen across relying parties: no dossier code,
+        // no officer, no office, no time of day.
+        Assert.DoesNotContain(dossier, idToken.GetRawText());
         Assert.DoesNotContain("officer-hn-01", idToken.GetRawText());
+        Assert.DoesNotContain("Hàng Gai", idToken.GetRawText());
+        Assert.False(inPerson.TryGetProperty("txn", out _));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", verification.GetProperty("time").GetString());
+
+        // The same citizen signing in with the password alone, level 2 not asked for: the token says level 1, what this
+        // authentication met, not the account's level.
+        using var plain = await RelyingPartyClient.RegisterAsync(cluster);
+        var plainCode = await plain.CodeForAsync(citizen.IdNumber, "Muc2@Matkhau");
+        var (plainStatus, plainIssued) = await plain.TokenAsync(plain.Exchange(plainCode));
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
+        Assert.Equal("urn:vneid:level1", Payload(plainIssued.GetProperty("id_token").GetString()!).GetProperty("acr").GetString());
     }
 
     [Fact]

@@ -52,51 +52,145 @@ public static class AuthorizationEndpoint
         return Results.SignIn(principal!, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    /// <summary>The claims of the presented access token (OpenIddict has validated it): those its scopes and the consent allowed.</summary>
-    private static async Task<IResult> UserInfoAsync(HttpContext http)
+    /// <summary>
+    /// Userinfo: the access token (OpenIddict has validated it) names the sign-in's authorization; the claims are read
+    /// from the account as the release recorded at consent allows, and only while the account session that signed the
+    /// citizen in is open (a lock, a password change, a logout or "log out everywhere" ends it).
+    /// </summary>
+    private static async Task<IResult> UserInfoAsync(HttpContext http, IClusterClient cluster, IOpenIddictAuthorizationManager authorizations,
+        IOpenIddictApplicationManager applications, IOptions<OidcOptions> oidc)
     {
         var principal = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         if (principal is null) return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        var signIn = principal.GetAuthorizationId() is { } authorizationId ? await SignInOfAsync(authorizations, authorizationId) : null;
+        var view = signIn is null ? null : await cluster.Account(signIn.Account).GetForSessionAsync(signIn.Session);
+        var application = principal.GetPresenters().FirstOrDefault() is { } clientId ? await applications.FindByClientIdAsync(clientId) : null;
+        if (signIn is null || view is null || application is null)
+            return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = OpenIddictConstants.Errors.InvalidToken,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The citizen's session has ended.",
+            }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        var client = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(client, application);
+        var account = cluster.Account(signIn.Account);
+        var profile = signIn.Release.Phone ? await account.GetProfileAsync() : null;
+        var verification = signIn.Release.Verified.Count > 0 ? await account.GetVerificationAsync() : null;
+        var citizen = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(SessionClaim, signIn.Session)]));
+        var identity = ProviderClaims.Identity(principal.GetScopes(), signIn.Release, principal.GetClaim("acr") ?? Assurance.Level1, view, profile,
+            verification, citizen, client, oidc.Value);
         var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = principal.GetClaim(Claims.Subject) };
         foreach (var type in new[] { Claims.Name, Claims.Birthdate, Claims.Gender, Claims.PhoneNumber, Claims.Email })
-            claims[type] = principal.GetClaim(type);
-        if (principal.GetClaim(Claims.EmailVerified) is { } verifiedEmail) claims[Claims.EmailVerified] = verifiedEmail == "true";
-        if (int.TryParse(principal.GetClaim(LevelClaim), CultureInfo.InvariantCulture, out var level)) claims[LevelClaim] = level;
-        if (principal.GetClaim(VerifiedClaims) is { } verified) claims[VerifiedClaims] = JsonDocument.Parse(verified).RootElement.Clone();
+            claims[type] = identity.GetClaim(type);
+        if (identity.GetClaim(Claims.EmailVerified) is { } verifiedEmail) claims[Claims.EmailVerified] = verifiedEmail == "true";
+        if (int.TryParse(identity.GetClaim(LevelClaim), CultureInfo.InvariantCulture, out var level)) claims[LevelClaim] = level;
+        if (identity.GetClaim(VerifiedClaims) is { } verified) claims[VerifiedClaims] = JsonDocument.Parse(verified).RootElement.Clone();
         return Results.Json(claims.Where(c => c.Value is not null).ToDictionary());
     }
 
-    /// <summary>RP-initiated logout: the provider's sign-in and the account session it opened end; OpenIddict checks the post-logout URI.</summary>
-    private static async Task<IResult> LogOutAsync(HttpContext http, IClusterClient cluster)
+    /// <summary>What the provider keeps with a sign-in's authorization: the account, its session, and what was released.</summary>
+    private sealed record SignIn(string Account, string Session, Release Release);
+
+    private const string AccountProperty = "vneid_account";
+    private const string SessionProperty = "vneid_session";
+    private const string ReleaseProperty = "vneid_release";
+
+    private static async Task<SignIn?> SignInOfAsync(IOpenIddictAuthorizationManager authorizations, string authorizationId)
+    {
+        if (await authorizations.FindByIdAsync(authorizationId) is not { } authorization) return null;
+        if (!await authorizations.HasStatusAsync(authorization, Statuses.Valid)) return null;
+        var properties = await authorizations.GetPropertiesAsync(authorization);
+        return properties.TryGetValue(AccountProperty, out var account) && properties.TryGetValue(SessionProperty, out var session) &&
+               properties.TryGetValue(ReleaseProperty, out var release) && ProviderClaims.Deserialize(release.GetString()) is { } released
+            ? new SignIn(account.GetString()!, session.GetString()!, released)
+            : null;
+    }
+
+    /// <summary>The sign-in's authorization (ad hoc: one per consent), which the code and every token issued from it name.</summary>
+    private static async Task<string> RecordSignInAsync(IOpenIddictAuthorizationManager authorizations, IOpenIddictApplicationManager applications,
+        object application, string subject, IEnumerable<string> scopes, SignIn signIn, DateTimeOffset now)
+    {
+        var descriptor = new OpenIddictAuthorizationDescriptor
+        {
+            ApplicationId = await applications.GetIdAsync(application),
+            Subject = subject,
+            Type = AuthorizationTypes.AdHoc,
+            Status = Statuses.Valid,
+            CreationDate = now,
+        };
+        descriptor.Scopes.UnionWith(scopes);
+        descriptor.Properties[AccountProperty] = JsonSerializer.SerializeToElement(signIn.Account);
+        descriptor.Properties[SessionProperty] = JsonSerializer.SerializeToElement(signIn.Session);
+        descriptor.Properties[ReleaseProperty] = JsonSerializer.SerializeToElement(ProviderClaims.Serialize(signIn.Release));
+        return (await authorizations.GetIdAsync(await authorizations.CreateAsync(descriptor)))!;
+    }
+
+    /// <summary>
+    /// RP-initiated logout: the citizen is asked first (any site can send a browser here), then the provider's sign-in and
+    /// the account session it opened end; OpenIddict has checked the post-logout URI against the client's registration.
+    /// </summary>
+    private static async Task<IResult> LogOutAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
         var signedIn = await http.AuthenticateAsync(CookieScheme);
-        if (signedIn.Principal?.FindFirst(Claims.Subject)?.Value is { } sub && signedIn.Principal.FindFirst(SessionClaim)?.Value is { } sid)
+        var decided = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("decision");
+        if (decided && !await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+        if (!decided && signedIn.Principal is not null)
+            return Html(http, T(http, "Đăng xuất khỏi VNeID?", "Log out of VNeID?"),
+                $"""
+                 <p>{T(http, "Một dịch vụ đề nghị đăng xuất tài khoản định danh điện tử của bạn trên trình duyệt này. Các dịch vụ bạn đã đăng nhập bằng phiên này cũng sẽ được thông báo.",
+                     "A service asks to log your e-ID account out of this browser. The services you signed in to with this session are told as well.")}</p>
+                 {Form(http, "/connect/logout", RequestParameters(http, "decision", "lang"), $"<button type=\"submit\" name=\"decision\" value=\"logout\">{T(http, "Đăng xuất", "Log out")}</button> <button class=\"secondary\" type=\"submit\" name=\"decision\" value=\"stay\">{T(http, "Ở lại", "Stay signed in")}</button>")}
+                 """);
+        if (decided && Decision(http) == "logout" &&
+            signedIn.Principal?.FindFirst(Claims.Subject)?.Value is { } sub && signedIn.Principal.FindFirst(SessionClaim)?.Value is { } sid)
+        {
             await cluster.Account(sub).LogOutAsync(sid);
-        await http.SignOutAsync(CookieScheme);
+            await http.SignOutAsync(CookieScheme);
+        }
+        // Back to the relying party's registered post-logout URI (with its state), or the provider's home.
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
+    /// <summary>A request parameter the provider adds when it sends the citizen to sign in again: the sign-in must be newer.</summary>
+    private const string SignedInAfter = "vneid_auth_after";
+
     private static async Task<IResult> AuthorizeAsync(HttpContext http, IClusterClient cluster, IOpenIddictApplicationManager applications,
-        IOptions<OidcOptions> oidc, IAntiforgery antiforgery, NpgsqlDataSource database, IConfiguration configuration)
+        IOpenIddictAuthorizationManager authorizations, IOptions<OidcOptions> oidc, IAntiforgery antiforgery, NpgsqlDataSource database,
+        TimeProvider clock)
     {
-        // A decision comes only from the provider's own consent form (CSRF).
+        // A decision comes only from the provider's own forms (CSRF).
         if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("decision") &&
             !await antiforgery.IsRequestValidAsync(http))
             return Results.BadRequest();
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var silent = request.HasPromptValue(PromptValues.None);
         var signedIn = await http.AuthenticateAsync(CookieScheme);
         var citizen = signedIn.Succeeded ? signedIn.Principal : null;
         var account = citizen?.FindFirst(Claims.Subject)?.Value is { } sub ? cluster.Account(sub) : null;
         var sessionId = citizen?.FindFirst(SessionClaim)?.Value;
         // The provider's sign-in lasts only while the account's session does: a lock, a password change or a logout ends it.
         var view = account is not null && sessionId is not null ? await account.GetForSessionAsync(sessionId) : null;
-        var here = "/connect/authorize" + QueryString.Create(RequestParameters(http, "prompt", "decision", "lang"));
-        if (view is null || request.HasPromptValue(PromptValues.Login))
+        var now = clock.GetUtcNow();
+
+        // A sign-in is needed when there is none, when the relying party asks for a new one (prompt=login) and when the one
+        // there is older than max_age (OpenID Connect Core §3.1.2.1). After signing in again the citizen comes back here
+        // without prompt=login, and with the time the sign-in must be newer than.
+        var authTime = long.TryParse(citizen?.FindFirst(Claims.AuthenticationTime)?.Value, CultureInfo.InvariantCulture, out var at) ? at : 0;
+        var after = long.TryParse(Parameter(http, SignedInAfter), CultureInfo.InvariantCulture, out var since) ? since : (long?)null;
+        var stale = after is { } mustFollow
+            ? authTime < mustFollow
+            : request.HasPromptValue(PromptValues.Login) || (request.MaxAge is { } maxAge && now.ToUnixTimeSeconds() - authTime > maxAge);
+        if (view is null || stale)
         {
-            if (request.HasPromptValue(PromptValues.None)) return Forbid(OpenIddictConstants.Errors.LoginRequired, "The citizen is not signed in.");
+            if (silent) return Forbid(OpenIddictConstants.Errors.LoginRequired, "The citizen must sign in.");
             await http.SignOutAsync(CookieScheme);
-            return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(here)}{(English(http) ? "&lang=en" : "")}");
+            var back = "/connect/authorize" + QueryString.Create([
+                .. RequestParameters(http, "prompt", "decision", "lang", SignedInAfter),
+                new(SignedInAfter, (stale ? now.ToUnixTimeSeconds() : 0).ToString(CultureInfo.InvariantCulture))]);
+            return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(back)}{(English(http) ? "&lang=en" : "")}");
         }
+        var here = "/connect/authorize" + QueryString.Create(RequestParameters(http, "prompt", "decision", "lang"));
 
         var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
         var client = new OpenIddictApplicationDescriptor();
@@ -109,6 +203,7 @@ public static class AuthorizationEndpoint
         if (level < required)
         {
             // Never a token with a lower level than asked for: the citizen learns how to reach level 2, the relying party gets an error.
+            if (silent) return Forbid(OpenIddictConstants.Errors.InteractionRequired, "The account's level is below the level the relying party requires.");
             if (Decision(http) == "back") return Forbid(OpenIddictConstants.Errors.AccessDenied, "The account's level is below the level the relying party requires.");
             return Html(http, T(http, "Cần tài khoản định danh điện tử mức độ 2", "A level-2 e-ID account is needed"),
                 $"""
@@ -122,9 +217,18 @@ public static class AuthorizationEndpoint
 
         // Level 2 asked for, or the account's risk rule advises it: the phone on record proves itself with a code.
         if ((required == 2 || citizen!.HasClaim(CodeAdvisedClaim, "true")) && !HasCode(citizen!))
+        {
+            if (silent) return Forbid(OpenIddictConstants.Errors.InteractionRequired, "A code sent to the citizen's phone is needed.");
             return await AskForCodeAsync(http, account!, sessionId!, here);
+        }
 
-        var release = ProviderClaims.For(request);
+        // The level this authentication met for this request: level 2 only when it was asked for, the account has it and
+        // the phone on record proved itself at this sign-in; a password alone is level 1 whatever the account's level.
+        var acr = required == 2 && view.Level == AccountLevel.Level2 && HasCode(citizen!) ? Assurance.Level2 : Assurance.Level1;
+        var release = ProviderClaims.For(request, client);
+        // Consent is asked at every sign-in (a national e-ID shares personal data only on a decision made then), so a
+        // request that may show no page cannot be answered with a code.
+        if (silent) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
         switch (Decision(http))
         {
             case "deny":
@@ -132,8 +236,7 @@ public static class AuthorizationEndpoint
             case "accept":
                 var profile = release.Phone ? await account!.GetProfileAsync() : null;
                 var verification = release.Verified.Count > 0 ? await account!.GetVerificationAsync() : null;
-                var identity = ProviderClaims.Identity(request, release, view, profile, verification, citizen!, client, oidc.Value,
-                    code => configuration.GetSection("Offices").GetChildren().FirstOrDefault(o => o["Code"] == code)?["Name"]);
+                var identity = ProviderClaims.Identity(request.GetScopes(), release, acr, view, profile, verification, citizen!, client, oidc.Value);
                 if (client.Properties.ContainsKey(RelyingParties.BackchannelLogoutProperty))
                 {
                     // Remembered before the code leaves, and checked again after: a session that ended meanwhile gets no token.
@@ -147,6 +250,8 @@ public static class AuthorizationEndpoint
                 }
                 if (client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty))
                     await SecurityEvents.RecordSubjectAsync(database, view.IdNumber, client.ClientId!, identity.GetClaim(Claims.Subject)!);
+                identity.SetAuthorizationId(await RecordSignInAsync(authorizations, applications, application, identity.GetClaim(Claims.Subject)!,
+                    identity.GetScopes(), new SignIn(view.IdNumber, sessionId!, release), now));
                 return Results.SignIn(new System.Security.Claims.ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
@@ -157,6 +262,9 @@ public static class AuthorizationEndpoint
              {Form(http, "/connect/authorize", hidden, $"<button type=\"submit\" name=\"decision\" value=\"accept\">{T(http, "Đồng ý", "Allow")}</button> <button class=\"secondary\" type=\"submit\" name=\"decision\" value=\"deny\">{T(http, "Từ chối", "Decline")}</button>")}
              """);
     }
+
+    private static string? Parameter(HttpContext http, string name) =>
+        (http.Request.HasFormContentType ? http.Request.Form[name] : http.Request.Query[name]).FirstOrDefault();
 
     private static IResult Forbid(string error, string description) => Results.Forbid(
         new AuthenticationProperties(new Dictionary<string, string?>

@@ -131,6 +131,9 @@ public static class OidcProvider
                     .SetAccessTokenLifetime(options.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(options.IdentityTokenLifetime)
                     .SetRefreshTokenLifetime(options.RefreshTokenLifetime);
+                // A refresh token is refused the moment it has been replaced (RFC 9700 §4.14.2): no reuse leeway, and a
+                // replay revokes every token of that sign-in, which exposes a theft.
+                server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
 
                 // The current key signs; earlier ones stay in the JWKS so tokens they signed still verify.
                 server.AddSigningKey(RsaKey(options.SigningKey, "Oidc:SigningKey"));
@@ -160,6 +163,12 @@ public static class OidcProvider
                     return default;
                 // After OpenIddict's own metadata, which says the claims parameter is not supported (this provider reads it).
                 }).SetOrder(int.MaxValue - 10_000));
+
+                // RFC 6749 §4.1.2.1: an error in a request whose client and redirect URI are valid goes back to that redirect
+                // URI (OpenIddict shows a page for errors found before it has checked the redirect URI). Only an exact
+                // registered URI of that client is used; a missing or wrong one still gets the page.
+                server.AddEventHandler<OpenIddictServerEvents.ApplyAuthorizationResponseContext>(handler => handler.UseScopedHandler<ReturnErrorsToTheClient>()
+                    .SetOrder(OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 1));
 
                 // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
                 server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
@@ -209,6 +218,20 @@ public static class OidcProvider
         }
         if (rsa.KeySize < 2048) throw new InsecureConfigurationException($"{setting} is {rsa.KeySize} bits; at least 2048 are needed.");
         return new RsaSecurityKey(rsa) { KeyId = Convert.ToHexStringLower(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16] };
+    }
+}
+
+/// <summary>Sends an authorization error to the client's redirect URI when the client and the URI are registered together.</summary>
+internal sealed class ReturnErrorsToTheClient(OpenIddict.Abstractions.IOpenIddictApplicationManager applications)
+    : IOpenIddictServerHandler<OpenIddictServerEvents.ApplyAuthorizationResponseContext>
+{
+    public async ValueTask HandleAsync(OpenIddictServerEvents.ApplyAuthorizationResponseContext context)
+    {
+        if (context.RedirectUri is not null || context.Error is null || context.Request is not { ClientId: { } clientId, RedirectUri: { } redirectUri })
+            return;
+        if (await applications.FindByClientIdAsync(clientId) is not { } application) return;
+        if (!await applications.ValidateRedirectUriAsync(application, redirectUri)) return;
+        context.RedirectUri = redirectUri;
     }
 }
 

@@ -34,19 +34,29 @@ public static class ProviderClaims
     public static readonly string[] Verifiable = [Claims.Name, Claims.Birthdate, Claims.Gender];
 
     /// <summary>What the relying party will receive, decided from the request alone, so the consent page and the tokens agree.</summary>
-    public sealed record Release(bool Profile, IReadOnlyList<string> Verified, bool Phone, bool Email, bool Level);
+    public sealed record Release(bool Profile, IReadOnlyList<string> Verified, bool Phone, bool Email, bool Level, bool Offline = false);
 
     /// <summary>
-    /// The release for a request: plain profile claims with the <c>profile</c> scope; verified claims as the <c>claims</c>
-    /// parameter asks for them (only those the provider can verify), or, without it, the verified form of the profile.
+    /// The release for a request, within the client's registration: plain profile claims with the <c>profile</c> scope;
+    /// verified claims as the <c>claims</c> parameter asks for them (only those the provider can verify, and only to a
+    /// client registered for <c>profile</c>), or, without it, the verified form of the profile; refresh tokens
+    /// (<c>offline_access</c>) only when asked and registered.
     /// </summary>
-    public static Release For(OpenIddictRequest request)
+    public static Release For(OpenIddictRequest request, OpenIddictApplicationDescriptor client)
     {
+        bool Registered(string scope) => client.Permissions.Contains(Permissions.Prefixes.Scope + scope);
         var asked = RequestedVerifiedClaims(request.GetParameter(Parameters.Claims)?.ToString());
-        var verified = asked ?? (request.HasScope(Scopes.Profile) ? Verifiable : []);
-        return new Release(request.HasScope(Scopes.Profile), verified, request.HasScope(Scopes.Phone), request.HasScope(Scopes.Email),
-            request.HasScope(LevelScope));
+        var verified = !Registered(Scopes.Profile) ? [] : asked ?? (request.HasScope(Scopes.Profile) ? Verifiable : []);
+        return new Release(request.HasScope(Scopes.Profile) && Registered(Scopes.Profile), verified,
+            request.HasScope(Scopes.Phone) && Registered(Scopes.Phone), request.HasScope(Scopes.Email) && Registered(Scopes.Email),
+            request.HasScope(LevelScope) && Registered(LevelScope),
+            request.HasScope(Scopes.OfflineAccess) && Registered(Scopes.OfflineAccess));
     }
+
+    /// <summary>The release as the provider keeps it with a sign-in's authorization (for userinfo), and back.</summary>
+    public static string Serialize(Release release) => JsonSerializer.Serialize(release);
+
+    public static Release? Deserialize(string? json) => json is null ? null : JsonSerializer.Deserialize<Release>(json);
 
     /// <summary>The verifiable claims named under <c>verified_claims.claims</c> in the <c>claims</c> parameter; null when it asks for none.</summary>
     public static IReadOnlyList<string>? RequestedVerifiedClaims(string? claimsParameter)
@@ -89,6 +99,9 @@ public static class ProviderClaims
         if (release.Phone) lines.Add(T("Số điện thoại đăng ký", "Registered phone number"));
         if (release.Email) lines.Add(T("Thư điện tử (do bạn tự khai)", "E-mail (declared by you)"));
         if (release.Level) lines.Add(T("Mức độ tài khoản định danh điện tử", "The e-ID account's level"));
+        if (release.Offline)
+            lines.Add(T("Duy trì truy cập khi bạn không trực tuyến (đến khi bạn đăng xuất hoặc khóa tài khoản)",
+                "Continued access while you are away (until you log out or lock the account)"));
         return lines;
     }
 
@@ -102,18 +115,21 @@ public static class ProviderClaims
         _ => "gender",
     };
 
-    /// <summary>The identity OpenIddict puts into the code, and from it into the ID token, access token and userinfo.</summary>
-    public static ClaimsIdentity Identity(OpenIddictRequest request, Release release, AccountView view, ProfileView? profile,
-        VerificationView? verification, ClaimsPrincipal citizen, OpenIddictApplicationDescriptor client, OidcOptions options,
-        Func<string, string?> officeName)
+    /// <summary>
+    /// The identity OpenIddict puts into the code, and from it into the ID token and access token; userinfo builds it
+    /// again from the account. The ID token carries the released claims; the access token only the subject, for the one
+    /// API it is good for (its audience: the userinfo endpoint). <paramref name="acr"/> is the level this authentication
+    /// met for this request.
+    /// </summary>
+    public static ClaimsIdentity Identity(IEnumerable<string> scopes, Release release, string acr, AccountView view, ProfileView? profile,
+        VerificationView? verification, ClaimsPrincipal citizen, OpenIddictApplicationDescriptor client, OidcOptions options)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
-        var seesId = client.Properties.TryGetValue(RelyingParties.SeesIdNumberProperty, out var sees) && sees.GetBoolean();
         var key = Convert.FromBase64String(options.PairwiseKey);
         var sessionId = citizen.FindFirst(SessionClaim)?.Value ?? "";
-        identity.SetClaim(Claims.Subject, seesId ? view.IdNumber : Pairwise(key, client.ClientId!, view.IdNumber));
+        identity.SetClaim(Claims.Subject, Subject(options, client, view.IdNumber));
         identity.SetClaim("sid", RelyingPartySid(key, client.ClientId!, sessionId));
-        identity.SetClaim("acr", view.Level == AccountLevel.Level2 ? Assurance.Level2 : Assurance.Level1);
+        identity.SetClaim("acr", acr);
         // Kept only inside the (encrypted) code and refresh token, never sent to the relying party: which account and
         // which of its sessions the tokens hang on.
         identity.SetClaim(AccountClaim, view.IdNumber);
@@ -128,8 +144,7 @@ public static class ProviderClaims
             identity.SetClaim(Claims.Gender, Gender(view));
         }
         if (release.Verified.Count > 0 && verification is not null)
-            identity.SetClaim(VerifiedClaims, Verified(release.Verified, view, verification, officeName,
-                officer => OfficerReference(key, client.ClientId!, officer)));
+            identity.SetClaim(VerifiedClaims, Verified(release.Verified, view, verification));
         if (release.Phone && profile?.Fields.FirstOrDefault(f => f.Name == "phone")?.Value is { } phone)
             identity.SetClaim(Claims.PhoneNumber, phone);
         if (release.Email && view.Email is { } email)
@@ -139,19 +154,38 @@ public static class ProviderClaims
             identity.SetClaim(Claims.EmailVerified, true);
         }
         if (release.Level) identity.SetClaim(LevelClaim, (int)view.Level);
-        identity.SetScopes(request.GetScopes());
-        identity.SetDestinations(claim => claim.Type is AccountClaim or SessionClaim ? [] : [Destinations.IdentityToken, Destinations.AccessToken]);
+        identity.SetScopes(scopes.Where(scope => scope != Scopes.OfflineAccess || release.Offline));
+        identity.SetResources(UserInfoAudience(options));
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            AccountClaim or SessionClaim => [],
+            Claims.Subject => [Destinations.IdentityToken, Destinations.AccessToken],
+            _ => [Destinations.IdentityToken],
+        });
         return identity;
     }
 
-    /// <summary>The <c>verified_claims</c> element: the verification (framework, level, time, evidence) and the claims it covers.</summary>
-    public static JsonElement Verified(IReadOnlyList<string> names, AccountView view, VerificationView verification, Func<string, string?> officeName,
-        Func<string, string> officerReference)
+    /// <summary>The audience of the provider's access tokens: its userinfo endpoint, the one API they are good for.</summary>
+    public static string UserInfoAudience(OidcOptions options) => new Uri(options.IssuerUri, "connect/userinfo").AbsoluteUri;
+
+    /// <summary>The subject a relying party knows the citizen by: the ID number if it is registered to see it, else pairwise.</summary>
+    public static string Subject(OidcOptions options, OpenIddictApplicationDescriptor client, string idNumber) =>
+        client.Properties.TryGetValue(RelyingParties.SeesIdNumberProperty, out var sees) && sees.GetBoolean()
+            ? idNumber
+            : Pairwise(Convert.FromBase64String(options.PairwiseKey), client.ClientId!, idNumber);
+
+    /// <summary>
+    /// The <c>verified_claims</c> element: the verification (framework, level, the day, the kind of evidence) and the
+    /// claims it covers. Nothing in it identifies the check itself — no dossier code, no officer, no office, no time of
+    /// day — so it cannot link one citizen across relying parties that pairwise subjects keep apart.
+    /// </summary>
+    public static JsonElement Verified(IReadOnlyList<string> names, AccountView view, VerificationView verification)
     {
         var values = new Dictionary<string, string>
         {
             [Claims.Name] = view.FullName, [Claims.Birthdate] = Birthdate(view), [Claims.Gender] = Gender(view),
         };
+        var authority = new Dictionary<string, object?> { ["name"] = "Bộ Công an", ["country_code"] = "VNM" };
         object evidence;
         DateTimeOffset time;
         if (view.Level == AccountLevel.Level2 && verification.InPerson is { } check)
@@ -162,21 +196,13 @@ public static class ProviderClaims
                 ["type"] = "document",
                 ["check_details"] = new object[]
                 {
-                    // Physical in-person proofing: the officer checked the citizen and the card at the office's desk.
-                    new Dictionary<string, object?>
-                    {
-                        ["check_method"] = "vpip", ["organization"] = officeName(check.OfficeCode) ?? check.OfficeCode,
-                        ["txn"] = check.DossierCode, ["time"] = Time(check.CheckedAt), ["vneid_officer"] = officerReference(check.OfficerId),
-                    },
+                    // Physical in-person proofing: an officer checked the citizen and the card at a police office's desk.
+                    new Dictionary<string, object?> { ["check_method"] = "vpip", ["organization"] = "Bộ Công an" },
                     // Biometric verification: portrait and fingerprints matched against the ID-card database.
-                    new Dictionary<string, object?> { ["check_method"] = "bvr", ["organization"] = officeName(check.OfficeCode) ?? check.OfficeCode },
+                    new Dictionary<string, object?> { ["check_method"] = "bvr", ["organization"] = "Bộ Công an" },
                 },
-                ["time"] = Time(check.CheckedAt),
-                ["document_details"] = new Dictionary<string, object?>
-                {
-                    ["type"] = "idcard",
-                    ["issuer"] = new Dictionary<string, object?> { ["name"] = "Bộ Công an", ["country_code"] = "VNM" },
-                },
+                ["time"] = Day(check.CheckedAt),
+                ["document_details"] = new Dictionary<string, object?> { ["type"] = "idcard", ["issuer"] = authority },
             };
         }
         else
@@ -185,8 +211,8 @@ public static class ProviderClaims
             evidence = new Dictionary<string, object?>
             {
                 ["type"] = "electronic_record",
-                ["check_details"] = new object[] { new Dictionary<string, object?> { ["check_method"] = "data", ["time"] = Time(time) } },
-                ["time"] = Time(time),
+                ["check_details"] = new object[] { new Dictionary<string, object?> { ["check_method"] = "data" } },
+                ["time"] = Day(time),
                 ["record"] = new Dictionary<string, object?>
                 {
                     ["type"] = "population_register",
@@ -200,7 +226,7 @@ public static class ProviderClaims
             {
                 ["trust_framework"] = TrustFramework,
                 ["assurance_level"] = view.Level == AccountLevel.Level2 ? Assurance.Level2 : Assurance.Level1,
-                ["time"] = Time(time),
+                ["time"] = Day(time),
                 ["evidence"] = new[] { evidence },
             },
             ["claims"] = names.ToDictionary(n => n, n => values[n]),
@@ -211,13 +237,6 @@ public static class ProviderClaims
     public static string Pairwise(byte[] key, string clientId, string idNumber) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"pairwise\n{clientId}\n{idNumber}")))[..27];
 
-    /// <summary>
-    /// The officer who checked the citizen, as a relying party sees it: a reference the platform can resolve (it holds the
-    /// key), never the officer's client id, and different at each relying party, so officers cannot be listed or followed.
-    /// </summary>
-    public static string OfficerReference(byte[] key, string clientId, string officerId) =>
-        "ofr-" + Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"officer\n{clientId}\n{officerId}")))[..16];
-
     /// <summary>The <c>sid</c> a relying party sees for an account session: its back-channel logout names it; unlinkable across relying parties.</summary>
     public static string RelyingPartySid(byte[] key, string clientId, string sessionId) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"sid\n{clientId}\n{sessionId}")))[..22];
@@ -226,5 +245,6 @@ public static class ProviderClaims
 
     private static string Gender(AccountView view) => view.Gender == Orleans.VNeID.Identity.Gender.Male ? "male" : "female";
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    /// <summary>The day of a verification (ISO 8601 date; reduced precision, as OpenID Connect for Identity Assurance allows).</summary>
+    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -208,7 +208,8 @@ public static class ProviderSignIn
 
     /// <summary>Only the provider's own authorization endpoint is a place to return to after signing in.</summary>
     public static string LocalReturn(string? returnUrl) =>
-        returnUrl is not null && returnUrl.StartsWith("/connect/authorize", StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+        returnUrl is not null && returnUrl.StartsWith("/connect/authorize", StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal) &&
+        !returnUrl.Any(char.IsControl)
             ? returnUrl
             : "/";
 }

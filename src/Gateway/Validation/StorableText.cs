@@ -41,6 +41,22 @@ public static class StorableText
                 if (!IsStorable(name) || values.Any(v => !IsStorable(v))) errors[IsStorable(name) ? name : "query"] = [Problem];
             foreach (var (name, value) in http.Request.RouteValues)
                 if (value is string text && !IsStorable(text)) errors[name] = [Problem];
+            // Form bodies too (the provider's pages and the OpenID Connect endpoints): a NUL must never reach the database.
+            if (errors.Count == 0 && http.Request.HasFormContentType)
+            {
+                IFormCollection form;
+                try
+                {
+                    form = await http.Request.ReadFormAsync(http.RequestAborted);
+                }
+                catch (InvalidDataException)
+                {
+                    form = FormCollection.Empty;
+                    errors["body"] = ["The form is malformed or too large."];
+                }
+                foreach (var (name, values) in form)
+                    if (!IsStorable(name) || values.Any(v => !IsStorable(v))) errors[IsStorable(name) ? name : "body"] = [Problem];
+            }
             if (errors.Count == 0)
             {
                 await next(http);
