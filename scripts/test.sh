@@ -16,6 +16,7 @@ for shard in 1 2 3; do ensure_database "vneid_test_shard$shard"; done
 export VNEID_TEST_SHARD_DATABASES="vneid_test_shard1 vneid_test_shard2 vneid_test_shard3"
 ensure_chromium
 ensure_manifest_tools
+ensure_oidc_client_checks
 export VNEID_CHROMIUM="$CHROMIUM"
 # Tests start silos and gateways of their own: the driver's default pool size (100), as before.
 export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"

@@ -46,6 +46,10 @@ ENV
   grep -q '^VNEID_Oidc__EncryptionKey=' "$PRODUCTION_DIR/secrets.env" ||
     (umask 077; printf 'VNEID_Oidc__EncryptionKey=%s\nVNEID_Oidc__PairwiseKey=%s\nVNEID_Oidc__SigningKey=%s\n' \
       "$(random_key)" "$(random_key)" "$PRODUCTION_DIR/oidc-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
+  grep -q '^VNEID_Oidc__FapiSigningKey=' "$PRODUCTION_DIR/secrets.env" ||
+    (umask 077; printf 'VNEID_Oidc__FapiSigningKey=%s\n' "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
+  [ -f "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" ] ||
+    (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" 2>/dev/null)
   [ -f "$PRODUCTION_DIR/oidc-signing-key.pem" ] ||
     (umask 077; openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$PRODUCTION_DIR/oidc-signing-key.pem" 2>/dev/null)
   set -a; source "$PRODUCTION_DIR/secrets.env"; set +a

@@ -77,6 +77,16 @@ ensure_chromium() {
 
 # What the manifest tests run: Node.js with deploy/kubernetes/validate's npm packages (kubernetes-models), and yamllint,
 # from Debian's packages where missing.
+# The independent relying-party checks (tests/oidc-client: panva's openid-client), run by the integration tests with Node.js.
+ensure_oidc_client_checks() {
+  local folder="$REPO_ROOT/tests/oidc-client"
+  command -v node >/dev/null && command -v npm >/dev/null || ensure_manifest_tools
+  if [ ! -f "$folder/node_modules/.package-lock.json" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
+    say "Installing the relying-party checks' npm packages (openid-client, npm ci)"
+    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $folder"
+  fi
+}
+
 ensure_manifest_tools() {
   local missing=() validate="$REPO_ROOT/deploy/kubernetes/validate"
   command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)

@@ -18,7 +18,9 @@ public sealed record RelyingParty(
     int MinimumLevel,
     string? BackchannelLogoutUri,
     bool SeesIdNumber,
-    string? SecurityEventsUri = null);
+    string? SecurityEventsUri = null,
+    bool Fapi = false,
+    string? Jwks = null);
 
 /// <summary>
 /// Registers relying parties in OpenIddict's store: authorization code flow with PKCE only, exact redirect URIs, the
@@ -32,6 +34,7 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
     public const string BackchannelLogoutProperty = "backchannel_logout_uri";
     public const string SeesIdNumberProperty = "vneid_sees_id_number";
     public const string SecurityEventsProperty = "security_events_uri";
+    public const string FapiProperty = "vneid_fapi";
 
     /// <summary>The scopes a relying party may be allowed, beyond <c>openid</c>.</summary>
     public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, Scopes.Email, "vneid_level", Scopes.OfflineAccess];
@@ -51,11 +54,16 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
         if (party.BackchannelLogoutUri is { } backchannel) EndpointRules.Check(backchannel, "back-channel logout URI", rules.Development);
         if (party.SecurityEventsUri is { } receiver) EndpointRules.Check(receiver, "security events URI", rules.Development);
 
-        var secret = party.Confidential ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
+        // A client that authenticates with its own keys (private_key_jwt) has no secret; a FAPI 2.0 client must.
+        var keys = party.Jwks is null ? null : ClientKeys(party.Jwks);
+        if (party.Fapi && keys is null) throw new ArgumentException("A FAPI 2.0 client needs its public keys (--jwks): it authenticates with private_key_jwt.");
+        if (keys is not null && !party.Confidential) throw new ArgumentException("A public client has no keys to authenticate with.");
+        var secret = party.Confidential && keys is null ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null;
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = party.ClientId,
             ClientSecret = secret,
+            JsonWebKeySet = keys,
             ClientType = party.Confidential ? ClientTypes.Confidential : ClientTypes.Public,
             ApplicationType = ApplicationTypes.Web,
             ConsentType = ConsentTypes.Explicit,
@@ -66,8 +74,14 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
         foreach (var uri in party.PostLogoutRedirectUris) descriptor.PostLogoutRedirectUris.Add(new Uri(uri, UriKind.Absolute));
         descriptor.Permissions.UnionWith([
             Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.Endpoints.EndSession,
-            Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code,
+            Permissions.GrantTypes.AuthorizationCode, Permissions.ResponseTypes.Code, Permissions.Endpoints.PushedAuthorization,
         ]);
+        // FAPI 2.0: every authorization request pushed first (PAR); DPoP and ES256 are held to at the token endpoint.
+        if (party.Fapi)
+        {
+            descriptor.Requirements.Add(Requirements.Features.PushedAuthorizationRequests);
+            descriptor.Properties[FapiProperty] = JsonSerializer.SerializeToElement(true);
+        }
         // Refresh tokens only for a relying party registered for offline_access.
         if (party.Scopes.Contains(Scopes.OfflineAccess)) descriptor.Permissions.Add(Permissions.GrantTypes.RefreshToken);
         foreach (var scope in party.Scopes) descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
@@ -79,6 +93,29 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
             descriptor.Properties[SecurityEventsProperty] = JsonSerializer.SerializeToElement(new Uri(events, UriKind.Absolute).AbsoluteUri);
         await applications.CreateAsync(descriptor, cancellationToken);
         return secret;
+    }
+
+    /// <summary>A client's public keys (a JWKS document): signature keys only, never a private part.</summary>
+    public static Microsoft.IdentityModel.Tokens.JsonWebKeySet ClientKeys(string jwks)
+    {
+        Microsoft.IdentityModel.Tokens.JsonWebKeySet set;
+        try
+        {
+            set = new Microsoft.IdentityModel.Tokens.JsonWebKeySet(jwks);
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException)
+        {
+            throw new ArgumentException("The client's keys are not a JWKS document.");
+        }
+        if (set.Keys.Count == 0) throw new ArgumentException("The client's JWKS holds no key.");
+        foreach (var key in set.Keys)
+        {
+            if (key.HasPrivateKey || key.D is not null || key.K is not null)
+                throw new ArgumentException($"The key {key.Kid} holds a private or symmetric part: register the public keys only.");
+            if (key.Kty is not ("EC" or "RSA")) throw new ArgumentException($"The key {key.Kid} is neither EC nor RSA.");
+            if (key.Use is { Length: > 0 } use && use != "sig") throw new ArgumentException($"The key {key.Kid} is not a signature key.");
+        }
+        return set;
     }
 
     public async Task<IReadOnlyList<RelyingParty>> ListAsync(CancellationToken cancellationToken = default)
@@ -99,7 +136,9 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
                 descriptor.Properties.TryGetValue(MinimumLevelProperty, out var level) ? level.GetInt32() : 1,
                 descriptor.Properties.TryGetValue(BackchannelLogoutProperty, out var logout) ? logout.GetString() : null,
                 descriptor.Properties.TryGetValue(SeesIdNumberProperty, out var sees) && sees.GetBoolean(),
-                descriptor.Properties.TryGetValue(SecurityEventsProperty, out var events) ? events.GetString() : null));
+                descriptor.Properties.TryGetValue(SecurityEventsProperty, out var events) ? events.GetString() : null,
+                descriptor.Properties.ContainsKey(FapiProperty),
+                descriptor.JsonWebKeySet is { } set ? JsonSerializer.Serialize(set.Keys.Select(k => k.Kid)) : null));
         }
         return parties.OrderBy(p => p.ClientId, StringComparer.Ordinal).ToArray();
     }

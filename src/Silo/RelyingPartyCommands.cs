@@ -22,8 +22,12 @@ internal static class RelyingPartyCommands
             { Description = "Where security event tokens (account disabled/enabled, session revoked, credential and level changes) are pushed (RFC 8935)." };
         var isPublic = new Option<bool>("--public") { Description = "A public client (no secret; PKCE alone)." };
         var seesId = new Option<bool>("--sees-id-number") { Description = "It receives the ID number as the subject (otherwise a pairwise subject)." };
+        var fapi = new Option<bool>("--fapi")
+            { Description = "Hold it to the FAPI 2.0 Security Profile: pushed authorization requests, private_key_jwt (needs --jwks), DPoP-bound tokens, ES256 tokens." };
+        var jwks = new Option<string?>("--jwks")
+            { Description = "Its public keys for private_key_jwt: a JWKS document, or the path of a file holding one (then no secret is issued)." };
         var add = new Command("add", "Register a relying party; a confidential client's secret is printed once.")
-            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, securityEvents, isPublic, seesId };
+            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, securityEvents, isPublic, seesId, fapi, jwks };
         add.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
             try
@@ -31,13 +35,16 @@ internal static class RelyingPartyCommands
                 var secret = await parties.AddAsync(new RelyingParty(
                     parse.GetValue(clientId)!, parse.GetValue(name)!, !parse.GetValue(isPublic), parse.GetValue(redirect) ?? [],
                     parse.GetValue(postLogout) ?? [], parse.GetValue(scopes) ?? [], parse.GetValue(minimumLevel),
-                    parse.GetValue(backchannel), parse.GetValue(seesId), parse.GetValue(securityEvents)), cancel);
-                Console.WriteLine(secret is null
-                    ? $"Registered {parse.GetValue(clientId)} (public client)."
-                    : $"Registered {parse.GetValue(clientId)}. Its secret, shown this once: {secret}");
+                    parse.GetValue(backchannel), parse.GetValue(seesId), parse.GetValue(securityEvents), parse.GetValue(fapi),
+                    parse.GetValue(jwks) is { } keys && !keys.TrimStart().StartsWith('{') ? await File.ReadAllTextAsync(keys, cancel) : parse.GetValue(jwks)), cancel);
+                Console.WriteLine(secret is not null
+                    ? $"Registered {parse.GetValue(clientId)}. Its secret, shown this once: {secret}"
+                    : parse.GetValue(jwks) is not null
+                        ? $"Registered {parse.GetValue(clientId)} (private_key_jwt{(parse.GetValue(fapi) ? ", FAPI 2.0" : "")})."
+                        : $"Registered {parse.GetValue(clientId)} (public client).");
                 return 0;
             }
-            catch (Exception refused) when (refused is ArgumentException or InvalidOperationException or UriFormatException)
+            catch (Exception refused) when (refused is ArgumentException or InvalidOperationException or UriFormatException or IOException)
             {
                 Console.Error.WriteLine(refused.Message);
                 return 2;

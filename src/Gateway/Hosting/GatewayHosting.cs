@@ -14,6 +14,8 @@ using Orleans.VNeID.Security;
 using Orleans.VNeID.ServiceDefaults;
 using Scalar.AspNetCore;
 
+using Orleans.VNeID.Gateway.IdentityProvider;
+
 namespace Orleans.VNeID.Gateway.Hosting;
 
 public static class GatewayHosting
@@ -92,6 +94,8 @@ public static class GatewayHosting
         app.UseStatusCodePages(context => ProblemWriter.WriteStatusAsync(context.HttpContext));
         // A NUL or an unpaired surrogate in a query or route value is bad input, refused before any grain or database.
         app.UseStorableTextCheck();
+        // A DPoP-bound access token at userinfo, handed to OpenIddict as it reads tokens (the proof is checked there).
+        app.UseDPoPAccessTokens();
         ApiAuthentication.Use(app);
         app.UseAuthorization();
         app.UseRateLimiter();

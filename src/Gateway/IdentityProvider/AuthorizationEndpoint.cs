@@ -39,7 +39,7 @@ public static class AuthorizationEndpoint
     /// only while the account's session that signed the citizen in is still open, so a lock, a password change, a
     /// recovery or a logout stops the relying party's refresh tokens at once.
     /// </summary>
-    private static async Task<IResult> TokenAsync(HttpContext http, IClusterClient cluster)
+    private static async Task<IResult> TokenAsync(HttpContext http, IClusterClient cluster, DPoPProofs proofs, IOptions<OidcOptions> oidc)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
@@ -49,6 +49,8 @@ public static class AuthorizationEndpoint
         var sessionId = principal?.GetClaim(SessionClaim);
         if (accountId is null || sessionId is null || await cluster.Account(accountId).GetForSessionAsync(sessionId) is null)
             return Forbid(OpenIddictConstants.Errors.InvalidGrant, "The citizen's session has ended.");
+        // Sender-constrained tokens: the DPoP proof (required of a FAPI 2.0 client) binds the new tokens to its key.
+        if (await FapiTokens.BindAsync(http, principal!, proofs, oidc.Value) is { } refused) return Forbid(refused.Error, refused.Description);
         return Results.SignIn(principal!, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -58,10 +60,17 @@ public static class AuthorizationEndpoint
     /// citizen in is open (a lock, a password change, a logout or "log out everywhere" ends it).
     /// </summary>
     private static async Task<IResult> UserInfoAsync(HttpContext http, IClusterClient cluster, IOpenIddictAuthorizationManager authorizations,
-        IOpenIddictApplicationManager applications, IOptions<OidcOptions> oidc)
+        IOpenIddictApplicationManager applications, IOptions<OidcOptions> oidc, DPoPProofs proofs)
     {
         var principal = (await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         if (principal is null) return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        if (await FapiTokens.CheckBoundAsync(http, principal, proofs, oidc.Value) is { } unproven)
+        {
+            // RFC 9449 §7.1: the DPoP challenge, with the error in the platform's words.
+            http.Response.Headers.WWWAuthenticate = $"{DPoPProofs.Scheme} error=\"{DPoPProofs.InvalidProof}\", algs=\"{string.Join(' ', DPoPProofs.Algorithms)}\"";
+            return Results.Json(new Dictionary<string, string> { ["error"] = DPoPProofs.InvalidProof, ["error_description"] = unproven },
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
         var signIn = principal.GetAuthorizationId() is { } authorizationId ? await SignInOfAsync(authorizations, authorizationId) : null;
         var view = signIn is null ? null : await cluster.Account(signIn.Account).GetForSessionAsync(signIn.Session);
         var application = principal.GetPresenters().FirstOrDefault() is { } clientId ? await applications.FindByClientIdAsync(clientId) : null;

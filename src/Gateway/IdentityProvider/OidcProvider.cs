@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
@@ -22,6 +23,12 @@ public sealed class OidcOptions
     /// </summary>
     public string SigningKey { get; set; } = "";
 
+    /// <summary>
+    /// PEM of the EC P-256 private key that signs the ID and access tokens of FAPI 2.0 relying parties (ES256), or the path
+    /// of a PEM file. Generated into .local/oidc in Development; required elsewhere.
+    /// </summary>
+    public string FapiSigningKey { get; set; } = "";
+
     /// <summary>PEMs of earlier signing keys, still published in the JWKS until the tokens they signed have expired.</summary>
     public List<string> PreviousSigningKeys { get; set; } = [];
 
@@ -42,6 +49,9 @@ public sealed class OidcOptions
 
     /// <summary>The issuer as a URI with a trailing slash, after <see cref="Issuer"/> has been filled in.</summary>
     public Uri IssuerUri => new(Issuer.EndsWith('/') ? Issuer : Issuer + "/", UriKind.Absolute);
+
+    /// <summary>How long a pushed authorization request (its <c>request_uri</c>) may be used. Default 9 minutes (FAPI 2.0: under 10).</summary>
+    public TimeSpan PushedRequestLifetime { get; set; } = TimeSpan.FromMinutes(9);
 
     /// <summary>How often the gateway looks for back-channel logouts and security events owed. Default 1 second.</summary>
     public TimeSpan LogoutPollInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -106,6 +116,9 @@ public static class OidcProvider
             options.Issuer = (builder.Configuration["Gateway:Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<DPoPProofs>();
+        var fapiKey = EcKey(options.FapiSigningKey, "Oidc:FapiSigningKey");
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSingleton(new DeliveryRules(development));
         AddRelyingPartyClient(builder.Services, BackChannelLogoutSender.HttpClientName, development);
@@ -120,7 +133,9 @@ public static class OidcProvider
                 server.SetAuthorizationEndpointUris("connect/authorize")
                     .SetTokenEndpointUris("connect/token")
                     .SetUserInfoEndpointUris("connect/userinfo")
-                    .SetEndSessionEndpointUris("connect/logout");
+                    .SetEndSessionEndpointUris("connect/logout")
+                    .SetPushedAuthorizationEndpointUris("connect/par");
+                server.Configure(o => o.RequestTokenLifetime = options.PushedRequestLifetime);
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.AllowRefreshTokenFlow();
                 server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Phone, Scopes.Email, ProviderClaims.LevelScope, Scopes.OfflineAccess);
@@ -139,6 +154,8 @@ public static class OidcProvider
                 server.AddSigningKey(RsaKey(options.SigningKey, "Oidc:SigningKey"));
                 foreach (var (pem, index) in options.PreviousSigningKeys.Select((pem, index) => (pem, index)))
                     server.AddSigningKey(RsaKey(pem, $"Oidc:PreviousSigningKeys:{index}"));
+                // After the RSA keys, so RS256 stays the default; FAPI 2.0 relying parties' tokens are signed with it (ES256).
+                server.AddSigningCredentials(new SigningCredentials(fapiKey, SecurityAlgorithms.EcdsaSha256));
                 server.AddEncryptionKey(new SymmetricSecurityKey(Convert.FromBase64String(options.EncryptionKey)));
                 // Relying parties read access tokens as signed JWTs (their own APIs validate them with the JWKS).
                 server.DisableAccessTokenEncryption();
@@ -160,6 +177,9 @@ public static class OidcProvider
                     context.Metadata["documents_check_methods_supported"] = JsonSerializer.SerializeToElement(new[] { "vpip", "bvr" });
                     context.Metadata["electronic_records_supported"] = JsonSerializer.SerializeToElement(new[] { "population_register" });
                     context.Metadata["claims_in_verified_claims_supported"] = JsonSerializer.SerializeToElement(ProviderClaims.Verifiable);
+                    // FAPI 2.0: sender-constrained tokens by DPoP (RFC 9449), the issuer in authorization responses (RFC 9207).
+                    context.Metadata["dpop_signing_alg_values_supported"] = JsonSerializer.SerializeToElement(DPoPProofs.Algorithms);
+                    context.Metadata["authorization_response_iss_parameter_supported"] = true;
                     return default;
                 // After OpenIddict's own metadata, which says the claims parameter is not supported (this provider reads it).
                 }).SetOrder(int.MaxValue - 10_000));
@@ -169,6 +189,25 @@ public static class OidcProvider
                 // registered URI of that client is used; a missing or wrong one still gets the page.
                 server.AddEventHandler<OpenIddictServerEvents.ApplyAuthorizationResponseContext>(handler => handler.UseScopedHandler<ReturnErrorsToTheClient>()
                     .SetOrder(OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 1));
+
+                // FAPI 2.0 relying parties: their ID and access tokens signed ES256; a DPoP-bound access token is of type DPoP.
+                server.AddEventHandler<OpenIddictServerEvents.GenerateTokenContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    if (context.Transaction.GetHttpRequest()?.HttpContext.Items.ContainsKey(FapiTokens.ProfileItem) == true &&
+                        context.TokenType is TokenTypeIdentifiers.AccessToken or TokenTypeIdentifiers.IdentityToken)
+                        context.SigningCredentials = context.Options.SigningCredentials.First(c => c.Algorithm == SecurityAlgorithms.EcdsaSha256);
+                    FapiTokens.Confirm(context, context.Transaction.GetHttpRequest()?.HttpContext);
+                    return default;
+                }).SetOrder(OpenIddictServerHandlers.Protection.AttachSecurityCredentials.Descriptor.Order + 1));
+                // OpenIddict checks only certificate-bound tokens (mutual TLS) and refuses any other cnf; DPoP-bound tokens are
+                // checked by the provider itself (FapiTokens.CheckBoundAsync), and mutual TLS is not offered.
+                server.RemoveEventHandler(OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor);
+                server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler.UseInlineHandler(context =>
+                {
+                    if (context.Error is null && context.Response.AccessToken is not null && context.Transaction.GetHttpRequest()?.HttpContext.Items.ContainsKey(FapiTokens.BoundItem) == true)
+                        context.Response.TokenType = DPoPProofs.Scheme;
+                    return default;
+                }).SetOrder(int.MinValue + 100_000));
 
                 // TLS is terminated in front of the gateway (it listens on loopback); the issuer is the public URL.
                 server.UseAspNetCore().DisableTransportSecurityRequirement().EnableAuthorizationEndpointPassthrough()
@@ -201,6 +240,23 @@ public static class OidcProvider
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 ConnectCallback = (context, cancellationToken) => EndpointRules.ConnectAsync(context.DnsEndPoint, development, cancellationToken),
             });
+
+    private static ECDsaSecurityKey EcKey(string pem, string setting)
+    {
+        if (!pem.Contains("-----BEGIN", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(pem) && File.Exists(pem)) pem = File.ReadAllText(pem);
+        if (string.IsNullOrWhiteSpace(pem)) throw new InsecureConfigurationException($"{setting} is missing.");
+        var ec = ECDsa.Create();
+        try
+        {
+            ec.ImportFromPem(pem);
+        }
+        catch (ArgumentException)
+        {
+            throw new InsecureConfigurationException($"{setting} is not a PEM-encoded EC private key.");
+        }
+        if (ec.KeySize != 256) throw new InsecureConfigurationException($"{setting} is not on the P-256 curve (ES256).");
+        return new ECDsaSecurityKey(ec) { KeyId = Convert.ToHexStringLower(SHA256.HashData(ec.ExportSubjectPublicKeyInfo()))[..16] };
+    }
 
     private static RsaSecurityKey RsaKey(string pem, string setting)
     {
@@ -244,6 +300,9 @@ internal static class DevelopmentKeys
         Directory.CreateDirectory(folder);
         if (string.IsNullOrWhiteSpace(options.SigningKey))
             options.SigningKey = ReadOrCreate(Path.Combine(folder, "signing-key.pem"), () => RSA.Create(2048).ExportRSAPrivateKeyPem());
+        if (string.IsNullOrWhiteSpace(options.FapiSigningKey))
+            options.FapiSigningKey = ReadOrCreate(Path.Combine(folder, "fapi-signing-key.pem"),
+                () => ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem());
         if (string.IsNullOrWhiteSpace(options.EncryptionKey))
             options.EncryptionKey = ReadOrCreate(Path.Combine(folder, "encryption-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         if (string.IsNullOrWhiteSpace(options.PairwiseKey))

@@ -154,11 +154,13 @@ public static class ProviderClaims
             identity.SetClaim(Claims.EmailVerified, true);
         }
         if (release.Level) identity.SetClaim(LevelClaim, (int)view.Level);
+        // Held to FAPI 2.0 at the token endpoint (DPoP, ES256): kept in the code and refresh token only.
+        if (client.Properties.ContainsKey(RelyingParties.FapiProperty)) identity.SetClaim(FapiTokens.ProfileClaim, "true");
         identity.SetScopes(scopes.Where(scope => scope != Scopes.OfflineAccess || release.Offline));
         identity.SetResources(UserInfoAudience(options));
         identity.SetDestinations(claim => claim.Type switch
         {
-            AccountClaim or SessionClaim => [],
+            AccountClaim or SessionClaim or FapiTokens.ProfileClaim => [],
             Claims.Subject => [Destinations.IdentityToken, Destinations.AccessToken],
             _ => [Destinations.IdentityToken],
         });

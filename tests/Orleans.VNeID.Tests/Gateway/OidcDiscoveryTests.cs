@@ -24,7 +24,12 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
         Assert.Equal(["S256"], Strings(discovery, "code_challenge_methods_supported"));
         Assert.Equal(["urn:vneid:level1", "urn:vneid:level2"], Strings(discovery, "acr_values_supported"));
         Assert.True(discovery.GetProperty("backchannel_logout_supported").GetBoolean());
-        Assert.Equal(["RS256"], Strings(discovery, "id_token_signing_alg_values_supported"));
+        // RS256 by default; ES256 for the FAPI 2.0 relying parties.
+        Assert.Equal(["ES256", "RS256"], Strings(discovery, "id_token_signing_alg_values_supported").Order());
+        Assert.Equal(["ES256", "PS256"], Strings(discovery, "dpop_signing_alg_values_supported"));
+        Assert.True(discovery.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
+        Assert.Contains("private_key_jwt", Strings(discovery, "token_endpoint_auth_methods_supported"));
+        Assert.EndsWith("/connect/par", discovery.GetProperty("pushed_authorization_request_endpoint").GetString());
         Assert.Contains("vneid_level", Strings(discovery, "scopes_supported"));
         Assert.True(discovery.GetProperty("claims_parameter_supported").GetBoolean());
         Assert.True(discovery.GetProperty("verified_claims_supported").GetBoolean());
@@ -33,9 +38,13 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
         Assert.Equal(["name", "birthdate", "gender"], Strings(discovery, "claims_in_verified_claims_supported"));
 
         var jwks = await http.GetFromJsonAsync<JsonElement>(new Uri(discovery.GetProperty("jwks_uri").GetString()!).PathAndQuery);
-        var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
-        Assert.Equal(("RSA", "RS256", "sig"), (key.GetProperty("kty").GetString(), key.GetProperty("alg").GetString(), key.GetProperty("use").GetString()));
-        Assert.False(key.TryGetProperty("d", out _)); // the public half only
+        var keys = jwks.GetProperty("keys").EnumerateArray().ToArray();
+        Assert.Equal(2, keys.Length);
+        var key = keys.Single(k => k.GetProperty("kty").GetString() == "RSA");
+        Assert.Equal(("RS256", "sig"), (key.GetProperty("alg").GetString(), key.GetProperty("use").GetString()));
+        var ec = keys.Single(k => k.GetProperty("kty").GetString() == "EC");
+        Assert.Equal(("ES256", "P-256"), (ec.GetProperty("alg").GetString(), ec.GetProperty("crv").GetString()));
+        Assert.All(keys, k => Assert.False(k.TryGetProperty("d", out _))); // the public halves only
     }
 
     [Fact]
@@ -52,7 +61,8 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
             ["Oidc:PreviousSigningKeys:0"] = previous.ExportRSAPrivateKeyPem(),
         });
         var jwks = await gateway.CreateClient().GetFromJsonAsync<JsonElement>("/.well-known/jwks");
-        Assert.Equal(new[] { Kid(current), Kid(previous) }.Order(), jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).Order());
+        Assert.Equal(new[] { Kid(current), Kid(previous) }.Order(), jwks.GetProperty("keys").EnumerateArray()
+            .Where(k => k.GetProperty("kty").GetString() == "RSA").Select(k => k.GetProperty("kid").GetString()!).Order());
         var server = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
         Assert.Equal(Kid(current), server.SigningCredentials[0].Key.KeyId);
     }
