@@ -7,6 +7,8 @@
 #                               with another N to grow or shrink the cluster (scripts/cluster.sh adds, removes, restarts).
 #   scripts/up.sh               Development: public demo keys and service accounts from config/appsettings.Development.json,
 #                               codes readable at /api/v1/dev/messages. Never expose it.
+#   VNEID_PORTAL_PROFILE=fapi scripts/up.sh
+#                               The sample portal as a FAPI 2.0 relying party (PAR, private_key_jwt, DPoP, ES256).
 #   scripts/up.sh --production  The same platform in the Production environment, with keys, database passwords and
 #                               service-account secrets generated once into the git-ignored .local/production/ (kept
 #                               between runs). Its own database (vneid_production) and roles; no development routes.
@@ -83,8 +85,14 @@ if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_
 fi
 PORTAL="$REPO_ROOT/samples/PublicServicePortal/bin/Release/net10.0/vneid-portal.dll"
 PORTAL_URL="http://127.0.0.1:8081"
-# One secret per database: each database registers the sample portal with a secret of its own.
-PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.client-secret"
+# One secret per database: each database registers the sample portal with a secret of its own. VNEID_PORTAL_PROFILE=fapi
+# registers and starts it in the FAPI 2.0 profile instead (PAR, private_key_jwt with a key of its own, DPoP).
+PORTAL_PROFILE="${VNEID_PORTAL_PROFILE:-oidc}"
+case "$PORTAL_PROFILE" in
+  oidc) PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.client-secret"; PORTAL_ARGS=(--secret-file "$PORTAL_SECRET") ;;
+  fapi) PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.fapi-key.pem"; PORTAL_ARGS=(--secret-file "$PORTAL_SECRET" --fapi) ;;
+  *) die "VNEID_PORTAL_PROFILE is oidc or fapi, not $PORTAL_PROFILE." ;;
+esac
 [ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] || die "The build did not produce the silo, the gateway and the portal."
 
 # Production's service accounts: the same four ids as Development's, with secrets and second-factor keys generated once
@@ -132,7 +140,7 @@ say "Seeding the population registry ($SEED_COUNT citizens)"
 dotnet "$SILO" seed --count "$SEED_COUNT" ${VNEID_SEED_CHIPS:+--chips "$VNEID_SEED_CHIPS"}
 if [ "$MODE" = development ]; then
   say "Registering the sample portal as a relying party"
-  dotnet "$SILO" clients add-sample --portal-url "$PORTAL_URL" --secret-file "$PORTAL_SECRET"
+  dotnet "$SILO" clients add-sample --portal-url "$PORTAL_URL" "${PORTAL_ARGS[@]}"
 fi
 
 # A process started before its program was last built runs old code: stop it so that it starts again below.
@@ -153,8 +161,10 @@ for n in $(seq 1 "$SILOS"); do start_silo "$n"; done
 # The gateway's /metrics is served on its management port only (9400, beside the silos' 9401+).
 start gateway "$GC_GEN0" "VNEID_Gateway__ManagementPort=9400" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
+  if [ "$PORTAL_PROFILE" = fapi ]; then PORTAL_CREDENTIAL=("Portal__Profile=fapi" "Portal__SigningKey=$PORTAL_SECRET")
+  else PORTAL_CREDENTIAL=("Portal__ClientSecret=$(cat "$PORTAL_SECRET")"); fi
   start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
-    "Portal__ClientSecret=$(cat "$PORTAL_SECRET")" dotnet "$PORTAL"
+    "${PORTAL_CREDENTIAL[@]}" dotnet "$PORTAL"
 fi
 
 say "Waiting for the gateway to report healthy"

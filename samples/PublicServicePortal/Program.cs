@@ -92,6 +92,9 @@ builder.Services.AddAuthentication(o =>
             context.HandleResponse();
             return Task.CompletedTask;
         };
+        // Two profiles: plain OpenID Connect with a client secret (the default), or FAPI 2.0 — PAR, private_key_jwt, DPoP.
+        if (portal["Profile"] == "fapi") FapiProfile.Apply(o, clientId, portal["SigningKey"] ?? throw new InvalidOperationException("Portal:SigningKey is needed."));
+        else o.PushedAuthorizationBehavior = PushedAuthorizationBehavior.Disable;
     });
 builder.Services.AddAuthorization();
 
@@ -112,8 +115,10 @@ app.MapGet("/", (HttpContext http) => Page(http, "Cổng dịch vụ công (mẫ
 app.MapGet("/thu-tuc/muc-1", (HttpContext http) => Procedure(http, Level1, "Cấp phiếu lý lịch tư pháp"));
 app.MapGet("/thu-tuc/muc-2", (HttpContext http) => Procedure(http, Level2, "Đăng ký thường trú"));
 
-app.MapGet("/thong-tin", (HttpContext http) => http.User.Identity?.IsAuthenticated == true
-    ? Page(http, "Thông tin nhận được từ VNeID", Claims(http.User))
+app.MapGet("/thong-tin", async (HttpContext http) => http.User.Identity?.IsAuthenticated == true
+    ? Page(http, "Thông tin nhận được từ VNeID",
+        $"<p id=\"profile\">Hồ sơ kết nối: {(portal["Profile"] == "fapi" ? "FAPI 2.0 (PAR, private_key_jwt, DPoP)" : "OpenID Connect")}; " +
+        $"loại access token: {E(await http.GetTokenAsync("token_type"))}.</p>" + Claims(http.User))
     : Results.Challenge(new AuthenticationProperties { RedirectUri = "/thong-tin" }));
 
 app.MapGet("/tu-choi", (HttpContext http, string? error) => Page(http, "Không thể đăng nhập",

@@ -71,27 +71,38 @@ internal static class RelyingPartyCommands
         })));
 
         var portalUrl = new Option<string>("--portal-url") { Description = "The sample portal's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
-        var secretFile = new Option<string>("--secret-file") { Description = "Where its secret is kept (0600).", Required = true };
+        var secretFile = new Option<string>("--secret-file") { Description = "Where its secret, or its private key with --fapi, is kept (0600).", Required = true };
+        var sampleFapi = new Option<bool>("--fapi") { Description = "Register it for the FAPI 2.0 profile: a new EC key (the private half to --secret-file), PAR, DPoP." };
         var sample = new Command("add-sample",
-            "Register the sample portal (samples/PublicServicePortal) unless it and its secret file are both there; the secret goes to the file.")
-            { portalUrl, secretFile };
+            "Register the sample portal (samples/PublicServicePortal) unless it and its secret file are both there, in the profile asked for; " +
+            "the secret (or, with --fapi, the private key) goes to the file.")
+            { portalUrl, secretFile, sampleFapi };
         sample.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
             var file = parse.GetValue(secretFile)!;
             var url = parse.GetValue(portalUrl)!.TrimEnd('/');
+            var fapiProfile = parse.GetValue(sampleFapi);
             var registered = (await parties.ListAsync(cancel)).FirstOrDefault(p => p.ClientId == SamplePortal.ClientId);
             if (registered is not null && File.Exists(file) && registered.RedirectUris.Contains($"{url}/signin-oidc") &&
-                registered.SecurityEventsUri == $"{url}/security-events")
+                registered.SecurityEventsUri == $"{url}/security-events" && registered.Fapi == fapiProfile)
             {
-                Console.WriteLine($"The sample portal {SamplePortal.ClientId} is registered.");
+                Console.WriteLine($"The sample portal {SamplePortal.ClientId} is registered ({(fapiProfile ? "FAPI 2.0" : "OpenID Connect")}).");
                 return 0;
             }
             if (registered is not null) await parties.RemoveAsync(SamplePortal.ClientId, cancel);
-            var secret = await parties.AddAsync(SamplePortal.At(url), cancel);
+            string kept;
+            if (fapiProfile)
+            {
+                // The portal's own key: the provider keeps the public half, the portal the private one.
+                using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+                await parties.AddAsync(SamplePortal.At(url) with { Fapi = true, Jwks = SamplePortal.PublicJwks(key) }, cancel);
+                kept = key.ExportECPrivateKeyPem();
+            }
+            else kept = (await parties.AddAsync(SamplePortal.At(url), cancel))!;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            await File.WriteAllTextAsync(file, secret, cancel);
+            await File.WriteAllTextAsync(file, kept, cancel);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Console.WriteLine($"Registered the sample portal {SamplePortal.ClientId} at {url}; its secret is in {file}.");
+            Console.WriteLine($"Registered the sample portal {SamplePortal.ClientId} at {url} ({(fapiProfile ? "FAPI 2.0; its private key" : "its secret")} is in {file}).");
             return 0;
         })));
 
@@ -141,4 +152,15 @@ internal static class SamplePortal
     public static RelyingParty At(string url) => new(ClientId, "Cổng dịch vụ công (mẫu)", Confidential: true,
         [$"{url}/signin-oidc"], [$"{url}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], MinimumLevel: 1,
         $"{url}/backchannel-logout", SeesIdNumber: false, SecurityEventsUri: $"{url}/security-events");
+
+    /// <summary>The JWKS of a key's public half, its kid the RFC 7638 thumbprint (as the portal names it in its assertions).</summary>
+    public static string PublicJwks(System.Security.Cryptography.ECDsa key)
+    {
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key));
+        var kid = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        return System.Text.Json.JsonSerializer.Serialize(new
+        {
+            keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid, use = "sig", alg = "ES256" } },
+        });
+    }
 }

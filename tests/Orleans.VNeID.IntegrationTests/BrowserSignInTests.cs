@@ -222,6 +222,64 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         Assert.Contains("account-disabled", events);
     }
 
+    [Fact]
+    public async Task The_sample_portal_switched_to_FAPI_2_0_signs_a_citizen_in_the_same_way_with_PAR_private_key_jwt_and_DPoP()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform);
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+
+        // Registered as `clients add-sample --fapi` does: the portal's own EC key, the provider holding the public half.
+        var portalUrl = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
+        var clientId = $"bank-{Guid.NewGuid():N}"[..20];
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key));
+        var kid = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
+        var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid, use = "sig" } } });
+        Assert.Null(await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Ngân hàng (thử nghiệm FAPI 2.0)", true,
+            [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1, null, false, Fapi: true, Jwks: jwks)));
+        var keyFile = Path.Combine(Path.GetTempPath(), $"{clientId}.pem");
+        await File.WriteAllTextAsync(keyFile, key.ExportECPrivateKeyPem());
+        cluster.StartPortal(portalUrl, clientId, secret: null, new Dictionary<string, string> { ["Portal__Profile"] = "fapi", ["Portal__SigningKey"] = keyFile });
+        await WaitForAsync(portalUrl);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        var shot = Screenshots(page);
+        try
+        {
+            // The same pages as with the plain profile: sign-in, consent, back at the portal with the name and level.
+            await page.GotoAsync($"{portalUrl}/thu-tuc/muc-1");
+            await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
+            await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).ClickAsync();
+            await page.WaitForURLAsync($"{portalUrl}/thu-tuc/muc-1");
+            var procedure = await page.Locator("main").InnerTextAsync();
+            Assert.Contains(citizen.FullName, procedure);
+            Assert.Contains("mức độ 1", procedure);
+            await shot("fapi-01-portal-level-1");
+
+            // The portal's tokens came by the FAPI 2.0 road: pushed request, private_key_jwt, a DPoP-bound access token.
+            await page.GotoAsync($"{portalUrl}/thong-tin");
+            var profile = await page.Locator("#profile").InnerTextAsync();
+            Assert.Contains("FAPI 2.0", profile);
+            Assert.Contains("DPoP", profile);
+            await shot("fapi-02-claims");
+        }
+        catch
+        {
+            await shot("fapi-failure");
+            throw;
+        }
+        finally
+        {
+            File.Delete(keyFile);
+        }
+    }
+
     private static async Task<string> RegisterPortalAsync(string clientId, string portalUrl) =>
         (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
             true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,

@@ -228,15 +228,20 @@ public sealed class PlatformCluster : IAsyncDisposable
     /// The sample portal (samples/PublicServicePortal) as this cluster's relying party <paramref name="clientId"/>, on
     /// <paramref name="url"/>; stopped with the cluster.
     /// </summary>
-    public Process StartPortal(string url, string clientId, string secret) => Start("portal", PlatformFixture.Program("PublicServicePortal", "vneid-portal.dll", "samples"),
-        new Dictionary<string, string>
+    /// <summary>The sample portal with a client secret, or with <paramref name="settings"/> instead (e.g. the FAPI 2.0 profile and its key).</summary>
+    public Process StartPortal(string url, string clientId, string? secret, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var env = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Urls"] = url,
             ["Portal__Authority"] = GatewayUrl + "/",
             ["Portal__ClientId"] = clientId,
-            ["Portal__ClientSecret"] = secret,
-        });
+        };
+        if (secret is not null) env["Portal__ClientSecret"] = secret;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
+        return Start("portal", PlatformFixture.Program("PublicServicePortal", "vneid-portal.dll", "samples"), env);
+    }
 
     private Process Start(string name, string program, Dictionary<string, string> env)
     {
