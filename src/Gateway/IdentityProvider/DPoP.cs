@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,7 +14,7 @@ namespace Orleans.VNeID.Gateway.IdentityProvider;
 /// key's thumbprint (RFC 7638) is what access and refresh tokens are bound to (<c>cnf.jkt</c>). The signature and the
 /// thumbprint are Microsoft.IdentityModel's; this class holds the protocol's rules.
 /// </summary>
-public sealed class DPoPProofs(TimeProvider clock, IMemoryCache seen)
+public sealed class DPoPProofs(TimeProvider clock, IDPoPProofLedger ledger)
 {
     public const string Header = "DPoP";
     public const string Scheme = "DPoP";
@@ -79,10 +79,9 @@ public sealed class DPoPProofs(TimeProvider clock, IMemoryCache seen)
             return new(null, "The DPoP proof is not bound to this access token.");
 
         var thumbprint = Base64UrlEncoder.Encode(key.ComputeJwkThumbprint());
-        // Each proof once: remembered for as long as it would be accepted (this gateway's memory; see the README).
-        var replayKey = $"dpop\n{thumbprint}\n{jti}";
-        if (seen.TryGetValue(replayKey, out _)) return new(null, "The DPoP proof was used before.");
-        seen.Set(replayKey, true, Window + Skew + Skew);
+        // Each proof once, on every gateway: remembered for as long as it would be accepted.
+        var proofId = SHA256.HashData(Encoding.UTF8.GetBytes($"dpop\n{thumbprint}\n{jti}"));
+        if (!await ledger.FirstUseAsync(proofId, issued + Window + Skew)) return new(null, "The DPoP proof was used before.");
         return new(thumbprint, null);
     }
 
@@ -93,4 +92,26 @@ public sealed class DPoPProofs(TimeProvider clock, IMemoryCache seen)
     private static bool SameTarget(Uri named, Uri actual) =>
         string.Equals(named.GetLeftPart(UriPartial.Path), actual.GetLeftPart(UriPartial.Path), StringComparison.OrdinalIgnoreCase) &&
         named.AbsolutePath == actual.AbsolutePath;
+}
+
+/// <summary>Where accepted DPoP proofs are remembered until they expire: false when this one was seen before.</summary>
+public interface IDPoPProofLedger
+{
+    Task<bool> FirstUseAsync(byte[] proofId, DateTimeOffset expiresAt);
+}
+
+/// <summary>The ledger in the platform's database (<c>oidc.dpop_proofs</c>), shared by every gateway.</summary>
+public sealed class DatabaseProofLedger(NpgsqlDataSource database) : IDPoPProofLedger
+{
+    public async Task<bool> FirstUseAsync(byte[] proofId, DateTimeOffset expiresAt)
+    {
+        // One statement: the expired rows go (a few at a time), the new one is recorded unless it is there.
+        await using var command = database.CreateCommand(
+            "with purged as (delete from oidc.dpop_proofs where proof_hash in " +
+            "(select proof_hash from oidc.dpop_proofs where expires_at < now() limit 20)) " +
+            "insert into oidc.dpop_proofs (proof_hash, expires_at) values ($1, $2) on conflict do nothing");
+        command.Parameters.AddWithValue(proofId);
+        command.Parameters.AddWithValue(expiresAt);
+        return await command.ExecuteNonQueryAsync() == 1;
+    }
 }

@@ -116,7 +116,7 @@ public static class OidcProvider
             options.Issuer = (builder.Configuration["Gateway:Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
-        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<IDPoPProofLedger, DatabaseProofLedger>();
         builder.Services.AddSingleton<DPoPProofs>();
         var fapiKey = EcKey(options.FapiSigningKey, "Oidc:FapiSigningKey");
         var development = builder.Environment.IsDevelopment();
