@@ -234,6 +234,12 @@ await check('FAPI 2.0: refresh with the same key works; with another key it is r
   assert(refreshed.token_type.toLowerCase() === 'dpop', `token_type ${refreshed.token_type}`);
 });
 
+await check('FAPI 2.0: a code pushed with one DPoP key is not exchanged with another (dpop_jkt, RFC 9449 §10)', async () => {
+  const { back, verifier, state } = await fapiFlow(client.getDPoPHandle(fapiConfig, dpopKey));
+  const other = client.getDPoPHandle(fapiConfig, await client.randomDPoPKeyPair('ES256'));
+  await rejects(client.authorizationCodeGrant(fapiConfig, back, { pkceCodeVerifier: verifier, expectedState: state }, undefined, { DPoP: other }), 'invalid_grant');
+});
+
 await check('FAPI 2.0: a code exchanged without a DPoP proof gets nothing', async () => {
   const { back, verifier, state } = await fapiFlow(undefined);
   await rejects(client.authorizationCodeGrant(fapiConfig, back, { pkceCodeVerifier: verifier, expectedState: state }), 'invalid_dpop_proof');

@@ -259,6 +259,9 @@ public static class AuthorizationEndpoint
                 }
                 if (client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty))
                     await SecurityEvents.RecordSubjectAsync(database, view.IdNumber, client.ClientId!, identity.GetClaim(Claims.Subject)!);
+                // RFC 9449 §10: a code asked for with dpop_jkt (or pushed with a DPoP proof) is exchanged only with that key's proof.
+                if (request.GetParameter(FapiTokens.CodeKeyParameter)?.ToString() is { Length: 43 } codeKey)
+                    identity.SetClaim(FapiTokens.CodeKeyClaim, codeKey);
                 identity.SetAuthorizationId(await RecordSignInAsync(authorizations, applications, application, identity.GetClaim(Claims.Subject)!,
                     identity.GetScopes(), new SignIn(view.IdNumber, sessionId!, release), now));
                 return Results.SignIn(new System.Security.Claims.ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Options;
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -18,6 +19,9 @@ public static class FapiTokens
     public const string ProfileClaim = "vneid_fapi";
     /// <summary>On the principal: the thumbprint of the key the refresh token is bound to.</summary>
     public const string BoundKeyClaim = "vneid_jkt";
+    /// <summary>On the principal (in the code only): the key the authorization request bound the code to (<c>dpop_jkt</c>, RFC 9449 §10).</summary>
+    public const string CodeKeyClaim = "vneid_code_jkt";
+    public const string CodeKeyParameter = "dpop_jkt";
     /// <summary>Request items the token endpoint leaves for the token generation and response handlers.</summary>
     public const string ProfileItem = "vneid.fapi";
     /// <summary>The thumbprint of the key this request's access token is bound to.</summary>
@@ -55,11 +59,16 @@ public static class FapiTokens
         }
         var bound = principal.GetClaim(BoundKeyClaim);
         if (bound is not null && bound != thumbprint) return (OpenIddictConstants.Errors.InvalidGrant, "The refresh token is bound to another key.");
+        if (http.GetOpenIddictServerRequest()?.IsAuthorizationCodeGrantType() == true && principal.GetClaim(CodeKeyClaim) is { } codeKey &&
+            codeKey != thumbprint)
+            return (OpenIddictConstants.Errors.InvalidGrant, "The code is bound to another DPoP key.");
         if (fapi) http.Items[ProfileItem] = true;
         if (thumbprint is null) return null;
 
         // The refresh token remembers the key (a claim with no destination); the access token gets cnf.jkt as it is generated.
-        ((ClaimsIdentity)principal.Identity!).SetClaim(BoundKeyClaim, thumbprint);
+        var identity = (ClaimsIdentity)principal.Identity!;
+        identity.SetClaim(BoundKeyClaim, thumbprint);
+        identity.SetClaim(CodeKeyClaim, (string?)null);
         principal.SetDestinations(principal.GetDestinations().Remove(BoundKeyClaim));
         http.Items[BoundItem] = thumbprint;
         return null;
@@ -108,4 +117,29 @@ public static class FapiTokens
         }
         await next(http);
     });
+
+    /// <summary>
+    /// A pushed authorization request with a DPoP proof binds the code to the proof's key (RFC 9449 §10): the proof is
+    /// checked as at the token endpoint, and its thumbprint becomes the request's <c>dpop_jkt</c> (one sent with it must match).
+    /// </summary>
+    public sealed class BindPushedRequest(DPoPProofs proofs, IOptions<OidcOptions> options)
+        : OpenIddict.Server.IOpenIddictServerHandler<OpenIddict.Server.OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>
+    {
+        public async ValueTask HandleAsync(OpenIddict.Server.OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext context)
+        {
+            var http = context.Transaction.GetHttpRequest()?.HttpContext;
+            var presented = http?.Request.Headers[DPoPProofs.Header] ?? default;
+            var asked = context.Request.GetParameter(CodeKeyParameter)?.ToString();
+            if (presented.Count == 0) return;
+            if (presented.Count > 1)
+            {
+                context.Reject(DPoPProofs.InvalidProof, "One DPoP proof per request.");
+                return;
+            }
+            var verdict = await proofs.CheckAsync(presented[0], HttpMethods.Post, Endpoint(options.Value, "connect/par"));
+            if (verdict.Refusal is { } refusal) context.Reject(DPoPProofs.InvalidProof, refusal);
+            else if (asked is not null && asked != verdict.Thumbprint) context.Reject(DPoPProofs.InvalidProof, "dpop_jkt names another key than the proof's.");
+            else context.Request.SetParameter(CodeKeyParameter, verdict.Thumbprint);
+        }
+    }
 }

@@ -202,6 +202,8 @@ public static class OidcProvider
                 // OpenIddict checks only certificate-bound tokens (mutual TLS) and refuses any other cnf; DPoP-bound tokens are
                 // checked by the provider itself (FapiTokens.CheckBoundAsync), and mutual TLS is not offered.
                 server.RemoveEventHandler(OpenIddictServerHandlers.Protection.ValidateProofOfPossession.Descriptor);
+                server.AddEventHandler<OpenIddictServerEvents.ValidatePushedAuthorizationRequestContext>(handler =>
+                    handler.UseScopedHandler<FapiTokens.BindPushedRequest>().SetOrder(int.MaxValue - 100_000));
                 server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler.UseInlineHandler(context =>
                 {
                     if (context.Error is null && context.Response.AccessToken is not null && context.Transaction.GetHttpRequest()?.HttpContext.Items.ContainsKey(FapiTokens.BoundItem) == true)

@@ -160,7 +160,7 @@ public static class ProviderClaims
         identity.SetResources(UserInfoAudience(options));
         identity.SetDestinations(claim => claim.Type switch
         {
-            AccountClaim or SessionClaim or FapiTokens.ProfileClaim => [],
+            AccountClaim or SessionClaim or FapiTokens.ProfileClaim or FapiTokens.CodeKeyClaim => [],
             Claims.Subject => [Destinations.IdentityToken, Destinations.AccessToken],
             _ => [Destinations.IdentityToken],
         });
