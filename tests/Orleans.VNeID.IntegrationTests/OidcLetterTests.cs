@@ -44,7 +44,7 @@ public sealed class OidcLetterTests(PlatformFixture platform)
         foreach (var personal in new[] { "name", "birthdate", "gender", "vneid_level", "verified_claims", "amr" })
             Assert.False(claims.TryGetProperty(personal, out _), personal);
         Assert.DoesNotContain(citizen.IdNumber, accessToken + System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(accessToken.Split('.')[1])));
-        var info = await UserInfoAsync(cluster, accessToken);
+        var info = await OidcProtocolTests.UserInfoAsync(cluster, accessToken);
         Assert.Equal(HttpStatusCode.OK, info.StatusCode);
         Assert.Equal(citizen.FullName, (await info.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
 
@@ -55,7 +55,7 @@ public sealed class OidcLetterTests(PlatformFixture platform)
             everywhere.Headers.Authorization = new AuthenticationHeaderValue("Bearer", login.GetProperty("token").GetString());
             Assert.Equal(HttpStatusCode.NoContent, (await cluster.Http.SendAsync(everywhere)).StatusCode);
         }
-        Assert.Equal(HttpStatusCode.Unauthorized, (await UserInfoAsync(cluster, accessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await OidcProtocolTests.UserInfoAsync(cluster, accessToken)).StatusCode);
 
         // A NUL in a form body is refused as bad input; it reaches no database connection, and the next sign-in works.
         var nul = await cluster.Http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -173,12 +173,5 @@ public sealed class OidcLetterTests(PlatformFixture platform)
         var answer = Query(response.Headers.Location!);
         Assert.False(answer.ContainsKey("code"));
         return (answer["error"], answer["state"]);
-    }
-
-    private static async Task<HttpResponseMessage> UserInfoAsync(PlatformCluster cluster, string accessToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await cluster.Http.SendAsync(request);
     }
 }

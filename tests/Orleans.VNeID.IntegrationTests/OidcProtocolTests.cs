@@ -201,7 +201,8 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
             "select count(*) from oidc.logout_deliveries where client_id = $1 and delivered_at is not null", rp.ClientId) == 1);
     }
 
-    private static async Task<HttpResponseMessage> UserInfoAsync(PlatformCluster cluster, string accessToken)
+    /// <summary>Userinfo with a bearer access token.</summary>
+    internal static async Task<HttpResponseMessage> UserInfoAsync(PlatformCluster cluster, string accessToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);

@@ -245,38 +245,38 @@ public static class OidcProvider
 
     private static ECDsaSecurityKey EcKey(string pem, string setting)
     {
-        if (!pem.Contains("-----BEGIN", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(pem) && File.Exists(pem)) pem = File.ReadAllText(pem);
-        if (string.IsNullOrWhiteSpace(pem)) throw new InsecureConfigurationException($"{setting} is missing.");
-        var ec = ECDsa.Create();
-        try
-        {
-            ec.ImportFromPem(pem);
-        }
-        catch (ArgumentException)
-        {
-            throw new InsecureConfigurationException($"{setting} is not a PEM-encoded EC private key.");
-        }
+        var ec = PrivateKey(pem, setting, ECDsa.Create(), "EC");
         if (ec.KeySize != 256) throw new InsecureConfigurationException($"{setting} is not on the P-256 curve (ES256).");
-        return new ECDsaSecurityKey(ec) { KeyId = Convert.ToHexStringLower(SHA256.HashData(ec.ExportSubjectPublicKeyInfo()))[..16] };
+        return new ECDsaSecurityKey(ec) { KeyId = KeyId(ec) };
     }
 
     private static RsaSecurityKey RsaKey(string pem, string setting)
     {
-        // The setting holds the PEM, or the path of a file that does (a multi-line key is awkward in an environment variable).
+        var rsa = PrivateKey(pem, setting, RSA.Create(), "RSA");
+        if (rsa.KeySize < 2048) throw new InsecureConfigurationException($"{setting} is {rsa.KeySize} bits; at least 2048 are needed.");
+        return new RsaSecurityKey(rsa) { KeyId = KeyId(rsa) };
+    }
+
+    /// <summary>
+    /// A private key from a setting that holds the PEM, or the path of a file that does (a multi-line key is awkward in
+    /// an environment variable); refused when missing or not a PEM of that kind.
+    /// </summary>
+    private static T PrivateKey<T>(string pem, string setting, T key, string kind) where T : AsymmetricAlgorithm
+    {
         if (!pem.Contains("-----BEGIN", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(pem) && File.Exists(pem)) pem = File.ReadAllText(pem);
         if (string.IsNullOrWhiteSpace(pem)) throw new InsecureConfigurationException($"{setting} is missing.");
-        var rsa = RSA.Create();
         try
         {
-            rsa.ImportFromPem(pem);
+            key.ImportFromPem(pem);
         }
         catch (ArgumentException)
         {
-            throw new InsecureConfigurationException($"{setting} is not a PEM-encoded RSA private key.");
+            throw new InsecureConfigurationException($"{setting} is not a PEM-encoded {kind} private key.");
         }
-        if (rsa.KeySize < 2048) throw new InsecureConfigurationException($"{setting} is {rsa.KeySize} bits; at least 2048 are needed.");
-        return new RsaSecurityKey(rsa) { KeyId = Convert.ToHexStringLower(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16] };
+        return key;
     }
+
+    private static string KeyId(AsymmetricAlgorithm key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
 }
 
 /// <summary>Sends an authorization error to the client's redirect URI when the client and the URI are registered together.</summary>
