@@ -29,6 +29,9 @@ public sealed class OidcOptions
     /// </summary>
     public string FapiSigningKey { get; set; } = "";
 
+    /// <summary>PEMs of earlier FAPI signing keys, still published in the JWKS until the tokens they signed have expired.</summary>
+    public List<string> PreviousFapiSigningKeys { get; set; } = [];
+
     /// <summary>PEMs of earlier signing keys, still published in the JWKS until the tokens they signed have expired.</summary>
     public List<string> PreviousSigningKeys { get; set; } = [];
 
@@ -156,6 +159,8 @@ public static class OidcProvider
                     server.AddSigningKey(RsaKey(pem, $"Oidc:PreviousSigningKeys:{index}"));
                 // After the RSA keys, so RS256 stays the default; FAPI 2.0 relying parties' tokens are signed with it (ES256).
                 server.AddSigningCredentials(new SigningCredentials(fapiKey, SecurityAlgorithms.EcdsaSha256));
+                foreach (var (pem, index) in options.PreviousFapiSigningKeys.Select((pem, index) => (pem, index)))
+                    server.AddSigningCredentials(new SigningCredentials(EcKey(pem, $"Oidc:PreviousFapiSigningKeys:{index}"), SecurityAlgorithms.EcdsaSha256));
                 server.AddEncryptionKey(new SymmetricSecurityKey(Convert.FromBase64String(options.EncryptionKey)));
                 // Relying parties read access tokens as signed JWTs (their own APIs validate them with the JWKS).
                 server.DisableAccessTokenEncryption();

@@ -52,6 +52,10 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
     {
         using var current = System.Security.Cryptography.RSA.Create(2048);
         using var previous = System.Security.Cryptography.RSA.Create(2048);
+        using var currentEc = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var previousEc = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        static string EcKid(System.Security.Cryptography.ECDsa ec) =>
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ec.ExportSubjectPublicKeyInfo()))[..16];
         static string Kid(System.Security.Cryptography.RSA rsa) =>
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16];
         await using var gateway = new GatewayFactory(fixture, settings: new Dictionary<string, string>
@@ -59,12 +63,18 @@ public sealed class OidcDiscoveryTests(ClusterFixture fixture)
             ["Oidc:Enabled"] = "true",
             ["Oidc:SigningKey"] = current.ExportRSAPrivateKeyPem(),
             ["Oidc:PreviousSigningKeys:0"] = previous.ExportRSAPrivateKeyPem(),
+            ["Oidc:FapiSigningKey"] = currentEc.ExportECPrivateKeyPem(),
+            ["Oidc:PreviousFapiSigningKeys:0"] = previousEc.ExportECPrivateKeyPem(),
         });
         var jwks = await gateway.CreateClient().GetFromJsonAsync<JsonElement>("/.well-known/jwks");
+        // The FAPI key too: both published, the current one first among the ES256 credentials (it signs).
+        Assert.Equal(new[] { EcKid(currentEc), EcKid(previousEc) }.Order(), jwks.GetProperty("keys").EnumerateArray()
+            .Where(k => k.GetProperty("kty").GetString() == "EC").Select(k => k.GetProperty("kid").GetString()!).Order());
         Assert.Equal(new[] { Kid(current), Kid(previous) }.Order(), jwks.GetProperty("keys").EnumerateArray()
             .Where(k => k.GetProperty("kty").GetString() == "RSA").Select(k => k.GetProperty("kid").GetString()!).Order());
         var server = gateway.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIddict.Server.OpenIddictServerOptions>>().CurrentValue;
         Assert.Equal(Kid(current), server.SigningCredentials[0].Key.KeyId);
+        Assert.Equal(EcKid(currentEc), server.SigningCredentials.First(c => c.Algorithm == "ES256").Key.KeyId);
     }
 
     [Fact]
