@@ -53,12 +53,14 @@ class Browser {
     return response;
   }
   static decode(text) {
-    return text.replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x2B;/g, '+').replace(/&amp;/g, '&');
+    return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+      .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/&#([0-9]+);/g, (_, dec) => String.fromCodePoint(parseInt(dec, 10))).replace(/&amp;/g, '&');
   }
   static form(html) {
     const action = Browser.decode(/<form method="post" action="([^"]*)"/.exec(html)?.[1] ?? '');
     const fields = new URLSearchParams();
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.append(Browser.decode(m[1]), Browser.decode(m[2]));
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/g)) fields.append(Browser.decode(m[1]), Browser.decode(m[2]));
     return { action, fields };
   }
   /** Follows the provider until it sends the browser to `back`; signs in and consents on the way. Returns that URL. */

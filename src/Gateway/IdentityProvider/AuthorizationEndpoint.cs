@@ -13,6 +13,8 @@ using Orleans.VNeID.IdentityProvider;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderClaims;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderPages;
+using Orleans.VNeID.Web;
+using Orleans.VNeID.Web.Provider;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderSignIn;
 
 namespace Orleans.VNeID.Gateway.IdentityProvider;
@@ -145,12 +147,7 @@ public static class AuthorizationEndpoint
         var decided = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("decision");
         if (decided && !await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
         if (!decided && signedIn.Principal is not null)
-            return Html(http, T(http, "Đăng xuất khỏi VNeID?", "Log out of VNeID?"),
-                $"""
-                 <p>{T(http, "Một dịch vụ đề nghị đăng xuất tài khoản định danh điện tử của bạn trên trình duyệt này. Các dịch vụ bạn đã đăng nhập bằng phiên này cũng sẽ được thông báo.",
-                     "A service asks to log your e-ID account out of this browser. The services you signed in to with this session are told as well.")}</p>
-                 {Form(http, "/connect/logout", RequestParameters(http, "decision", "lang"), $"<button type=\"submit\" name=\"decision\" value=\"logout\">{T(http, "Đăng xuất", "Log out")}</button> <button class=\"secondary\" type=\"submit\" name=\"decision\" value=\"stay\">{T(http, "Ở lại", "Stay signed in")}</button>")}
-                 """);
+            return WebPage.Render<LogoutPage>(http, new Dictionary<string, object?> { ["Hidden"] = RequestParameters(http, "decision", "lang") });
         if (decided && Decision(http) == "logout" &&
             signedIn.Principal?.FindFirst(Claims.Subject)?.Value is { } sub && signedIn.Principal.FindFirst(SessionClaim)?.Value is { } sid)
         {
@@ -214,14 +211,10 @@ public static class AuthorizationEndpoint
             // Never a token with a lower level than asked for: the citizen learns how to reach level 2, the relying party gets an error.
             if (silent) return Forbid(OpenIddictConstants.Errors.InteractionRequired, "The account's level is below the level the relying party requires.");
             if (Decision(http) == "back") return Forbid(OpenIddictConstants.Errors.AccessDenied, "The account's level is below the level the relying party requires.");
-            return Html(http, T(http, "Cần tài khoản định danh điện tử mức độ 2", "A level-2 e-ID account is needed"),
-                $"""
-                 <p>{T(http, $"{E(client.DisplayName)} yêu cầu tài khoản mức độ 2. Tài khoản của bạn đang ở mức độ {level}.",
-                     $"{E(client.DisplayName)} requires a level-2 account. Yours is level {level}.")}</p>
-                 <p>{T(http, "Để nâng lên mức độ 2, hãy mang thẻ căn cước công dân gắn chip còn hiệu lực đến cơ quan Công an cấp xã, huyện hoặc tỉnh nơi thuận tiện: cán bộ sẽ thu nhận ảnh chân dung và vân tay, rồi mã kích hoạt được gửi đến số điện thoại của bạn.",
-                     "To reach level 2, bring your valid chip ID card to a police office (commune, district or province): an officer captures your portrait and fingerprints, then an activation code is sent to your phone.")}</p>
-                 {Form(http, "/connect/authorize", [.. hidden, new("decision", "back")], $"<button type=\"submit\">{T(http, "Quay lại dịch vụ", "Back to the service")}</button>")}
-                 """);
+            return WebPage.Render<LevelNeededPage>(http, new Dictionary<string, object?>
+            {
+                ["ClientName"] = client.DisplayName ?? client.ClientId, ["Level"] = level, ["Hidden"] = hidden,
+            });
         }
 
         // Level 2 asked for, or the account's risk rule advises it: the phone on record proves itself with a code.
@@ -267,12 +260,10 @@ public static class AuthorizationEndpoint
                 return Results.SignIn(new System.Security.Claims.ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        return Html(http, T(http, "Cho phép chia sẻ thông tin", "Allow sharing"),
-            $"""
-             <p>{T(http, $"<strong>{E(client.DisplayName)}</strong> muốn nhận các thông tin sau của bạn:", $"<strong>{E(client.DisplayName)}</strong> asks for:")}</p>
-             <ul>{string.Concat(ConsentLines(http, release).Select(c => $"<li>{E(c)}</li>"))}</ul>
-             {Form(http, "/connect/authorize", hidden, $"<button type=\"submit\" name=\"decision\" value=\"accept\">{T(http, "Đồng ý", "Allow")}</button> <button class=\"secondary\" type=\"submit\" name=\"decision\" value=\"deny\">{T(http, "Từ chối", "Decline")}</button>")}
-             """);
+        return WebPage.Render<ConsentPage>(http, new Dictionary<string, object?>
+        {
+            ["ClientName"] = client.DisplayName ?? client.ClientId, ["Lines"] = ConsentLines(http, release), ["Hidden"] = hidden,
+        });
     }
 
     private static string? Parameter(HttpContext http, string name) =>

@@ -12,6 +12,8 @@ using Orleans.VNeID.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderClaims;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderPages;
+using Orleans.VNeID.Web;
+using Orleans.VNeID.Web.Provider;
 
 namespace Orleans.VNeID.Gateway.IdentityProvider;
 
@@ -73,24 +75,11 @@ public static class ProviderSignIn
         return Results.Redirect($"/signin/code?returnUrl={Uri.EscapeDataString(returnUrl)}{wait}{lang}");
     }
 
-    private static IResult PasswordPage(HttpContext http, string? returnUrl, string? error, string? idNumber, bool stepUp = false)
-    {
-        var body = Alert(error) + Form(http, "/signin",
-            [new("returnUrl", LocalReturn(returnUrl))],
-            $"""
-             <label for="idNumber">{T(http, "Số định danh cá nhân", "Personal ID number")}</label>
-             <input type="text" id="idNumber" name="idNumber" inputmode="numeric" autocomplete="username" required value="{E(idNumber)}">
-             <label for="password">{T(http, "Mật khẩu", "Password")}</label>
-             <input type="password" id="password" name="password" autocomplete="current-password" required>
-             {(stepUp ? $"""
-                        <label for="stepUpCode">{T(http, "Mã xác thực đã gửi đến số điện thoại đăng ký", "Code sent to the registered phone")}</label>
-                        <input type="text" id="stepUpCode" name="stepUpCode" inputmode="numeric" autocomplete="one-time-code">
-                        """ : "")}
-             <button type="submit">{T(http, "Đăng nhập", "Sign in")}</button>
-             """);
-        return Html(http, T(http, "Đăng nhập bằng tài khoản định danh điện tử", "Sign in with your e-ID account"), body,
-            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
-    }
+    private static IResult PasswordPage(HttpContext http, string? returnUrl, string? error, string? idNumber, bool stepUp = false) =>
+        WebPage.Render<SignInPage>(http, new Dictionary<string, object?>
+        {
+            ["ReturnUrl"] = LocalReturn(returnUrl), ["Error"] = error, ["IdNumber"] = idNumber, ["StepUp"] = stepUp,
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> SignInAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
@@ -139,19 +128,9 @@ public static class ProviderSignIn
         return Results.Redirect(returnUrl);
     }
 
-    private static IResult CodePage(HttpContext http, string? returnUrl, string? error) => Html(http,
-        T(http, "Nhập mã xác thực", "Enter the code"),
-        $"""
-         <p>{T(http, "Dịch vụ yêu cầu xác thực thêm: hệ thống đã gửi một mã OTP đến số điện thoại đăng ký với tài khoản của bạn.",
-             "The service asks for one more proof: a one-time code has been sent to the phone registered with your account.")}</p>
-         {Alert(error)}
-         {Form(http, "/signin/code", [new("returnUrl", LocalReturn(returnUrl))], $"""
-             <label for="code">{T(http, "Mã xác thực (6 chữ số)", "Code (6 digits)")}</label>
-             <input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]*" maxlength="6">
-             <button type="submit" name="action" value="confirm">{T(http, "Xác nhận", "Confirm")}</button>
-             <button class="secondary" type="submit" name="action" value="resend">{T(http, "Gửi lại mã", "Send a new code")}</button>
-             """)}
-         """, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    private static IResult CodePage(HttpContext http, string? returnUrl, string? error) =>
+        WebPage.Render<CodePage>(http, new Dictionary<string, object?> { ["ReturnUrl"] = LocalReturn(returnUrl), ["Error"] = error },
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> ConfirmCodeAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
@@ -204,7 +183,6 @@ public static class ProviderSignIn
         return RateLimits.RetryAfterSeconds(lease);
     }
 
-    private static string Alert(string? error) => error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>";
 
     /// <summary>Only the provider's own authorization endpoint is a place to return to after signing in.</summary>
     public static string LocalReturn(string? returnUrl) =>
