@@ -15,30 +15,12 @@ namespace Orleans.VNeID.IntegrationTests;
 [Collection(PlatformCollection.Name)]
 public sealed class BrowserSignInTests(PlatformFixture platform)
 {
-    private static string Chromium => Environment.GetEnvironmentVariable("VNEID_CHROMIUM") ?? "/usr/bin/chromium";
-
-    private static string ScreenshotFolder()
-    {
-        var results = Environment.GetEnvironmentVariable("VNEID_TEST_RESULTS") ?? Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-results");
-        var folder = Path.Combine(results, "browser");
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
-
-    /// <summary>Debian's Chromium, headless, through Playwright (never a browser download).</summary>
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
-    {
-        Assert.True(File.Exists(Chromium), $"Chromium is not at {Chromium}: scripts/test.sh installs Debian's package.");
-        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
-        });
-    }
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => BrowserPages.LaunchAsync(playwright);
 
     /// <summary>Takes a full-page screenshot of <paramref name="page"/> by name into the results' browser folder.</summary>
     private static Func<string, Task> Screenshots(IPage page)
     {
-        var shots = ScreenshotFolder();
+        var shots = BrowserPages.ScreenshotFolder();
         return name => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
     }
 

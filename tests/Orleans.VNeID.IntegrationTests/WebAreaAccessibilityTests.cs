@@ -1,0 +1,120 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>
+/// Issue 28: every page of the web area, in Vietnamese and in English, passes axe-core (WCAG 2.2 AA rules) with no
+/// serious or critical violation, in Debian's Chromium. Screenshots of each page go beside the test results.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task The_providers_pages_pass_axe_in_both_languages()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["Otp:ResendCooldownSeconds"] = "1" });
+        var api = new PlatformApi(cluster.Http);
+        var citizen = platform.TakeCitizens(1)[0];
+        await api.RegisterAndActivateAsync(citizen);
+        using var rp = await RelyingPartyClient.RegisterAsync(cluster);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserPages.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        var checkedPages = new List<string>();
+        async Task CheckBothLanguagesAsync(string name)
+        {
+            foreach (var language in new[] { "vi", "en" })
+            {
+                if (language == "en") await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
+                Assert.Equal(language, await page.Locator("html").GetAttributeAsync("lang"));
+                await BrowserPages.AssertAccessibleAsync(page, $"web-{name}-{language}");
+                checkedPages.Add($"{name}-{language}");
+                if (language == "en") await page.GetByRole(AriaRole.Link, new() { Name = "Tiếng Việt" }).ClickAsync();
+            }
+        }
+
+        try
+        {
+            await page.GotoAsync(cluster.GatewayUrl + rp.AuthorizeUrl());
+            await page.GetByLabel("Số định danh cá nhân").WaitForAsync();
+            await CheckBothLanguagesAsync("sign-in");
+
+            // A wrong password: the error is announced (role=alert) and the page stays accessible.
+            await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
+            await page.GetByLabel("Mật khẩu").FillAsync("Wrong#Pass1");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Alert).WaitForAsync();
+            await BrowserPages.AssertAccessibleAsync(page, "web-sign-in-error-vi");
+
+            // The risk rule then asks for a code: the code page.
+            var messages = await api.MessageCountAsync(citizen.Phone!);
+            await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByLabel("Mã xác thực (6 chữ số)").WaitForAsync();
+            await CheckBothLanguagesAsync("code");
+            await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(await api.CodeSentToAsync(citizen.Phone!, expectedMessages: messages + 1));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận" }).ClickAsync();
+
+            // Consent.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).WaitForAsync();
+            await CheckBothLanguagesAsync("consent");
+
+            // The level page (a level-1 account asked for level 2).
+            await page.GotoAsync(cluster.GatewayUrl + rp.AuthorizeUrl(extra: "&acr_values=urn:vneid:level2"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Quay lại dịch vụ" }).WaitForAsync();
+            await CheckBothLanguagesAsync("level-needed");
+
+            // The logout question.
+            await page.GotoAsync(cluster.GatewayUrl + "/connect/logout");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).WaitForAsync();
+            await CheckBothLanguagesAsync("logout");
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserPages.ScreenshotFolder(), "web-failure.png"), FullPage = true });
+            throw;
+        }
+        Assert.Equal(10, checkedPages.Count);
+    }
+}
+
+/// <summary>Debian's Chromium through Playwright, screenshots beside the results, and axe-core's verdict on a page.</summary>
+public static class BrowserPages
+{
+    public static string Chromium => Environment.GetEnvironmentVariable("VNEID_CHROMIUM") ?? "/usr/bin/chromium";
+
+    public static string ScreenshotFolder()
+    {
+        var results = Environment.GetEnvironmentVariable("VNEID_TEST_RESULTS") ?? Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-results");
+        var folder = Path.Combine(results, "browser");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Debian's Chromium, headless (never a browser download).</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        Assert.True(File.Exists(Chromium), $"Chromium is not at {Chromium}: scripts/test.sh installs Debian's package.");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium, Headless = true, Args = ["--headless", "--no-sandbox", "--disable-gpu"],
+        });
+    }
+
+    /// <summary>A screenshot of the page, then axe-core's WCAG 2.x A/AA rules: no serious or critical violation.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string name)
+    {
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), name + ".png"), FullPage = true });
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+        });
+        Assert.NotEmpty(result.Passes); // axe ran its rules on this page
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name}: " + string.Join("; ", serious.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
+    }
+}
