@@ -50,6 +50,6 @@ public sealed class OidcClientLibraryTests(PlatformFixture platform)
         await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
         var report = await output + await errors;
         Assert.True(node.ExitCode == 0, report);
-        Assert.Contains("17 passed, 0 failed", report);
+        Assert.Contains("18 passed, 0 failed", report);
     }
 }

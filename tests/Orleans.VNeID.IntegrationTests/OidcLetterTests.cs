@@ -84,21 +84,32 @@ public sealed class OidcLetterTests(PlatformFixture platform)
         var none = await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&prompt=none"));
         Assert.Equal(("login_required", "st-1"), Returned(none));
 
-        // Signed in: consent is asked at every sign-in, so prompt=none answers consent_required; a level-2 request from a
-        // level-1 account, interaction_required. Never a page.
-        await rp.CodeForAsync(citizen.IdNumber, PlatformApi.Password);
+        // Signed in but never consented: consent_required. A level-2 request from a level-1 account: interaction_required.
+        var signIn = await rp.Browser.GetAsync(rp.AuthorizeUrl());
+        await rp.SignInAsync(signIn.Headers.Location!, citizen.IdNumber, PlatformApi.Password);
         Assert.Equal(("consent_required", "st-1"), Returned(await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&prompt=none"))));
         Assert.Equal(("interaction_required", "st-1"),
             Returned(await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&prompt=none&acr_values=urn:vneid:level2"))));
+        // Once consented, the consent is remembered: prompt=none answers with a code, and so does a plain request, without a
+        // page; asking for more (the phone) or prompt=consent shows the consent page again.
+        var (consented, _) = await rp.ConsentAsync(new Uri(rp.AuthorizeUrl(), UriKind.Relative));
+        Assert.True(Query(consented).ContainsKey("code"));
+        var silentCode = await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&prompt=none"));
+        Assert.StartsWith(Redirect, silentCode.Headers.Location!.AbsoluteUri);
+        Assert.True(Query(silentCode.Headers.Location!).ContainsKey("code"));
+        Assert.Equal(HttpStatusCode.OK, (await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&prompt=consent"))).StatusCode);
+        using var growing = await RelyingPartyClient.RegisterAsync(cluster);
+        await growing.CodeForAsync(citizen.IdNumber, PlatformApi.Password, growing.AuthorizeUrl("openid vneid_level"));
+        Assert.True(Query((await growing.Browser.GetAsync(growing.AuthorizeUrl("openid vneid_level"))).Headers.Location!).ContainsKey("code"));
+        Assert.Equal(HttpStatusCode.OK, (await growing.Browser.GetAsync(growing.AuthorizeUrl("openid profile vneid_level"))).StatusCode);
 
         // prompt=login: the password again, then the consent page (no loop), and a newer auth_time.
         var signedInBefore = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await Task.Delay(1100);
         var login = await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&prompt=login"));
         Assert.StartsWith("/signin", login.Headers.Location!.OriginalString);
-        var consent = await rp.SignInAsync(login.Headers.Location!, citizen.IdNumber, PlatformApi.Password);
-        var (back, page) = await rp.ConsentAsync(consent);
-        Assert.Contains("Cho phép chia sẻ", page);
+        var afterLogin = await rp.Browser.GetAsync(await rp.SignInAsync(login.Headers.Location!, citizen.IdNumber, PlatformApi.Password));
+        var back = afterLogin.Headers.Location!; // the consent is remembered: straight back with a code
         var (_, issued) = await rp.TokenAsync(rp.Exchange(Query(back)["code"]));
         Assert.True(Payload(issued.GetProperty("id_token").GetString()!).GetProperty("auth_time").GetInt64() >= signedInBefore);
 
@@ -107,27 +118,25 @@ public sealed class OidcLetterTests(PlatformFixture platform)
         var old = await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&max_age=1"));
         Assert.StartsWith("/signin", old.Headers.Location!.OriginalString);
         Assert.Equal(("login_required", "st-1"), Returned(await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&max_age=1&prompt=none"))));
-        var fresh = await rp.SignInAsync(old.Headers.Location!, citizen.IdNumber, PlatformApi.Password);
-        var freshPage = await rp.Browser.GetAsync(fresh);
-        Assert.Equal(HttpStatusCode.OK, freshPage.StatusCode);
-        Assert.Contains("Cho phép chia sẻ", await freshPage.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&max_age=600"))).StatusCode);
+        var fresh = await rp.Browser.GetAsync(await rp.SignInAsync(old.Headers.Location!, citizen.IdNumber, PlatformApi.Password));
+        Assert.True(Query(fresh.Headers.Location!).ContainsKey("code"));
+        Assert.True(Query((await rp.Browser.GetAsync(rp.AuthorizeUrl(extra: "&max_age=600"))).Headers.Location!).ContainsKey("code"));
 
         // A plain GET to logout from any site ends nothing: the citizen is asked; declining keeps the session.
         var foreign = await rp.Browser.GetAsync("/connect/logout");
         Assert.Equal(HttpStatusCode.OK, foreign.StatusCode);
         var ask = await foreign.Content.ReadAsStringAsync();
         Assert.Contains("Đăng xuất", ask);
-        Assert.Equal(HttpStatusCode.OK, (await rp.Browser.GetAsync(rp.AuthorizeUrl())).StatusCode);
+        Assert.True(await StillSignedInAsync(rp));
         var stay = Hidden(ask);
         stay["__RequestVerificationToken"] = AntiforgeryToken(ask);
         stay["decision"] = "stay";
         await rp.Browser.PostAsync("/connect/logout", new FormUrlEncodedContent(stay));
-        Assert.Equal(HttpStatusCode.OK, (await rp.Browser.GetAsync(rp.AuthorizeUrl())).StatusCode);
+        Assert.True(await StillSignedInAsync(rp));
         // Without the provider's form token, a cross-site POST ends nothing either.
         Assert.Equal(HttpStatusCode.BadRequest, (await rp.Browser.PostAsync("/connect/logout",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["decision"] = "logout" }))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await rp.Browser.GetAsync(rp.AuthorizeUrl())).StatusCode);
+        Assert.True(await StillSignedInAsync(rp));
     }
 
     [Fact]
@@ -164,6 +173,10 @@ public sealed class OidcLetterTests(PlatformFixture platform)
         var (_, wideIssued) = await wide.TokenAsync(wide.Exchange(Query(wideBack)["code"]));
         Assert.True(wideIssued.TryGetProperty("refresh_token", out _));
     }
+
+    /// <summary>Whether the provider still knows the citizen: a request goes straight back with a code, not to the sign-in page.</summary>
+    private static async Task<bool> StillSignedInAsync(RelyingPartyClient rp) =>
+        (await rp.Browser.GetAsync(rp.AuthorizeUrl())).Headers.Location is { IsAbsoluteUri: true } back && Query(back).ContainsKey("code");
 
     /// <summary>The error and state an authorization answer sent back to the relying party (never a page).</summary>
     private static (string Error, string State) Returned(HttpResponseMessage response)

@@ -110,9 +110,17 @@ public sealed class RelyingPartyClient : IDisposable
     {
         var url = authorize ?? AuthorizeUrl();
         var first = await Browser.GetAsync(url);
-        // Already signed in at the provider: the consent page at once.
+        // Already signed in at the provider: the consent page at once, or the code at once when the consent is remembered.
+        if (first.Headers.Location is { IsAbsoluteUri: true } direct && direct.AbsoluteUri.StartsWith(Redirect, StringComparison.Ordinal))
+            return Query(direct)["code"];
         var next = first.Headers.Location ?? new Uri(url, UriKind.Relative);
-        if (next.OriginalString.StartsWith("/signin", StringComparison.Ordinal)) next = await SignInAsync(next, idNumber, password);
+        if (next.OriginalString.StartsWith("/signin", StringComparison.Ordinal))
+        {
+            next = await SignInAsync(next, idNumber, password);
+            var afterSignIn = await Browser.GetAsync(next);
+            if (afterSignIn.Headers.Location is { IsAbsoluteUri: true } remembered && remembered.AbsoluteUri.StartsWith(Redirect, StringComparison.Ordinal))
+                return Query(remembered)["code"];
+        }
         var (back, _) = await ConsentAsync(next);
         return Query(back)["code"];
     }

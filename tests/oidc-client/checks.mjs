@@ -140,8 +140,19 @@ await check('refresh rotates, and the replaced refresh token is refused at once'
   await rejects(client.refreshTokenGrant(config, refreshToken), 'invalid_grant');
 });
 
-await check('prompt=none with a live session answers consent_required, never a page', async () => {
-  await rejects(codeFlow({ prompt: 'none' }), 'consent_required');
+await check('prompt=none with a live session and a remembered consent answers with a code, never a page', async () => {
+  const tokens = await codeFlow({ prompt: 'none' });
+  assert(tokens.claims().sub === sub, 'another subject');
+});
+
+await check('prompt=consent shows the consent page again', async () => {
+  const verifier = client.randomPKCECodeVerifier();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: oidc.redirect, scope: 'openid', state: 'c', prompt: 'consent',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  });
+  const answer = await browser.go(url);
+  assert(answer.status === 200 && (await answer.text()).includes('value="accept"'), `no consent page (${answer.status})`);
 });
 
 await check('prompt=login asks for the password again', async () => {

@@ -228,14 +228,18 @@ public static class AuthorizationEndpoint
         // the phone on record proved itself at this sign-in; a password alone is level 1 whatever the account's level.
         var acr = required == 2 && view.Level == AccountLevel.Level2 && HasCode(citizen!) ? Assurance.Level2 : Assurance.Level1;
         var release = ProviderClaims.For(request, client);
-        // Consent is asked at every sign-in (a national e-ID shares personal data only on a decision made then), so a
-        // request that may show no page cannot be answered with a code.
-        if (silent) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
-        switch (Decision(http))
+        // Consent is remembered per citizen and relying party: asked again only when the request asks for more than was
+        // allowed, or with prompt=consent. A request that may show no page gets consent_required instead.
+        var applicationId = (await applications.GetIdAsync(application))!;
+        var subject = ProviderClaims.Subject(oidc.Value, client, view.IdNumber);
+        var consented = !request.HasPromptValue(PromptValues.Consent) && await ConsentRecords.CoversAsync(authorizations, applicationId, subject, release);
+        if (silent && !consented) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
+        switch (consented ? "accept" : Decision(http))
         {
             case "deny":
                 return Forbid(OpenIddictConstants.Errors.AccessDenied, "The citizen declined.");
             case "accept":
+                if (!consented) await ConsentRecords.RememberAsync(authorizations, applicationId, subject, release, request.GetScopes(), now);
                 var profile = release.Phone ? await account!.GetProfileAsync() : null;
                 var verification = release.Verified.Count > 0 ? await account!.GetVerificationAsync() : null;
                 var identity = ProviderClaims.Identity(request.GetScopes(), release, acr, view, profile, verification, citizen!, client, oidc.Value);

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Orleans.VNeID.Gateway.IdentityProvider;
+
+/// <summary>
+/// Consent remembered: one permanent authorization per citizen (as the relying party knows them: its subject) and
+/// relying party in OpenIddict's store, holding what was released. The consent page is shown again only when a request
+/// asks for more than that (or with <c>prompt=consent</c>); the citizen withdraws it from the account console.
+/// </summary>
+public static class ConsentRecords
+{
+    private const string ReleaseProperty = "vneid_consented";
+
+    /// <summary>Whether the citizen has already allowed this relying party everything <paramref name="asked"/> holds.</summary>
+    public static async Task<bool> CoversAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject,
+        ProviderClaims.Release asked)
+    {
+        var given = await GivenAsync(authorizations, applicationId, subject);
+        return given is not null && Covers(given, asked);
+    }
+
+    /// <summary>Whether <paramref name="given"/> includes every item of <paramref name="asked"/>.</summary>
+    public static bool Covers(ProviderClaims.Release given, ProviderClaims.Release asked) =>
+        (!asked.Profile || given.Profile) && asked.Verified.All(given.Verified.Contains) && (!asked.Phone || given.Phone) &&
+        (!asked.Email || given.Email) && (!asked.Level || given.Level) && (!asked.Offline || given.Offline);
+
+    /// <summary>Remembers the consent just given, together with what was given before (one record per citizen and relying party).</summary>
+    public static async Task RememberAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject,
+        ProviderClaims.Release release, IEnumerable<string> scopes, DateTimeOffset now)
+    {
+        var union = release;
+        var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
+        await foreach (var existing in Permanent(authorizations, applicationId, subject))
+        {
+            if (Read(await authorizations.GetPropertiesAsync(existing)) is { } before)
+                union = new ProviderClaims.Release(union.Profile || before.Profile, [.. union.Verified.Union(before.Verified)],
+                    union.Phone || before.Phone, union.Email || before.Email, union.Level || before.Level, union.Offline || before.Offline);
+            scopeSet.UnionWith(await authorizations.GetScopesAsync(existing));
+            await authorizations.TryRevokeAsync(existing);
+        }
+        var descriptor = new OpenIddictAuthorizationDescriptor
+        {
+            ApplicationId = applicationId, Subject = subject, Type = AuthorizationTypes.Permanent, Status = Statuses.Valid, CreationDate = now,
+        };
+        descriptor.Scopes.UnionWith(scopeSet);
+        descriptor.Properties[ReleaseProperty] = JsonSerializer.SerializeToElement(ProviderClaims.Serialize(union));
+        await authorizations.CreateAsync(descriptor);
+    }
+
+    /// <summary>What the citizen has allowed this relying party, or null when nothing is remembered.</summary>
+    public static async Task<ProviderClaims.Release?> GivenAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject)
+    {
+        await foreach (var existing in Permanent(authorizations, applicationId, subject))
+            if (Read(await authorizations.GetPropertiesAsync(existing)) is { } given) return given;
+        return null;
+    }
+
+    private static IAsyncEnumerable<object> Permanent(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject) =>
+        authorizations.FindAsync(subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, scopes: null);
+
+    private static ProviderClaims.Release? Read(System.Collections.Immutable.ImmutableDictionary<string, JsonElement> properties) =>
+        properties.TryGetValue(ReleaseProperty, out var release) && release.ValueKind == JsonValueKind.String
+            ? ProviderClaims.Deserialize(release.GetString())
+            : null;
+}
