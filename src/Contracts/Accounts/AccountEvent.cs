@@ -50,6 +50,8 @@ public enum AccountEventKind
     BiometricsRefused = 27,
     /// <summary>An officer asked to move the account's codes to a new phone; a second officer must confirm it.</summary>
     PhoneChangeRequested = 28,
+    /// <summary>The citizen withdrew the consent given to a relying party (its tokens revoked, its sessions logged out).</summary>
+    ServiceWithdrawn = 29,
 }
 
 /// <summary>
@@ -79,6 +81,12 @@ public sealed record AccountEvent(
     /// closed by a new login): relying parties holding tokens for them are sent a back-channel logout. Not audited.
     /// </summary>
     [Id(11)] public IReadOnlyList<string> EndedSessions { get; init; } = [];
+
+    /// <summary>
+    /// The relying party whose consent this event withdrew (<see cref="AccountEventKind.ServiceWithdrawn"/>): it is sent a
+    /// back-channel logout for every session of the account it holds tokens for. Not audited (the reason names it).
+    /// </summary>
+    [Id(12)] public string? WithdrawnClient { get; init; }
 
     /// <summary>Unique per account and event; the outbox de-duplicates on it.</summary>
     public string EventId => $"{AccountId}:{Sequence}";

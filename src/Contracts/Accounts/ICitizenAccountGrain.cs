@@ -74,6 +74,13 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task LogOutEverywhereAsync();
 
     /// <summary>
+    /// The citizen withdrew the consent given to a relying party (the gateway has revoked its authorizations and tokens):
+    /// recorded in the audit trail, and the relying party is owed a back-channel logout for each of the account's
+    /// sessions it holds tokens for, and no longer receives the account's security events.
+    /// </summary>
+    Task WithdrawServiceAsync(string clientId, string serviceName);
+
+    /// <summary>
     /// Forgotten password, step one: sends a code to the registered phone when every detail matches. Answers the same
     /// either way to the caller; the value (whether the details matched) is for the gateway's per-address budget only.
     /// </summary>

@@ -32,7 +32,7 @@ public static class ConsentRecords
     {
         var union = release;
         var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
-        await foreach (var existing in Permanent(authorizations, applicationId, subject))
+        foreach (var existing in await ListAsync(Permanent(authorizations, applicationId, subject)))
         {
             if (Read(await authorizations.GetPropertiesAsync(existing)) is { } before)
                 union = new ProviderClaims.Release(union.Profile || before.Profile, [.. union.Verified.Union(before.Verified)],
@@ -52,9 +52,37 @@ public static class ConsentRecords
     /// <summary>What the citizen has allowed this relying party, or null when nothing is remembered.</summary>
     public static async Task<ProviderClaims.Release?> GivenAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject)
     {
-        await foreach (var existing in Permanent(authorizations, applicationId, subject))
+        foreach (var existing in await ListAsync(Permanent(authorizations, applicationId, subject)))
             if (Read(await authorizations.GetPropertiesAsync(existing)) is { } given) return given;
         return null;
+    }
+
+    /// <summary>When the remembered consent was (last) given.</summary>
+    public static async Task<DateTimeOffset?> SinceAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject)
+    {
+        foreach (var existing in await ListAsync(Permanent(authorizations, applicationId, subject))) return await authorizations.GetCreationDateAsync(existing);
+        return null;
+    }
+
+    /// <summary>What a release gives, in the claim and scope names a relying party knows.</summary>
+    public static IReadOnlyList<string> Describe(ProviderClaims.Release release)
+    {
+        var items = new List<string> { "sub" };
+        if (release.Profile) items.AddRange(["name", "birthdate", "gender"]);
+        items.AddRange(release.Verified.Select(claim => $"verified_claims.{claim}"));
+        if (release.Phone) items.Add("phone_number");
+        if (release.Email) items.Add("email");
+        if (release.Level) items.Add(ProviderClaims.LevelClaim);
+        if (release.Offline) items.Add("offline_access");
+        return items;
+    }
+
+    /// <summary>Read whole before acting on the items: the store's context answers one query at a time.</summary>
+    private static async Task<List<object>> ListAsync(IAsyncEnumerable<object> items)
+    {
+        var list = new List<object>();
+        await foreach (var item in items) list.Add(item);
+        return list;
     }
 
     private static IAsyncEnumerable<object> Permanent(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject) =>

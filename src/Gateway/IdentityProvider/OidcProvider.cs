@@ -230,6 +230,7 @@ public static class OidcProvider
     {
         if (!app.Configuration.GetValue<bool>($"{OidcOptions.Section}:{nameof(OidcOptions.Enabled)}")) return app;
         app.MapProviderEndpoints();
+        app.MapConnectedServices();
         app.MapSecurityEventDeliveries();
         return app;
     }

@@ -130,6 +130,15 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
     }
 
+    public async Task WithdrawServiceAsync(string clientId, string serviceName)
+    {
+        if (!Exists) return;
+        Raise(AccountEventKind.ServiceWithdrawn, Unchanged(), new Actor(ActorRole.Citizen, AccountId),
+            $"withdrew the consent given to {serviceName} ({clientId})", Now());
+        State.PendingEvents[^1] = State.PendingEvents[^1] with { WithdrawnClient = clientId };
+        await CommitAsync();
+    }
+
     public async Task LogOutEverywhereAsync()
     {
         if (!Exists || State.Sessions.Count == 0) return;
