@@ -21,7 +21,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
     private static Func<string, Task> Screenshots(IPage page)
     {
         var shots = BrowserPages.ScreenshotFolder();
-        return name => page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, name + ".png"), FullPage = true });
+        return name => BrowserPages.ScreenshotAsync(page, Path.Combine(shots, name + ".png"));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         catch
         {
             // What the browser showed when a step failed, beside the results.
-            await shot("failure");
+            await BrowserPages.TryScreenshotAsync(shot, "failure");
             throw;
         }
     }
@@ -107,7 +107,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         }
         catch
         {
-            await shot("dashboard-failure");
+            await BrowserPages.TryScreenshotAsync(shot, "dashboard-failure");
             throw;
         }
     }
@@ -253,7 +253,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         }
         catch
         {
-            await shot("fapi-failure");
+            await BrowserPages.TryScreenshotAsync(shot, "fapi-failure");
             throw;
         }
         finally

@@ -74,7 +74,8 @@ public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserPages.ScreenshotFolder(), "web-failure.png"), FullPage = true });
+            await BrowserPages.TryScreenshotAsync(name => page.ScreenshotAsync(new PageScreenshotOptions
+                { Path = Path.Combine(BrowserPages.ScreenshotFolder(), name + ".png"), FullPage = true }), "web-failure");
             throw;
         }
         Assert.Equal(10, checkedPages.Count);
@@ -104,10 +105,50 @@ public static class BrowserPages
         });
     }
 
+    /// <summary>
+    /// The screenshot of a failed step, when the browser can still take one: a page in the middle of navigating cannot,
+    /// and that must not hide the failure itself.
+    /// </summary>
+    public static async Task TryScreenshotAsync(Func<string, Task> shot, string name)
+    {
+        try
+        {
+            await shot(name);
+        }
+        catch (PlaywrightException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A full-page screenshot, the evidence of a step. Chromium under load sometimes cannot capture one ("Unable to capture
+    /// screenshot"): it is tried again once, then left out, and the step's assertions decide.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string path)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+                return;
+            }
+            catch (PlaywrightException) when (attempt < 2)
+            {
+                await Task.Delay(500);
+            }
+            catch (PlaywrightException failed)
+            {
+                Console.WriteLine($"No screenshot {Path.GetFileName(path)}: {failed.Message.Split('\n')[0]}");
+                return;
+            }
+        }
+    }
+
     /// <summary>A screenshot of the page, then axe-core's WCAG 2.x A/AA rules: no serious or critical violation.</summary>
     public static async Task AssertAccessibleAsync(IPage page, string name)
     {
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), name + ".png"), FullPage = true });
+        await ScreenshotAsync(page, Path.Combine(ScreenshotFolder(), name + ".png"));
         var result = await page.RunAxe(new AxeRunOptions
         {
             RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
