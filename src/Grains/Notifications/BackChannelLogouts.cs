@@ -13,44 +13,33 @@ public static class BackChannelLogouts
 {
     public static void AddOwed(NpgsqlBatch batch, AccountEvent evt)
     {
-        if (evt.WithdrawnClient is { } client) AddWithdrawn(batch, evt, client);
-        if (evt.EndedSessions.Count == 0) return;
-        var sessions = evt.EndedSessions.ToArray();
-        var owe = new NpgsqlBatchCommand(
-            "insert into oidc.logout_deliveries (event_id, client_id, subject, sid) " +
-            "select $1, client_id, subject, sid from oidc.relying_party_sessions where account_id = $2 and session_id = any($3) " +
-            "on conflict (event_id, client_id, sid) do nothing");
-        owe.Parameters.AddWithValue(evt.EventId);
-        owe.Parameters.AddWithValue(evt.AccountId);
-        owe.Parameters.AddWithValue(sessions);
-        var forget = new NpgsqlBatchCommand("delete from oidc.relying_party_sessions where account_id = $1 and session_id = any($2)");
-        forget.Parameters.AddWithValue(evt.AccountId);
-        forget.Parameters.AddWithValue(sessions);
-        batch.BatchCommands.Add(owe);
-        batch.BatchCommands.Add(forget);
+        // A withdrawn consent: that relying party alone, for every session of the account, and it forgets the account
+        // (no more security events for it).
+        if (evt.WithdrawnClient is { } client)
+        {
+            Owe(batch, evt, "client_id = $3", client);
+            var forgetAccount = new NpgsqlBatchCommand("delete from oidc.relying_party_accounts where account_id = $1 and client_id = $2");
+            forgetAccount.Parameters.AddWithValue(evt.AccountId);
+            forgetAccount.Parameters.AddWithValue(client);
+            batch.BatchCommands.Add(forgetAccount);
+        }
+        if (evt.EndedSessions.Count > 0) Owe(batch, evt, "session_id = any($3)", evt.EndedSessions.ToArray());
     }
 
-    /// <summary>
-    /// A withdrawn consent: that relying party alone is owed a logout for every session of the account it holds tokens
-    /// for, and forgets the account (no more security events for it).
-    /// </summary>
-    private static void AddWithdrawn(NpgsqlBatch batch, AccountEvent evt, string clientId)
+    /// <summary>A logout owed to each relying party session of the account that <paramref name="which"/> selects, then forgotten.</summary>
+    private static void Owe(NpgsqlBatch batch, AccountEvent evt, string which, object value)
     {
         var owe = new NpgsqlBatchCommand(
             "insert into oidc.logout_deliveries (event_id, client_id, subject, sid) " +
-            "select $1, client_id, subject, sid from oidc.relying_party_sessions where account_id = $2 and client_id = $3 " +
+            $"select $1, client_id, subject, sid from oidc.relying_party_sessions where account_id = $2 and {which} " +
             "on conflict (event_id, client_id, sid) do nothing");
         owe.Parameters.AddWithValue(evt.EventId);
         owe.Parameters.AddWithValue(evt.AccountId);
-        owe.Parameters.AddWithValue(clientId);
-        var forgetSessions = new NpgsqlBatchCommand("delete from oidc.relying_party_sessions where account_id = $1 and client_id = $2");
-        forgetSessions.Parameters.AddWithValue(evt.AccountId);
-        forgetSessions.Parameters.AddWithValue(clientId);
-        var forgetAccount = new NpgsqlBatchCommand("delete from oidc.relying_party_accounts where account_id = $1 and client_id = $2");
-        forgetAccount.Parameters.AddWithValue(evt.AccountId);
-        forgetAccount.Parameters.AddWithValue(clientId);
+        owe.Parameters.AddWithValue(value);
+        var forget = new NpgsqlBatchCommand($"delete from oidc.relying_party_sessions where account_id = $1 and {which.Replace("$3", "$2")}");
+        forget.Parameters.AddWithValue(evt.AccountId);
+        forget.Parameters.AddWithValue(value);
         batch.BatchCommands.Add(owe);
-        batch.BatchCommands.Add(forgetSessions);
-        batch.BatchCommands.Add(forgetAccount);
+        batch.BatchCommands.Add(forget);
     }
 }
