@@ -126,7 +126,7 @@ root.Subcommands.Add(auditVerify);
 var cardId = new Argument<string>("idNumber") { Description = "The citizen's personal ID number." };
 var issueCard = new Command("issue-card", "Stand-in for the ID-card production centre: record a citizen's chip card (number, issue date, templates) in the registry.") { cardId };
 issueCard.SetAction(async (parse, cancel) =>
-    await AsOwner(owner => CardIssuer.RunAsync(owner, parse.GetValue(cardId)!, Console.Out, cancel)));
+    await AsOwner(owner => CardIssuer.RunAsync(owner, parse.GetValue(cardId)!, Console.Out, TimeProvider.System, cancel)));
 root.Subcommands.Add(issueCard);
 
 root.Subcommands.Add(RelyingPartyCommands.Build(AsOwner));
@@ -141,7 +141,7 @@ checkpoint.SetAction(async (parse, cancel) =>
     var serviceId = configuration["Cluster:ServiceId"] ?? "vneid";
     await using var dataSource = Npgsql.NpgsqlDataSource.Create(PlatformDatabase.ConnectionString(configuration));
     var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(dataSource, serviceId, Convert.FromBase64String(options.CheckpointKey),
-        parse.GetValue(margin) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.CheckpointMargin, cancel);
+        parse.GetValue(margin) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.CheckpointMargin, TimeProvider.System, cancel);
     Console.WriteLine(taken is null
         ? "Nothing new to cover."
         : $"Checkpoint {taken.Id}: {taken.EntryCount} entries up to entry {taken.UptoEntryId} (service {serviceId}).");

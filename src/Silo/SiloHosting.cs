@@ -151,7 +151,8 @@ internal static class SiloHosting
             silo.AddStartupTask((services, _) =>
             {
                 var calendar = services.GetRequiredService<Orleans.VNeID.Offices.WorkingCalendar>();
-                var today = DateOnly.FromDateTime(DateTime.UtcNow.Add(Orleans.VNeID.Identity.VietnamTime.Offset));
+                var clock = services.GetRequiredKeyedService<TimeProvider>(PlatformNames.DomainClock);
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.Add(Orleans.VNeID.Identity.VietnamTime.Offset));
                 if (calendar.DaysLeft(today) < 60)
                     services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.VNeID.Calendar").LogWarning(
                         "config/calendar.json holds holidays only up to {LastYear} ({Days} days left): add {NextYear}'s holidays and make-up days; " +

@@ -178,7 +178,7 @@ public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abst
             Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = service }),
             new Microsoft.Extensions.Configuration.ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Streams:ExpiryTimeout"] = "1.00:00:00" }).Build(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Orleans.VNeID.Events.PostgresEventCountStore>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Orleans.VNeID.Events.PostgresEventCountStore>.Instance, TimeProvider.System);
         var fresh = new Orleans.VNeID.Events.PublishedAccountEvent("048090000001", 1, Orleans.VNeID.Accounts.AccountEventKind.Declared,
             Orleans.VNeID.Accounts.AccountStatus.Declared, Orleans.VNeID.Accounts.AccountStatus.PendingActivation, DateTimeOffset.UtcNow,
             Orleans.VNeID.Accounts.ActorRole.System, "system");

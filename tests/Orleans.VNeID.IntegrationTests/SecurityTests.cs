@@ -41,7 +41,7 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
         await api.LogInAsync(citizen.IdNumber);
         await WaitForAuditAsync(cluster, citizen.IdNumber, kind: 5);
         var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(platform.Database, cluster.ClusterId,
-            Convert.FromBase64String(DevelopmentCheckpointKey()), TimeSpan.Zero);
+            Convert.FromBase64String(DevelopmentCheckpointKey()), TimeSpan.Zero, TimeProvider.System);
         Assert.NotNull(taken);
         var clean = new StringWriter();
         Assert.Equal(0, await VerifyAuditAsync(cluster, clean));

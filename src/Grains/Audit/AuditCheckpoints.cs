@@ -33,7 +33,7 @@ public static class AuditCheckpoints
     public sealed record Checkpoint(long Id, long UptoEntryId, long EntryCount, byte[] Digest, DateTimeOffset TakenAt);
 
     /// <summary>Takes the next checkpoint, or returns null when nothing new is old enough to be covered.</summary>
-    public static async Task<Checkpoint?> TakeAsync(NpgsqlDataSource dataSource, string serviceId, byte[] key, TimeSpan margin,
+    public static async Task<Checkpoint?> TakeAsync(NpgsqlDataSource dataSource, string serviceId, byte[] key, TimeSpan margin, TimeProvider clock,
         CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -60,7 +60,7 @@ public static class AuditCheckpoints
         }
         if (covered == 0) return null;
 
-        var checkpoint = new Checkpoint((last?.Id ?? 0) + 1, upto, count, digest, AuditChain.Normalize(DateTimeOffset.UtcNow));
+        var checkpoint = new Checkpoint((last?.Id ?? 0) + 1, upto, count, digest, AuditChain.Normalize(clock.GetUtcNow()));
         await using (var insert = new NpgsqlCommand(
             "insert into audit.checkpoints (service_id, checkpoint_id, upto_entry_id, entry_count, digest, signature, taken_at) values ($1, $2, $3, $4, $5, $6, $7)",
             connection, transaction))
@@ -169,7 +169,7 @@ public interface IAuditCheckpointGrain : IGrainWithIntegerKey
 }
 
 public sealed class AuditCheckpointGrain(NpgsqlDataSource dataSource, IOptions<AuditOptions> options, IOptions<ClusterOptions> cluster,
-    ILogger<AuditCheckpointGrain> logger) : Grain, IAuditCheckpointGrain, IRemindable
+    TimeProvider clock, ILogger<AuditCheckpointGrain> logger) : Grain, IAuditCheckpointGrain, IRemindable
 {
     private const string Reminder = "audit-checkpoint";
 
@@ -183,7 +183,7 @@ public sealed class AuditCheckpointGrain(NpgsqlDataSource dataSource, IOptions<A
     {
         if (reminderName != Reminder || string.IsNullOrWhiteSpace(options.Value.CheckpointKey)) return;
         var taken = await AuditCheckpoints.TakeAsync(dataSource, cluster.Value.ServiceId, Convert.FromBase64String(options.Value.CheckpointKey),
-            options.Value.CheckpointMargin);
+            options.Value.CheckpointMargin, clock);
         if (taken is not null)
             logger.LogInformation("Audit checkpoint {Id}: {Count} entries up to entry {Upto}", taken.Id, taken.EntryCount, taken.UptoEntryId);
     }

@@ -27,11 +27,11 @@ public interface IEventCountStore
 /// few minutes, in slices, by whichever silo counts.
 /// </summary>
 public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<ClusterOptions> cluster,
-    IConfiguration configuration, ILogger<PostgresEventCountStore> logger) : IEventCountStore
+    IConfiguration configuration, ILogger<PostgresEventCountStore> logger, TimeProvider clock) : IEventCountStore
 {
     public const string Consumer = "kind-counts";
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(5);
-    private long _nextPrune = DateTime.UtcNow.Ticks;
+    private long _nextPrune = clock.GetUtcNow().UtcTicks;
 
     public async Task CountOnceAsync(IReadOnlyList<PublishedAccountEvent> events)
     {
@@ -48,7 +48,8 @@ public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<
         command.Parameters.AddWithValue(distinct.Select(e => (short)e.Kind).ToArray());
         await command.ExecuteNonQueryAsync();
         var due = Interlocked.Read(ref _nextPrune);
-        if (DateTime.UtcNow.Ticks >= due && Interlocked.CompareExchange(ref _nextPrune, DateTime.UtcNow.Add(PruneEvery).Ticks, due) == due)
+        var now = clock.GetUtcNow();
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextPrune, now.Add(PruneEvery).UtcTicks, due) == due)
             _ = Task.Run(PruneAsync);
     }
 

@@ -38,6 +38,8 @@ public static class GrainServices
         // PBKDF2 work factor; ASP.NET Core Identity's default (100,000 iterations of HMAC-SHA512) unless configured.
         services.AddOptions<PasswordHasherOptions>().BindConfiguration("PasswordHashing");
         services.TryAddKeyedSingleton(PlatformNames.DomainClock, TimeProvider.System);
+        // Operational time (audit checkpoints, pruning), apart from the domain clock Development may shift.
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<OtpCodes>();
         services.TryAddSingleton<OtpIssuer>();

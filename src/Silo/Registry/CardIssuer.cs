@@ -11,7 +11,8 @@ namespace Orleans.VNeID.Silo.Registry;
 /// </summary>
 internal static class CardIssuer
 {
-    public static async Task<int> RunAsync(string ownerConnectionString, string idNumber, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string ownerConnectionString, string idNumber, TextWriter output, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (!PersonalIdNumber.TryParse(idNumber, out var id, out var error))
         {
@@ -37,7 +38,7 @@ internal static class CardIssuer
             }
             (dateOfBirth, fullName, gender) = (reader.GetFieldValue<DateOnly>(0), reader.GetString(1), (Gender)reader.GetInt16(2));
         }
-        var issuedOn = DateOnly.FromDateTime(DateTime.UtcNow.Add(VietnamTime.Offset));
+        var issuedOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.Add(VietnamTime.Offset));
         var expiresOn = ChipCard.ExpiresOn(dateOfBirth, issuedOn);
         var number = id.Value;
         await using (var card = new NpgsqlCommand(
