@@ -12,7 +12,7 @@ namespace Orleans.VNeID.IntegrationTests;
 public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
 {
     [Fact]
-    public async Task The_providers_pages_pass_axe_in_both_languages()
+    public async Task The_web_areas_pages_pass_axe_in_both_languages()
     {
         await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["Otp:ResendCooldownSeconds"] = "1" });
         var api = new PlatformApi(cluster.Http);
@@ -71,6 +71,11 @@ public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
             await page.GotoAsync(cluster.GatewayUrl + "/connect/logout");
             await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).WaitForAsync();
             await CheckBothLanguagesAsync("logout");
+
+            // The operators' sign-in to the cluster dashboard.
+            await page.GotoAsync(cluster.GatewayUrl + "/dashboard/sign-in");
+            await page.GetByLabel("Mã tài khoản dịch vụ (client id)").WaitForAsync();
+            await CheckBothLanguagesAsync("dashboard-sign-in");
         }
         catch
         {
@@ -78,7 +83,7 @@ public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
                 { Path = Path.Combine(BrowserPages.ScreenshotFolder(), name + ".png"), FullPage = true }), "web-failure");
             throw;
         }
-        Assert.Equal(10, checkedPages.Count);
+        Assert.Equal(12, checkedPages.Count);
     }
 }
 

@@ -1,4 +1,5 @@
-using System.Text.Encodings.Web;
+using Orleans.VNeID.Web;
+using Orleans.VNeID.Web.Staff;
 
 namespace Orleans.VNeID.Gateway.Auth;
 
@@ -22,36 +23,8 @@ public static class OperatorSignInPage
         request.Path.StartsWithSegments(Path) && !request.Headers.ContainsKey("Authorization") &&
         request.Cookies.TryGetValue(CookieName, out var token) && token.Length > 0 ? token : null;
 
-    public static async Task WriteAsync(HttpContext http, int status, string? message)
-    {
-        // The form's antiforgery token (a sign-in posted from another site is refused).
-        var antiforgery = http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().GetAndStoreTokens(http);
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "text/html; charset=utf-8";
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
-        var notice = message is null ? "" : $"<p role=\"alert\" class=\"error\">{HtmlEncoder.Default.Encode(message)}</p>";
-        await http.Response.WriteAsync($$"""
-            <!doctype html>
-            <html lang="vi">
-            <head><meta charset="utf-8"><title>VNeID — đăng nhập bảng điều khiển cụm</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto;padding:0 1rem}label{display:block;margin:.8rem 0 .2rem}
-            input{width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1.2rem}.error{color:#b00020}</style></head>
-            <body>
-            <h1>Bảng điều khiển cụm VNeID</h1>
-            <p>Cluster dashboard: operators only. Sign in with your operator service account.</p>
-            {{notice}}
-            <form method="post" action="{{Path}}/sign-in">
-              <input type="hidden" name="{{antiforgery.FormFieldName}}" value="{{HtmlEncoder.Default.Encode(antiforgery.RequestToken ?? "")}}">
-              <label for="clientId">Mã tài khoản dịch vụ (client id)</label>
-              <input id="clientId" name="clientId" autocomplete="username" required maxlength="100">
-              <label for="clientSecret">Mật khẩu (secret)</label>
-              <input id="clientSecret" name="clientSecret" type="password" autocomplete="current-password" required maxlength="200">
-              <label for="code">Mã xác thực 6 số (authenticator app)</label>
-              <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required maxlength="6">
-              <button type="submit">Đăng nhập / Sign in</button>
-            </form>
-            </body></html>
-            """);
-    }
+    /// <summary>The sign-in page (the web area's <c>Staff/DashboardSignInPage</c>), with <paramref name="message"/> as its error.</summary>
+    public static Task WriteAsync(HttpContext http, int status, string? message) =>
+        WebPage.Render<DashboardSignInPage>(http, new Dictionary<string, object?> { ["Action"] = Path + "/sign-in", ["Error"] = message }, status)
+            .ExecuteAsync(http);
 }

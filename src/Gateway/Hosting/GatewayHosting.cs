@@ -15,6 +15,7 @@ using Orleans.VNeID.ServiceDefaults;
 using Scalar.AspNetCore;
 
 using Orleans.VNeID.Gateway.IdentityProvider;
+using Orleans.VNeID.Web;
 
 namespace Orleans.VNeID.Gateway.Hosting;
 
@@ -53,6 +54,8 @@ public static class GatewayHosting
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Dictionary<string, ServiceAccount>>().BindConfiguration("ServiceAccounts");
         services.AddSingleton(TimeProvider.System);
+        // The web area's pages (the provider's, the dashboard's sign-in).
+        services.AddWebArea();
         // Forms the gateway serves (the dashboard's sign-in, the provider's pages) carry an antiforgery token.
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddSingleton<TokenIssuer>();

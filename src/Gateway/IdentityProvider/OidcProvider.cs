@@ -5,7 +5,6 @@ using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Orleans.VNeID.IdentityProvider;
 using Orleans.VNeID.ServiceDefaults;
-using Orleans.VNeID.Web;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Orleans.VNeID.Gateway.IdentityProvider;
@@ -25,7 +24,6 @@ public static class OidcProvider
             options.Issuer = (builder.Configuration["Gateway:Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
-        builder.Services.AddWebArea();
         builder.Services.AddSingleton<IDPoPProofLedger, DatabaseProofLedger>();
         builder.Services.AddSingleton<DPoPProofs>();
         var fapiKey = ProviderKeys.Ec(options.FapiSigningKey, "Oidc:FapiSigningKey");
