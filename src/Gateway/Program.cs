@@ -1,8 +1,10 @@
 using Orleans.VNeID.Gateway.Events;
 using Orleans.VNeID.Gateway.Accounts;
+using Orleans.VNeID.Gateway.AccountConsole;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
 using Orleans.VNeID.Gateway.Dossiers;
+using Orleans.VNeID.Gateway.FirstSteps;
 using Orleans.VNeID.Gateway.Hosting;
 using Orleans.VNeID.Gateway.IdentityProvider;
 using Orleans.VNeID.Gateway.Recovery;
@@ -24,6 +26,7 @@ try
     ProductionSecrets.Require(builder.Configuration, builder.Environment, keys, [PlatformNames.ConnectionStringName], serviceAccounts: true);
     builder.AddTrustedProxies();
     builder.AddOidcProvider();
+    builder.AddAccountConsole();
 }
 catch (InsecureConfigurationException insecure)
 {
@@ -40,6 +43,8 @@ app.MapRecoveryApi();
 app.MapDossiersApi();
 app.MapEventsApi();
 app.MapOidcProvider();
+app.MapAccountConsole();
+app.MapFirstStepPages();
 // The Orleans dashboard (silos, activations, call latencies), for operators only; not part of the API's description.
 // An operator signs in from a browser at /dashboard/sign-in (or sends an operator's bearer token).
 if (app.Configuration.GetValue("Dashboard:Enabled", true) && !app.Configuration.GetValue<bool>("Gateway:ClusterClientProvided"))

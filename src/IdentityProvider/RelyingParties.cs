@@ -35,6 +35,11 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
     public const string SeesIdNumberProperty = "vneid_sees_id_number";
     public const string SecurityEventsProperty = "security_events_uri";
     public const string FapiProperty = "vneid_fapi";
+    /// <summary>The platform's own client (the account console): no consent page, never a connected service, and it learns the account session.</summary>
+    public const string FirstPartyProperty = "vneid_first_party";
+
+    /// <summary>Whether the client is the platform's own.</summary>
+    public static bool IsFirstParty(OpenIddictApplicationDescriptor client) => client.Properties.ContainsKey(FirstPartyProperty);
 
     /// <summary>The scopes a relying party may be allowed, beyond <c>openid</c>.</summary>
     public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, Scopes.Email, "vneid_level", Scopes.OfflineAccess];

@@ -34,9 +34,11 @@ public static class WebPage
         return services;
     }
 
-    /// <summary>Whether the request asks for English (<c>lang=en</c> in the query or the posted form).</summary>
+    /// <summary>Whether the request asks for English (<c>lang=en</c> in the query or the posted form, or <c>ui_locales</c> starting with English).</summary>
     public static bool English(HttpContext http) =>
-        http.Request.Query["lang"] == "en" || (http.Request.HasFormContentType && http.Request.Form["lang"] == "en");
+        http.Request.Query["lang"] == "en" || (http.Request.HasFormContentType && http.Request.Form["lang"] == "en") ||
+        // OpenID Connect's ui_locales, on the provider's authorization request: the first language it names.
+        (http.Request.Query["ui_locales"].ToString() is { Length: > 0 } locales && locales.Split(' ')[0].StartsWith("en", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The page context of this request (a new nonce, the antiforgery token stored in its cookie).</summary>
     public static PageContext Context(HttpContext http)
@@ -74,3 +76,27 @@ public static class WebPage
         return new RazorComponentResult<TPage>(parameters.AsReadOnly()) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
     }
 }
+
+/// <summary>The web area's endpoint rules.</summary>
+public static class WebForms
+{
+    /// <summary>
+    /// An endpoint filter: a POST is taken only as a form of the area's own, with its antiforgery token; anything else gets
+    /// the area's page for a form that cannot be taken (400), never a bare error.
+    /// </summary>
+    public static async ValueTask<object?> RequireOwnForm(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (HttpMethods.IsPost(http.Request.Method) &&
+            (!http.Request.HasFormContentType || !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http)))
+            return FormNotTaken(http);
+        return await next(context);
+    }
+
+    /// <summary>The page for a form that cannot be taken (expired, or not from the area's own page): go back and send it again.</summary>
+    public static IResult FormNotTaken(HttpContext http) =>
+        WebPage.Render<Layout.FormNotTakenPage>(http, new Dictionary<string, object?>(), StatusCodes.Status400BadRequest);
+}
+
+/// <summary>An error of a posted form: the field it is about (its input's id), or none for the whole form.</summary>
+public sealed record FieldError(string? Field, string Message);

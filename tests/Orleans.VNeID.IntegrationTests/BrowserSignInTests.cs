@@ -41,7 +41,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         var clientId = $"portal-{Guid.NewGuid():N}"[..20];
         var secret = await RegisterPortalAsync(clientId, portalUrl);
         cluster.StartPortal(portalUrl, clientId, secret);
-        await WaitForAsync(portalUrl);
+        await BrowserPages.WaitForAsync(portalUrl);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
@@ -224,7 +224,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         var keyFile = Path.Combine(Path.GetTempPath(), $"{clientId}.pem");
         await File.WriteAllTextAsync(keyFile, key.ExportECPrivateKeyPem());
         cluster.StartPortal(portalUrl, clientId, secret: null, new Dictionary<string, string> { ["Portal__Profile"] = "fapi", ["Portal__SigningKey"] = keyFile });
-        await WaitForAsync(portalUrl);
+        await BrowserPages.WaitForAsync(portalUrl);
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
@@ -266,21 +266,4 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
             true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
             $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events")))!;
-
-    private static async Task WaitForAsync(string url)
-    {
-        using var http = new HttpClient();
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"The portal did not answer on {url}.");
-    }
 }

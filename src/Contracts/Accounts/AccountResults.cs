@@ -43,6 +43,14 @@ public sealed record LoginGrant(
     [property: Id(4)] DateTimeOffset RefreshExpiresAt,
     [property: Id(5)] bool CodeAdvised = false);
 
+/// <summary>One open session as its owner sees it: a handle (not the session's id), when it opened, the device's description.</summary>
+[GenerateSerializer, Immutable, Alias("vneid.SessionSummary")]
+public sealed record SessionSummary(
+    [property: Id(0)] string Handle,
+    [property: Id(1)] DateTimeOffset OpenedAt,
+    [property: Id(2)] string? Device,
+    [property: Id(3)] bool Current);
+
 /// <summary>Where a profile field's value comes from (DOMAIN.md §6: green = verified, yellow = self-declared).</summary>
 public enum FieldSource
 {

@@ -33,7 +33,7 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// Checks the password of an active account and opens a session; failures lead to temporary lockouts and then to a
     /// step-up, where the login also needs <paramref name="stepUpCode"/> (sent by <see cref="RequestStepUpCodeAsync"/>).
     /// </summary>
-    Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode);
+    Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode, string? device = null);
 
     /// <summary>
     /// Sends a step-up code to the phone on record when logins need one and <paramref name="password"/> is right (only the
@@ -69,6 +69,21 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
 
     /// <summary>Closes one session.</summary>
     Task LogOutAsync(string sessionId);
+
+    /// <summary>
+    /// The account's open sessions as their owner sees them (opened when, on which device, which is this one); empty when
+    /// <paramref name="currentSessionId"/> is not open. A session is named by a handle, never by its id.
+    /// </summary>
+    Task<IReadOnlyList<SessionSummary>> GetSessionsAsync(string currentSessionId);
+
+    /// <summary>The owner, signed in with <paramref name="currentSessionId"/>, closes the session named <paramref name="handle"/>.</summary>
+    Task<bool> LogOutSessionAsync(string currentSessionId, string handle);
+
+    /// <summary>
+    /// The owner, signed in with <paramref name="sessionId"/>, changes the password: the current one is checked (a wrong
+    /// one counts like a wrong sign-in), the new one must meet the rules, and every session ends, this one too.
+    /// </summary>
+    Task<Result<AccountView>> ChangePasswordAsync(string sessionId, string currentPassword, string newPassword);
 
     /// <summary>Closes every session of the account (relying parties holding any of them are sent a back-channel logout).</summary>
     Task LogOutEverywhereAsync();

@@ -12,7 +12,7 @@ using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.IdentityProvider;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderClaims;
-using static Orleans.VNeID.Gateway.IdentityProvider.ProviderPages;
+using static Orleans.VNeID.Gateway.Problems.PageWords;
 using Orleans.VNeID.Web;
 using Orleans.VNeID.Web.Provider;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderSignIn;
@@ -145,7 +145,7 @@ public static class AuthorizationEndpoint
     {
         var signedIn = await http.AuthenticateAsync(CookieScheme);
         var decided = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("decision");
-        if (decided && !await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+        if (decided && !await antiforgery.IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
         if (!decided && signedIn.Principal is not null)
             return WebPage.Render<LogoutPage>(http, new Dictionary<string, object?> { ["Hidden"] = RequestParameters(http, "decision", "lang") });
         if (decided && Decision(http) == "logout" &&
@@ -168,7 +168,7 @@ public static class AuthorizationEndpoint
         // A decision comes only from the provider's own forms (CSRF).
         if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("decision") &&
             !await antiforgery.IsRequestValidAsync(http))
-            return Results.BadRequest();
+            return WebForms.FormNotTaken(http);
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var silent = request.HasPromptValue(PromptValues.None);
         var signedIn = await http.AuthenticateAsync(CookieScheme);
@@ -194,7 +194,7 @@ public static class AuthorizationEndpoint
             var back = "/connect/authorize" + QueryString.Create([
                 .. RequestParameters(http, "prompt", "decision", "lang", SignedInAfter),
                 new(SignedInAfter, (stale ? now.ToUnixTimeSeconds() : 0).ToString(CultureInfo.InvariantCulture))]);
-            return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(back)}{(English(http) ? "&lang=en" : "")}");
+            return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(back)}{(WebPage.English(http) ? "&lang=en" : "")}");
         }
         var here = "/connect/authorize" + QueryString.Create(RequestParameters(http, "prompt", "decision", "lang"));
 
@@ -232,7 +232,9 @@ public static class AuthorizationEndpoint
         // allowed, or with prompt=consent. A request that may show no page gets consent_required instead.
         var applicationId = (await applications.GetIdAsync(application))!;
         var subject = ProviderClaims.Subject(oidc.Value, client, view.IdNumber);
-        var consented = !request.HasPromptValue(PromptValues.Consent) && await ConsentRecords.CoversAsync(authorizations, applicationId, subject, release);
+        // The platform's own console asks for nothing to consent to: it shows the citizen their own account.
+        var consented = RelyingParties.IsFirstParty(client) ||
+                        (!request.HasPromptValue(PromptValues.Consent) && await ConsentRecords.CoversAsync(authorizations, applicationId, subject, release));
         if (silent && !consented) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
         switch (consented ? "accept" : Decision(http))
         {

@@ -41,19 +41,26 @@ public static class ConnectedServices
         CancellationToken cancellationToken)
     {
         if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
+        return TypedResults.Ok(await ListForAsync(idNumber, applications, authorizations, oidc.Value, cancellationToken));
+    }
+
+    /// <summary>The services the account's owner allowed (a remembered consent), by name.</summary>
+    public static async Task<ConnectedService[]> ListForAsync(string idNumber, IOpenIddictApplicationManager applications,
+        IOpenIddictAuthorizationManager authorizations, OidcOptions options, CancellationToken cancellationToken)
+    {
         var connected = new List<ConnectedService>();
         // Read whole first: the store's context answers one query at a time.
         var all = new List<object>();
         await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken)) all.Add(application);
         foreach (var application in all)
         {
-            var (client, applicationId, subject) = await ClientAsync(applications, application, oidc.Value, idNumber, cancellationToken);
+            var (client, applicationId, subject) = await ClientAsync(applications, application, options, idNumber, cancellationToken);
             var given = await ConsentRecords.GivenAsync(authorizations, applicationId, subject);
             if (given is null) continue;
             var since = await ConsentRecords.SinceAsync(authorizations, applicationId, subject);
             connected.Add(new ConnectedService(client.ClientId!, client.DisplayName ?? client.ClientId!, since, ConsentRecords.Describe(given)));
         }
-        return TypedResults.Ok(connected.OrderBy(c => c.Name, StringComparer.Ordinal).ToArray());
+        return [.. connected.OrderBy(c => c.Name, StringComparer.Ordinal)];
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> WithdrawAsync(string idNumber, string clientId, ClaimsPrincipal user,
@@ -61,9 +68,18 @@ public static class ConnectedServices
         IOptions<OidcOptions> oidc, IClusterClient cluster, CancellationToken cancellationToken)
     {
         if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application)
-            return ProblemWriter.Result(Errors.ErrorCatalogue.NotFound, "You have not allowed this service.");
-        var (client, applicationId, subject) = await ClientAsync(applications, application, oidc.Value, idNumber, cancellationToken);
+        return await WithdrawForAsync(idNumber, clientId, applications, authorizations, tokens, oidc.Value, cluster, cancellationToken)
+            ? TypedResults.NoContent()
+            : ProblemWriter.Result(Errors.ErrorCatalogue.NotFound, "You have not allowed this service.");
+    }
+
+    /// <summary>Withdraws the owner's consent from the service; false when none was given.</summary>
+    public static async Task<bool> WithdrawForAsync(string idNumber, string clientId, IOpenIddictApplicationManager applications,
+        IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, OidcOptions oidc, IClusterClient cluster,
+        CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return false;
+        var (client, applicationId, subject) = await ClientAsync(applications, application, oidc, idNumber, cancellationToken);
         var revoked = 0;
         // Every authorization of this citizen at this service: the remembered consent and each sign-in's, with their tokens.
         var found = new List<object>();
@@ -79,9 +95,9 @@ public static class ConnectedServices
                 revoked++;
             }
         }
-        if (revoked == 0) return ProblemWriter.Result(Errors.ErrorCatalogue.NotFound, "You have not allowed this service.");
+        if (revoked == 0) return false;
         await cluster.Account(idNumber).WithdrawServiceAsync(client.ClientId!, client.DisplayName ?? client.ClientId!);
-        return TypedResults.NoContent();
+        return true;
     }
 
     private static async Task<(OpenIddictApplicationDescriptor Client, string ApplicationId, string Subject)> ClientAsync(

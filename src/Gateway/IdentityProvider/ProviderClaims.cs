@@ -89,7 +89,7 @@ public static class ProviderClaims
     /// <summary>The consent page's lines: exactly what <see cref="Identity"/> will put in the tokens.</summary>
     public static List<string> ConsentLines(HttpContext http, Release release)
     {
-        string T(string vi, string en) => ProviderPages.T(http, vi, en);
+        string T(string vi, string en) => Problems.PageWords.T(http, vi, en);
         var lines = new List<string> { T("Mã định danh của bạn tại dịch vụ này", "Your identifier at this service") };
         if (release.Verified.Count > 0)
             lines.Add(T($"Đã xác thực với Cơ sở dữ liệu quốc gia về dân cư: {string.Join(", ", release.Verified.Select(c => Label(c, true)))}",
@@ -160,6 +160,8 @@ public static class ProviderClaims
         identity.SetResources(UserInfoAudience(options));
         identity.SetDestinations(claim => claim.Type switch
         {
+            // The platform's own console learns which account session it is bound to; no relying party ever does.
+            SessionClaim when RelyingParties.IsFirstParty(client) => [Destinations.IdentityToken],
             AccountClaim or SessionClaim or FapiTokens.ProfileClaim or FapiTokens.CodeKeyClaim => [],
             Claims.Subject => [Destinations.IdentityToken, Destinations.AccessToken],
             _ => [Destinations.IdentityToken],

@@ -11,7 +11,7 @@ using Orleans.VNeID.Gateway.Validation;
 using Orleans.VNeID.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static Orleans.VNeID.Gateway.IdentityProvider.ProviderClaims;
-using static Orleans.VNeID.Gateway.IdentityProvider.ProviderPages;
+using static Orleans.VNeID.Gateway.Problems.PageWords;
 using Orleans.VNeID.Web;
 using Orleans.VNeID.Web.Provider;
 
@@ -70,7 +70,7 @@ public static class ProviderSignIn
     {
         // A refusal (cooldown, hourly limit, code lockout) is shown on the code page: the citizen asks again after the wait.
         var sent = await account.RequestSignInCodeAsync(sessionId);
-        var lang = English(http) ? "&lang=en" : "";
+        var lang = WebPage.English(http) ? "&lang=en" : "";
         var wait = sent.Error?.RetryAfterSeconds is { } seconds ? $"&wait={seconds}" : "";
         return Results.Redirect($"/signin/code?returnUrl={Uri.EscapeDataString(returnUrl)}{wait}{lang}");
     }
@@ -83,7 +83,7 @@ public static class ProviderSignIn
 
     private static async Task<IResult> SignInAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
-        if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+        if (!await antiforgery.IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
         var form = await http.Request.ReadFormAsync();
         string? Field(string name) => form[name].FirstOrDefault();
         var returnUrl = LocalReturn(Field("returnUrl"));
@@ -95,10 +95,10 @@ public static class ProviderSignIn
             !StorableText.IsStorable(password) || (stepUpCode is not null && !Regex.IsMatch(stepUpCode, OneTimeCode.Pattern)))
             return PasswordPage(http, returnUrl, Wrong(), StorableText.IsStorable(idNumber) ? idNumber : null);
 
-        if (await AccountBudgetSpentAsync(http, idNumber!) is { } budgetWait)
+        if (await RateLimits.AccountBudgetSpentAsync(http, idNumber!) is { } budgetWait)
             return PasswordPage(http, returnUrl, T(http,
                 $"Tạm thời không thể đăng nhập; thử lại sau {budgetWait} giây.", $"Sign-in is refused for a while; try again in {budgetWait} seconds."), idNumber);
-        var result = await cluster.Account(idNumber!).LogInAsync(password, stepUpCode);
+        var result = await cluster.Account(idNumber!).LogInAsync(password, stepUpCode, Sessions.DeviceName.From(http));
         if (result.Value is not { } grant)
         {
             // The same messages as the API's codes: nothing here tells an unknown ID from an account.
@@ -134,14 +134,14 @@ public static class ProviderSignIn
 
     private static async Task<IResult> ConfirmCodeAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
-        if (!await antiforgery.IsRequestValidAsync(http)) return Results.BadRequest();
+        if (!await antiforgery.IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
         var form = await http.Request.ReadFormAsync();
         var returnUrl = LocalReturn(form["returnUrl"].FirstOrDefault());
         var signedIn = await http.AuthenticateAsync(CookieScheme);
         if (signedIn.Principal?.FindFirst(Claims.Subject)?.Value is not { } idNumber || signedIn.Principal.FindFirst(SessionClaim)?.Value is not { } sessionId)
             return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
         var account = cluster.Account(idNumber);
-        if (await AccountBudgetSpentAsync(http, idNumber) is { } spent)
+        if (await RateLimits.AccountBudgetSpentAsync(http, idNumber) is { } spent)
             return CodePage(http, returnUrl, T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {spent} giây.", $"No code can be sent or checked now; try again in {spent} seconds."));
 
         if (form["action"] == "resend")
@@ -174,15 +174,6 @@ public static class ProviderSignIn
             ? T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {wait} giây.", $"No code can be sent or checked now; try again in {wait} seconds.")
             : T(http, "Mã xác thực không đúng hoặc đã hết hạn.", "The code is wrong or has expired."));
     }
-
-    /// <summary>The per-account request budget of the API (<c>RateLimits:PerAccountPerMinute</c>); the seconds to wait when it is spent.</summary>
-    private static async Task<int?> AccountBudgetSpentAsync(HttpContext http, string idNumber)
-    {
-        using var lease = await http.RequestServices.GetRequiredService<AccountRateLimiter>().AcquireAsync(http, idNumber);
-        if (lease.IsAcquired) return null;
-        return RateLimits.RetryAfterSeconds(lease);
-    }
-
 
     /// <summary>Only the provider's own authorization endpoint is a place to return to after signing in.</summary>
     public static string LocalReturn(string? returnUrl) =>

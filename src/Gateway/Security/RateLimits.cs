@@ -113,6 +113,16 @@ public static class RateLimits
         new() { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true };
 
     /// <summary>The whole seconds a refused lease asks the caller to wait (60 when the limiter does not say).</summary>
+    /// <summary>
+    /// The per-account request budget of the API (<c>RateLimits:PerAccountPerMinute</c>) for a page's form: the seconds to
+    /// wait when it is spent, else null.
+    /// </summary>
+    public static async Task<int?> AccountBudgetSpentAsync(HttpContext http, string idNumber)
+    {
+        using var lease = await http.RequestServices.GetRequiredService<AccountRateLimiter>().AcquireAsync(http, idNumber);
+        return lease.IsAcquired ? null : RetryAfterSeconds(lease);
+    }
+
     public static int RetryAfterSeconds(RateLimitLease lease) =>
         lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
 

@@ -97,7 +97,7 @@ public static class SessionsApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> LogInAsync(
         LoginRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
-        var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!, request.StepUpCode);
+        var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!, request.StepUpCode, DeviceName.From(http));
         return result.Value is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemWriter.Refused(result.Error!, http);
     }
 

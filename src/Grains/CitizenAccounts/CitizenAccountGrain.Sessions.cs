@@ -8,7 +8,7 @@ namespace Orleans.VNeID.CitizenAccounts;
 /// <summary>Login, refresh-token rotation, the gateway's per-request session check, logout.</summary>
 public sealed partial class CitizenAccountGrain
 {
-    public async Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode)
+    public async Task<Result<LoginGrant>> LogInAsync(string password, string? stepUpCode, string? device = null)
     {
         var now = Now();
         var usable = Exists && State.PasswordHash is not null && State.Lifecycle.Status != AccountStatus.Locked;
@@ -56,6 +56,7 @@ public sealed partial class CitizenAccountGrain
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwords.Hash(password);
         var before = State.Sessions.Select(s => s.Id).ToList();
         var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
+        session.Device = device is { Length: > 0 } ? device[..Math.Min(device.Length, 80)] : null;
         // The oldest sessions beyond the limit (and expired ones) closed: relying parties holding them are told.
         var closed = before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList();
         Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), stepUpCode is null ? null : "with step-up code", now,

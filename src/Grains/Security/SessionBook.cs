@@ -26,6 +26,8 @@ public sealed class SessionRecord
     [Id(2)] public List<byte[]> RotatedHashes { get; set; } = [];
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     [Id(4)] public DateTimeOffset RefreshExpiresAt { get; set; }
+    /// <summary>The browser or app that opened it, as its owner will recognise it ("Chrome, Linux"); never used for a decision.</summary>
+    [Id(5)] public string? Device { get; set; }
 }
 
 public enum RefreshVerdict
@@ -91,6 +93,9 @@ public static class SessionBook
 
     public static bool IsOpen(List<SessionRecord> sessions, string sessionId, DateTimeOffset now) =>
         sessions.Exists(s => s.Id == sessionId && s.RefreshExpiresAt > now);
+
+    /// <summary>The name a session is shown by to its owner: unlinkable to its id, stable while it is open.</summary>
+    public static string HandleOf(string sessionId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("handle\n" + sessionId)))[..16];
 
     /// <summary>Closes one session; false when it was not open.</summary>
     public static bool Close(List<SessionRecord> sessions, string sessionId) => sessions.RemoveAll(s => s.Id == sessionId) > 0;
