@@ -3,6 +3,7 @@ using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.AccountConsole;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
+using Orleans.VNeID.Gateway.Desk;
 using Orleans.VNeID.Gateway.Dossiers;
 using Orleans.VNeID.Gateway.FirstSteps;
 using Orleans.VNeID.Gateway.Hosting;
@@ -45,13 +46,15 @@ app.MapEventsApi();
 app.MapOidcProvider();
 app.MapAccountConsole();
 app.MapFirstStepPages();
+app.MapDesk();
+app.MapDossierLookupPage();
 // The Orleans dashboard (silos, activations, call latencies), for operators only; not part of the API's description.
 // An operator signs in from a browser at /dashboard/sign-in (or sends an operator's bearer token).
 if (app.Configuration.GetValue("Dashboard:Enabled", true) && !app.Configuration.GetValue<bool>("Gateway:ClusterClientProvided"))
 {
     Orleans.Dashboard.ServiceCollectionExtensions.MapOrleansDashboard(app, "/dashboard")
         .RequireAuthorization(Orleans.VNeID.Gateway.Auth.Policies.Operator).ExcludeFromDescription();
-    app.MapDashboardSignIn();
+    app.MapStaffSignIn(Orleans.VNeID.Gateway.Auth.StaffSignInPage.Dashboard);
 }
 if (app.Environment.IsDevelopment()) app.MapDevelopmentApi();
 app.Run();

@@ -81,7 +81,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
             var officer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
                 r => r.Url.EndsWith("/dashboard/sign-in", StringComparison.Ordinal) && r.Request.Method == "POST");
             Assert.Equal(403, officer.Status);
-            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("for operators");
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("chỉ dành cho cán bộ vận hành");
 
             await page.FillAsync("#clientId", "operator-01");
             await page.FillAsync("#clientSecret", "Operator#Dev2026");

@@ -13,6 +13,9 @@ public interface IOfficeDeskGrain : IGrainWithStringKey
     /// <summary>Open dossiers of this office past their appointment date.</summary>
     Task<IReadOnlyList<OverdueDossier>> ListOverdueAsync();
 
+    /// <summary>Every open dossier of this office (waiting for its chip card), the earliest appointment first.</summary>
+    Task<IReadOnlyList<OverdueDossier>> ListOpenAsync();
+
     /// <summary>A dossier of this office was closed or became overdue; keeps the desk's list current.</summary>
     Task DossierUpdatedAsync(string dossierCode, DossierStatus status, DateOnly appointmentDate, bool open);
 }

@@ -18,10 +18,10 @@ public static class SessionCheck
 
     public static readonly JwtBearerEvents Events = new()
     {
-        // The operators' dashboard is reached from a browser: its token comes in a cookie (OperatorSignInPage).
+        // The dashboard and the desk are reached from a browser: their token comes in a cookie (StaffSignInPage).
         OnMessageReceived = context =>
         {
-            if (OperatorSignInPage.TokenFrom(context.Request) is { } token) context.Token = token;
+            if (StaffSignInPage.TokenFrom(context.Request) is { } token) context.Token = token;
             return Task.CompletedTask;
         },
         OnTokenValidated = async context =>
@@ -68,9 +68,9 @@ public static class SessionCheck
                 return;
             }
             http.Response.Headers.WWWAuthenticate = "Bearer";
-            if (OperatorSignInPage.Wanted(http))
+            if (StaffSignInPage.Wanted(http))
             {
-                await OperatorSignInPage.WriteAsync(http, StatusCodes.Status401Unauthorized,
+                await StaffSignInPage.WriteAsync(http, StatusCodes.Status401Unauthorized,
                     error == ErrorCatalogue.Unauthorized ? null : "Your sign-in has ended; sign in again.");
                 return;
             }

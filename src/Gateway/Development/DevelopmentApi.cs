@@ -35,6 +35,15 @@ public static class DevelopmentApi
             .WithSummary("What the VNeID app would read from a citizen's chip ID card over NFC, the card answering `challengeToken` (or a fresh challenge), as the NFC recovery body (Development only)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AllowAnonymous();
+        app.MapGet("/api/v1/dev/lookup-check-code", (string? challenge, Dossiers.LookupChallenges challenges) =>
+                challenges.CodeOf(challenge) is { } code
+                    ? Results.Ok(code)
+                    : ProblemWriter.Result(ErrorCatalogue.CheckCodeInvalid, "Not a live challenge of this platform."))
+            .WithTags("Development")
+            .WithName("ReadLookupCheckCode")
+            .WithSummary("The check code a look-up page's picture shows for `challenge`, as a person would read it (Development only)")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AllowAnonymous();
         return app;
     }
 

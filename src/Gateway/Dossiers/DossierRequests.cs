@@ -2,6 +2,8 @@ using System.ComponentModel;
 using FluentValidation;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.Validation;
+using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Gateway.Dossiers;
@@ -24,6 +26,12 @@ public sealed record OpenDossierRequest(
     [property: Description(Validation.CaptureFields.SignatureDescription)] string? DeviceSignature = null)
 {
     public OfficeDesk.CaptureSignature Signature() => Validation.CaptureFields.Signature(DeviceId, CapturedAt, DeviceSignature);
+
+    /// <summary>The dossier the desk receives from this (validated) request: each paper checked by this officer at this office.</summary>
+    public OpenDossier ToDossier(Actor officer, string officeCode) => new(SubmissionId!, IdNumber!, HasChipCard!.Value, Phone, Email,
+        [.. (Documents ?? []).Select(d => new IntegratedDocument(d.Kind!.Value, d.Number!, d.Issuer!.Trim(), d.ValidFrom, d.ValidUntil, officer.Id, officeCode))],
+        Dependents ?? [], ConsentRecorded!.Value, Convert.FromBase64String(PortraitTemplate!), Convert.FromBase64String(FingerprintTemplate!), CardNumber,
+        Signature());
 }
 
 public sealed class OpenDossierValidator : AbstractValidator<OpenDossierRequest>

@@ -65,13 +65,7 @@ public static class DossiersApi
         string officeCode, OpenDossierRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
         var officer = user.ToActor();
-        var documents = (request.Documents ?? []).Select(d => new IntegratedDocument(d.Kind!.Value, d.Number!, d.Issuer!.Trim(),
-            d.ValidFrom, d.ValidUntil, officer.Id, officeCode)).ToArray();
-        var dossier = new OpenDossier(request.SubmissionId!, request.IdNumber!, request.HasChipCard!.Value, request.Phone, request.Email,
-            documents, request.Dependents ?? [], request.ConsentRecorded!.Value,
-            Convert.FromBase64String(request.PortraitTemplate!), Convert.FromBase64String(request.FingerprintTemplate!), request.CardNumber,
-            request.Signature());
-        var result = await cluster.GetGrain<IOfficeDeskGrain>(officeCode).SubmitAsync(officer, user.Office() ?? "", dossier);
+        var result = await cluster.GetGrain<IOfficeDeskGrain>(officeCode).SubmitAsync(officer, user.Office() ?? "", request.ToDossier(officer, officeCode));
         return result.Value is { } receipt
             ? TypedResults.Created($"/api/v1/dossiers/{receipt.DossierCode}", receipt)
             : ProblemWriter.Refused(result.Error!, http);

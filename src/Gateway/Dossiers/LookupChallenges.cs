@@ -24,11 +24,14 @@ public sealed class LookupChallenges(IOptions<JwtOptions> jwt, TimeProvider cloc
     private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(jwt.Value.SigningKey), 32,
         info: Encoding.ASCII.GetBytes("vneid dossier lookup check code"));
 
+    private readonly byte[] _codeKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(jwt.Value.SigningKey), 32,
+        info: Encoding.ASCII.GetBytes("vneid dossier lookup check code letters"));
+
     public LookupChallenge Issue()
     {
-        var code = RandomNumberGenerator.GetString(Alphabet, CodeLength);
         var expires = clock.GetUtcNow() + Lifetime;
         var nonce = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
+        var code = CodeFor(nonce);
         var unix = expires.ToUnixTimeSeconds();
         return new LookupChallenge($"{unix}.{nonce}.{Mac(unix, nonce, code)}", code, DateTimeOffset.FromUnixTimeSeconds(unix));
     }
@@ -56,6 +59,21 @@ public sealed class LookupChallenges(IOptions<JwtOptions> jwt, TimeProvider cloc
         var expected = Encoding.ASCII.GetBytes(Mac(unix, parts[1], checkCode.Trim().ToUpperInvariant()));
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(parts[2]));
     }
+
+    /// <summary>
+    /// The check code of a challenge still valid, for the look-up page to draw as an image: the code follows from the
+    /// challenge's random nonce under a key of the platform's, so any gateway draws it and nothing is stored.
+    /// </summary>
+    public string? CodeOf(string? challenge)
+    {
+        if (challenge is not { Length: <= 200 } || challenge.Split('.') is not [_, var nonce, _]) return null;
+        var code = CodeFor(nonce);
+        return Verify(challenge, code) ? code : null;
+    }
+
+    // 32 letters: each byte modulo 32 is unbiased.
+    private string CodeFor(string nonce) =>
+        new([.. HMACSHA256.HashData(_codeKey, Encoding.UTF8.GetBytes(nonce)).Take(CodeLength).Select(b => Alphabet[b % Alphabet.Length])]);
 
     private string Mac(long unix, string nonce, string code) =>
         Base64UrlEncoder.Encode(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{unix}.{nonce}.{code}")));

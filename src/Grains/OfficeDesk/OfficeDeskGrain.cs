@@ -66,6 +66,9 @@ public sealed class OfficeDeskGrain(
             State.Open.Values.Where(d => d.AppointmentDate < today).OrderBy(d => d.AppointmentDate).ToArray());
     }
 
+    public Task<IReadOnlyList<OverdueDossier>> ListOpenAsync() =>
+        Task.FromResult<IReadOnlyList<OverdueDossier>>(State.Open.Values.OrderBy(d => d.AppointmentDate).ThenBy(d => d.DossierCode, StringComparer.Ordinal).ToArray());
+
     public async Task DossierUpdatedAsync(string dossierCode, DossierStatus status, DateOnly appointmentDate, bool open)
     {
         var changed = open

@@ -37,4 +37,27 @@ public class LookupChallengeTests
         Assert.False(challenges.Verify("garbage", "ABCDE"));
         Assert.False(challenges.Verify(null, null));
     }
+
+    [Fact]
+    public void The_page_draws_the_code_of_a_valid_challenge_only_and_never_the_same_picture_twice()
+    {
+        var clock = new Clock(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.FromHours(7)));
+        var challenges = With(clock);
+        var issued = challenges.Issue();
+        // Any gateway with the key finds the code of the challenge (nothing is stored), and only of an unaltered one.
+        Assert.Equal(issued.CheckCode, With(clock).CodeOf(issued.Challenge));
+        var parts = issued.Challenge.Split('.');
+        Assert.Null(challenges.CodeOf($"{parts[0]}.{parts[1]}x.{parts[2]}"));
+        Assert.Null(With(clock, Convert.ToBase64String(new byte[32])).CodeOf(issued.Challenge));
+        Assert.Null(challenges.CodeOf("a.b"));
+
+        var first = CheckCodeImage.Png(issued.CheckCode);
+        var second = CheckCodeImage.Png(issued.CheckCode);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], first[..4]);
+        Assert.NotEqual(first, second); // placed, turned and noised at random each time
+        Assert.Throws<ArgumentException>(() => CheckCodeImage.Png("AB1DE")); // 1 is not in the alphabet
+
+        clock.Now += LookupChallenges.Lifetime;
+        Assert.Null(challenges.CodeOf(issued.Challenge));
+    }
 }
