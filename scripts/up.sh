@@ -50,6 +50,13 @@ ENV
       "$(random_key)" "$(random_key)" "$PRODUCTION_DIR/oidc-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
   grep -q '^VNEID_Oidc__FapiSigningKey=' "$PRODUCTION_DIR/secrets.env" ||
     (umask 077; printf 'VNEID_Oidc__FapiSigningKey=%s\n' "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
+  grep -q '^VNEID_DataProtection__Certificate=' "$PRODUCTION_DIR/secrets.env" ||
+    (umask 077; printf 'VNEID_DataProtection__Certificate=%s\n' "$PRODUCTION_DIR/data-protection.pem" >>"$PRODUCTION_DIR/secrets.env")
+  [ -f "$PRODUCTION_DIR/data-protection.pem" ] ||
+    (umask 077; openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj "/CN=Orleans.VNeID data protection" \
+      -keyout "$PRODUCTION_DIR/dp-key.pem" -out "$PRODUCTION_DIR/dp-cert.pem" 2>/dev/null &&
+     cat "$PRODUCTION_DIR/dp-cert.pem" "$PRODUCTION_DIR/dp-key.pem" >"$PRODUCTION_DIR/data-protection.pem" &&
+     rm -f "$PRODUCTION_DIR/dp-cert.pem" "$PRODUCTION_DIR/dp-key.pem")
   [ -f "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" ] ||
     (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" 2>/dev/null)
   [ -f "$PRODUCTION_DIR/oidc-signing-key.pem" ] ||
@@ -188,6 +195,12 @@ This is the Development environment: its keys and service-account secrets are PU
 repository. Never expose it; scripts/up.sh --production runs the same platform with secrets of its own.
 
 Orleans.VNeID is up: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
+
+In a browser (Vietnamese first; "English" on every page):
+  Citizens' account console:    $GATEWAY_URL/account      (register a level-1 account at $GATEWAY_URL/register; codes at /api/v1/dev/messages)
+  Officers' reception desk:     $GATEWAY_URL/desk/        (officer-hn-01 or officer-hn-02, secret Officer#Dev2026, code: curl -s $GATEWAY_URL/api/v1/dev/staff-code/officer-hn-01)
+  Public dossier look-up:       $GATEWAY_URL/tra-cuu-ho-so
+  Cluster dashboard:            $GATEWAY_URL/dashboard/   (operator-01, secret Operator#Dev2026)
 
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json

@@ -28,6 +28,7 @@ try
     builder.AddTrustedProxies();
     builder.AddOidcProvider();
     builder.AddAccountConsole();
+    builder.AddSharedDataProtection();
 }
 catch (InsecureConfigurationException insecure)
 {

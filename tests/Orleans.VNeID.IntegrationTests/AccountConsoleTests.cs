@@ -29,7 +29,7 @@ public sealed class AccountConsoleTests(PlatformFixture platform)
         var clientId = $"portal-{Guid.NewGuid():N}"[..20];
         var secret = await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm bảng điều khiển)",
             true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
-            $"{portalUrl}/backchannel-logout", false, null));
+            $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events"));
         cluster.StartPortal(portalUrl, clientId, secret);
         await BrowserPages.WaitForAsync(portalUrl);
 
@@ -108,6 +108,14 @@ public sealed class AccountConsoleTests(PlatformFixture platform)
                 if (header.Contains("Đăng nhập bằng VNeID")) break;
             }
             Assert.Contains("Đăng nhập bằng VNeID", header);
+            // And it was sent a signed security event: every token it held for the citizen is revoked.
+            var events = "";
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && !events.Contains("tokens-revoked"); await Task.Delay(300))
+            {
+                await portal.GotoAsync($"{portalUrl}/su-kien-bao-mat");
+                events = await portal.Locator("main").InnerTextAsync();
+            }
+            Assert.Contains("tokens-revoked", events);
 
             // Who used my identity: the sign-ins, the withdrawal.
             await page.GetByRole(AriaRole.Link, new() { Name = "Lịch sử sử dụng" }).ClickAsync();
@@ -120,6 +128,30 @@ public sealed class AccountConsoleTests(PlatformFixture platform)
                 await page.GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
                 await Both(name);
             }
+
+            // An e-mail added and confirmed with the code sent to it (self-declared on the overview).
+            var email = $"{citizen.IdNumber}@example.vn";
+            await page.GetByLabel("Thư điện tử mới").FillAsync(email);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Gửi mã xác nhận" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Đã gửi mã xác nhận");
+            await page.GetByLabel("Mã xác nhận đã gửi đến thư điện tử mới").FillAsync(await api.CodeSentToAsync(email));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Thư điện tử đã được xác nhận");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Thông tin của tôi" }).ClickAsync();
+            Assert.Contains(email, await page.Locator("tr.declared").Last.InnerTextAsync());
+
+            // A password change ends every session, the console's too; the new password signs in again.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Bảo mật" }).ClickAsync();
+            await page.GetByLabel("Mật khẩu hiện tại").FillAsync(PlatformApi.Password);
+            await page.GetByLabel("Mật khẩu mới").FillAsync("Moi#Matkhau2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đổi mật khẩu" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Bạn đã đăng xuất");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Đăng nhập lại" }).ClickAsync();
+            await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
+            await page.GetByLabel("Mật khẩu").FillAsync("Moi#Matkhau2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.WaitForURLAsync(cluster.GatewayUrl + "/account");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Bảo mật" }).ClickAsync();
 
             // Lock the account (lost phone): confirmed, then every session ends, the console's too.
             await page.GetByRole(AriaRole.Checkbox).CheckAsync();

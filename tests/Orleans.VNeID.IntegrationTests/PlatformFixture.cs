@@ -225,6 +225,20 @@ public sealed class PlatformCluster : IAsyncDisposable
     }
 
     /// <summary>
+    /// Another gateway of the same cluster on <paramref name="url"/>, as a second replica behind the same public address
+    /// (the same issuer), with a home folder of its own (nothing shared through the machine's files but the checkout).
+    /// </summary>
+    public Process StartReplicaGateway(string name, string url, string home)
+    {
+        var env = Environment();
+        env["VNEID_Gateway__Urls"] = url;
+        env["VNEID_Oidc__Issuer"] = GatewayUrl;
+        env["VNEID_Gateway__ManagementPort"] = PlatformFixture.FreePort().ToString();
+        env["HOME"] = home;
+        return Start(name, PlatformFixture.Program("Gateway", "vneid-gateway.dll"), env);
+    }
+
+    /// <summary>
     /// The sample portal (samples/PublicServicePortal) as this cluster's relying party <paramref name="clientId"/>, on
     /// <paramref name="url"/>; stopped with the cluster.
     /// </summary>

@@ -157,9 +157,10 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> WithdrawAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string clientId,
         IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens,
-        IOptions<OidcOptions> oidc, CancellationToken cancellationToken)
+        IOptions<OidcOptions> oidc, Npgsql.NpgsqlDataSource database, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var withdrawn = await ConnectedServices.WithdrawForAsync(AccountOf(user)!, clientId, applications, authorizations, tokens, oidc.Value, cluster, cancellationToken);
+        var withdrawn = await ConnectedServices.WithdrawForAsync(AccountOf(user)!, clientId, applications, authorizations, tokens, oidc.Value, cluster,
+            database, clock, cancellationToken);
         return Back(http, "/services", withdrawn ? "done=withdrawn" : "error=not-allowed");
     }
 

@@ -20,16 +20,16 @@ using static Orleans.VNeID.Gateway.IdentityProvider.ProviderSignIn;
 namespace Orleans.VNeID.Gateway.IdentityProvider;
 
 /// <summary>
-/// The provider's protocol endpoints after OpenIddict has validated each request: authorize (the level check, the code
-/// step, consent, the identity put into the code), token (only while the account session is open), userinfo and
-/// RP-initiated logout.
+/// The provider's protocol endpoints after OpenIddict has validated each request: authorize (its handlers are
+/// <see cref="Authorize"/>), token (only while the account session is open), userinfo and RP-initiated logout; and what
+/// the provider keeps with each sign-in's authorization.
 /// </summary>
 public static class AuthorizationEndpoint
 {
     public static IEndpointRouteBuilder MapProviderEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapProviderSignInPages();
-        app.MapMethods("/connect/authorize", ["GET", "POST"], AuthorizeAsync).ExcludeFromDescription();
+        app.MapMethods("/connect/authorize", ["GET", "POST"], Authorize.HandleAsync).ExcludeFromDescription();
         app.MapPost("/connect/token", TokenAsync).ExcludeFromDescription();
         app.MapMethods("/connect/userinfo", ["GET", "POST"], (Delegate)UserInfoAsync).ExcludeFromDescription();
         app.MapMethods("/connect/logout", ["GET", "POST"], LogOutAsync).ExcludeFromDescription();
@@ -101,7 +101,7 @@ public static class AuthorizationEndpoint
     }
 
     /// <summary>What the provider keeps with a sign-in's authorization: the account, its session, and what was released.</summary>
-    private sealed record SignIn(string Account, string Session, Release Release);
+    internal sealed record SignIn(string Account, string Session, Release Release);
 
     private const string AccountProperty = "vneid_account";
     private const string SessionProperty = "vneid_session";
@@ -119,7 +119,7 @@ public static class AuthorizationEndpoint
     }
 
     /// <summary>The sign-in's authorization (ad hoc: one per consent), which the code and every token issued from it name.</summary>
-    private static async Task<string> RecordSignInAsync(IOpenIddictAuthorizationManager authorizations, IOpenIddictApplicationManager applications,
+    internal static async Task<string> RecordSignInAsync(IOpenIddictAuthorizationManager authorizations, IOpenIddictApplicationManager applications,
         object application, string subject, IEnumerable<string> scopes, SignIn signIn, DateTimeOffset now)
     {
         var descriptor = new OpenIddictAuthorizationDescriptor
@@ -158,142 +158,9 @@ public static class AuthorizationEndpoint
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
-    /// <summary>A request parameter the provider adds when it sends the citizen to sign in again: the sign-in must be newer.</summary>
-    private const string SignedInAfter = "vneid_auth_after";
-
-    private static async Task<IResult> AuthorizeAsync(HttpContext http, IClusterClient cluster, IOpenIddictApplicationManager applications,
-        IOpenIddictAuthorizationManager authorizations, IOptions<OidcOptions> oidc, IAntiforgery antiforgery, NpgsqlDataSource database,
-        TimeProvider clock)
-    {
-        // A decision comes only from the provider's own forms (CSRF).
-        if (HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType && http.Request.Form.ContainsKey("decision") &&
-            !await antiforgery.IsRequestValidAsync(http))
-            return WebForms.FormNotTaken(http);
-        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
-        var silent = request.HasPromptValue(PromptValues.None);
-        var signedIn = await http.AuthenticateAsync(CookieScheme);
-        var citizen = signedIn.Succeeded ? signedIn.Principal : null;
-        var account = citizen?.FindFirst(Claims.Subject)?.Value is { } sub ? cluster.Account(sub) : null;
-        var sessionId = citizen?.FindFirst(SessionClaim)?.Value;
-        // The provider's sign-in lasts only while the account's session does: a lock, a password change or a logout ends it.
-        var view = account is not null && sessionId is not null ? await account.GetForSessionAsync(sessionId) : null;
-        var now = clock.GetUtcNow();
-
-        // A sign-in is needed when there is none, when the relying party asks for a new one (prompt=login) and when the one
-        // there is older than max_age (OpenID Connect Core §3.1.2.1). After signing in again the citizen comes back here
-        // without prompt=login, and with the time the sign-in must be newer than.
-        var authTime = long.TryParse(citizen?.FindFirst(Claims.AuthenticationTime)?.Value, CultureInfo.InvariantCulture, out var at) ? at : 0;
-        var after = long.TryParse(Parameter(http, SignedInAfter), CultureInfo.InvariantCulture, out var since) ? since : (long?)null;
-        var stale = after is { } mustFollow
-            ? authTime < mustFollow
-            : request.HasPromptValue(PromptValues.Login) || (request.MaxAge is { } maxAge && now.ToUnixTimeSeconds() - authTime > maxAge);
-        if (view is null || stale)
-        {
-            if (silent) return Forbid(OpenIddictConstants.Errors.LoginRequired, "The citizen must sign in.");
-            await http.SignOutAsync(CookieScheme);
-            var back = "/connect/authorize" + QueryString.Create([
-                .. RequestParameters(http, "prompt", "decision", "lang", SignedInAfter),
-                new(SignedInAfter, (stale ? now.ToUnixTimeSeconds() : 0).ToString(CultureInfo.InvariantCulture))]);
-            return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(back)}{(WebPage.English(http) ? "&lang=en" : "")}");
-        }
-        var here = "/connect/authorize" + QueryString.Create(RequestParameters(http, "prompt", "decision", "lang"));
-
-        var application = await applications.FindByClientIdAsync(request.ClientId!) ?? throw new InvalidOperationException("Unknown client.");
-        var client = new OpenIddictApplicationDescriptor();
-        await applications.PopulateAsync(client, application);
-        var clientMinimum = client.Properties.TryGetValue(RelyingParties.MinimumLevelProperty, out var min) ? min.GetInt32() : 1;
-        var required = Math.Max(clientMinimum, request.GetAcrValues().Contains(Assurance.Level2) ? 2 : 1);
-        var level = (int)view.Level;
-        var hidden = RequestParameters(http, "decision", "lang");
-
-        if (level < required)
-        {
-            // Never a token with a lower level than asked for: the citizen learns how to reach level 2, the relying party gets an error.
-            if (silent) return Forbid(OpenIddictConstants.Errors.InteractionRequired, "The account's level is below the level the relying party requires.");
-            if (Decision(http) == "back") return Forbid(OpenIddictConstants.Errors.AccessDenied, "The account's level is below the level the relying party requires.");
-            return WebPage.Render<LevelNeededPage>(http, new Dictionary<string, object?>
-            {
-                ["ClientName"] = client.DisplayName ?? client.ClientId, ["Level"] = level, ["Hidden"] = hidden,
-            });
-        }
-
-        // Level 2 asked for, or the account's risk rule advises it: the phone on record proves itself with a code.
-        if ((required == 2 || citizen!.HasClaim(CodeAdvisedClaim, "true")) && !HasCode(citizen!))
-        {
-            if (silent) return Forbid(OpenIddictConstants.Errors.InteractionRequired, "A code sent to the citizen's phone is needed.");
-            return await AskForCodeAsync(http, account!, sessionId!, here);
-        }
-
-        // The level this authentication met for this request: level 2 only when it was asked for, the account has it and
-        // the phone on record proved itself at this sign-in; a password alone is level 1 whatever the account's level.
-        var acr = required == 2 && view.Level == AccountLevel.Level2 && HasCode(citizen!) ? Assurance.Level2 : Assurance.Level1;
-        var release = ProviderClaims.For(request, client);
-        // Consent is remembered per citizen and relying party: asked again only when the request asks for more than was
-        // allowed, or with prompt=consent. A request that may show no page gets consent_required instead.
-        var applicationId = (await applications.GetIdAsync(application))!;
-        var subject = ProviderClaims.Subject(oidc.Value, client, view.IdNumber);
-        // The platform's own console asks for nothing to consent to: it shows the citizen their own account.
-        var consented = RelyingParties.IsFirstParty(client) ||
-                        (!request.HasPromptValue(PromptValues.Consent) && await ConsentRecords.CoversAsync(authorizations, applicationId, subject, release));
-        if (silent && !consented) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
-        switch (consented ? "accept" : Decision(http))
-        {
-            case "deny":
-                return Forbid(OpenIddictConstants.Errors.AccessDenied, "The citizen declined.");
-            case "accept":
-                if (!consented) await ConsentRecords.RememberAsync(authorizations, applicationId, subject, release, request.GetScopes(), now);
-                var profile = release.Phone ? await account!.GetProfileAsync() : null;
-                var verification = release.Verified.Count > 0 ? await account!.GetVerificationAsync() : null;
-                var identity = ProviderClaims.Identity(request.GetScopes(), release, acr, view, profile, verification, citizen!, client, oidc.Value);
-                if (client.Properties.ContainsKey(RelyingParties.BackchannelLogoutProperty))
-                {
-                    // Remembered before the code leaves, and checked again after: a session that ended meanwhile gets no token.
-                    await BackChannelLogout.RecordAsync(database, view.IdNumber, sessionId!, client.ClientId!, identity.GetClaim(Claims.Subject)!, identity.GetClaim("sid")!);
-                    if (await account!.GetForSessionAsync(sessionId!) is null)
-                    {
-                        await BackChannelLogout.ForgetAsync(database, view.IdNumber, sessionId!, client.ClientId!);
-                        await http.SignOutAsync(CookieScheme);
-                        return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(here)}");
-                    }
-                }
-                if (client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty))
-                    await SecurityEvents.RecordSubjectAsync(database, view.IdNumber, client.ClientId!, identity.GetClaim(Claims.Subject)!);
-                // RFC 9449 §10: a code asked for with dpop_jkt (or pushed with a DPoP proof) is exchanged only with that key's proof.
-                if (request.GetParameter(FapiTokens.CodeKeyParameter)?.ToString() is { Length: 43 } codeKey)
-                    identity.SetClaim(FapiTokens.CodeKeyClaim, codeKey);
-                identity.SetAuthorizationId(await RecordSignInAsync(authorizations, applications, application, identity.GetClaim(Claims.Subject)!,
-                    identity.GetScopes(), new SignIn(view.IdNumber, sessionId!, release), now));
-                return Results.SignIn(new System.Security.Claims.ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
-        }
-
-        return WebPage.Render<ConsentPage>(http, new Dictionary<string, object?>
-        {
-            ["ClientName"] = client.DisplayName ?? client.ClientId, ["Lines"] = ConsentLines(http, release), ["Hidden"] = hidden,
-        });
-    }
-
-    private static string? Parameter(HttpContext http, string name) =>
-        (http.Request.HasFormContentType ? http.Request.Form[name] : http.Request.Query[name]).FirstOrDefault();
-
-    private static IResult Forbid(string error, string description) => Results.Forbid(
-        new AuthenticationProperties(new Dictionary<string, string?>
-        {
-            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-        }),
-        [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    private static IResult Forbid(string error, string description) => Authorize.Forbid(error, description);
 
     private static string? Decision(HttpContext http) => http.Request.HasFormContentType ? http.Request.Form["decision"].FirstOrDefault() : null;
 
-    /// <summary>
-    /// The authorization request's parameters, as they came (query or form), without the antiforgery token and the
-    /// named ones: carried to the sign-in page's return URL and through the consent form.
-    /// </summary>
-    private static List<KeyValuePair<string, string?>> RequestParameters(HttpContext http, params string[] except)
-    {
-        IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source =
-            http.Request.HasFormContentType ? http.Request.Form : http.Request.Query;
-        return source.Where(p => !except.Contains(p.Key) && !p.Key.StartsWith("__", StringComparison.Ordinal))
-            .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString())).ToList();
-    }
+    private static List<KeyValuePair<string, string?>> RequestParameters(HttpContext http, params string[] except) => Authorize.RequestParameters(http, except);
 }

@@ -11,32 +11,13 @@ namespace Orleans.VNeID.Gateway.IdentityProvider;
 
 /// <summary>
 /// OpenID Connect Back-Channel Logout 1.0. At consent the provider records which relying party holds tokens for which
-/// account session (<see cref="RecordAsync"/>); the account event that ends the session owes each of them a logout, in
+/// account session (<c>RelyingPartyRecords.RecordSessionAsync</c>); the account event that ends the session owes each of them a logout, in
 /// the same batch as its audit entry (<c>BackChannelLogouts</c> in the grains); and <see cref="BackChannelLogoutSender"/>
 /// delivers what is owed until the relying party answers 2xx.
 /// </summary>
 public static class BackChannelLogout
 {
     public const string EventType = "http://schemas.openid.net/event/backchannel-logout";
-
-    /// <summary>Remembers that <paramref name="clientId"/> holds tokens for the account session (it has a back-channel logout URI).</summary>
-    public static async Task RecordAsync(NpgsqlDataSource dataSource, string accountId, string sessionId, string clientId, string subject, string sid)
-    {
-        await using var command = dataSource.CreateCommand(
-            "insert into oidc.relying_party_sessions (account_id, session_id, client_id, subject, sid) values ($1, $2, $3, $4, $5) " +
-            "on conflict (account_id, session_id, client_id) do update set subject = excluded.subject, sid = excluded.sid");
-        foreach (var value in new[] { accountId, sessionId, clientId, subject, sid }) command.Parameters.AddWithValue(value);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Forgets the record again (the session ended while the consent was being given: no token was issued).</summary>
-    public static async Task ForgetAsync(NpgsqlDataSource dataSource, string accountId, string sessionId, string clientId)
-    {
-        await using var command = dataSource.CreateCommand(
-            "delete from oidc.relying_party_sessions where account_id = $1 and session_id = $2 and client_id = $3");
-        foreach (var value in new[] { accountId, sessionId, clientId }) command.Parameters.AddWithValue(value);
-        await command.ExecuteNonQueryAsync();
-    }
 
     /// <summary>A logout token: a JWT of type <c>logout+jwt</c> with the back-channel logout event, the subject and the sid.</summary>
     public static string LogoutToken(SigningCredentials signing, string issuer, string clientId, string subject, string sid, DateTime now) =>

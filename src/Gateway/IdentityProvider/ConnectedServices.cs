@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -6,6 +7,7 @@ using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Validation;
+using Orleans.VNeID.IdentityProvider;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Orleans.VNeID.Gateway.IdentityProvider;
@@ -65,10 +67,10 @@ public static class ConnectedServices
 
     public static async Task<Results<NoContent, ProblemHttpResult>> WithdrawAsync(string idNumber, string clientId, ClaimsPrincipal user,
         IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens,
-        IOptions<OidcOptions> oidc, IClusterClient cluster, CancellationToken cancellationToken)
+        IOptions<OidcOptions> oidc, IClusterClient cluster, NpgsqlDataSource database, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
-        return await WithdrawForAsync(idNumber, clientId, applications, authorizations, tokens, oidc.Value, cluster, cancellationToken)
+        return await WithdrawForAsync(idNumber, clientId, applications, authorizations, tokens, oidc.Value, cluster, database, clock, cancellationToken)
             ? TypedResults.NoContent()
             : ProblemWriter.Result(Errors.ErrorCatalogue.NotFound, "You have not allowed this service.");
     }
@@ -76,7 +78,7 @@ public static class ConnectedServices
     /// <summary>Withdraws the owner's consent from the service; false when none was given.</summary>
     public static async Task<bool> WithdrawForAsync(string idNumber, string clientId, IOpenIddictApplicationManager applications,
         IOpenIddictAuthorizationManager authorizations, IOpenIddictTokenManager tokens, OidcOptions oidc, IClusterClient cluster,
-        CancellationToken cancellationToken)
+        NpgsqlDataSource database, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not { } application) return false;
         var (client, applicationId, subject) = await ClientAsync(applications, application, oidc, idNumber, cancellationToken);
@@ -96,6 +98,7 @@ public static class ConnectedServices
             }
         }
         if (revoked == 0) return false;
+        await RelyingPartyRecords.OweTokensRevokedAsync(database, idNumber, client.ClientId!, clock.GetUtcNow());
         await cluster.Account(idNumber).WithdrawServiceAsync(client.ClientId!, client.DisplayName ?? client.ClientId!);
         return true;
     }

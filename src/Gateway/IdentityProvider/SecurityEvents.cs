@@ -17,22 +17,13 @@ namespace Orleans.VNeID.Gateway.IdentityProvider;
 /// <summary>
 /// Security event tokens (RFC 8417) pushed to relying parties (RFC 8935). At consent the provider records that a relying
 /// party registered for security events has seen the account, with the subject it was given
-/// (<see cref="RecordSubjectAsync"/>); the account-events stream's consumer owes it the events that matter to it
+/// (<c>RelyingPartyRecords.RecordSubjectAsync</c>); the account-events stream's consumer owes it the events that matter to it
 /// (<c>SecurityEventsGrain</c> in the grains); <see cref="SecurityEventSender"/> delivers them in order.
 /// </summary>
 public static class SecurityEvents
 {
     public const string TokenType = "secevent+jwt";
     public const string MediaType = "application/secevent+jwt";
-
-    public static async Task RecordSubjectAsync(NpgsqlDataSource dataSource, string accountId, string clientId, string subject)
-    {
-        await using var command = dataSource.CreateCommand(
-            "insert into oidc.relying_party_accounts (account_id, client_id, subject) values ($1, $2, $3) " +
-            "on conflict (account_id, client_id) do update set subject = excluded.subject");
-        foreach (var value in new[] { accountId, clientId, subject }) command.Parameters.AddWithValue(value);
-        await command.ExecuteNonQueryAsync();
-    }
 
     /// <summary>
     /// A SET: <c>typ</c> <c>secevent+jwt</c>, the relying party as audience, a <c>jti</c> that stays the same for every
