@@ -15,12 +15,8 @@ public class OwnSessionTests(ClusterFixture fixture)
 
     private async Task<(CitizenRecord Citizen, ICitizenAccountGrain Grain)> ActiveAsync()
     {
-        var citizen = fixture.NewCitizen();
-        var grain = fixture.Account(citizen);
-        Assert.True((await grain.DeclareAsync(ClusterFixture.DeclarationOf(citizen))).Succeeded);
-        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[0]);
-        Assert.True((await grain.ActivateAsync(code, Password)).Succeeded);
-        return (citizen, grain);
+        var citizen = await fixture.ActiveCitizenAsync(Password);
+        return (citizen, fixture.Account(citizen));
     }
 
     [Fact]

@@ -15,13 +15,8 @@ public class ProviderSessionTests(ClusterFixture fixture)
 
     private async Task<(CitizenRecord Citizen, ICitizenAccountGrain Grain)> ActiveAsync()
     {
-        var citizen = fixture.NewCitizen();
-        var grain = fixture.Account(citizen);
-        Assert.True((await grain.DeclareAsync(ClusterFixture.DeclarationOf(citizen))).Succeeded);
-        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[0]);
-        Assert.True((await grain.ActivateAsync(code, Password)).Succeeded);
-        await fixture.Sender.WaitForAsync(citizen.Phone!, 2);
-        return (citizen, grain);
+        var citizen = await fixture.ActiveCitizenAsync(Password);
+        return (citizen, fixture.Account(citizen));
     }
 
     private async Task<AccountEvent> EventAsync(string accountId, AccountEventKind kind)
