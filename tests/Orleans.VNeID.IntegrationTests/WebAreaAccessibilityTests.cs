@@ -70,6 +70,12 @@ public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
             await page.GotoAsync(cluster.GatewayUrl + "/dashboard/sign-in");
             await page.GetByLabel("Mã tài khoản dịch vụ (client id)").WaitForAsync();
             await CheckBothLanguagesAsync("dashboard-sign-in");
+
+            // A refusal met while browsing: a page with the API's meaning and stable code.
+            var missing = await page.GotoAsync(cluster.GatewayUrl + "/khong-co-trang-nay");
+            Assert.Equal(404, missing!.Status);
+            await Assertions.Expect(page.Locator("code")).ToHaveTextAsync("not_found");
+            await CheckBothLanguagesAsync("not-found");
         }
         catch
         {
@@ -77,7 +83,7 @@ public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
                 { Path = Path.Combine(BrowserPages.ScreenshotFolder(), name + ".png"), FullPage = true }), "web-failure");
             throw;
         }
-        Assert.Equal(12, checkedPages.Count);
+        Assert.Equal(14, checkedPages.Count);
     }
 }
 

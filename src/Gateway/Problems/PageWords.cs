@@ -51,6 +51,12 @@ public static class PageWords
         [ErrorCatalogue.OfficeDayFull.Code] = ("Cơ quan đã đánh số đủ hồ sơ trong ngày.", "The office has numbered all the dossiers it can today.", false),
         [ErrorCatalogue.DossierNotFound.Code] = ("Không có hồ sơ nào khớp với mã hồ sơ và mã bảo mật này.", "No dossier matches this code and security code.", false),
         [ErrorCatalogue.CheckCodeInvalid.Code] = ("Mã kiểm tra không đúng hoặc đã hết hạn: hãy dùng mã mới.", "The check code is wrong or has expired: use a new one.", false),
+        [ErrorCatalogue.ValidationFailed.Code] = ("Địa chỉ hoặc thông tin gửi lên không hợp lệ.", "The address or what was sent is not valid.", false),
+        [ErrorCatalogue.MalformedRequest.Code] = ("Địa chỉ hoặc thông tin gửi lên không hợp lệ.", "The address or what was sent is not valid.", false),
+        [ErrorCatalogue.NotFound.Code] = ("Không có trang này.", "There is no such page.", false),
+        [ErrorCatalogue.Unauthorized.Code] = ("Cần đăng nhập.", "You need to sign in.", false),
+        [ErrorCatalogue.Forbidden.Code] = ("Bạn không được thực hiện việc này.", "You may not do this.", false),
+        [ErrorCatalogue.RateLimited.Code] = ("Quá nhiều yêu cầu; hãy thử lại sau.", "Too many requests; try again later.", true),
         [ErrorCatalogue.ServiceUnavailable.Code] = ("Hệ thống tạm thời chưa trả lời; hãy thử lại sau ít phút.", "The platform did not answer; try again in a few minutes.", false),
     };
 

@@ -64,10 +64,31 @@ public static class ProblemWriter
         var problem = Details(error, detail, status, extensions);
         http.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable) RetryAfter(http, UnavailableRetryAfterSeconds);
+        if (WantsPage(http))
+        {
+            // A person browsing the web area gets a page with the same meaning and the same stable code.
+            await Web.WebPage.Render<Web.Layout.ErrorPage>(http, new Dictionary<string, object?>
+            {
+                ["Message"] = PageWords.Refusal(http, new Refusal(error.Code, problem.Detail ?? "")), ["Code"] = error.Code, ["Status"] = problem.Status.Value,
+            }, problem.Status.Value).ExecuteAsync(http);
+            return;
+        }
         var service = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         if (!await service.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception }))
             await http.Response.WriteAsJsonAsync(problem);
     }
+
+    /// <summary>Fields that cannot be taken: the validation problem, or for a person browsing, the page with its meaning.</summary>
+    public static Task WriteValidationAsync(HttpContext http, IDictionary<string, string[]> errors) =>
+        WantsPage(http) ? WriteAsync(http, ErrorCatalogue.ValidationFailed) : Validation(errors).ExecuteAsync(http);
+
+    /// <summary>A browser asking for a page (not a client of the API, the provider's protocol or the operators' tools).</summary>
+    private static bool WantsPage(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method) && !http.Response.HasStarted &&
+        http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase) &&
+        !ApiPaths.Any(prefix => http.Request.Path.StartsWithSegments(prefix));
+
+    private static readonly string[] ApiPaths = ["/api", "/connect", "/.well-known", "/openapi", "/scalar", "/health", "/metrics", "/dashboard"];
 
     /// <summary>An empty answer of the framework (404, 405, 403, ...) as a problem with the catalogue's code for its status.</summary>
     public static Task WriteStatusAsync(HttpContext http)

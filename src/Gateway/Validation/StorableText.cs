@@ -62,7 +62,7 @@ public static class StorableText
                 await next(http);
                 return;
             }
-            await ProblemWriter.Validation(errors).ExecuteAsync(http);
+            await ProblemWriter.WriteValidationAsync(http, errors);
         });
 
     /// <summary>The JSON paths of a bound body's strings that cannot be stored (records, lists and dictionaries are walked).</summary>
