@@ -17,6 +17,7 @@ export VNEID_TEST_SHARD_DATABASES="vneid_test_shard1 vneid_test_shard2 vneid_tes
 ensure_chromium
 ensure_manifest_tools
 ensure_oidc_client_checks
+ensure_credential_checks
 export VNEID_CHROMIUM="$CHROMIUM"
 # Tests start silos and gateways of their own: the driver's default pool size (100), as before.
 export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"

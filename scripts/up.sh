@@ -50,6 +50,10 @@ ENV
       "$(random_key)" "$(random_key)" "$PRODUCTION_DIR/oidc-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
   grep -q '^VNEID_Oidc__FapiSigningKey=' "$PRODUCTION_DIR/secrets.env" ||
     (umask 077; printf 'VNEID_Oidc__FapiSigningKey=%s\n' "$PRODUCTION_DIR/oidc-fapi-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
+  grep -q '^VNEID_Credentials__SigningKey=' "$PRODUCTION_DIR/secrets.env" ||
+    (umask 077; printf 'VNEID_Credentials__SigningKey=%s\n' "$PRODUCTION_DIR/credential-signing-key.pem" >>"$PRODUCTION_DIR/secrets.env")
+  [ -f "$PRODUCTION_DIR/credential-signing-key.pem" ] ||
+    (umask 077; openssl ecparam -name prime256v1 -genkey -noout -out "$PRODUCTION_DIR/credential-signing-key.pem" 2>/dev/null)
   grep -q '^VNEID_DataProtection__Certificate=' "$PRODUCTION_DIR/secrets.env" ||
     (umask 077; printf 'VNEID_DataProtection__Certificate=%s\n' "$PRODUCTION_DIR/data-protection.pem" >>"$PRODUCTION_DIR/secrets.env")
   [ -f "$PRODUCTION_DIR/data-protection.pem" ] ||

@@ -78,14 +78,19 @@ ensure_chromium() {
 # What the manifest tests run: Node.js with deploy/kubernetes/validate's npm packages (kubernetes-models), and yamllint,
 # from Debian's packages where missing.
 # The independent relying-party checks (tests/oidc-client: panva's openid-client), run by the integration tests with Node.js.
-ensure_oidc_client_checks() {
-  local folder="$REPO_ROOT/tests/oidc-client"
+# The npm packages of an independent check (tests/<folder>), installed from its lock file when missing or older.
+ensure_npm_checks() {
+  local folder="$REPO_ROOT/tests/$1" what="$2"
   command -v node >/dev/null && command -v npm >/dev/null || ensure_manifest_tools
   if [ ! -f "$folder/node_modules/.package-lock.json" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
-    say "Installing the relying-party checks' npm packages (openid-client, npm ci)"
+    say "Installing the $what npm packages (npm ci in tests/$1)"
     (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in $folder"
   fi
 }
+
+ensure_oidc_client_checks() { ensure_npm_checks oidc-client "relying-party checks' (openid-client)"; }
+
+ensure_credential_checks() { ensure_npm_checks credentials "credential checks' (@sd-jwt/sd-jwt-vc)"; }
 
 ensure_manifest_tools() {
   local missing=() validate="$REPO_ROOT/deploy/kubernetes/validate"

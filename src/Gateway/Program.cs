@@ -1,6 +1,7 @@
 using Orleans.VNeID.Gateway.Events;
 using Orleans.VNeID.Gateway.Accounts;
 using Orleans.VNeID.Gateway.AccountConsole;
+using Orleans.VNeID.Gateway.Credentials;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Development;
 using Orleans.VNeID.Gateway.Desk;
@@ -29,6 +30,7 @@ try
     builder.AddOidcProvider();
     builder.AddAccountConsole();
     builder.AddSharedDataProtection();
+    builder.AddCredentialIssuer();
 }
 catch (InsecureConfigurationException insecure)
 {
@@ -46,6 +48,7 @@ app.MapDossiersApi();
 app.MapEventsApi();
 app.MapOidcProvider();
 app.MapAccountConsole();
+app.MapCredentialIssuer();
 app.MapFirstStepPages();
 app.MapDesk();
 app.MapDossierLookupPage();

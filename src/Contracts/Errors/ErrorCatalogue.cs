@@ -25,6 +25,7 @@ public sealed record KnownError(string Code, int Status, string Meaning)
 public static class ErrorCatalogue
 {
     public static readonly KnownError ValidationFailed = new("validation_failed", 400, "One or more fields are invalid; `errors` lists the messages per JSON field.");
+    public static readonly KnownError CredentialProofInvalid = new("invalid_proof", 400, "The proof of the holder's key is missing or wrong: a JWT of type openid4vci-proof+jwt, ES256, its public key in the jwk header, for this issuer, made moments ago, with an unused nonce from POST /api/v1/credentials/nonce.");
     public static readonly KnownError MalformedRequest = new("malformed_request", 400, "The body is missing or is not valid JSON for the operation.");
 
     public static readonly KnownError Unauthorized = new("unauthorized", 401, "An access token is required.");

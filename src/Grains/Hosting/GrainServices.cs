@@ -66,6 +66,7 @@ public static class GrainServices
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
         services.TryAddSingleton<Events.IEventCountStore, Events.PostgresEventCountStore>();
         services.TryAddSingleton<Events.ISecurityEventStore, Events.PostgresSecurityEventStore>();
+        services.TryAddSingleton<Events.ICredentialStatusStore, Events.PostgresCredentialStatusStore>();
         return services;
     }
 }

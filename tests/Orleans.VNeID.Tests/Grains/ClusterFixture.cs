@@ -29,6 +29,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>What the stream's security-events consumer owes relying parties.</summary>
     public Orleans.VNeID.Events.InMemorySecurityEventStore SecurityEvents { get; } = new();
+
+    /// <summary>What the credential-status consumer applied (a lock suspends an account's credentials).</summary>
+    public Orleans.VNeID.Events.InMemoryCredentialStatusStore CredentialStatuses { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>The country signing CA the cluster trusts for NFC recovery, and the chips it signs.</summary>
@@ -86,6 +89,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<Orleans.VNeID.Audit.IAuditTrail>(Audit);
             host.Services.AddSingleton<Orleans.VNeID.Events.IEventCountStore>(StreamConsumer);
             host.Services.AddSingleton<Orleans.VNeID.Events.ISecurityEventStore>(SecurityEvents);
+            host.Services.AddSingleton<Orleans.VNeID.Events.ICredentialStatusStore>(CredentialStatuses);
             host.Services.AddAccountServices();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });

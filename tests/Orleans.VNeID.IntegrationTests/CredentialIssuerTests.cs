@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Orleans.VNeID.IntegrationTests;
+
+/// <summary>
+/// Issue 29, the credential issuer: a level-2 citizen's app proves its key and receives the e-ID as an SD-JWT VC; an
+/// independent implementation (@sd-jwt/sd-jwt-vc, tests/credentials/checks.mjs) verifies it and a presentation of only
+/// "over 18", refuses a tampered one, and, after the citizen locks the account, reads it as suspended in the status list.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class CredentialIssuerTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_level_two_citizen_holds_an_sd_jwt_vc_that_an_independent_library_verifies_until_the_account_is_locked()
+    {
+        await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["DomainClock:StartAt"] = "2026-12-07T09:00:00+07:00" });
+        var api = new PlatformApi(cluster.Http);
+        var http = cluster.Http;
+        var citizens = platform.TakeCitizens(12).Where(c => c.CardIssuedOn is not null && c.Phone is not null).Take(2).ToArray();
+        var citizen = citizens[0];
+        await api.RegisterAndActivateAsync(citizen);
+        await api.RegisterAndActivateAsync(citizens[1]);
+        var password = await Level2AtTheDeskAsync(api, http, citizen);
+        var token = await TokenAsync(api, citizen.IdNumber, password);
+
+        // The issuer's metadata.
+        var metadata = await http.GetFromJsonAsync<JsonElement>("/.well-known/openid-credential-issuer");
+        Assert.Equal(cluster.GatewayUrl, metadata.GetProperty("credential_issuer").GetString());
+        Assert.Equal("dc+sd-jwt", metadata.GetProperty("credential_configurations_supported").GetProperty("vn.vneid.eid").GetProperty("format").GetString());
+
+        using var holder = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var credential = await IssueAsync(http, cluster.GatewayUrl, citizen.IdNumber, token, holder);
+        Assert.Equal(HttpStatusCode.OK, credential.StatusCode);
+        var sdJwt = (await credential.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("credential").GetString()!;
+
+        // A nonce works once; a proof for another audience and a level-1 account get nothing.
+        var nonce = await NonceAsync(http);
+        Assert.Equal(HttpStatusCode.OK, (await SendIssueAsync(http, citizen.IdNumber, token, Proof(holder, cluster.GatewayUrl, nonce))).StatusCode);
+        var again = await SendIssueAsync(http, citizen.IdNumber, token, Proof(holder, cluster.GatewayUrl, nonce));
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Equal("invalid_proof", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest,
+            (await SendIssueAsync(http, citizen.IdNumber, token, Proof(holder, "https://elsewhere.example", await NonceAsync(http)))).StatusCode);
+        var levelOne = await IssueAsync(http, cluster.GatewayUrl, citizens[1].IdNumber, await TokenAsync(api, citizens[1].IdNumber, PlatformApi.Password), holder);
+        Assert.Equal("level2_required", (await levelOne.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+        // An independent implementation verifies it, a presentation of "over 18" only, and refuses tampering.
+        var holderJwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(holder));
+        var holderJson = JsonSerializer.Serialize(new { kty = holderJwk.Kty, crv = holderJwk.Crv, x = holderJwk.X, y = holderJwk.Y, d = holderJwk.D });
+        var report = await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "valid");
+        Assert.Contains("6 passed, 0 failed", report);
+
+        // The citizen locks the account (lost phone): the credential's entry is suspended in the status list.
+        using (var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) })
+        {
+            lockRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(lockRequest)).StatusCode);
+        }
+        var index = JsonDocument.Parse(Base64UrlEncoder.Decode(sdJwt.Split('~')[0].Split('.')[1])).RootElement
+            .GetProperty("status").GetProperty("status_list").GetProperty("idx").GetInt32();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (StatusAt(await http.GetStringAsync("/status-lists/1"), index) != 2 && DateTime.UtcNow < deadline) await Task.Delay(300);
+        Assert.Equal(2, StatusAt(await http.GetStringAsync("/status-lists/1"), index));
+        Assert.Contains("2 passed, 0 failed", await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "suspended"));
+    }
+
+    /// <summary>The citizen becomes level 2 at the desk (as the README's walk-through does); the new password.</summary>
+    private static async Task<string> Level2AtTheDeskAsync(PlatformApi api, HttpClient http, Registry.CitizenRecord citizen)
+    {
+        var officer = (await (await http.PostAsJsonAsync("/api/v1/service-tokens",
+            new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") })).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("token").GetString()!;
+        var capture = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/capture/{citizen.IdNumber}");
+        using var open = new HttpRequestMessage(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers")
+        {
+            Content = JsonContent.Create(new
+            {
+                submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone, consentRecorded = true,
+                portraitTemplate = capture.GetProperty("portraitTemplate").GetString(), fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
+                deviceId = capture.GetProperty("deviceId").GetString(), capturedAt = capture.GetProperty("capturedAt").GetDateTimeOffset(),
+                deviceSignature = capture.GetProperty("deviceSignature").GetString(),
+            }),
+        };
+        open.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officer);
+        await PlatformApi.ExpectStatusAsync(HttpStatusCode.Created, await http.SendAsync(open));
+        var code = await api.CodeSentToAsync(citizen.Phone!, expectedMessages: 3);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
+        return "Muc2@Matkhau";
+    }
+
+    private static async Task<string> TokenAsync(PlatformApi api, string idNumber, string password) =>
+        (await (await api.LogInAsync(idNumber, password)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+
+    private static async Task<string> NonceAsync(HttpClient http) =>
+        (await (await http.PostAsync("/api/v1/credentials/nonce", null)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cNonce").GetString()!;
+
+    private static async Task<HttpResponseMessage> IssueAsync(HttpClient http, string issuer, string idNumber, string token, ECDsa holder) =>
+        await SendIssueAsync(http, idNumber, token, Proof(holder, issuer, await NonceAsync(http)));
+
+    private static async Task<HttpResponseMessage> SendIssueAsync(HttpClient http, string idNumber, string token, string proof)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{idNumber}/credentials")
+        {
+            Content = JsonContent.Create(new { credentialConfigurationId = "vn.vneid.eid", proof = new { proofType = "jwt", jwt = proof } }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>The app's key proof (OpenID4VCI 1.0, appendix F.1): typ openid4vci-proof+jwt, the public key in jwk, the issuer's nonce.</summary>
+    private static string Proof(ECDsa holder, string audience, string nonce)
+    {
+        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(holder));
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = "openid4vci-proof+jwt",
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(holder), SecurityAlgorithms.EcdsaSha256),
+            AdditionalHeaderClaims = new Dictionary<string, object> { ["jwk"] = new Dictionary<string, object> { ["kty"] = jwk.Kty, ["crv"] = jwk.Crv, ["x"] = jwk.X, ["y"] = jwk.Y } },
+            Claims = new Dictionary<string, object> { ["aud"] = audience, ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["nonce"] = nonce },
+        });
+    }
+
+    /// <summary>A status list's entry, read as a verifier reads it (2 bits per entry, ZLIB, base64url).</summary>
+    private static int StatusAt(string statusListJwt, int index)
+    {
+        var list = JsonDocument.Parse(Base64UrlEncoder.Decode(statusListJwt.Split('.')[1])).RootElement.GetProperty("status_list");
+        Assert.Equal(2, list.GetProperty("bits").GetInt32());
+        using var zlib = new ZLibStream(new MemoryStream(Base64UrlEncoder.DecodeBytes(list.GetProperty("lst").GetString()!)), CompressionMode.Decompress);
+        using var bytes = new MemoryStream();
+        zlib.CopyTo(bytes);
+        return (bytes.ToArray()[index * 2 / 8] >> (index * 2 % 8)) & 3;
+    }
+
+    private static async Task<string> ChecksAsync(string issuer, string credential, string holderJwk, string expect)
+    {
+        var start = new ProcessStartInfo("node", "checks.mjs")
+        {
+            WorkingDirectory = Path.Combine(PlatformFixture.RepositoryRoot(), "tests", "credentials"), RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["ISSUER"] = issuer;
+        start.Environment["CREDENTIAL"] = credential;
+        start.Environment["HOLDER_JWK"] = holderJwk;
+        start.Environment["EXPECT_STATUS"] = expect;
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var errors = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var report = await output + await errors;
+        Assert.True(node.ExitCode == 0, report);
+        return report;
+    }
+}
