@@ -9,6 +9,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Cluster;
+using Orleans.VNeID.Identity;
 using Orleans.VNeID.IdentityProvider;
 using Orleans.VNeID.Web;
 using Orleans.VNeID.Web.Provider;
@@ -59,7 +60,7 @@ public static class Authorize
         if (silent) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
         return WebPage.Render<ConsentPage>(http, new Dictionary<string, object?>
         {
-            ["ClientName"] = flow.Client.DisplayName ?? flow.Client.ClientId, ["Lines"] = ConsentLines(http, flow.Release),
+            ["ClientName"] = flow.Client.DisplayName ?? flow.Client.ClientId, ["Lines"] = ConsentLines(http, flow.Release, IdentityNumber.Parse(flow.View.IdNumber).IsCitizen),
             ["Hidden"] = RequestParameters(http, "decision", "lang"),
         });
     }

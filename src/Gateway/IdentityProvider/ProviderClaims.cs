@@ -87,13 +87,16 @@ public static class ProviderClaims
     }
 
     /// <summary>The consent page's lines: exactly what <see cref="Identity"/> will put in the tokens.</summary>
-    public static List<string> ConsentLines(HttpContext http, Release release)
+    public static List<string> ConsentLines(HttpContext http, Release release, bool citizen = true)
     {
         string T(string vi, string en) => Problems.PageWords.T(http, vi, en);
         var lines = new List<string> { T("Mã định danh của bạn tại dịch vụ này", "Your identifier at this service") };
         if (release.Verified.Count > 0)
-            lines.Add(T($"Đã xác thực với Cơ sở dữ liệu quốc gia về dân cư: {string.Join(", ", release.Verified.Select(c => Label(c, true)))}",
-                $"Verified against the population database: {string.Join(", ", release.Verified.Select(c => Label(c, false)))}"));
+            lines.Add(citizen
+                ? T($"Đã xác thực với Cơ sở dữ liệu quốc gia về dân cư: {string.Join(", ", release.Verified.Select(c => Label(c, true)))}",
+                    $"Verified against the population database: {string.Join(", ", release.Verified.Select(c => Label(c, false)))}")
+                : T($"Đã xác thực với Cơ sở dữ liệu quốc gia về xuất nhập cảnh: {string.Join(", ", release.Verified.Select(c => Label(c, true)))}",
+                    $"Verified against the immigration database: {string.Join(", ", release.Verified.Select(c => Label(c, false)))}"));
         if (release.Profile && release.Verified.Count < Verifiable.Length)
             lines.Add(T("Họ và tên, ngày sinh, giới tính", "Full name, date of birth, gender"));
         if (release.Phone) lines.Add(T("Số điện thoại đăng ký", "Registered phone number"));
@@ -190,6 +193,8 @@ public static class ProviderClaims
             [Claims.Name] = view.FullName, [Claims.Birthdate] = Birthdate(view), [Claims.Gender] = Gender(view),
         };
         var authority = new Dictionary<string, object?> { ["name"] = "Bộ Công an", ["country_code"] = "VNM" };
+        // A foreigner's identity stands on the passport and the immigration database, never on an ID card or the population database.
+        var id = IdentityNumber.Parse(view.IdNumber);
         object evidence;
         DateTimeOffset time;
         if (view.Level == AccountLevel.Level2 && verification.InPerson is { } check)
@@ -206,7 +211,9 @@ public static class ProviderClaims
                     new Dictionary<string, object?> { ["check_method"] = "bvr", ["organization"] = "Bộ Công an" },
                 },
                 ["time"] = Day(check.CheckedAt),
-                ["document_details"] = new Dictionary<string, object?> { ["type"] = "idcard", ["issuer"] = authority },
+                ["document_details"] = id.IsCitizen
+                    ? new Dictionary<string, object?> { ["type"] = "idcard", ["issuer"] = authority }
+                    : new Dictionary<string, object?> { ["type"] = "passport", ["issuer"] = new Dictionary<string, object?> { ["country_code"] = id.IssuingCountry } },
             };
         }
         else
@@ -217,11 +224,17 @@ public static class ProviderClaims
                 ["type"] = "electronic_record",
                 ["check_details"] = new object[] { new Dictionary<string, object?> { ["check_method"] = "data" } },
                 ["time"] = Day(time),
-                ["record"] = new Dictionary<string, object?>
-                {
-                    ["type"] = "population_register",
-                    ["source"] = new Dictionary<string, object?> { ["name"] = "Cơ sở dữ liệu quốc gia về dân cư", ["country_code"] = "VNM" },
-                },
+                ["record"] = id.IsCitizen
+                    ? new Dictionary<string, object?>
+                    {
+                        ["type"] = "population_register",
+                        ["source"] = new Dictionary<string, object?> { ["name"] = "Cơ sở dữ liệu quốc gia về dân cư", ["country_code"] = "VNM" },
+                    }
+                    : new Dictionary<string, object?>
+                    {
+                        ["type"] = "immigration_register",
+                        ["source"] = new Dictionary<string, object?> { ["name"] = "Cơ sở dữ liệu quốc gia về xuất nhập cảnh", ["country_code"] = "VNM" },
+                    },
             };
         }
         return JsonSerializer.SerializeToElement(new Dictionary<string, object>

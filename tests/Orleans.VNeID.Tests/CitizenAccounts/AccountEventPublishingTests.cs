@@ -85,6 +85,11 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
             .SelectMany(e => fixture.SecurityEvents.Owed[e.EventId]).Select(s => s.Type[(s.Type.LastIndexOf('/') + 1)..]).ToArray();
         Assert.Equal(["session-revoked", "account-disabled", "account-enabled", "identifier-changed", "credential-change", "assurance-level-change"],
             owed.Distinct());
+
+        // The credentials issued for the account: suspended in the status list by the lock, valid again after the unlock.
+        CredentialStatusChange[] Changes() => [.. fixture.CredentialStatuses.Applied.Where(c => c.AccountId == citizen.IdNumber).Select(c => c.Change)];
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); Changes().Length < 2 && DateTime.UtcNow < deadline;) await Task.Delay(100);
+        Assert.Equal([CredentialStatusChange.Suspend, CredentialStatusChange.Resume], Changes());
     }
 
     /// <summary>The account's committed events, once the consumer has received every one of them.</summary>
@@ -129,6 +134,6 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         secrets.Add(code!);
         (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
         (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
-            new { kind = "passport", number = "C1234567", issuer = "Cục Quản lý xuất nhập cảnh" }))).EnsureSuccessStatusCode();
+            new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội" }))).EnsureSuccessStatusCode();
     }
 }

@@ -205,13 +205,28 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.Equal(AccountStatus.Locked, (await fixture.Account(citizen).GetAsync())!.Status);
     }
 
+    [Theory]
+    [InlineData("idCard")]
+    [InlineData("passport")]
+    public async Task An_officer_never_types_in_an_id_card_or_a_passport(string kind)
+    {
+        var (http, officer) = await DeskAsync();
+        var citizen = await _gateway.ActiveCitizenAsync(http);
+        var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
+            new { kind, number = "C1234567", issuer = "Cục Quản lý xuất nhập cảnh" }));
+        Assert.Equal(HttpStatusCode.BadRequest, add.StatusCode);
+        var problem = await Json(add);
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.Contains("registries", problem.GetProperty("errors").GetRawText());
+    }
+
     [Fact]
     public async Task A_level_one_account_holds_no_documents()
     {
         var (http, officer) = await DeskAsync();
         var citizen = await _gateway.ActiveCitizenAsync(http);
         var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
-            new { kind = "passport", number = "C1234567", issuer = "Cục Quản lý xuất nhập cảnh" }));
+            new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội" }));
         Assert.Equal(HttpStatusCode.Conflict, add.StatusCode);
         Assert.Equal("level2_required", (await Json(add)).GetProperty("code").GetString());
         var wallet = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", officer));
