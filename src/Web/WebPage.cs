@@ -66,7 +66,7 @@ public static class WebPage
         var page = Context(http);
         // form-action: a posted form is answered by a redirect to the relying party (after consent), which browsers check too.
         http.Response.Headers.ContentSecurityPolicy =
-            $"default-src 'none'; style-src 'nonce-{page.Nonce}'; script-src 'nonce-{page.Nonce}'; img-src 'self' data:; " +
+            $"default-src 'none'; style-src 'nonce-{page.Nonce}'; script-src 'nonce-{page.Nonce}'; img-src 'self' data:; connect-src 'self'; " +
             "form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'";
         http.Response.Headers.XFrameOptions = "DENY";
         http.Response.Headers.CacheControl = "no-store";

@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Playwright;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Orleans.VNeID.IntegrationTests;
@@ -58,6 +59,9 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         var report = await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "valid");
         Assert.Contains("6 passed, 0 failed", report);
 
+        // The console as the citizen's web wallet: a key this browser made and cannot export, the e-ID issued to it.
+        await WebWalletAsync(cluster, citizen.IdNumber, password);
+
         // The citizen locks the account (lost phone): the credential's entry is suspended in the status list.
         using (var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) })
         {
@@ -70,6 +74,40 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         while (StatusAt(await http.GetStringAsync("/status-lists/1"), index) != 2 && DateTime.UtcNow < deadline) await Task.Delay(300);
         Assert.Equal(2, StatusAt(await http.GetStringAsync("/status-lists/1"), index));
         Assert.Contains("2 passed, 0 failed", await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "suspended"));
+    }
+
+    private static async Task WebWalletAsync(PlatformCluster cluster, string idNumber, string password)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await BrowserPages.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        try
+        {
+            await page.GotoAsync(cluster.GatewayUrl + "/account/wallet");
+            await page.GetByLabel("Số định danh cá nhân").FillAsync(idNumber);
+            await page.GetByLabel("Mật khẩu").FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.WaitForURLAsync(cluster.GatewayUrl + "/account/wallet");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Nhận căn cước điện tử vào ví" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#wallet-status")).ToHaveTextAsync("Đã có căn cước điện tử trong ví của trình duyệt này.");
+            await Assertions.Expect(page.Locator("#wallet-claims")).ToContainTextAsync("age_over_18: true");
+            await BrowserPages.AssertAccessibleInBothLanguagesAsync(page, "wallet-web-wallet");
+            // Kept in this browser: shown again after a reload; its private key cannot be exported.
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#wallet-claims")).ToContainTextAsync("full_name");
+            var extractable = await page.EvaluateAsync<bool>("""
+                () => new Promise((ok, ko) => { const r = indexedDB.open('vneid-wallet', 1); r.onsuccess = () => {
+                  const g = r.result.transaction('items').objectStore('items').get('holder-key');
+                  g.onsuccess = () => ok(g.result.privateKey.extractable); g.onerror = ko; }; r.onerror = ko; })
+                """);
+            Assert.False(extractable);
+        }
+        catch
+        {
+            await BrowserPages.TryScreenshotAsync(name => page.ScreenshotAsync(new PageScreenshotOptions
+                { Path = Path.Combine(BrowserPages.ScreenshotFolder(), name + ".png"), FullPage = true }), "wallet-failure");
+            throw;
+        }
     }
 
     /// <summary>The citizen becomes level 2 at the desk (as the README's walk-through does); the new password.</summary>

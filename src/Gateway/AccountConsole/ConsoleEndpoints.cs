@@ -51,6 +51,7 @@ public static class ConsoleEndpoints
         console.MapPost("/email", AddEmailAsync);
         console.MapPost("/email/confirm", ConfirmEmailAsync);
         console.MapPost("/lock", LockAsync);
+        console.MapPost("/wallet/credential", ReceiveCredentialAsync);
         return app;
     }
 
@@ -76,6 +77,7 @@ public static class ConsoleEndpoints
         return Render<WalletPage>(http, view, new()
         {
             ["Level2"] = level2,
+            ["Issuer"] = http.RequestServices.GetService<Credentials.CredentialKeys>() is null ? null : Credentials.CredentialIssuer.Issuer(http.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value),
             ["Documents"] = documents.Select(d => ConsoleWords.Document(page, d)).ToList(),
             ["Children"] = children.Select(c => new ChildRow(c.FullName, c.IdNumber, ConsoleWords.Date(c.DateOfBirth), c.Dependent,
                 c.Documents.Select(d => ConsoleWords.Document(page, d)).ToList())).ToList(),
@@ -212,6 +214,16 @@ public static class ConsoleEndpoints
         var id = AccountOf(user)!;
         await cluster.Account(id).LockAsync(new Actor(ActorRole.Citizen, id), "locked by the owner from the account console (lost phone)");
         return await EndedAsync(http, "locked");
+    }
+
+    /// <summary>The browser wallet's request: the e-ID issued to the key this browser made (its proof in the form).</summary>
+    private static async Task<IResult> ReceiveCredentialAsync(HttpContext http, ClaimsPrincipal user)
+    {
+        var proof = http.Request.Form["proof"].ToString();
+        var (credential, refused) = await Credentials.CredentialIssuer.IssueEidAsync(http, AccountOf(user)!, new Credentials.CredentialProof("jwt", proof));
+        return credential is not null
+            ? Results.Json(new Credentials.IssuedCredential(credential))
+            : Results.Json(new { code = refused!.Code }, statusCode: refused.Status);
     }
 
     /// <summary>The console's session has ended (sign out, lock, password change): its cookie and the provider's go.</summary>

@@ -125,19 +125,34 @@ public static class CredentialIssuer
     public static string StatusListUri(OidcOptions oidc, int listId) => $"{Issuer(oidc)}/status-lists/{listId}";
 
     private static async Task<Results<Ok<IssuedCredential>, ProblemHttpResult>> IssueAsync(string idNumber, CredentialRequest request, ClaimsPrincipal user,
-        IClusterClient cluster, CredentialNonces nonces, CredentialKeys keys, CredentialStatusStore store, IOptions<OidcOptions> oidc,
-        IOptions<CredentialOptions> options, TimeProvider clock, HttpContext http)
+        HttpContext http)
     {
         if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
         if (request.CredentialConfigurationId != EidConfiguration)
             return ProblemWriter.Result(ErrorCatalogue.ValidationFailed, $"credentialConfigurationId must be {EidConfiguration}.");
+        var (credential, refused) = await IssueEidAsync(http, idNumber, request.Proof);
+        return credential is not null ? TypedResults.Ok(new IssuedCredential(credential)) : ProblemWriter.Result(refused!);
+    }
+
+    /// <summary>
+    /// The e-ID of the level-2 account <paramref name="idNumber"/> (its owner authenticated by the caller: the app's token or
+    /// the console's sign-in), bound to the key <paramref name="proof"/> proves; or why not.
+    /// </summary>
+    public static async Task<(string? Credential, KnownError? Refused)> IssueEidAsync(HttpContext http, string idNumber, CredentialProof? proof)
+    {
+        var services = http.RequestServices;
+        var cluster = services.GetRequiredService<IClusterClient>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var oidc = services.GetRequiredService<IOptions<OidcOptions>>();
+        var options = services.GetRequiredService<IOptions<CredentialOptions>>();
         var issuer = Issuer(oidc.Value);
-        if (await HolderKeyAsync(request.Proof, issuer, nonces, clock, cluster) is not { } holder)
-            return ProblemWriter.Result(ErrorCatalogue.CredentialProofInvalid);
+        if (await HolderKeyAsync(proof, issuer, services.GetRequiredService<CredentialNonces>(), clock, cluster) is not { } holder)
+            return (null, ErrorCatalogue.CredentialProofInvalid);
         var view = SessionAccount.ThisRequest(http, idNumber) ?? await cluster.Account(idNumber).GetAsync();
         var wallet = view?.Level == AccountLevel.Level2 ? (await cluster.Account(idNumber).GetWalletAsync()).Value : null;
-        if (view is null || wallet is null) return ProblemWriter.Result(ErrorCatalogue.Level2Required);
+        if (view is null || wallet is null) return (null, ErrorCatalogue.Level2Required);
         var profile = await cluster.Account(idNumber).GetProfileAsync();
+        var store = services.GetRequiredService<CredentialStatusStore>();
 
         var now = clock.GetUtcNow();
         var card = wallet.FirstOrDefault(d => d.Kind == DocumentKind.IdCard);
@@ -174,7 +189,7 @@ public static class CredentialIssuer
                 ["status_list"] = new Dictionary<string, object> { ["idx"] = index, ["uri"] = StatusListUri(oidc.Value, listId) },
             },
         };
-        return TypedResults.Ok(new IssuedCredential(SdJwt.Issue(always, disclosable, keys.Credentials)));
+        return (SdJwt.Issue(always, disclosable, services.GetRequiredService<CredentialKeys>().Credentials), null);
     }
 
     /// <summary>
