@@ -25,12 +25,21 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["DomainClock:StartAt"] = "2026-12-07T09:00:00+07:00" });
         var api = new PlatformApi(cluster.Http);
         var http = cluster.Http;
-        var citizens = platform.TakeCitizens(12).Where(c => c.CardIssuedOn is not null && c.Phone is not null).Take(2).ToArray();
-        var citizen = citizens[0];
-        await api.RegisterAndActivateAsync(citizen);
-        await api.RegisterAndActivateAsync(citizens[1]);
-        var password = await Level2AtTheDeskAsync(api, http, citizen);
+        var candidates = platform.TakeCitizens(16).Where(c => c.CardIssuedOn is not null && c.Phone is not null).ToArray();
+        var levelOneCitizen = candidates[0];
+        await api.RegisterAndActivateAsync(levelOneCitizen);
+        // The first candidate whose chip card is valid today becomes level 2 at once (an expired card waits for a new one).
+        Registry.CitizenRecord? citizen = null;
+        string? password = null;
+        foreach (var candidate in candidates.Skip(1))
+        {
+            await api.RegisterAndActivateAsync(candidate);
+            if ((password = await Level2AtTheDeskAsync(api, http, candidate)) is not null) { citizen = candidate; break; }
+        }
+        Assert.NotNull(citizen);
+        Assert.NotNull(password);
         var token = await TokenAsync(api, citizen.IdNumber, password);
+        var citizens = new[] { citizen, levelOneCitizen };
 
         // The issuer's metadata.
         var metadata = await http.GetFromJsonAsync<JsonElement>("/.well-known/openid-credential-issuer");
@@ -110,8 +119,8 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         }
     }
 
-    /// <summary>The citizen becomes level 2 at the desk (as the README's walk-through does); the new password.</summary>
-    private static async Task<string> Level2AtTheDeskAsync(PlatformApi api, HttpClient http, Registry.CitizenRecord citizen)
+    /// <summary>The citizen becomes level 2 at the desk (as the README's walk-through does): the new password, or null when the dossier was not approved.</summary>
+    private static async Task<string?> Level2AtTheDeskAsync(PlatformApi api, HttpClient http, Registry.CitizenRecord citizen)
     {
         var officer = (await (await http.PostAsJsonAsync("/api/v1/service-tokens",
             new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") })).Content.ReadFromJsonAsync<JsonElement>())
@@ -121,14 +130,17 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         {
             Content = JsonContent.Create(new
             {
-                submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone, consentRecorded = true,
+                submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, cardNumber = citizen.CardNumber,
+                phone = citizen.Phone, consentRecorded = true,
                 portraitTemplate = capture.GetProperty("portraitTemplate").GetString(), fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
                 deviceId = capture.GetProperty("deviceId").GetString(), capturedAt = capture.GetProperty("capturedAt").GetDateTimeOffset(),
                 deviceSignature = capture.GetProperty("deviceSignature").GetString(),
             }),
         };
         open.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officer);
-        await PlatformApi.ExpectStatusAsync(HttpStatusCode.Created, await http.SendAsync(open));
+        var opened = await http.SendAsync(open);
+        await PlatformApi.ExpectStatusAsync(HttpStatusCode.Created, opened);
+        if ((await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() != "approved") return null;
         // The level-2 activation code (other notices of the dossier may arrive before or after it).
         var code = "";
         for (var deadline = DateTime.UtcNow.AddSeconds(30); code.Length == 0 && DateTime.UtcNow < deadline; await Task.Delay(100))

@@ -44,7 +44,7 @@ public static class SharedDataProtection
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var key = RSA.Create(3072);
         var request = new CertificateRequest("CN=Orleans.VNeID Development data protection", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(10));
+        using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddYears(10));
         var pem = certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n";
         var temporary = path + "." + Guid.NewGuid().ToString("N");
         File.WriteAllText(temporary, pem);
