@@ -63,16 +63,6 @@ public sealed class CredentialKeys
         return key;
     }
 
-    private static string DevelopmentKey()
-    {
-        var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, ".local", "oidc", "credential-signing-key.pem");
-        if (File.Exists(path)) return File.ReadAllText(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var pem = ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem();
-        var temporary = path + "." + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temporary, pem);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        try { File.Move(temporary, path); } catch (IOException) { File.Delete(temporary); }
-        return File.ReadAllText(path);
-    }
+    private static string DevelopmentKey() =>
+        DevelopmentSecrets.ReadOrCreate("credential-signing-key.pem", () => ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem());
 }

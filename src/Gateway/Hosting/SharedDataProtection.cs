@@ -37,20 +37,12 @@ public static class SharedDataProtection
     }
 
     /// <summary>Development's certificate, made once into <c>.local/oidc</c> and shared by every gateway started from this checkout.</summary>
-    private static string DevelopmentCertificate()
+    private static string DevelopmentCertificate() => DevelopmentSecrets.ReadOrCreate("data-protection.pem", () =>
     {
-        var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, ".local", "oidc", "data-protection.pem");
-        if (File.Exists(path)) return File.ReadAllText(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var key = RSA.Create(3072);
         var request = new CertificateRequest("CN=Orleans.VNeID Development data protection", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddYears(10));
-        var pem = certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n";
-        var temporary = path + "." + Guid.NewGuid().ToString("N");
-        File.WriteAllText(temporary, pem);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        // Two gateways starting at once: the first file in place wins, and both read it.
-        try { File.Move(temporary, path); } catch (IOException) { File.Delete(temporary); }
-        return File.ReadAllText(path);
-    }
+        var now = TimeProvider.System.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
+        return certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n";
+    });
 }

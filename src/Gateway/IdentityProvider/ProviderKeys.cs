@@ -48,25 +48,13 @@ internal static class DevelopmentKeys
 {
     public static void Fill(OidcOptions options)
     {
-        var folder = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, ".local", "oidc");
-        Directory.CreateDirectory(folder);
         if (string.IsNullOrWhiteSpace(options.SigningKey))
-            options.SigningKey = ReadOrCreate(Path.Combine(folder, "signing-key.pem"), () => RSA.Create(2048).ExportRSAPrivateKeyPem());
+            options.SigningKey = DevelopmentSecrets.ReadOrCreate("signing-key.pem", () => RSA.Create(2048).ExportRSAPrivateKeyPem());
         if (string.IsNullOrWhiteSpace(options.FapiSigningKey))
-            options.FapiSigningKey = ReadOrCreate(Path.Combine(folder, "fapi-signing-key.pem"),
-                () => ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem());
+            options.FapiSigningKey = DevelopmentSecrets.ReadOrCreate("fapi-signing-key.pem", () => ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportECPrivateKeyPem());
         if (string.IsNullOrWhiteSpace(options.EncryptionKey))
-            options.EncryptionKey = ReadOrCreate(Path.Combine(folder, "encryption-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            options.EncryptionKey = DevelopmentSecrets.ReadOrCreate("encryption-key", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         if (string.IsNullOrWhiteSpace(options.PairwiseKey))
-            options.PairwiseKey = ReadOrCreate(Path.Combine(folder, "pairwise-key"), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-    }
-
-    private static string ReadOrCreate(string path, Func<string> create)
-    {
-        if (File.Exists(path)) return File.ReadAllText(path);
-        var value = create();
-        File.WriteAllText(path, value);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return value;
+            options.PairwiseKey = DevelopmentSecrets.ReadOrCreate("pairwise-key", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
     }
 }
