@@ -27,9 +27,7 @@ public sealed class AccountConsoleTests(PlatformFixture platform)
         var citizen = platform.TakeCitizens(1)[0];
         var portalUrl = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
         var clientId = $"portal-{Guid.NewGuid():N}"[..20];
-        var secret = await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm bảng điều khiển)",
-            true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
-            $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events"));
+        var secret = await BrowserSignInTests.RegisterPortalAsync(clientId, portalUrl, "Cổng dịch vụ công (thử nghiệm bảng điều khiển)");
         cluster.StartPortal(portalUrl, clientId, secret);
         await BrowserPages.WaitForAsync(portalUrl);
 

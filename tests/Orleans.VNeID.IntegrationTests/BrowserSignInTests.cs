@@ -262,8 +262,9 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         }
     }
 
-    private static async Task<string> RegisterPortalAsync(string clientId, string portalUrl) =>
-        (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Cổng dịch vụ công (thử nghiệm trình duyệt)",
+    /// <summary>The sample portal registered as a confidential relying party with back-channel logout and security events; its secret.</summary>
+    internal static async Task<string> RegisterPortalAsync(string clientId, string portalUrl, string name = "Cổng dịch vụ công (thử nghiệm trình duyệt)") =>
+        (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, name,
             true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
             $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events")))!;
 }

@@ -74,7 +74,7 @@ public static class DeskEndpoints
     private static async Task<IResult> ReceiveAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, IHostEnvironment environment)
     {
         var form = http.Request.Form;
-        string? F(string name) => form[name].FirstOrDefault() is { Length: > 0 and <= 4000 } value && StorableText.IsStorable(value) ? value.Trim() : null;
+        string? F(string name) => Field(form, name);
         var values = new DossierForm(F("submissionId") ?? NewSubmissionId(), F("idNumber"), F("hasChipCard") != "false", F("cardNumber"), F("phone"), F("email"),
             F("documentKind"), F("documentNumber"), F("documentIssuer"), F("documentValidFrom"), F("documentValidUntil"), F("dependents"), F("consentRecorded") == "true");
         var capture = CaptureOf(F);
@@ -126,6 +126,10 @@ public static class DeskEndpoints
         return capture is null ? null : new DeskCapture(capture.PortraitTemplate, capture.FingerprintTemplate, capture.DeviceId,
             capture.CapturedAt.ToString("O", CultureInfo.InvariantCulture), capture.DeviceSignature);
     }
+
+    /// <summary>A desk form's field as typed: trimmed, only text the platform would store, none when empty or too long.</summary>
+    internal static string? Field(IFormCollection form, string name) =>
+        form[name].FirstOrDefault() is { Length: > 0 and <= 4000 } value && StorableText.IsStorable(value) ? value.Trim() : null;
 
     internal static DeskCapture CaptureOf(Func<string, string?> field) =>
         new(field("portraitTemplate"), field("fingerprintTemplate"), field("deviceId"), field("capturedAt"), field("deviceSignature"));

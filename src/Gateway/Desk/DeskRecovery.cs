@@ -24,7 +24,7 @@ public static class DeskRecovery
     public static async Task<IResult> RecoverAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, IHostEnvironment environment)
     {
         var form = http.Request.Form;
-        string? F(string name) => form[name].FirstOrDefault() is { Length: > 0 and <= 4000 } value && StorableText.IsStorable(value) ? value.Trim() : null;
+        string? F(string name) => DeskEndpoints.Field(form, name);
         var officer = DeskEndpoints.Officer(user);
         var values = (F("idNumber"), F("phone"));
         var capture = DeskEndpoints.CaptureOf(F);
