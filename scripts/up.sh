@@ -96,6 +96,9 @@ if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_
 fi
 PORTAL="$REPO_ROOT/samples/PublicServicePortal/bin/Release/net10.0/vneid-portal.dll"
 PORTAL_URL="http://127.0.0.1:8081"
+# The sample verifier ("Kiểm tra danh tính", a hotel's front desk): its trust list names this gateway as the e-ID's issuer.
+VERIFIER="$REPO_ROOT/samples/IdentityCheck/bin/Release/net10.0/vneid-identity-check.dll"
+VERIFIER_URL="http://127.0.0.1:8082"
 # One secret per database: each database registers the sample portal with a secret of its own. VNEID_PORTAL_PROFILE=fapi
 # registers and starts it in the FAPI 2.0 profile instead (PAR, private_key_jwt with a key of its own, DPoP).
 PORTAL_PROFILE="${VNEID_PORTAL_PROFILE:-oidc}"
@@ -104,7 +107,7 @@ case "$PORTAL_PROFILE" in
   fapi) PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.fapi-key.pem"; PORTAL_ARGS=(--secret-file "$PORTAL_SECRET" --fapi) ;;
   *) die "VNEID_PORTAL_PROFILE is oidc or fapi, not $PORTAL_PROFILE." ;;
 esac
-[ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] || die "The build did not produce the silo, the gateway and the portal."
+[ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] && [ -f "$VERIFIER" ] || die "The build did not produce the silo, the gateway and the samples."
 
 # Production's service accounts: the same four ids as Development's, with secrets and second-factor keys generated once
 # (the plain secret and the base32 key to enrol in the officer's authenticator app go to
@@ -163,6 +166,7 @@ restart_if_rebuilt() { # name, program
 }
 restart_if_rebuilt gateway "$GATEWAY"
 restart_if_rebuilt portal "$PORTAL"
+restart_if_rebuilt identity-check "$VERIFIER"
 # A portal started with an earlier registration's secret starts again with the current one.
 if [ "$MODE" = development ] && is_running portal && [ "$PORTAL_SECRET" -nt "$RUN_DIR/portal.pid" ]; then stop_started portal; fi
 for name in $(started_silos); do restart_if_rebuilt "$name" "$SILO"; done
@@ -176,6 +180,9 @@ if [ "$MODE" = development ]; then
   else PORTAL_CREDENTIAL=("Portal__ClientSecret=$(cat "$PORTAL_SECRET")"); fi
   start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
     "${PORTAL_CREDENTIAL[@]}" dotnet "$PORTAL"
+  start identity-check ASPNETCORE_ENVIRONMENT=Development "Urls=$VERIFIER_URL" "Verifier__TrustedIssuers__0__Issuer=$GATEWAY_URL" \
+    "Verifier__TrustedIssuers__0__StatusLists__0=$GATEWAY_URL/status-lists/1" "Verifier__CacheFile=$LOCAL_DIR/identity-check/trust-cache.json" \
+    dotnet "$VERIFIER"
 fi
 
 say "Waiting for the gateway to report healthy"
@@ -213,6 +220,7 @@ In a browser (Vietnamese first; "English" on every page):
   OpenID Connect discovery:     $GATEWAY_URL/.well-known/openid-configuration
 
 Sign in with VNeID at the sample public-service portal: open $PORTAL_URL in a browser (README, "Sign in with VNeID").
+Check a level-2 e-ID shown as a QR at the sample hotel desk ("Kiểm tra danh tính"): $VERIFIER_URL (README, "Credentials").
 
 Try a level-1 registration for the demo citizen Nguyễn Văn An:
   curl -s -X POST $GATEWAY_URL/api/v1/accounts -H 'content-type: application/json' \\
@@ -222,7 +230,7 @@ The README walks through activation, login, lock and unlock.
 TXT
     exit 0
   fi
-  for name in $(seq -f 'silo-%g' 1 "$SILOS") gateway $([ "$MODE" = development ] && echo portal); do
+  for name in $(seq -f 'silo-%g' 1 "$SILOS") gateway $([ "$MODE" = development ] && echo portal identity-check); do
     is_running "$name" || { tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name stopped; see $LOG_DIR/$name.log"; }
   done
   sleep 1

@@ -257,7 +257,7 @@ wait_silo_ready() { # name [seconds]
 
 # Stops everything scripts/up.sh started except PostgreSQL: the portal, the gateway, then every silo (the last first).
 stop_platform() {
-  stop_started portal gateway
+  stop_started identity-check portal gateway
   stop_silos
 }
 stop_silos() { stop_started $(started_silos | sort -t- -k2 -rn); }

@@ -68,55 +68,96 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         var report = await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "valid");
         Assert.Contains("6 passed, 0 failed", report);
 
-        // The console as the citizen's web wallet: a key this browser made and cannot export, the e-ID issued to it.
-        await WebWalletAsync(cluster, citizen.IdNumber, password);
-
-        // The citizen locks the account (lost phone): the credential's entry is suspended in the status list.
-        using (var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) })
-        {
-            lockRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(lockRequest)).StatusCode);
-        }
-        var index = JsonDocument.Parse(Base64UrlEncoder.Decode(sdJwt.Split('~')[0].Split('.')[1])).RootElement
-            .GetProperty("status").GetProperty("status_list").GetProperty("idx").GetInt32();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (StatusAt(await http.GetStringAsync("/status-lists/1"), index) != 2 && DateTime.UtcNow < deadline) await Task.Delay(300);
-        Assert.Equal(2, StatusAt(await http.GetStringAsync("/status-lists/1"), index));
-        Assert.Contains("2 passed, 0 failed", await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "suspended"));
-    }
-
-    private static async Task WebWalletAsync(PlatformCluster cluster, string idNumber, string password)
-    {
+        // The sample hotel desk, trusting this gateway; the console as the citizen's web wallet, on a phone-sized window.
+        var desk = await InPersonCheck.StartDeskAsync(cluster);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserPages.LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 } });
+        var phone = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 }, DeviceScaleFactor = 2 });
         try
         {
-            await page.GotoAsync(cluster.GatewayUrl + "/account/wallet");
-            await page.GetByLabel("Số định danh cá nhân").FillAsync(idNumber);
-            await page.GetByLabel("Mật khẩu").FillAsync(password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-            await page.WaitForURLAsync(cluster.GatewayUrl + "/account/wallet");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Nhận căn cước điện tử vào ví" }).ClickAsync();
-            await Assertions.Expect(page.Locator("#wallet-status")).ToHaveTextAsync("Đã có căn cước điện tử trong ví của trình duyệt này.");
-            await Assertions.Expect(page.Locator("#wallet-claims")).ToContainTextAsync("age_over_18: true");
-            await BrowserPages.AssertAccessibleInBothLanguagesAsync(page, "wallet-web-wallet");
-            // Kept in this browser: shown again after a reload; its private key cannot be exported.
-            await page.ReloadAsync();
-            await Assertions.Expect(page.Locator("#wallet-claims")).ToContainTextAsync("full_name");
-            var extractable = await page.EvaluateAsync<bool>("""
-                () => new Promise((ok, ko) => { const r = indexedDB.open('vneid-wallet', 1); r.onsuccess = () => {
-                  const g = r.result.transaction('items').objectStore('items').get('holder-key');
-                  g.onsuccess = () => ok(g.result.privateKey.extractable); g.onerror = ko; }; r.onerror = ko; })
-                """);
-            Assert.False(extractable);
+            await WebWalletAsync(phone, cluster, citizen.IdNumber, password);
+            var qr = await InPersonCheck.OverEighteenQrAsync(phone);
+            await BrowserPages.AssertAccessibleAsync(phone, "wallet-in-person-qr");
+
+            // The network to the platform is cut: the desk checks the QR with what it fetched before.
+            await cluster.StopAsync(cluster.Named("gateway"), graceful: true);
+            var shown = await InPersonCheck.CheckPictureAsync(browser, desk, qr);
+            await InPersonCheck.ExpectVerdictAsync(shown, "HỢP LỆ");
+            var table = shown.Locator("table");
+            await Assertions.Expect(table.Locator("tr", new() { HasText = "Đủ 18 tuổi" })).ToContainTextAsync("Có · Yes");
+            await Assertions.Expect(table.Locator("tr", new() { HasText = "Mức độ định danh" })).ToContainTextAsync("2");
+            await Assertions.Expect(shown.Locator("img.portrait")).ToBeVisibleAsync();
+            // Only what was chosen: neither the name nor the ID number.
+            await Assertions.Expect(shown.Locator("main")).Not.ToContainTextAsync(citizen.FullName);
+            await Assertions.Expect(shown.Locator("main")).Not.ToContainTextAsync(citizen.IdNumber);
+            await BrowserPages.AssertAccessibleAsync(shown, "identity-check-valid");
+            // The same QR again (a copy), a credential with one claim changed, the credential itself (no holder's signature).
+            await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckPictureAsync(browser, desk, qr), "ĐÃ DÙNG RỒI");
+            await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckTextAsync(browser, desk, Tampered(sdJwt)), "KHÔNG PHẢI BẢN THẬT");
+            var plain = await InPersonCheck.CheckTextAsync(browser, desk, sdJwt);
+            await InPersonCheck.ExpectVerdictAsync(plain, "HỢP LỆ");
+            await Assertions.Expect(plain.Locator("main")).ToContainTextAsync("Chưa kiểm tra được");
+            await BrowserPages.AssertAccessibleAsync(plain, "identity-check-credential");
+
+            // The gateway is back. The citizen locks the account (lost phone): the credential's entry is suspended in the
+            // status list, and once the desk has fetched the list again the same QR and the credential read as revoked.
+            cluster.StartGateway();
+            await cluster.WaitUntilReadyAsync(platform, 1);
+            using (var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) })
+            {
+                lockRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(lockRequest)).StatusCode);
+            }
+            var index = JsonDocument.Parse(Base64UrlEncoder.Decode(sdJwt.Split('~')[0].Split('.')[1])).RootElement
+                .GetProperty("status").GetProperty("status_list").GetProperty("idx").GetInt32();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (StatusAt(await http.GetStringAsync("/status-lists/1"), index) != 2 && DateTime.UtcNow < deadline) await Task.Delay(300);
+            Assert.Equal(2, StatusAt(await http.GetStringAsync("/status-lists/1"), index));
+            Assert.Contains("2 passed, 0 failed", await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "suspended"));
+            await InPersonCheck.RefreshAsync(browser, desk);
+            await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckPictureAsync(browser, desk, qr), "ĐÃ BỊ THU HỒI");
+            await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckTextAsync(browser, desk, sdJwt), "ĐÃ BỊ THU HỒI");
         }
         catch
         {
-            await BrowserPages.TryScreenshotAsync(name => page.ScreenshotAsync(new PageScreenshotOptions
-                { Path = Path.Combine(BrowserPages.ScreenshotFolder(), name + ".png"), FullPage = true }), "wallet-failure");
+            foreach (var (open, i) in browser.Contexts.SelectMany(c => c.Pages).Select((p, i) => (p, i)))
+                await BrowserPages.TryScreenshotAsync(name => open.ScreenshotAsync(new PageScreenshotOptions
+                    { Path = Path.Combine(BrowserPages.ScreenshotFolder(), name + ".png"), FullPage = true }), $"in-person-failure-{i}");
             throw;
         }
+    }
+
+    /// <summary>The credential with its first disclosure's value changed (and re-encoded): no longer what the issuer signed.</summary>
+    private static string Tampered(string sdJwt)
+    {
+        var parts = sdJwt.Split('~');
+        var disclosure = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsArray();
+        disclosure[2] = disclosure[2] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<bool>(out var b) ? !b : "Nguyễn Văn Giả";
+        parts[1] = Base64UrlEncoder.Encode(disclosure.ToJsonString());
+        return string.Join('~', parts);
+    }
+
+    /// <summary>The console as the citizen's web wallet: a key this browser made and cannot export, the e-ID issued to it.</summary>
+    private static async Task WebWalletAsync(IPage page, PlatformCluster cluster, string idNumber, string password)
+    {
+        await page.GotoAsync(cluster.GatewayUrl + "/account/wallet");
+        await page.GetByLabel("Số định danh cá nhân").FillAsync(idNumber);
+        await page.GetByLabel("Mật khẩu").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.WaitForURLAsync(cluster.GatewayUrl + "/account/wallet");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Nhận căn cước điện tử vào ví" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#wallet-status")).ToHaveTextAsync("Đã có căn cước điện tử trong ví của trình duyệt này.");
+        await Assertions.Expect(page.Locator("#wallet-claims")).ToContainTextAsync("age_over_18: true");
+        await BrowserPages.AssertAccessibleInBothLanguagesAsync(page, "wallet-web-wallet");
+        // Kept in this browser: shown again after a reload; its private key cannot be exported.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#wallet-claims")).ToContainTextAsync("full_name");
+        var extractable = await page.EvaluateAsync<bool>("""
+            () => new Promise((ok, ko) => { const r = indexedDB.open('vneid-wallet', 1); r.onsuccess = () => {
+              const g = r.result.transaction('items').objectStore('items').get('holder-key');
+              g.onsuccess = () => ok(g.result.privateKey.extractable); g.onerror = ko; }; r.onerror = ko; })
+            """);
+        Assert.False(extractable);
     }
 
     /// <summary>The citizen becomes level 2 at the desk (as the README's walk-through does): the new password, or null when the dossier was not approved.</summary>

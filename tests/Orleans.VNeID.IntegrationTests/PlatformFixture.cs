@@ -254,8 +254,12 @@ public sealed class PlatformCluster : IAsyncDisposable
         };
         if (secret is not null) env["Portal__ClientSecret"] = secret;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
-        return Start("portal", PlatformFixture.Program("PublicServicePortal", "vneid-portal.dll", "samples"), env);
+        return StartSample("portal", "PublicServicePortal", "vneid-portal.dll", env);
     }
+
+    /// <summary>A sample of samples/<paramref name="project"/> with its own settings; stopped with the cluster.</summary>
+    public Process StartSample(string name, string project, string assembly, Dictionary<string, string> env) =>
+        Start(name, PlatformFixture.Program(project, assembly, "samples"), env);
 
     private Process Start(string name, string program, Dictionary<string, string> env)
     {

@@ -52,6 +52,7 @@ public static class ConsoleEndpoints
         console.MapPost("/email/confirm", ConfirmEmailAsync);
         console.MapPost("/lock", LockAsync);
         console.MapPost("/wallet/credential", ReceiveCredentialAsync);
+        console.MapPost("/wallet/qr", InPersonQrImage);
         return app;
     }
 
@@ -224,6 +225,19 @@ public static class ConsoleEndpoints
         return credential is not null
             ? Results.Json(new Credentials.IssuedCredential(credential))
             : Results.Json(new { code = refused!.Code }, statusCode: refused.Status);
+    }
+
+    /// <summary>
+    /// The QR of a presentation the browser wallet made and signed (what to show, chosen by the citizen, bound to this
+    /// browser's key): drawn here because the browser has no QR library. The server adds nothing to it and keeps nothing.
+    /// </summary>
+    private static IResult InPersonQrImage(HttpContext http)
+    {
+        var presentation = http.Request.Form["presentation"].ToString();
+        var text = Credentials.InPersonQr.LooksLikePresentation(presentation) ? Credentials.InPersonQr.Text(presentation) : null;
+        return text is not null && Credentials.InPersonQr.Png(text) is { } png
+            ? Results.Json(new { image = "data:image/png;base64," + Convert.ToBase64String(png), characters = text.Length })
+            : Results.Json(new { code = ErrorCatalogue.ValidationFailed.Code }, statusCode: ErrorCatalogue.ValidationFailed.Status);
     }
 
     /// <summary>The console's session has ended (sign out, lock, password change): its cookie and the provider's go.</summary>

@@ -171,6 +171,7 @@ public static class CredentialIssuer
             ["age_over_14"] = VietnamTime.AgeOn(view.DateOfBirth, today) >= 14,
             ["age_over_18"] = VietnamTime.AgeOn(view.DateOfBirth, today) >= 18,
             ["level"] = 2,
+            ["portrait"] = SyntheticPortrait.DataUrl(idNumber, view.Gender == Gender.Male),
         };
         if (card is not null)
         {
