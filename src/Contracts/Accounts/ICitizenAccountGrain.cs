@@ -148,6 +148,13 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>An officer integrates one more paper into a level-2 account's wallet.</summary>
     Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document, string? reason = null);
 
+    /// <summary>
+    /// The owner's own request ("Tích hợp thông tin"): the paper of <paramref name="kind"/> numbered <paramref name="number"/>
+    /// is looked up in its issuing register and, when the register names the owner and holds it valid, added to the
+    /// wallet with the register as its evidence. Another person's paper answers like one the register does not hold.
+    /// </summary>
+    Task<Result<IReadOnlyList<IntegratedDocument>>> IntegrateFromRegisterAsync(DocumentKind kind, string number);
+
     /// <summary>The profile with each field marked as verified by the registry or self-declared.</summary>
     [ReadOnly]
     Task<ProfileView?> GetProfileAsync();

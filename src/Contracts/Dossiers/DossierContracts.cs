@@ -23,7 +23,11 @@ public sealed record IntegratedDocument(
     [property: Id(3)] DateOnly? ValidFrom,
     [property: Id(4)] DateOnly? ValidUntil,
     [property: Id(5)] string VerifiedBy,
-    [property: Id(6)] string VerifiedAtOffice);
+    [property: Id(6)] string VerifiedAtOffice)
+{
+    /// <summary>Who checked a paper the owner integrated from its issuing register (no officer saw it): <c>register</c>.</summary>
+    public const string RegisterEvidence = "register";
+}
 
 /// <summary>What the officer enters at the desk for a level-2 registration (DOMAIN.md §4, steps 2-3).</summary>
 [GenerateSerializer, Immutable, Alias("vneid.OpenDossier")]

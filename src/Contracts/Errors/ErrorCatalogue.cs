@@ -67,6 +67,7 @@ public static class ErrorCatalogue
     public static readonly KnownError AccountLocked = new("account_locked", 409, "A locked account cannot be upgraded until an officer unlocks it.");
     public static readonly KnownError CardNotIssued = new("card_not_issued", 409, "The ID-card database holds no issued chip card (number, issue date and templates) for this citizen yet.");
     public static readonly KnownError NotADependent = new("not_a_dependent", 409, "The child is not a dependent under 14 declared on this account at a police office.");
+    public static readonly KnownError DossierNotOpen = new("dossier_not_open", 409, "Papers are added only to a dossier of the officer's office received that same day, in office hours, with the citizen present, and not refused.");
     public static readonly KnownError Level2Required = new("level2_required", 409, "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
 
     public static readonly KnownError RequestTooLarge = new("request_too_large", 413, "The request body is larger than 64 KiB.");
@@ -77,6 +78,10 @@ public static class ErrorCatalogue
     public static readonly KnownError UnderMinimumAge = new("under_minimum_age", 422, "The citizen is younger than the minimum age for an account of their own.");
     public static readonly KnownError OtpInvalid = new("otp_invalid", 422, "The code is wrong or has expired.");
     public static readonly KnownError OtpExpired = new("otp_expired", 422, "There is no valid activation code: request a new one.");
+    public static readonly KnownError DocumentNotRegistered = new("document_not_registered", 422, "The register of this kind of paper holds no paper of this holder with this number.");
+    public static readonly KnownError DocumentOtherPerson = new("document_other_person", 422, "The register says this paper belongs to another person than the account's holder.");
+    public static readonly KnownError DocumentRevoked = new("document_revoked", 422, "The register says this paper has been revoked.");
+    public static readonly KnownError DocumentExpired = new("document_expired", 422, "The register says this paper is no longer valid.");
     public static readonly KnownError OfficeClosed = new("office_closed", 422, "Dossiers are received only in the office's hours on working days.");
 
     public static readonly KnownError TooManyAttempts = new("too_many_attempts", 429, "Too many wrong passwords: logins are refused for a while.");

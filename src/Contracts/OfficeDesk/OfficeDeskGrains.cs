@@ -37,6 +37,12 @@ public interface IDossierGrain : IGrainWithStringKey
     /// issued with it, waiting for level-2 activation. Only an officer of the dossier's office; repeating it changes nothing.
     /// </summary>
     Task<Result<DossierReceipt>> CardIssuedAsync(Actor confirmer, string? confirmerOffice);
+
+    /// <summary>
+    /// A paper the citizen presents during this dossier's visit, checked against its issuing register and added to the
+    /// wallet: only by an officer of the dossier's office, the day it was received, in office hours, never to a refused one.
+    /// </summary>
+    Task<Result<IReadOnlyList<Dossiers.IntegratedDocument>>> AddPaperAsync(Actor officer, string? officerOffice, Dossiers.DocumentKind kind, string number);
 }
 
 /// <summary>

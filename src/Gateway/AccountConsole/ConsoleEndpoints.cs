@@ -36,7 +36,7 @@ public static class ConsoleEndpoints
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
             .AddEndpointFilter(WebForms.RequireOwnForm);
         console.MapGet("/", OverviewAsync);
-        console.MapGet("/wallet", WalletAsync);
+        console.MapGet("/wallet", (HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string? done) => WalletAsync(http, user, cluster, Done(http, done), null));
         console.MapGet("/notices", NoticesAsync);
         console.MapGet("/sessions", SessionsAsync);
         console.MapGet("/services", ServicesAsync);
@@ -53,6 +53,7 @@ public static class ConsoleEndpoints
         console.MapPost("/lock", LockAsync);
         console.MapPost("/wallet/credential", ReceiveCredentialAsync);
         console.MapPost("/wallet/qr", InPersonQrImage);
+        console.MapPost("/wallet/integrate", IntegrateAsync);
         return app;
     }
 
@@ -69,7 +70,7 @@ public static class ConsoleEndpoints
         });
     }
 
-    private static async Task<IResult> WalletAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster)
+    private static async Task<IResult> WalletAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string? done, string? error)
     {
         var (page, view, account) = Open(http, user, cluster);
         var level2 = view.Level == AccountLevel.Level2;
@@ -80,6 +81,8 @@ public static class ConsoleEndpoints
             ["Level2"] = level2,
             ["Issuer"] = http.RequestServices.GetService<Credentials.CredentialKeys>() is null ? null : Credentials.CredentialIssuer.Issuer(http.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value),
             ["Documents"] = documents.Select(d => ConsoleWords.Document(page, d)).ToList(),
+            ["Kinds"] = Orleans.VNeID.Dossiers.DocumentNumbers.Registered.Select(k => new KeyValuePair<string, string>(k.ToString(), ConsoleWords.Kind(page, k))).ToList(),
+            ["Done"] = done, ["Error"] = error,
             ["Children"] = children.Select(c => new ChildRow(c.FullName, c.IdNumber, ConsoleWords.Date(c.DateOfBirth), c.Dependent,
                 c.Documents.Select(d => ConsoleWords.Document(page, d)).ToList())).ToList(),
         });
@@ -227,6 +230,19 @@ public static class ConsoleEndpoints
             : Results.Json(new { code = refused!.Code }, statusCode: refused.Status);
     }
 
+    /// <summary>"Tích hợp thông tin": one of the owner's papers, from its issuing register.</summary>
+    private static async Task<IResult> IntegrateAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        var number = http.Request.Form["number"].ToString().Trim().ToUpperInvariant();
+        if (!Enum.TryParse<Orleans.VNeID.Dossiers.DocumentKind>(http.Request.Form["kind"], out var kind) || !Orleans.VNeID.Dossiers.DocumentNumbers.Registered.Contains(kind) ||
+            !Orleans.VNeID.Dossiers.DocumentNumbers.IsWellFormed(kind, number))
+            return await WalletAsync(http, user, cluster, null, T(http, "Số giấy tờ không đúng dạng của loại giấy tờ đã chọn.", "The number does not have the form of the chosen paper."));
+        var result = await cluster.Account(AccountOf(user)!).IntegrateFromRegisterAsync(kind, number);
+        return result.Succeeded
+            ? Back(http, "/wallet", "done=integrated")
+            : await WalletAsync(http, user, cluster, null, PageWords.Refusal(http, result.Error!));
+    }
+
     /// <summary>
     /// The QR of a presentation the browser wallet made and signed (what to show, chosen by the citizen, bound to this
     /// browser's key): drawn here because the browser has no QR library. The server adds nothing to it and keeps nothing.
@@ -268,6 +284,7 @@ public static class ConsoleEndpoints
     private static string? Done(HttpContext http, string? done) => done switch
     {
         "session" => T(http, "Đã đăng xuất phiên đó.", "That session is signed out."),
+        "integrated" => T(http, "Đã tích hợp giấy tờ vào ví sau khi đối chiếu với cơ quan quản lý.", "The paper is in the wallet, checked with its issuing register."),
         "withdrawn" => T(http, "Đã rút lại đồng ý; dịch vụ đã bị đăng xuất.", "Consent withdrawn; the service has been signed out."),
         "email-sent" => T(http, "Đã gửi mã xác nhận đến thư điện tử mới.", "A confirmation code was sent to the new address."),
         "email" => T(http, "Thư điện tử đã được xác nhận.", "The e-mail address is confirmed."),

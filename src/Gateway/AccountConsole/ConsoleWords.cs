@@ -72,24 +72,28 @@ public static class ConsoleWords
     };
 
     public static DocumentRow Document(PageContext page, IntegratedDocument d) => new(
-        d.Kind switch
-        {
-            DocumentKind.DriverLicence => page.T("Giấy phép lái xe", "Driving licence"),
-            DocumentKind.VehicleRegistration => page.T("Giấy đăng ký xe", "Vehicle registration"),
-            DocumentKind.SocialInsurance => page.T("Sổ bảo hiểm xã hội", "Social insurance book"),
-            DocumentKind.HealthInsuranceCard => page.T("Thẻ bảo hiểm y tế", "Health insurance card"),
-            DocumentKind.Passport => page.T("Hộ chiếu", "Passport"),
-            DocumentKind.IdCard => page.T("Thẻ căn cước", "ID card"),
-            DocumentKind.BirthCertificate => page.T("Giấy khai sinh", "Birth certificate"),
-            _ => d.Kind.ToString(),
-        },
-        d.Number, d.Issuer,
+        Kind(page, d.Kind), d.Number, d.Issuer,
         (d.ValidFrom, d.ValidUntil) switch
         {
             (null, null) => null,
             (var from, var until) => $"{(from is { } f ? Date(f) : "…")} – {(until is { } u ? Date(u) : page.T("không thời hạn", "no end"))}",
         },
-        page.T($"{d.VerifiedBy}, cơ quan {d.VerifiedAtOffice}", $"{d.VerifiedBy}, office {d.VerifiedAtOffice}"));
+        d.VerifiedBy == IntegratedDocument.RegisterEvidence
+            ? page.T("Cơ quan quản lý giấy tờ (đối chiếu trực tiếp)", "Its issuing register (checked directly)")
+            : page.T($"{d.VerifiedBy}, cơ quan {d.VerifiedAtOffice}", $"{d.VerifiedBy}, office {d.VerifiedAtOffice}"));
+
+    /// <summary>A kind of paper in words.</summary>
+    public static string Kind(PageContext page, DocumentKind kind) => kind switch
+    {
+        DocumentKind.DriverLicence => page.T("Giấy phép lái xe", "Driving licence"),
+        DocumentKind.VehicleRegistration => page.T("Giấy đăng ký xe", "Vehicle registration"),
+        DocumentKind.SocialInsurance => page.T("Sổ bảo hiểm xã hội", "Social insurance book"),
+        DocumentKind.HealthInsuranceCard => page.T("Thẻ bảo hiểm y tế", "Health insurance card"),
+        DocumentKind.Passport => page.T("Hộ chiếu", "Passport"),
+        DocumentKind.IdCard => page.T("Thẻ căn cước", "ID card"),
+        DocumentKind.BirthCertificate => page.T("Giấy khai sinh", "Birth certificate"),
+        _ => kind.ToString(),
+    };
 
     /// <summary>What a connected service receives, in words.</summary>
     public static string Receives(PageContext page, string claim) => claim switch

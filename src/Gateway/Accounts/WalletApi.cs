@@ -23,12 +23,13 @@ public static class WalletApi
             .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.AnyAuthenticated);
 
-        account.MapPost("/documents", AddDocumentAsync)
-            .WithName("IntegrateDocument")
-            .WithSummary("Integrate one more paper into a level-2 account after comparing the original (officer)")
-            .Validate<DocumentRequest>()
-            .ProducesProblems(401, 403, 404, 409, 503)
-            .RequireAuthorization(Policies.Officer);
+        account.MapPost("/documents/from-register", IntegrateFromRegisterAsync)
+            .WithName("IntegrateDocumentFromRegister")
+            .WithSummary("\"Tích hợp thông tin\": integrate one of the owner's papers from its issuing register (owner, level 2)")
+            .WithDescription("The driving licence, vehicle registration, social insurance or health-insurance card numbered `number` is looked up in its register; when the register names the owner and holds it valid it enters the wallet with the register as its evidence. Otherwise 422 document_not_registered (also for another person's paper: the registers cannot be probed), document_revoked or document_expired. Officers add papers only within a dossier of their office: POST /api/v1/offices/{officeCode}/dossiers/{dossierCode}/papers.")
+            .Validate<PaperRequest>()
+            .ProducesProblems(401, 403, 404, 409, 422, 503)
+            .RequireAuthorization(Policies.Citizen);
 
         account.MapGet("/children", ChildrenAsync)
             .WithName("ListChildren")
@@ -74,10 +75,11 @@ public static class WalletApi
         return TypedResults.Ok(documents);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> AddDocumentAsync(
-        string idNumber, DocumentRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ProblemHttpResult>> IntegrateFromRegisterAsync(
+        string idNumber, PaperRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
     {
-        var result = await cluster.Account(idNumber).AddDocumentAsync(request.ToDocument(user), AccountReads.StatedReason(http));
+        if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
+        var result = await cluster.Account(idNumber).IntegrateFromRegisterAsync(request.Kind!.Value, request.Number!);
         return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
     }
 

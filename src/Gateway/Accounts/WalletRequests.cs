@@ -26,3 +26,17 @@ public sealed class DocumentValidator : AbstractValidator<DocumentRequest>
         RuleFor(d => d.ValidUntil).GreaterThan(d => d.ValidFrom).When(d => d.ValidFrom is not null && d.ValidUntil is not null);
     }
 }
+
+/// <summary>A paper named by its kind and number, to be looked up in its issuing register.</summary>
+public sealed record PaperRequest(DocumentKind? Kind, string? Number);
+
+public sealed class PaperValidator : AbstractValidator<PaperRequest>
+{
+    public PaperValidator()
+    {
+        RuleFor(p => p.Kind).NotNull().IsInEnum().Must(k => k is { } kind && DocumentNumbers.Registered.Contains(kind))
+            .WithMessage("Only a driving licence, a vehicle registration, social insurance or a health-insurance card is integrated from its register.");
+        RuleFor(p => p.Number).NotEmpty().Must((p, number) => p.Kind is not { } kind || DocumentNumbers.IsWellFormed(kind, number))
+            .WithMessage(p => $"The number of this paper is {DocumentNumbers.Form(p.Kind ?? DocumentKind.IdCard)}.");
+    }
+}

@@ -34,6 +34,14 @@ public static class DossiersApi
             .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Staff);
 
+        office.MapPost("/dossiers/{dossierCode}/papers", AddPaperAsync)
+            .WithName("AddDossierPaper")
+            .WithSummary("Add a paper the citizen presents during the dossier's visit, checked against its register (officer of the dossier's office)")
+            .WithDescription("Only the day the dossier was received, in office hours (409 dossier_not_open otherwise, or for a refused dossier), by an officer of its office (403 cross_office). The paper's issuing register decides: 422 document_not_registered, document_other_person, document_revoked or document_expired; the wallet keeps the register's facts. The chip ID card and the passport come only from their own registries.")
+            .Validate<Accounts.PaperRequest>()
+            .ProducesProblems(401, 403, 404, 409, 422, 503)
+            .RequireAuthorization(Policies.Officer);
+
         office.MapGet("/dossiers/overdue", ListOverdueAsync)
             .WithName("ListOverdueDossiers")
             .WithSummary("Open dossiers of the office past their appointment date (its officers, operators)")
@@ -79,6 +87,16 @@ public static class DossiersApi
         if (user.IsInRole(Roles.Officer) && user.Office() != officeCode) return ProblemWriter.CrossOffice();
         var result = await cluster.GetGrain<IDossierGrain>(code.Value).CardIssuedAsync(user.ToActor(), user.Office());
         return result.Value is { } receipt ? TypedResults.Ok(receipt) : ProblemWriter.Refused(result.Error!, http);
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<IntegratedDocument>>, ValidationProblem, ProblemHttpResult>> AddPaperAsync(
+        string officeCode, string dossierCode, Accounts.PaperRequest request, ClaimsPrincipal user, IClusterClient cluster, HttpContext http)
+    {
+        if (!DossierCode.TryParse(dossierCode, out var code))
+            return ProblemWriter.Validation(new Dictionary<string, string[]> { ["dossierCode"] = ["A dossier code has 16 digits (YYMMDD-OOOO-SSSSS-C) with a valid check digit."] });
+        if (user.Office() != officeCode) return ProblemWriter.CrossOffice();
+        var result = await cluster.GetGrain<IDossierGrain>(code.Value).AddPaperAsync(user.ToActor(), user.Office(), request.Kind!.Value, request.Number!);
+        return result.Value is { } documents ? TypedResults.Ok(documents) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Results<Ok<IReadOnlyList<OverdueDossier>>, ProblemHttpResult>> ListOverdueAsync(

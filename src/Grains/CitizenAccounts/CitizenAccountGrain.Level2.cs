@@ -3,6 +3,7 @@ using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.CitizenAccounts;
 
@@ -29,13 +30,14 @@ public sealed partial class CitizenAccountGrain
         ChangeContacts(string.IsNullOrWhiteSpace(upgrade.Phone) ? State.Phone : upgrade.Phone.Trim(),
             string.IsNullOrWhiteSpace(upgrade.Email) ? State.Email : upgrade.Email.Trim(),
             upgrade.Officer, $"dossier {upgrade.DossierCode} at {upgrade.OfficeCode}", now);
-        State.PendingDocuments = [.. upgrade.Documents];
+        var (papers, leftOut) = await RegisteredPapersAsync(upgrade.Documents);
+        State.PendingDocuments = papers;
         State.InPersonCheck = new InPersonCheck { DossierCode = upgrade.DossierCode, OfficeCode = upgrade.OfficeCode, OfficerId = upgrade.Officer.Id, CheckedAt = now };
         foreach (var child in upgrade.Dependents) if (!State.Dependents.Contains(child)) State.Dependents.Add(child);
 
         var outcome = await _lifecycle.FireAsync(AccountTrigger.MatchBiometrics);
         State.Otp = codes.Issue(State, AccountId, now, CodeBudget.Office, out var code);
-        Raise(AccountEventKind.Level2Approved, outcome, upgrade.Officer, upgrade.Decision, now, ToOwner(code));
+        Raise(AccountEventKind.Level2Approved, outcome, upgrade.Officer, upgrade.Decision + leftOut, now, ToOwner(code));
         await CommitAsync();
         return Result.Ok(View());
     }
@@ -58,10 +60,53 @@ public sealed partial class CitizenAccountGrain
         if (refused is not null) return refused;
         if (!Exists) return AccountRefusals.NotFound();
         if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
+        // The register's facts, not what was typed: a paper the register does not give this holder, valid, never enters.
+        var record = await registers.FindAsync(document.Kind, document.Number);
+        if (DocumentCheck.Refusal(record, AccountId, VietnamTime.Today(clock)) is { } refusal) return refusal.Refuse();
+        return await PutInWalletAsync(record!.ToDocument(document.VerifiedBy, document.VerifiedAtOffice),
+            new Actor(ActorRole.Officer, document.VerifiedBy), $"at {document.VerifiedAtOffice}{exception}");
+    }
+
+    public async Task<Result<IReadOnlyList<IntegratedDocument>>> IntegrateFromRegisterAsync(DocumentKind kind, string number)
+    {
+        if (!Exists) return AccountRefusals.NotFound();
+        if (State.Lifecycle.Status != AccountStatus.Level2) return AccountRefusals.Level2Required();
+        var record = await registers.FindAsync(kind, number);
+        var refusal = DocumentCheck.Refusal(record, AccountId, VietnamTime.Today(clock));
+        // Another person's paper answers like one the register does not hold: a citizen cannot probe the registers.
+        if (refusal == ErrorCatalogue.DocumentOtherPerson) refusal = ErrorCatalogue.DocumentNotRegistered;
+        if (refusal is not null) return refusal.Refuse();
+        return await PutInWalletAsync(record!.ToDocument(IntegratedDocument.RegisterEvidence, IntegratedDocument.RegisterEvidence), new Actor(ActorRole.Citizen, AccountId),
+            "from its register at the owner's request");
+    }
+
+    /// <summary>
+    /// The dossier's papers as their registers state them (the chip card and the passport come from their own
+    /// registries); a paper a register refuses is left out, and named with its code for the audit entry.
+    /// </summary>
+    private async Task<(List<IntegratedDocument> Kept, string LeftOut)> RegisteredPapersAsync(IEnumerable<IntegratedDocument> papers)
+    {
+        var kept = new List<IntegratedDocument>();
+        var leftOut = new List<string>();
+        foreach (var paper in papers)
+        {
+            if (paper.Kind is DocumentKind.IdCard or DocumentKind.Passport)
+            {
+                kept.Add(paper);
+                continue;
+            }
+            var record = await registers.FindAsync(paper.Kind, paper.Number);
+            if (DocumentCheck.Refusal(record, AccountId, VietnamTime.Today(clock)) is { } refusal) leftOut.Add($"{paper.Kind} ({refusal.Code})");
+            else kept.Add(record!.ToDocument(paper.VerifiedBy, paper.VerifiedAtOffice));
+        }
+        return (kept, leftOut.Count == 0 ? "" : "; papers left out, refused by their registers: " + string.Join(", ", leftOut));
+    }
+
+    private async Task<Result<IReadOnlyList<IntegratedDocument>>> PutInWalletAsync(IntegratedDocument document, Actor actor, string how)
+    {
         var replaced = State.Wallet.RemoveAll(d => d.Kind == document.Kind && d.Number == document.Number) > 0;
         State.Wallet.Add(document);
-        Raise(AccountEventKind.WalletChanged, Unchanged(), new Actor(ActorRole.Officer, document.VerifiedBy),
-            $"{(replaced ? "replaced" : "added")} {document.Kind} at {document.VerifiedAtOffice}{exception}", Now(), ToOwner(code: null));
+        Raise(AccountEventKind.WalletChanged, Unchanged(), actor, $"{(replaced ? "replaced" : "added")} {document.Kind} {how}", Now(), ToOwner(code: null));
         await CommitAsync();
         return Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray());
     }

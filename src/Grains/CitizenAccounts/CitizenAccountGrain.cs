@@ -27,6 +27,7 @@ namespace Orleans.VNeID.CitizenAccounts;
 public sealed partial class CitizenAccountGrain(
     [PersistentState("account", PlatformNames.AccountStorage)] IPersistentState<AccountState> storage,
     IPopulationRegistry registry,
+    IDocumentRegisters registers,
     OtpIssuer codes,
     Passwords passwords,
     SecretSealer sealer,

@@ -59,6 +59,7 @@ public static class GrainServices
     public static IServiceCollection AddPostgresBackends(this IServiceCollection services)
     {
         services.TryAddSingleton<IPopulationRegistry, PostgresPopulationRegistry>();
+        services.TryAddSingleton<IDocumentRegisters, PostgresDocumentRegisters>();
         services.TryAddSingleton<PostgresOutbox>();
         services.TryAddSingleton<INotificationSender>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<ISentMessageReader>(sp => sp.GetRequiredService<PostgresOutbox>());

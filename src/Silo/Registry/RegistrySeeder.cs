@@ -21,6 +21,7 @@ internal static class RegistrySeeder
                 AnsiConsole.MarkupLine($"The registry already holds [bold]{existing:N0}[/] citizens; templates enrolled for {enrolled:N0} card holder(s) that had none (use --replace to regenerate).");
                 await IssueChipsAsync(dataSource, chips, cancellationToken);
                 await SeedForeignersAsync(dataSource, count, seed, replace, cancellationToken);
+                await SeedPapersAsync(dataSource, cancellationToken);
                 return 0;
             }
         }
@@ -39,7 +40,14 @@ internal static class RegistrySeeder
         AnsiConsole.Write(table);
         await IssueChipsAsync(dataSource, chips, cancellationToken);
         await SeedForeignersAsync(dataSource, count, seed, replace, cancellationToken);
+        await SeedPapersAsync(dataSource, cancellationToken);
         return 0;
+    }
+
+    private static async Task SeedPapersAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var papers = await DocumentRegisterSeeder.SeedAsync(dataSource, [.. PopulationGenerator.DemoCitizens.Select(c => c.IdNumber)], cancellationToken);
+        AnsiConsole.MarkupLine($"The papers' registers (driving licences, vehicles, social and health insurance) hold [bold]{papers:N0}[/] papers.");
     }
 
     private static async Task IssueChipsAsync(NpgsqlDataSource dataSource, int limit, CancellationToken cancellationToken)

@@ -122,10 +122,12 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture("CAP-HG", citizen.IdNumber, portrait, fingerprint);
         secrets.Add(portrait[..40]);
         var before = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
+        fixture.Papers.Register(citizen.IdNumber, Orleans.VNeID.Dossiers.DocumentKind.HealthInsuranceCard, "DN4" + citizen.IdNumber);
+        fixture.Papers.Register(citizen.IdNumber, Orleans.VNeID.Dossiers.DocumentKind.DriverLicence, citizen.IdNumber);
         var opened = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, new
         {
             submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone,
-            documents = new object[] { new { kind = "healthInsuranceCard", number = "DN4790123456789", issuer = "Bảo hiểm xã hội Việt Nam" } },
+            documents = new object[] { new { kind = "healthInsuranceCard", number = "DN4" + citizen.IdNumber, issuer = "Bảo hiểm xã hội Việt Nam" } },
             dependents = Array.Empty<string>(), consentRecorded = true,
             portraitTemplate = portrait, fingerprintTemplate = fingerprint, deviceId, capturedAt, deviceSignature,
         }));
@@ -133,7 +135,8 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, before + 1))[^1]);
         secrets.Add(code!);
         (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
-        (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
-            new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội" }))).EnsureSuccessStatusCode();
+        var dossier = (await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("dossierCode").GetString();
+        (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/offices/CAP-HG/dossiers/{dossier}/papers", officer,
+            new { kind = "driverLicence", number = citizen.IdNumber }))).EnsureSuccessStatusCode();
     }
 }

@@ -56,7 +56,8 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("GET", "/api/v1/dossiers/{code}", [Anyone]),
         ("POST", "/api/v1/dossiers/lookup-challenges", [Anyone]),
         ("GET", "/api/v1/accounts/{id}/wallet", [Caller.Owner, Caller.Officer, Caller.Operator]),
-        ("POST", "/api/v1/accounts/{id}/documents", [Caller.Officer]),
+        ("POST", "/api/v1/accounts/{id}/documents/from-register", [Caller.Owner]),
+        ("POST", "/api/v1/offices/{office}/dossiers/{code}/papers", [Caller.Officer]),
         ("GET", "/api/v1/accounts/{id}/profile", [Caller.Owner, Caller.Officer, Caller.Operator]),
     ];
 
@@ -94,7 +95,7 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
             Caller.Officer => await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026"),
             _ => await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026"),
         };
-        var body = method == "POST" ? (object)new { reason = "matrix test", email = "matrix@example.vn", otp = "123456" } : null;
+        var body = method == "POST" ? (object)new { reason = "matrix test", email = "matrix@example.vn", otp = "123456", kind = "socialInsurance", number = "0123456789" } : null;
         var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0").Replace("{clientId}", "nobody");
         // Headers only: the live event feed answers with a stream that does not end.
         using var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body), HttpCompletionOption.ResponseHeadersRead);

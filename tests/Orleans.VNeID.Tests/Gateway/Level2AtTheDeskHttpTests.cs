@@ -12,7 +12,7 @@ namespace Orleans.VNeID.Tests.Gateway;
 
 /// <summary>Level 2 at the officer's desk, over HTTP against the in-process cluster.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
+public sealed partial class Level2AtTheDeskHttpTests(ClusterFixture fixture)
 {
     // One gateway host shared by every test of the collection (see ClusterFixture.GatewayHost).
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
@@ -27,6 +27,9 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         portrait ??= Capture(c.IdNumber, Modality.Portrait);
         fingerprint ??= Capture(c.IdNumber, Modality.Fingerprint);
         var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture(office, c.IdNumber, portrait, fingerprint);
+        // The papers the citizen presents stand in their registers (each citizen's own numbers: tests run side by side).
+        fixture.Papers.Register(c.IdNumber, DocumentKind.DriverLicence, c.IdNumber);
+        fixture.Papers.Register(c.IdNumber, DocumentKind.HealthInsuranceCard, "DN4" + c.IdNumber);
         return new
         {
             submissionId = submission ?? Guid.NewGuid().ToString("N"),
@@ -36,8 +39,8 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
             phone = c.Phone,
             documents = new object[]
             {
-                new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội", validUntil = "2034-01-01" },
-                new { kind = "healthInsuranceCard", number = "DN4790123456789", issuer = "Bảo hiểm xã hội Việt Nam" },
+                new { kind = "driverLicence", number = c.IdNumber, issuer = "Sở Giao thông vận tải Hà Nội", validUntil = "2034-01-01" },
+                new { kind = "healthInsuranceCard", number = "DN4" + c.IdNumber, issuer = "Bảo hiểm xã hội Việt Nam" },
             },
             dependents = dependents ?? [],
             consentRecorded = true,
@@ -212,12 +215,14 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
     {
         var (http, officer) = await DeskAsync();
         var citizen = await _gateway.ActiveCitizenAsync(http);
-        var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
-            new { kind, number = "C1234567", issuer = "Cục Quản lý xuất nhập cảnh" }));
+        var dossier = (await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, Dossier(citizen)))))
+            .GetProperty("dossierCode").GetString();
+        var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/offices/CAP-HG/dossiers/{dossier}/papers", officer,
+            new { kind, number = "C1234567" }));
         Assert.Equal(HttpStatusCode.BadRequest, add.StatusCode);
         var problem = await Json(add);
         Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
-        Assert.Contains("registries", problem.GetProperty("errors").GetRawText());
+        Assert.Contains("from its register", problem.GetProperty("errors").GetRawText());
     }
 
     [Fact]
@@ -225,8 +230,10 @@ public sealed class Level2AtTheDeskHttpTests(ClusterFixture fixture)
     {
         var (http, officer) = await DeskAsync();
         var citizen = await _gateway.ActiveCitizenAsync(http);
-        var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents", officer,
-            new { kind = "driverLicence", number = "790123456789", issuer = "Sở Giao thông vận tải Hà Nội" }));
+        var token = await _gateway.CitizenTokenAsync(http, citizen.IdNumber, "Nhoquan@123");
+        fixture.Papers.Register(citizen.IdNumber, DocumentKind.DriverLicence, citizen.IdNumber);
+        var add = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/documents/from-register", token,
+            new { kind = "driverLicence", number = citizen.IdNumber }));
         Assert.Equal(HttpStatusCode.Conflict, add.StatusCode);
         Assert.Equal("level2_required", (await Json(add)).GetProperty("code").GetString());
         var wallet = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{citizen.IdNumber}/wallet", officer));

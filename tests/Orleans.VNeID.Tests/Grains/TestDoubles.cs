@@ -7,6 +7,22 @@ using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.Tests.Grains;
 
+/// <summary>The papers' issuing registers as a dictionary: a test registers the papers its citizens hold.</summary>
+public sealed class InMemoryDocumentRegisters : IDocumentRegisters
+{
+    private readonly ConcurrentDictionary<(Orleans.VNeID.Dossiers.DocumentKind, string), RegisterRecord> _papers = new();
+
+    public RegisterRecord Add(RegisterRecord record) => _papers[(record.Kind, record.Number)] = record;
+
+    /// <summary>A valid paper of <paramref name="holder"/> (issued 2024, valid ten years), or one revoked.</summary>
+    public RegisterRecord Register(string holder, Orleans.VNeID.Dossiers.DocumentKind kind, string number, bool revoked = false) =>
+        Add(new RegisterRecord(kind, number, holder, "Sở Giao thông vận tải Hà Nội", new DateOnly(2024, 1, 1), new DateOnly(2034, 1, 1),
+            revoked ? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) : null));
+
+    public Task<RegisterRecord?> FindAsync(Orleans.VNeID.Dossiers.DocumentKind kind, string number, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_papers.GetValueOrDefault((kind, number)));
+}
+
 /// <summary>The population registry as a dictionary.</summary>
 public sealed class InMemoryPopulationRegistry : IPopulationRegistry
 {
