@@ -166,10 +166,10 @@ public sealed class PresentationCheck(TrustStore trust, ReplayGuard replays, Tim
                 notChecked.Add(new("Tình trạng thu hồi: vị trí không có trong danh sách.", "Revocation: the index is outside the list."));
                 return list.FetchedAt;
             case 1:
-                reasons.Add((Verdict.Revoked, new("Căn cước điện tử này đã bị thu hồi.", "This electronic ID has been revoked.")));
+                reasons.Add((Verdict.Revoked, new("Giấy tờ này đã bị thu hồi hoặc không còn hiệu lực theo cơ quan quản lý.", "This credential has been revoked, or its register no longer holds it valid.")));
                 break;
             case 2:
-                reasons.Add((Verdict.Revoked, new("Căn cước điện tử này đang bị tạm dừng (tài khoản bị khóa).", "This electronic ID is suspended (the account is locked).")));
+                reasons.Add((Verdict.Revoked, new("Giấy tờ này đang bị tạm dừng (tài khoản định danh bị khóa).", "This credential is suspended (the e-ID account is locked).")));
                 break;
         }
         return list.FetchedAt;

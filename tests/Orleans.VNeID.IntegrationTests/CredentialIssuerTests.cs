@@ -25,7 +25,9 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["DomainClock:StartAt"] = "2026-12-07T09:00:00+07:00" });
         var api = new PlatformApi(cluster.Http);
         var http = cluster.Http;
-        var candidates = platform.TakeCitizens(16).Where(c => c.CardIssuedOn is not null && c.Phone is not null).ToArray();
+        // Card holders of 18 or more on the cluster's date (the population's phones begin at 14; the QR shows "over 18").
+        var candidates = platform.TakeCitizens(16)
+            .Where(c => c.CardIssuedOn is not null && c.Phone is not null && c.DateOfBirth.AddYears(18) <= new DateOnly(2026, 12, 7)).ToArray();
         var levelOneCitizen = candidates[0];
         await api.RegisterAndActivateAsync(levelOneCitizen);
         // The first candidate whose chip card is valid today becomes level 2 at once (an expired card waits for a new one).
@@ -68,11 +70,19 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         var report = await ChecksAsync(cluster.GatewayUrl, sdJwt, holderJson, "valid");
         Assert.Contains("6 passed, 0 failed", report);
 
+        // A paper from its register: the owner integrates the licence the register gives them, and receives its credential.
+        var licence = await PaperCredentialSteps.LicenceInRegisterAsync(platform, citizen.IdNumber);
+        await PaperCredentialSteps.IntegrateAsync(http, citizen.IdNumber, token, licence);
+        var issuedPaper = await SendIssueAsync(http, citizen.IdNumber, token, Proof(holder, cluster.GatewayUrl, await NonceAsync(http)),
+            PaperCredentialSteps.Configuration, licence);
+        await PlatformApi.ExpectStatusAsync(HttpStatusCode.OK, issuedPaper);
+        var paperCredential = (await issuedPaper.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("credential").GetString()!;
+
         // The sample hotel desk, trusting this gateway; the console as the citizen's web wallet, on a phone-sized window.
         var desk = await InPersonCheck.StartDeskAsync(cluster);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await BrowserPages.LaunchAsync(playwright);
-        var phone = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 }, DeviceScaleFactor = 2 });
+        var phone = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 412, Height = 915 }, DeviceScaleFactor = 2.625f });
         try
         {
             await WebWalletAsync(phone, cluster, citizen.IdNumber, password);
@@ -98,18 +108,24 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
             await InPersonCheck.ExpectVerdictAsync(plain, "HỢP LỆ");
             await Assertions.Expect(plain.Locator("main")).ToContainTextAsync("Chưa kiểm tra được");
             await BrowserPages.AssertAccessibleAsync(plain, "identity-check-credential");
+            var paper = await InPersonCheck.CheckTextAsync(browser, desk, paperCredential);
+            await InPersonCheck.ExpectVerdictAsync(paper, "HỢP LỆ");
+            await Assertions.Expect(paper.Locator("table")).ToContainTextAsync(licence);
 
             // The gateway is back. The citizen locks the account (lost phone): the credential's entry is suspended in the
             // status list, and once the desk has fetched the list again the same QR and the credential read as revoked.
             cluster.StartGateway();
             await cluster.WaitUntilReadyAsync(platform, 1);
+            // The licence register revokes the licence: its credential reads invalid (1) and it leaves the wallet.
+            await PaperCredentialSteps.RevokeAsync(platform, licence);
+            Assert.Equal(1, StatusAt(await http.GetStringAsync("/status-lists/1"), IndexOf(paperCredential)));
+            Assert.False(await PaperCredentialSteps.InWalletAsync(http, citizen.IdNumber, token, licence));
             using (var lockRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{citizen.IdNumber}/lock") { Content = JsonContent.Create(new { reason = "lost phone" }) })
             {
                 lockRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(lockRequest)).StatusCode);
             }
-            var index = JsonDocument.Parse(Base64UrlEncoder.Decode(sdJwt.Split('~')[0].Split('.')[1])).RootElement
-                .GetProperty("status").GetProperty("status_list").GetProperty("idx").GetInt32();
+            var index = IndexOf(sdJwt);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (StatusAt(await http.GetStringAsync("/status-lists/1"), index) != 2 && DateTime.UtcNow < deadline) await Task.Delay(300);
             Assert.Equal(2, StatusAt(await http.GetStringAsync("/status-lists/1"), index));
@@ -117,6 +133,7 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
             await InPersonCheck.RefreshAsync(browser, desk);
             await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckPictureAsync(browser, desk, qr), "ĐÃ BỊ THU HỒI");
             await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckTextAsync(browser, desk, sdJwt), "ĐÃ BỊ THU HỒI");
+            await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.CheckTextAsync(browser, desk, paperCredential), "ĐÃ BỊ THU HỒI");
         }
         catch
         {
@@ -201,11 +218,12 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
     private static async Task<HttpResponseMessage> IssueAsync(HttpClient http, string issuer, string idNumber, string token, ECDsa holder) =>
         await SendIssueAsync(http, idNumber, token, Proof(holder, issuer, await NonceAsync(http)));
 
-    private static async Task<HttpResponseMessage> SendIssueAsync(HttpClient http, string idNumber, string token, string proof)
+    private static async Task<HttpResponseMessage> SendIssueAsync(HttpClient http, string idNumber, string token, string proof,
+        string configuration = "vn.vneid.eid", string? identifier = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/accounts/{idNumber}/credentials")
         {
-            Content = JsonContent.Create(new { credentialConfigurationId = "vn.vneid.eid", proof = new { proofType = "jwt", jwt = proof } }),
+            Content = JsonContent.Create(new { credentialConfigurationId = configuration, proof = new { proofType = "jwt", jwt = proof }, credentialIdentifier = identifier }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await http.SendAsync(request);
@@ -223,6 +241,10 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
             Claims = new Dictionary<string, object> { ["aud"] = audience, ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), ["nonce"] = nonce },
         });
     }
+
+    /// <summary>The credential's entry in the status list.</summary>
+    private static int IndexOf(string sdJwt) => JsonDocument.Parse(Base64UrlEncoder.Decode(sdJwt.Split('~')[0].Split('.')[1])).RootElement
+        .GetProperty("status").GetProperty("status_list").GetProperty("idx").GetInt32();
 
     /// <summary>A status list's entry, read as a verifier reads it (2 bits per entry, ZLIB, base64url).</summary>
     private static int StatusAt(string statusListJwt, int index)

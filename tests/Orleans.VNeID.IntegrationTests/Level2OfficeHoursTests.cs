@@ -24,13 +24,13 @@ public class Level2OfficeHoursTests(PlatformFixture platform)
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
-    private static object Dossier(string idNumber, string? phone, JsonElement capture) => new
+    private static object Dossier(string idNumber, string? phone, JsonElement capture, string licence = "010203040506") => new
     {
         submissionId = Guid.NewGuid().ToString("N"),
         idNumber,
         hasChipCard = true,
         phone,
-        documents = new[] { new { kind = "driverLicence", number = "010203040506", issuer = "Sở Giao thông vận tải Hà Nội" } },
+        documents = new[] { new { kind = "driverLicence", number = licence, issuer = "Sở Giao thông vận tải Hà Nội" } },
         consentRecorded = true,
         portraitTemplate = capture.GetProperty("portraitTemplate").GetString(),
         fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
@@ -49,7 +49,9 @@ public class Level2OfficeHoursTests(PlatformFixture platform)
         var officer = await OfficerTokenAsync(http);
 
         var capture = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/capture/{citizen.IdNumber}");
-        var opened = await SendAsync(http, HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, Dossier(citizen.IdNumber, citizen.Phone, capture));
+        // The licence the citizen presents stands in the licence register (a dossier's papers pass the register's check).
+        var licence = await PaperCredentialSteps.LicenceInRegisterAsync(platform, citizen.IdNumber);
+        var opened = await SendAsync(http, HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, Dossier(citizen.IdNumber, citizen.Phone, capture, licence));
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var receipt = await opened.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("approved", receipt.GetProperty("status").GetString());

@@ -60,6 +60,14 @@ public sealed class PlatformFixture : IAsyncLifetime
         lock (_adults) return Enumerable.Range(0, count).Select(_ => _adults.Dequeue()).ToArray();
     }
 
+    /// <summary>Runs a statement as the database's owner (the registers' stand-ins change as their agencies would change them).</summary>
+    public async Task ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var command = Database.CreateCommand(sql);
+        foreach (var parameter in parameters) command.Parameters.AddWithValue(parameter);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {
         await using var command = Database.CreateCommand(sql);

@@ -17,8 +17,11 @@ using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Gateway.Credentials;
 
-/// <summary>A holder's request for a credential (OpenID for Verifiable Credential Issuance 1.0, §8.2).</summary>
-public sealed record CredentialRequest(string? CredentialConfigurationId, CredentialProof? Proof);
+/// <summary>
+/// A holder's request for a credential (OpenID for Verifiable Credential Issuance 1.0, §8.2): the e-ID, or one of the
+/// wallet's papers named by its number (<see cref="CredentialIdentifier"/>).
+/// </summary>
+public sealed record CredentialRequest(string? CredentialConfigurationId, CredentialProof? Proof, string? CredentialIdentifier = null);
 
 /// <summary>The holder's proof of its key: a JWT of type <c>openid4vci-proof+jwt</c> with the issuer's nonce.</summary>
 public sealed record CredentialProof(string? ProofType, string? Jwt);
@@ -62,9 +65,9 @@ public static class CredentialIssuer
             .RequireRateLimiting(RateLimits.PerAddress).AllowAnonymous();
         app.MapPost("/api/v1/accounts/{idNumber}/credentials", IssueAsync).WithTags("Credentials")
             .WithName("IssueCredential")
-            .WithSummary("Issue the e-ID of a level-2 account as an SD-JWT VC bound to the holder's key (owner)")
-            .WithDescription("The body names the credential configuration (vn.vneid.eid) and proves the holder's key: a JWT of type openid4vci-proof+jwt, ES256, its public key in the jwk header, audience the issuer, with a nonce from POST /api/v1/credentials/nonce. Every claim is selectively disclosable; the credential's entry in the status list is suspended while the account is locked.")
-            .ProducesProblems(400, 401, 403, 409, 503)
+            .WithSummary("Issue the e-ID of a level-2 account, or one of its wallet's papers, as an SD-JWT VC bound to the holder's key (owner)")
+            .WithDescription("The body names the credential configuration — vn.vneid.eid, or a paper's (vn.vneid.driving_licence, vn.vneid.vehicle_registration, vn.vneid.social_insurance, vn.vneid.health_insurance_card) with credentialIdentifier the paper's number — and proves the holder's key: a JWT of type openid4vci-proof+jwt, ES256, its public key in the jwk header, audience the issuer, with a nonce from POST /api/v1/credentials/nonce. Every claim is selectively disclosable; the credential's entry in the status list is suspended while the account is locked, and a paper's reads invalid once its register revokes it or it expires. A paper the wallet does not hold answers 422 document_not_registered.")
+            .ProducesProblems(400, 401, 403, 409, 422, 503)
             .RequireAuthorization(Policies.Citizen);
         return app;
     }
@@ -77,6 +80,11 @@ public static class CredentialIssuer
     private static Ok<Dictionary<string, object>> IssuerMetadata(IOptions<OidcOptions> oidc)
     {
         var issuer = Issuer(oidc.Value);
+        var configurations = new Dictionary<string, object>
+        {
+            [EidConfiguration] = ConfigurationMetadata(Vct(oidc.Value), "Căn cước điện tử (định danh điện tử mức độ 2)", "Electronic ID (level 2)"),
+        };
+        foreach (var (id, paper) in PaperCredentials.Configurations) configurations[id] = ConfigurationMetadata(PaperCredentials.Vct(oidc.Value, paper.Path), paper.Vi, paper.En);
         return TypedResults.Ok(new Dictionary<string, object>
         {
             ["credential_issuer"] = issuer,
@@ -84,27 +92,27 @@ public static class CredentialIssuer
             ["credential_endpoint"] = issuer + "/api/v1/accounts/{idNumber}/credentials",
             ["nonce_endpoint"] = issuer + "/api/v1/credentials/nonce",
             ["display"] = new[] { new { name = "VNeID — Bộ Công an", locale = "vi" }, new { name = "VNeID — Ministry of Public Security", locale = "en" } },
-            ["credential_configurations_supported"] = new Dictionary<string, object>
-            {
-                [EidConfiguration] = new Dictionary<string, object>
-                {
-                    ["format"] = SdJwt.Type,
-                    ["vct"] = Vct(oidc.Value),
-                    ["cryptographic_binding_methods_supported"] = new[] { "jwk" },
-                    ["credential_signing_alg_values_supported"] = new[] { "ES256" },
-                    ["proof_types_supported"] = new { jwt = new { proof_signing_alg_values_supported = new[] { "ES256" } } },
-                    ["display"] = new[] { new { name = "Căn cước điện tử (định danh điện tử mức độ 2)", locale = "vi" }, new { name = "Electronic ID (level 2)", locale = "en" } },
-                },
-            },
+            ["credential_configurations_supported"] = configurations,
         });
     }
+
+    /// <summary>A credential configuration as wallets read it: SD-JWT VC, bound to a JWK the holder proves with ES256.</summary>
+    private static Dictionary<string, object> ConfigurationMetadata(string vct, string vi, string en) => new()
+    {
+        ["format"] = SdJwt.Type,
+        ["vct"] = vct,
+        ["cryptographic_binding_methods_supported"] = new[] { "jwk" },
+        ["credential_signing_alg_values_supported"] = new[] { "ES256" },
+        ["proof_types_supported"] = new { jwt = new { proof_signing_alg_values_supported = new[] { "ES256" } } },
+        ["display"] = new[] { new { name = vi, locale = "vi" }, new { name = en, locale = "en" } },
+    };
 
     private static async Task<IResult> StatusListAsync(int listId, CredentialStatusStore store, CredentialKeys keys, IOptions<OidcOptions> oidc,
         IOptions<CredentialOptions> options, TimeProvider clock, HttpContext http)
     {
         if (listId != CredentialStatusStore.ListId) return ProblemWriter.Result(ErrorCatalogue.NotFound, "There is no such status list.");
         var now = clock.GetUtcNow();
-        var statuses = await store.ReadAsync(listId);
+        var statuses = await store.ReadAsync(listId, VietnamTime.Today(clock));
         var token = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "statuslist+jwt",
@@ -128,9 +136,12 @@ public static class CredentialIssuer
         HttpContext http)
     {
         if (user.Identity?.Name != idNumber) return ProblemWriter.NotYours();
-        if (request.CredentialConfigurationId != EidConfiguration)
-            return ProblemWriter.Result(ErrorCatalogue.ValidationFailed, $"credentialConfigurationId must be {EidConfiguration}.");
-        var (credential, refused) = await IssueEidAsync(http, idNumber, request.Proof);
+        var (credential, refused) = request.CredentialConfigurationId switch
+        {
+            EidConfiguration => await IssueEidAsync(http, idNumber, request.Proof),
+            { } paper when PaperCredentials.Configurations.ContainsKey(paper) => await PaperCredentials.IssueAsync(http, idNumber, paper, request.CredentialIdentifier, request.Proof),
+            _ => (null, ErrorCatalogue.ValidationFailed),
+        };
         return credential is not null ? TypedResults.Ok(new IssuedCredential(credential)) : ProblemWriter.Result(refused!);
     }
 
@@ -140,26 +151,13 @@ public static class CredentialIssuer
     /// </summary>
     public static async Task<(string? Credential, KnownError? Refused)> IssueEidAsync(HttpContext http, string idNumber, CredentialProof? proof)
     {
-        var services = http.RequestServices;
-        var cluster = services.GetRequiredService<IClusterClient>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var oidc = services.GetRequiredService<IOptions<OidcOptions>>();
-        var options = services.GetRequiredService<IOptions<CredentialOptions>>();
-        var issuer = Issuer(oidc.Value);
-        if (await HolderKeyAsync(proof, issuer, services.GetRequiredService<CredentialNonces>(), clock, cluster) is not { } holder)
-            return (null, ErrorCatalogue.CredentialProofInvalid);
-        var view = SessionAccount.ThisRequest(http, idNumber) ?? await cluster.Account(idNumber).GetAsync();
-        var wallet = view?.Level == AccountLevel.Level2 ? (await cluster.Account(idNumber).GetWalletAsync()).Value : null;
-        if (view is null || wallet is null) return (null, ErrorCatalogue.Level2Required);
+        var (holder, refused) = await HolderAsync(http, idNumber, proof);
+        if (holder is null) return (null, refused);
+        var (view, wallet) = (holder.View, holder.Wallet);
+        var cluster = http.RequestServices.GetRequiredService<IClusterClient>();
         var profile = await cluster.Account(idNumber).GetProfileAsync();
-        var store = services.GetRequiredService<CredentialStatusStore>();
-
-        var now = clock.GetUtcNow();
         var card = wallet.FirstOrDefault(d => d.Kind == DocumentKind.IdCard);
-        var expires = now + options.Value.Lifetime;
-        if (card?.ValidUntil is { } until && until.ToDateTime(TimeOnly.MaxValue, DateTimeKind.Utc) < expires) expires = until.ToDateTime(TimeOnly.MaxValue, DateTimeKind.Utc);
-        var (listId, index) = await store.AllocateAsync(idNumber, EidConfiguration, now, expires);
-        var today = VietnamTime.Today(clock);
+        var today = VietnamTime.Today(http.RequestServices.GetRequiredService<TimeProvider>());
         var id = IdentityNumber.Parse(idNumber);
         var disclosable = new Dictionary<string, object?>
         {
@@ -178,19 +176,55 @@ public static class CredentialIssuer
             disclosable["card_number"] = card.Number;
             if (card.ValidUntil is { } validUntil) disclosable["card_valid_until"] = validUntil.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
+        return (await SignAsync(http, holder, EidConfiguration, Vct(http.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value), disclosable, card?.ValidUntil), null);
+    }
+
+    /// <summary>The holder proven and its level-2 account read: who the credential is for and what it may state.</summary>
+    internal sealed record Holder(string IdNumber, Dictionary<string, object> Key, AccountView View, IReadOnlyList<IntegratedDocument> Wallet, DateTimeOffset Now);
+
+    /// <summary>
+    /// The holder's key (from its proof) and the level-2 account of <paramref name="idNumber"/> (its owner authenticated by
+    /// the caller: the app's token or the console's sign-in); or why not.
+    /// </summary>
+    internal static async Task<(Holder? Holder, KnownError? Refused)> HolderAsync(HttpContext http, string idNumber, CredentialProof? proof)
+    {
+        var services = http.RequestServices;
+        var cluster = services.GetRequiredService<IClusterClient>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var issuer = Issuer(services.GetRequiredService<IOptions<OidcOptions>>().Value);
+        if (await HolderKeyAsync(proof, issuer, services.GetRequiredService<CredentialNonces>(), clock, cluster) is not { } key)
+            return (null, ErrorCatalogue.CredentialProofInvalid);
+        var view = SessionAccount.ThisRequest(http, idNumber) ?? await cluster.Account(idNumber).GetAsync();
+        var wallet = view?.Level == AccountLevel.Level2 ? (await cluster.Account(idNumber).GetWalletAsync()).Value : null;
+        if (view is null || wallet is null) return (null, ErrorCatalogue.Level2Required);
+        return (new Holder(idNumber, key, view, wallet, clock.GetUtcNow()), null);
+    }
+
+    /// <summary>
+    /// The SD-JWT VC of <paramref name="disclosable"/> for <paramref name="holder"/>: valid for the configured lifetime, never
+    /// past <paramref name="until"/>, with an entry of its own in the status list (naming the paper, for a paper's credential).
+    /// </summary>
+    internal static async Task<string> SignAsync(HttpContext http, Holder holder, string configuration, string vct, IReadOnlyDictionary<string, object?> disclosable,
+        DateOnly? until, (DocumentKind, string)? paper = null)
+    {
+        var services = http.RequestServices;
+        var oidc = services.GetRequiredService<IOptions<OidcOptions>>().Value;
+        var expires = holder.Now + services.GetRequiredService<IOptions<CredentialOptions>>().Value.Lifetime;
+        if (until?.ToDateTime(TimeOnly.MaxValue, DateTimeKind.Utc) is { } end && end < expires) expires = end;
+        var (listId, index) = await services.GetRequiredService<CredentialStatusStore>().AllocateAsync(holder.IdNumber, configuration, holder.Now, expires, paper);
         var always = new Dictionary<string, object?>
         {
-            ["iss"] = issuer,
-            ["vct"] = Vct(oidc.Value),
-            ["iat"] = now.ToUnixTimeSeconds(),
+            ["iss"] = Issuer(oidc),
+            ["vct"] = vct,
+            ["iat"] = holder.Now.ToUnixTimeSeconds(),
             ["exp"] = expires.ToUnixTimeSeconds(),
-            ["cnf"] = new Dictionary<string, object> { ["jwk"] = holder },
+            ["cnf"] = new Dictionary<string, object> { ["jwk"] = holder.Key },
             ["status"] = new Dictionary<string, object>
             {
-                ["status_list"] = new Dictionary<string, object> { ["idx"] = index, ["uri"] = StatusListUri(oidc.Value, listId) },
+                ["status_list"] = new Dictionary<string, object> { ["idx"] = index, ["uri"] = StatusListUri(oidc, listId) },
             },
         };
-        return (SdJwt.Issue(always, disclosable, services.GetRequiredService<CredentialKeys>().Credentials), null);
+        return SdJwt.Issue(always, disclosable, services.GetRequiredService<CredentialKeys>().Credentials);
     }
 
     /// <summary>

@@ -7,11 +7,12 @@ namespace Orleans.VNeID.Gateway.Credentials;
 /// <summary>
 /// The portrait an e-ID shows, standing in for the photograph the ID-card database holds: the seeded population has
 /// biometric templates but no photographs, so each citizen gets a small drawn portrait (head, hair, shoulders, in tones
-/// taken from a digest of the ID number) that is the same every time. Small enough for an in-person QR: 48×64 pixels, WebP, about 300 bytes.
+/// taken from a digest of the ID number) that is the same every time. Small enough for an in-person QR: 36×48 pixels, WebP, about 200 bytes.
 /// </summary>
 public static class SyntheticPortrait
 {
-    public const int Width = 48, Height = 64;
+    public const int Width = 36, Height = 48;
+    private const float Scale = Width / 48f;
     public const string MediaType = "image/webp";
 
     private static readonly SKColor[] Skins = [new(241, 204, 170), new(224, 182, 142), new(198, 150, 110), new(233, 194, 160)];
@@ -32,8 +33,10 @@ public static class SyntheticPortrait
         using var surface = SKSurface.Create(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var canvas = surface.Canvas;
         canvas.Clear(new SKColor(236, 240, 246));
+        // Drawn on a 48×64 grid, made smaller.
+        canvas.Scale(Scale);
         using var paint = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
-        var centre = Width / 2f;
+        const float centre = 24;
         const float top = 10;
         // Hair behind the head (longer for women), shoulders and neck, the face, the fringe, eyes and mouth.
         paint.Color = hair;

@@ -48,11 +48,27 @@ public sealed partial class CitizenAccountGrain
                 ? new InPersonVerification(check.DossierCode, check.OfficeCode, check.OfficerId, check.CheckedAt)
                 : null));
 
-    public Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync() =>
-        Task.FromResult<Result<IReadOnlyList<IntegratedDocument>>>(
-            !Exists ? AccountRefusals.NotFound() :
-            _lifecycle.Level != AccountLevel.Level2 ? AccountRefusals.Level2Required() :
-            Result.Ok<IReadOnlyList<IntegratedDocument>>(State.Wallet.ToArray()));
+    public async Task<Result<IReadOnlyList<IntegratedDocument>>> GetWalletAsync()
+    {
+        if (!Exists) return AccountRefusals.NotFound();
+        if (_lifecycle.Level != AccountLevel.Level2) return AccountRefusals.Level2Required();
+        return Result.Ok<IReadOnlyList<IntegratedDocument>>(await StandingAsync(State.Wallet));
+    }
+
+    /// <summary>
+    /// The papers that still stand in their registers today: a revocation, an expiry or a change of holder there takes a
+    /// paper out of the wallet's view (and its credentials read invalid). The chip card, the passport and a child's
+    /// birth certificate come from registries of their own.
+    /// </summary>
+    private async Task<IntegratedDocument[]> StandingAsync(IEnumerable<IntegratedDocument> papers)
+    {
+        var today = VietnamTime.Today(clock);
+        var standing = new List<IntegratedDocument>();
+        foreach (var paper in papers)
+            if (!DocumentNumbers.Registered.Contains(paper.Kind) || DocumentCheck.StillStands(await registers.FindAsync(paper.Kind, paper.Number), AccountId, today))
+                standing.Add(paper);
+        return [.. standing];
+    }
 
     public async Task<Result<IReadOnlyList<IntegratedDocument>>> AddDocumentAsync(IntegratedDocument document, string? reason = null)
     {

@@ -58,6 +58,11 @@ public sealed partial class Level2AtTheDeskHttpTests
         Assert.Equal("register", (await Json(integrated)).EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "socialInsurance")
             .GetProperty("verifiedBy").GetString());
         Assert.Equal("document_not_registered", (await Json(await Integrate(othersInsurance))).GetProperty("code").GetString());
+        // Its register revokes it: the wallet no longer shows it (the plate still stands).
+        fixture.Papers.Register(id, DocumentKind.SocialInsurance, ownInsurance, revoked: true);
+        var wallet = await Json(await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{id}/wallet", token)));
+        Assert.DoesNotContain(wallet.EnumerateArray(), d => d.GetProperty("number").GetString() == ownInsurance);
+        Assert.Contains(wallet.EnumerateArray(), d => d.GetProperty("number").GetString() == plate);
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(GatewayFactory.With(HttpMethod.Post,
             $"/api/v1/accounts/{id}/documents/from-register", officer, new { kind = "socialInsurance", number = ownInsurance }))).StatusCode);
 
