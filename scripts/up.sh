@@ -182,6 +182,7 @@ if [ "$MODE" = development ]; then
     "${PORTAL_CREDENTIAL[@]}" dotnet "$PORTAL"
   start identity-check ASPNETCORE_ENVIRONMENT=Development "Urls=$VERIFIER_URL" "Verifier__TrustedIssuers__0__Issuer=$GATEWAY_URL" \
     "Verifier__TrustedIssuers__0__StatusLists__0=$GATEWAY_URL/status-lists/1" "Verifier__CacheFile=$LOCAL_DIR/identity-check/trust-cache.json" \
+    "Verifier__Wallet=$GATEWAY_URL/account/wallet/present" \
     dotnet "$VERIFIER"
 fi
 

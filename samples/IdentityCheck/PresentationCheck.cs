@@ -7,7 +7,10 @@ using Microsoft.IdentityModel.Tokens;
 namespace IdentityCheck;
 
 /// <summary>The outcome of a check, worst first when several apply.</summary>
-public enum Verdict { NotGenuine, Revoked, Expired, Replayed, Unchecked, Unreadable, Valid }
+public enum Verdict { NotGenuine, Revoked, Expired, Replayed, Unchecked, Unreadable, Refused, Valid }
+
+/// <summary>What an online presentation must answer: the desk's own request (its client_id as audience, its nonce).</summary>
+public sealed record Expectation(string Audience, string Nonce);
 
 /// <summary>A sentence in Vietnamese with its English.</summary>
 public sealed record Words(string Vi, string En);
@@ -29,7 +32,8 @@ public sealed class PresentationCheck(TrustStore trust, ReplayGuard replays, Tim
     public const string InPersonAudience = "urn:vneid:in-person";
     private static readonly string[] PortraitTypes = ["data:image/webp;base64,", "data:image/jpeg;base64,", "data:image/png;base64,"];
 
-    public async Task<CheckResult> CheckAsync(string input)
+    /// <summary>The verdict on <paramref name="input"/>: shown in person, or the answer to the desk's <paramref name="online"/> request.</summary>
+    public async Task<CheckResult> CheckAsync(string input, Expectation? online = null)
     {
         string presentation;
         try
@@ -77,7 +81,7 @@ public sealed class PresentationCheck(TrustStore trust, ReplayGuard replays, Tim
         }
 
         var inPerson = kb.Length > 0;
-        if (inPerson) reasons.AddRange(await HolderBindingAsync(handler, root, presentation[..^kb.Length], kb));
+        if (inPerson) reasons.AddRange(await HolderBindingAsync(handler, root, presentation[..^kb.Length], kb, online));
         else notChecked.Add(new("Người xuất trình có giữ khóa của chủ thể hay không (không có chữ ký của người giữ).", "That the person showing it holds the holder's key (no key-binding signature)."));
 
         DateTimeOffset? expires = root.TryGetProperty("exp", out var exp) ? DateTimeOffset.FromUnixTimeSeconds(exp.GetInt64()) : null;
@@ -114,7 +118,8 @@ public sealed class PresentationCheck(TrustStore trust, ReplayGuard replays, Tim
     }
 
     /// <summary>The key-binding JWT: the holder's key (cnf), over this presentation (sd_hash), for in-person use, fresh, first seen.</summary>
-    private async Task<IEnumerable<(Verdict, Words)>> HolderBindingAsync(JsonWebTokenHandler handler, JsonElement credential, string presented, string kb)
+    private async Task<IEnumerable<(Verdict, Words)>> HolderBindingAsync(JsonWebTokenHandler handler, JsonElement credential, string presented, string kb,
+        Expectation? online)
     {
         var forged = (Verdict.NotGenuine, new Words("Chữ ký của người xuất trình không đúng với khóa ghi trong căn cước.", "The holder's signature does not match the key in the credential."));
         if (!credential.TryGetProperty("cnf", out var cnf) || !cnf.TryGetProperty("jwk", out var jwk) || !handler.CanReadToken(kb)) return [forged];
@@ -127,8 +132,10 @@ public sealed class PresentationCheck(TrustStore trust, ReplayGuard replays, Tim
         var token = (JsonWebToken)binding.SecurityToken;
         var hash = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(presented)));
         if (!token.TryGetPayloadValue<string>("sd_hash", out var sdHash) || sdHash != hash) return [forged];
-        if (!token.Audiences.Contains(InPersonAudience))
-            return [(Verdict.NotGenuine, new Words("Bản xuất trình này được làm cho một bên khác, không phải để xuất trình trực tiếp.", "This presentation was made for someone else, not for showing in person."))];
+        if (!token.Audiences.Contains(online?.Audience ?? InPersonAudience))
+            return [(Verdict.NotGenuine, new Words("Bản xuất trình này được làm cho một bên khác.", "This presentation was made for someone else."))];
+        if (online is not null && (!token.TryGetPayloadValue<string>("nonce", out var answered) || answered != online.Nonce))
+            return [(Verdict.NotGenuine, new Words("Bản xuất trình này trả lời một yêu cầu khác.", "This presentation answers another request."))];
         var now = clock.GetUtcNow();
         var made = token.TryGetPayloadValue<long>("iat", out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : DateTimeOffset.MinValue;
         var age = now - made;
@@ -176,6 +183,9 @@ public sealed class PresentationCheck(TrustStore trust, ReplayGuard replays, Tim
     }
 
     private static bool IsBase64(string text) => Convert.TryFromBase64String(text, new byte[text.Length], out _);
+
+    /// <summary>The guest's wallet refused the desk's request.</summary>
+    public static CheckResult Refused() => Result(Verdict.Refused, [new("Khách đã từ chối chia sẻ thông tin.", "The guest refused to share.")]);
 
     private static CheckResult Unreadable() => Result(Verdict.Unreadable,
         [new("Không đọc được: đây không phải mã của căn cước điện tử.", "Unreadable: this is not an electronic-ID code.")]);

@@ -20,6 +20,7 @@ builder.Services.AddSingleton<TrustStore>();
 builder.Services.AddHostedService(services => services.GetRequiredService<TrustStore>());
 builder.Services.AddSingleton<ReplayGuard>();
 builder.Services.AddSingleton<PresentationCheck>();
+builder.Services.AddSingleton<OnlineRequests>();
 builder.Services.AddRazorComponents();
 builder.Services.AddAntiforgery();
 
@@ -55,6 +56,41 @@ app.MapPost("/trust/refresh", async (TrustStore trust) =>
     await trust.RefreshAsync();
     return Results.Redirect("/trust");
 });
+
+// Online (OpenID4VP 1.0): the desk asks the guest's wallet for claims, the wallet posts its answer to /online/response.
+app.MapGet("/online", (HttpContext http) => Page<OnlinePage>(http, []));
+app.MapPost("/online", ([FromForm] string ask, HttpContext http, OnlineRequests requests) =>
+{
+    var claims = ask.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(OnlineAsk.Claims.Contains).Distinct().ToArray();
+    if (claims.Length == 0) return Results.Redirect("/online");
+    var request = requests.Create(claims, $"{http.Request.Scheme}://{http.Request.Host}/online/response");
+    return Results.Redirect($"/online/{request.Id}");
+});
+app.MapGet("/online/{id}", (string id, HttpContext http, OnlineRequests requests, TrustStore trust) =>
+{
+    if (requests.Find(id) is not { } request) return Results.Redirect("/online");
+    var link = request.WalletLink(trust.Options.Wallet, OnlineAsk.EidVct(trust));
+    return Page<OnlineRequestPage>(http, new()
+    {
+        ["Link"] = link, ["Qr"] = OnlineAsk.QrImage(link), ["StateUrl"] = $"/online/{id}/state", ["ResultUrl"] = $"/online/{id}/result",
+    });
+});
+app.MapGet("/online/{id}/state", (string id, OnlineRequests requests) => TypedResults.Json(new AnswerState(requests.Find(id)?.Result is not null)));
+app.MapGet("/online/{id}/result", (string id, HttpContext http, OnlineRequests requests) => requests.Find(id)?.Result is { } result
+    ? Page<ResultPage>(http, new() { ["Result"] = result })
+    : Results.Redirect($"/online/{id}"));
+// The wallet's answer (direct_post): a stranger's input, taken once, for an open request only.
+app.MapPost("/online/response", async (HttpContext http, OnlineRequests requests, PresentationCheck check) =>
+{
+    var form = await http.Request.ReadFormAsync();
+    if (requests.Unanswered(form["state"].ToString()) is not { } request)
+        return Page<CheckPage>(http, new() { ["Problem"] = new Words("Yêu cầu này không còn chờ câu trả lời.", "This request no longer waits for an answer.") },
+            StatusCodes.Status400BadRequest);
+    var refused = form["error"] == "access_denied";
+    request.Result = refused ? PresentationCheck.Refused() : await check.CheckAsync(OnlineAsk.Presentation(form["vp_token"].ToString()) ?? "", new Expectation(request.ClientId, request.Nonce));
+    return Page<SentPage>(http, new() { ["Refused"] = refused });
+}).DisableAntiforgery();
+
 app.Run();
 
 static async Task<string?> ReadAsync(IFormFile image)
@@ -69,3 +105,5 @@ static RazorComponentResult Page<TPage>(HttpContext http, Dictionary<string, obj
     where TPage : IComponent => new RazorComponentResult<TPage>(parameters) { StatusCode = status };
 
 internal sealed record FoundText(string Text);
+
+internal sealed record AnswerState(bool Answered);

@@ -23,6 +23,9 @@ public sealed class VerifierOptions
     /// <summary>How old an in-person presentation (its key-binding JWT's iat) may be.</summary>
     public TimeSpan QrLifetime { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>The VNeID wallet's address for requests over the network (OpenID4VP): the console's answering page.</summary>
+    public string Wallet { get; set; } = "http://127.0.0.1:8080/account/wallet/present";
+
     /// <summary>Where the fetched keys and lists are kept, so a desk that starts without a network still checks. Optional.</summary>
     public string? CacheFile { get; set; }
 }

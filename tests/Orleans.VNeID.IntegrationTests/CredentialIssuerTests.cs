@@ -86,6 +86,14 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         try
         {
             await WebWalletAsync(phone, cluster, citizen.IdNumber, password);
+            // Over the network (OpenID4VP): the desk asks, the phone's wallet answers; a refusal reaches the desk too.
+            var online = await InPersonCheck.AskOnlineAsync(browser, desk, phone);
+            await InPersonCheck.ExpectVerdictAsync(online, "HỢP LỆ");
+            await Assertions.Expect(online.Locator("table").Locator("tr", new() { HasText = "Đủ 18 tuổi" })).ToContainTextAsync("Có · Yes");
+            await Assertions.Expect(online.Locator("main")).Not.ToContainTextAsync(citizen.FullName);
+            await BrowserPages.AssertAccessibleAsync(online, "identity-check-online");
+            await InPersonCheck.ExpectVerdictAsync(await InPersonCheck.AskOnlineAsync(browser, desk, phone, agree: false), "KHÁCH TỪ CHỐI");
+            await phone.GotoAsync(cluster.GatewayUrl + "/account/wallet");
             var qr = await InPersonCheck.OverEighteenQrAsync(phone);
             await BrowserPages.AssertAccessibleAsync(phone, "wallet-in-person-qr");
 

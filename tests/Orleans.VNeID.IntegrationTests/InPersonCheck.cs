@@ -20,6 +20,7 @@ public static class InPersonCheck
             ["Verifier__TrustedIssuers__0__Issuer"] = cluster.GatewayUrl,
             ["Verifier__TrustedIssuers__0__Name"] = "VNeID (test)",
             ["Verifier__TrustedIssuers__0__StatusLists__0"] = cluster.GatewayUrl + "/status-lists/1",
+            ["Verifier__Wallet"] = cluster.GatewayUrl + "/account/wallet/present",
         });
         await BrowserPages.WaitForAsync(url + "/trust");
         using var http = new HttpClient();
@@ -62,6 +63,28 @@ public static class InPersonCheck
 
     public static Task ExpectVerdictAsync(IPage result, string verdict) =>
         Assertions.Expect(result.Locator(".verdict")).ToContainTextAsync(verdict);
+
+    /// <summary>
+    /// The desk asks over the network (OpenID4VP): the phone's wallet page shows who asks for what, the citizen agrees
+    /// or refuses, and the desk's page (waiting in another browser) shows the verdict.
+    /// </summary>
+    public static async Task<IPage> AskOnlineAsync(IBrowser browser, string desk, IPage phone, bool agree = true)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(desk + "/online");
+        await page.GetByLabel("Chỉ “đủ 18 tuổi” và ảnh chân dung").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tạo yêu cầu · Make the request" }).ClickAsync();
+        var link = await page.Locator("#wallet-link").GetAttributeAsync("href");
+        await phone.GotoAsync(link!);
+        await Assertions.Expect(phone.Locator("main")).ToContainTextAsync(new Uri(desk).Authority);
+        await Assertions.Expect(phone.Locator("main")).ToContainTextAsync("Đủ 18 tuổi hay chưa");
+        if (agree) await BrowserPages.AssertAccessibleAsync(phone, "wallet-present");
+        await phone.GetByRole(AriaRole.Button, new() { Name = agree ? "Đồng ý chia sẻ" : "Từ chối", Exact = true }).ClickAsync();
+        await phone.WaitForURLAsync(desk + "/online/response");
+        await Assertions.Expect(phone.Locator("main")).ToContainTextAsync(agree ? "Thông tin đã được gửi" : "Bạn đã từ chối");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/result$"));
+        return page;
+    }
 
     /// <summary>The desk fetches the issuer's keys and status list again (the network is back).</summary>
     public static async Task RefreshAsync(IBrowser browser, string desk)

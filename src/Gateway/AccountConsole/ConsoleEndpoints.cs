@@ -54,6 +54,7 @@ public static class ConsoleEndpoints
         console.MapPost("/wallet/credential", ReceiveCredentialAsync);
         console.MapPost("/wallet/qr", InPersonQrImage);
         console.MapPost("/wallet/integrate", IntegrateAsync);
+        console.MapGet(ConsolePresent.Path, ConsolePresent.PresentAsync);
         return app;
     }
 

@@ -82,6 +82,23 @@ public static class ConsoleWords
             ? page.T("Cơ quan quản lý giấy tờ (đối chiếu trực tiếp)", "Its issuing register (checked directly)")
             : page.T($"{d.VerifiedBy}, cơ quan {d.VerifiedAtOffice}", $"{d.VerifiedBy}, office {d.VerifiedAtOffice}"));
 
+    /// <summary>A claim of the e-ID in words (what a verifier asks to see).</summary>
+    public static string Claim(PageContext page, string claim) => claim switch
+    {
+        "id_number" => page.T("Số định danh cá nhân", "Personal ID number"),
+        "full_name" => page.T("Họ và tên", "Full name"),
+        "birthdate" => page.T("Ngày sinh", "Date of birth"),
+        "gender" => page.T("Giới tính", "Gender"),
+        "nationality" => page.T("Quốc tịch", "Nationality"),
+        "age_over_14" => page.T("Đủ 14 tuổi hay chưa", "Whether you are over 14"),
+        "age_over_18" => page.T("Đủ 18 tuổi hay chưa (không cho biết ngày sinh)", "Whether you are over 18 (not your birth date)"),
+        "level" => page.T("Mức độ định danh", "The e-ID's level"),
+        "portrait" => page.T("Ảnh chân dung", "Portrait"),
+        "card_number" => page.T("Số thẻ căn cước", "ID card number"),
+        "card_valid_until" => page.T("Hạn của thẻ căn cước", "The ID card's validity"),
+        _ => claim,
+    };
+
     /// <summary>A kind of paper in words.</summary>
     public static string Kind(PageContext page, DocumentKind kind) => kind switch
     {

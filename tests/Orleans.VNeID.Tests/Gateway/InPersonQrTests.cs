@@ -104,6 +104,20 @@ public class InPersonQrTests
     }
 
     [Fact]
+    public async Task An_online_answer_must_be_made_for_this_desk_and_this_request()
+    {
+        var credential = Credential();
+        var trust = await TrustAsync();
+        var check = new PresentationCheck(trust, new ReplayGuard(_options, _clock), _clock);
+        var request = new Expectation("redirect_uri:https://desk.example/online/response", "n-0123456789abcdef");
+        Assert.Equal(Verdict.Valid, (await check.CheckAsync(Present(credential, ["age_over_18"], request.Audience, nonce: request.Nonce), request)).Verdict);
+        // Another request's nonce, another verifier's audience, an in-person QR's presentation: not answers to this request.
+        Assert.Equal(Verdict.NotGenuine, (await check.CheckAsync(Present(credential, ["age_over_18"], request.Audience, nonce: "n-another-request-0001"), request)).Verdict);
+        Assert.Equal(Verdict.NotGenuine, (await check.CheckAsync(Present(credential, ["age_over_18"], "redirect_uri:https://elsewhere.example/r", nonce: request.Nonce), request)).Verdict);
+        Assert.Equal(Verdict.NotGenuine, (await check.CheckAsync(Present(credential, ["age_over_18"]), request)).Verdict);
+    }
+
+    [Fact]
     public void The_console_draws_only_what_has_the_form_of_a_presentation()
     {
         static string Part(string text) => Base64UrlEncoder.Encode(text);
@@ -139,7 +153,7 @@ public class InPersonQrTests
     }
 
     /// <summary>What the wallet does: the chosen disclosures, then a key-binding JWT over them (RFC 9901 §4.3).</summary>
-    private string Present(string credential, string[] names, string audience = PresentationCheck.InPersonAudience, ECDsa? signer = null)
+    private string Present(string credential, string[] names, string audience = PresentationCheck.InPersonAudience, ECDsa? signer = null, string? nonce = null)
     {
         var parts = credential.Split('~');
         var shown = parts[1..^1].Where(d => names.Contains(JsonNode.Parse(Base64UrlEncoder.Decode(d))![1]!.GetValue<string>()));
@@ -151,7 +165,7 @@ public class InPersonQrTests
             Claims = new Dictionary<string, object>
             {
                 ["iat"] = _clock.GetUtcNow().ToUnixTimeSeconds(), ["aud"] = audience,
-                ["nonce"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
+                ["nonce"] = nonce ?? Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16)),
                 ["sd_hash"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(sd))),
             },
         });
