@@ -36,7 +36,6 @@ public static class ConsoleEndpoints
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser())
             .AddEndpointFilter(WebForms.RequireOwnForm);
         console.MapGet("/", OverviewAsync);
-        console.MapGet("/wallet", (HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string? done) => WalletAsync(http, user, cluster, Done(http, done), null));
         console.MapGet("/notices", NoticesAsync);
         console.MapGet("/sessions", SessionsAsync);
         console.MapGet("/services", ServicesAsync);
@@ -51,10 +50,7 @@ public static class ConsoleEndpoints
         console.MapPost("/email", AddEmailAsync);
         console.MapPost("/email/confirm", ConfirmEmailAsync);
         console.MapPost("/lock", LockAsync);
-        console.MapPost("/wallet/credential", ReceiveCredentialAsync);
-        console.MapPost("/wallet/qr", InPersonQrImage);
-        console.MapPost("/wallet/integrate", IntegrateAsync);
-        console.MapGet(ConsolePresent.Path, ConsolePresent.PresentAsync);
+        console.MapConsoleWallet();
         return app;
     }
 
@@ -68,24 +64,6 @@ public static class ConsoleEndpoints
             ["Level"] = ConsoleWords.Level(page, view.Level), ["Status"] = ConsoleWords.Status(page, view.Status),
             ["Fields"] = profile is null ? Array.Empty<FieldRow>() : ConsoleWords.Fields(page, profile, IdentityNumber.Parse(view.IdNumber).IsCitizen),
             ["Verification"] = ConsoleWords.Verification(page, verification), ["Done"] = Done(http, done),
-        });
-    }
-
-    private static async Task<IResult> WalletAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string? done, string? error)
-    {
-        var (page, view, account) = Open(http, user, cluster);
-        var level2 = view.Level == AccountLevel.Level2;
-        var documents = level2 ? (await account.GetWalletAsync()).Value ?? [] : [];
-        var children = level2 ? (await account.GetChildrenAsync()).Value ?? [] : [];
-        return Render<WalletPage>(http, view, new()
-        {
-            ["Level2"] = level2,
-            ["Issuer"] = http.RequestServices.GetService<Credentials.CredentialKeys>() is null ? null : Credentials.CredentialIssuer.Issuer(http.RequestServices.GetRequiredService<IOptions<OidcOptions>>().Value),
-            ["Documents"] = documents.Select(d => ConsoleWords.Document(page, d)).ToList(),
-            ["Kinds"] = Orleans.VNeID.Dossiers.DocumentNumbers.Registered.Select(k => new KeyValuePair<string, string>(k.ToString(), ConsoleWords.Kind(page, k))).ToList(),
-            ["Done"] = done, ["Error"] = error,
-            ["Children"] = children.Select(c => new ChildRow(c.FullName, c.IdNumber, ConsoleWords.Date(c.DateOfBirth), c.Dependent,
-                c.Documents.Select(d => ConsoleWords.Document(page, d)).ToList())).ToList(),
         });
     }
 
@@ -221,42 +199,6 @@ public static class ConsoleEndpoints
         return await EndedAsync(http, "locked");
     }
 
-    /// <summary>The browser wallet's request: the e-ID issued to the key this browser made (its proof in the form).</summary>
-    private static async Task<IResult> ReceiveCredentialAsync(HttpContext http, ClaimsPrincipal user)
-    {
-        var proof = http.Request.Form["proof"].ToString();
-        var (credential, refused) = await Credentials.CredentialIssuer.IssueEidAsync(http, AccountOf(user)!, new Credentials.CredentialProof("jwt", proof));
-        return credential is not null
-            ? Results.Json(new Credentials.IssuedCredential(credential))
-            : Results.Json(new { code = refused!.Code }, statusCode: refused.Status);
-    }
-
-    /// <summary>"Tích hợp thông tin": one of the owner's papers, from its issuing register.</summary>
-    private static async Task<IResult> IntegrateAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster)
-    {
-        var number = http.Request.Form["number"].ToString().Trim().ToUpperInvariant();
-        if (!Enum.TryParse<Orleans.VNeID.Dossiers.DocumentKind>(http.Request.Form["kind"], out var kind) || !Orleans.VNeID.Dossiers.DocumentNumbers.Registered.Contains(kind) ||
-            !Orleans.VNeID.Dossiers.DocumentNumbers.IsWellFormed(kind, number))
-            return await WalletAsync(http, user, cluster, null, T(http, "Số giấy tờ không đúng dạng của loại giấy tờ đã chọn.", "The number does not have the form of the chosen paper."));
-        var result = await cluster.Account(AccountOf(user)!).IntegrateFromRegisterAsync(kind, number);
-        return result.Succeeded
-            ? Back(http, "/wallet", "done=integrated")
-            : await WalletAsync(http, user, cluster, null, PageWords.Refusal(http, result.Error!));
-    }
-
-    /// <summary>
-    /// The QR of a presentation the browser wallet made and signed (what to show, chosen by the citizen, bound to this
-    /// browser's key): drawn here because the browser has no QR library. The server adds nothing to it and keeps nothing.
-    /// </summary>
-    private static IResult InPersonQrImage(HttpContext http)
-    {
-        var presentation = http.Request.Form["presentation"].ToString();
-        var text = Credentials.InPersonQr.LooksLikePresentation(presentation) ? Credentials.InPersonQr.Text(presentation) : null;
-        return text is not null && Credentials.InPersonQr.Png(text) is { } png
-            ? Results.Json(new { image = "data:image/png;base64," + Convert.ToBase64String(png), characters = text.Length })
-            : Results.Json(new { code = ErrorCatalogue.ValidationFailed.Code }, statusCode: ErrorCatalogue.ValidationFailed.Status);
-    }
-
     /// <summary>The console's session has ended (sign out, lock, password change): its cookie and the provider's go.</summary>
     private static async Task<IResult> EndedAsync(HttpContext http, string? why)
     {
@@ -268,21 +210,21 @@ public static class ConsoleEndpoints
         return Results.Redirect(Home + "/signed-out" + query);
     }
 
-    private static (PageContext Page, AccountView View, ICitizenAccountGrain Account) Open(HttpContext http, ClaimsPrincipal user, IClusterClient cluster) =>
+    internal static (PageContext Page, AccountView View, ICitizenAccountGrain Account) Open(HttpContext http, ClaimsPrincipal user, IClusterClient cluster) =>
         (WebPage.Context(http), ViewOf(http)!, cluster.Account(AccountOf(user)!));
 
-    private static IResult Render<TPage>(HttpContext http, AccountView view, Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)
+    internal static IResult Render<TPage>(HttpContext http, AccountView view, Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK)
         where TPage : Microsoft.AspNetCore.Components.IComponent
     {
         parameters["Name"] = view.FullName;
         return WebPage.Render<TPage>(http, parameters, status);
     }
 
-    private static IResult Back(HttpContext http, string section, string query) =>
+    internal static IResult Back(HttpContext http, string section, string query) =>
         Results.Redirect($"{Home}{section}?{query}{(WebPage.English(http) ? "&lang=en" : "")}");
 
 
-    private static string? Done(HttpContext http, string? done) => done switch
+    internal static string? Done(HttpContext http, string? done) => done switch
     {
         "session" => T(http, "Đã đăng xuất phiên đó.", "That session is signed out."),
         "integrated" => T(http, "Đã tích hợp giấy tờ vào ví sau khi đối chiếu với cơ quan quản lý.", "The paper is in the wallet, checked with its issuing register."),
