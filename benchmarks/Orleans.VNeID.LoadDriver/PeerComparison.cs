@@ -5,13 +5,29 @@ using System.Text.Json;
 namespace Orleans.VNeID.LoadDriver;
 
 /// <summary>One scenario measured on both targets in one round.</summary>
-public sealed record PeerPoint(string Scenario, int Round, string Target, int Concurrency, double PerSecond, double P50Ms, double P99Ms, long Errors);
+public sealed record PeerPoint(string Scenario, int Round, string Target, int Concurrency, double PerSecond, double P50Ms, double P99Ms, long Errors)
+{
+    /// <summary>The operations done in the measured window (flows, declarations, reads).</summary>
+    public double Operations { get; init; }
+
+    /// <summary>Milliseconds of CPU per operation of each process role in the measured window (<see cref="CpuMeter"/>).</summary>
+    public Dictionary<string, double>? CpuMs { get; init; }
+}
 
 /// <summary>The conventional peer's side of the benchmark: every scenario on both targets, alternating, in rounds.</summary>
 public sealed record PeerFigures(List<PeerPoint> Points, string Driver, int DeclarationSeconds, int FlowSeconds, int ReadSeconds)
 {
     public const string Platform = "platform";
     public const string Peer = "peer";
+
+    /// <summary>The mean over the rounds of one role's CPU milliseconds per operation, for one scenario on one target.</summary>
+    public double MeanCpu(string scenario, string target, string role) =>
+        Points.Where(p => p.Scenario == scenario && p.Target == target && p.CpuMs is not null).Select(p => p.CpuMs!.GetValueOrDefault(role))
+            .DefaultIfEmpty(double.NaN).Average();
+
+    /// <summary>The server side's CPU milliseconds per operation: the target's own processes, summed.</summary>
+    public double ServerCpu(string scenario, string target) =>
+        (target == Platform ? CpuMeter.PlatformRoles : CpuMeter.PeerRoles).Sum(role => MeanCpu(scenario, target, role));
 
     /// <summary>The mean over the rounds of one scenario on one target.</summary>
     public double Mean(string scenario, string target) =>
@@ -66,17 +82,18 @@ public static class PeerComparison
             foreach (var t in order)
             {
                 var output = Path.Combine(dir, $"{t.Name}-r{round}-declarations.json");
-                await DriverAsync(driver, "flow", t.Url, t.Declare, ["--citizens", t.Csv, "-c", $"{DeclarationConcurrency}", "-d", $"{declarationSeconds}", "--warmup", "3"], output);
-                points.Add(FromDriver("declarations", round, t.Name, DeclarationConcurrency, output, "register"));
+                var cpu = await CpuMeter.AroundAsync(() => DriverAsync(driver, "flow", t.Url, t.Declare,
+                    ["--citizens", t.Csv, "-c", $"{DeclarationConcurrency}", "-d", $"{declarationSeconds}", "--warmup", "3"], output), 3);
+                points.Add(WithCpu(FromDriver("declarations", round, t.Name, DeclarationConcurrency, output, "register"), cpu));
                 Console.WriteLine(Describe(points[^1]));
             }
             foreach (var t in order)
             {
                 var output = Path.Combine(dir, $"{t.Name}-r{round}-flow.json");
                 var activated = Path.Combine(dir, $"{t.Name}-activated.txt");
-                await DriverAsync(driver, "flow", t.Url, t.Flow, ["--citizens", t.Csv, "-c", $"{FlowConcurrency}", "-d", $"{flowSeconds}", "--warmup", "5",
-                    "--activated", activated], output);
-                points.Add(FromDriver("flow", round, t.Name, FlowConcurrency, output, "flow"));
+                var cpu = await CpuMeter.AroundAsync(() => DriverAsync(driver, "flow", t.Url, t.Flow,
+                    ["--citizens", t.Csv, "-c", $"{FlowConcurrency}", "-d", $"{flowSeconds}", "--warmup", "5", "--activated", activated], output), 5);
+                points.Add(WithCpu(FromDriver("flow", round, t.Name, FlowConcurrency, output, "flow"), cpu));
                 Console.WriteLine(Describe(points[^1]));
             }
             foreach (var t in order)
@@ -87,8 +104,10 @@ public static class PeerComparison
                 // the account grain on every request), logged in afresh each round. The peer's read is anonymous, as built.
                 string? header = t.Owner ? $"authorization: Bearer {await OwnerTokenAsync(platform, id)}" : null;
                 await Tools.WrkAsync(url, ReadConnections, "5s", null, header); // warm-up
-                var wrk = await Tools.WrkAsync(url, ReadConnections, $"{readSeconds}s", null, header);
-                points.Add(new PeerPoint("status", round, t.Name, ReadConnections, wrk.Rps, wrk.P50Ms, wrk.P99Ms, wrk.Errors));
+                Tools.WrkResult wrk = null!;
+                var cpu = await CpuMeter.AroundAsync(async () => wrk = await Tools.WrkAsync(url, ReadConnections, $"{readSeconds}s", null, header), 0);
+                points.Add(WithCpu(new PeerPoint("status", round, t.Name, ReadConnections, wrk.Rps, wrk.P50Ms, wrk.P99Ms, wrk.Errors)
+                    { Operations = wrk.Rps * readSeconds }, cpu));
                 Console.WriteLine(Describe(points[^1]));
             }
         }
@@ -97,7 +116,11 @@ public static class PeerComparison
     }
 
     private static string Describe(PeerPoint p) =>
-        $"round {p.Round} {p.Scenario,-12} {p.Target,-8} c={p.Concurrency}: {p.PerSecond:N1}/s, p50 {p.P50Ms:N1} ms, p99 {p.P99Ms:N1} ms, errors {p.Errors}";
+        $"round {p.Round} {p.Scenario,-12} {p.Target,-8} c={p.Concurrency}: {p.PerSecond:N1}/s, p50 {p.P50Ms:N1} ms, p99 {p.P99Ms:N1} ms, errors {p.Errors}; " +
+        $"CPU ms per operation: {string.Join(", ", (p.CpuMs ?? []).Select(c => $"{c.Key} {c.Value:N3}"))}";
+
+    private static PeerPoint WithCpu(PeerPoint point, (Dictionary<string, double> Before, Dictionary<string, double> After) cpu) =>
+        point with { CpuMs = CpuMeter.PerOperation(cpu.Before, cpu.After, point.Operations) };
 
     private static async Task DriverAsync(string driver, string scenario, string url, string routes, string[] args, string json) =>
         await Tools.RunAsync("dotnet", [driver, scenario, "--base", url, "--routes", routes, .. args, "--json", json]);
@@ -110,7 +133,10 @@ public static class PeerComparison
         var row = root.GetProperty("steps").EnumerateArray().First(s => s.GetProperty("step").GetString() == step);
         var errors = root.GetProperty("errors").EnumerateObject().Sum(e => e.Value.GetInt64()) + root.GetProperty("failedFlows").GetInt64();
         return new PeerPoint(scenario, round, target, concurrency, Math.Round(root.GetProperty("flowsPerSecond").GetDouble(), 1),
-            Math.Round(row.GetProperty("p50").GetDouble(), 2), Math.Round(row.GetProperty("p99").GetDouble(), 2), errors);
+            Math.Round(row.GetProperty("p50").GetDouble(), 2), Math.Round(row.GetProperty("p99").GetDouble(), 2), errors)
+        {
+            Operations = root.GetProperty("flows").GetDouble(),
+        };
     }
 
     /// <summary>The password the peer's routes files give every account they activate.</summary>

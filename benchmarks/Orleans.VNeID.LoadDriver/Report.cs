@@ -48,6 +48,11 @@ public static class Report
         {
             if (peer is not null)
                 L($"| declarations ≥ 3× the peer | {Times(PeerRatio("declarations"))} ({N(peer.Mean("declarations", PeerFigures.Platform))} vs {N(peer.Mean("declarations", PeerFigures.Peer))}/s, same driver) | {Mark(PeerRatio("declarations") >= 3)} |");
+            if (peer is not null)
+            {
+                var perDeclaration = peer.ServerCpu("declarations", PeerFigures.Platform);
+                L($"| CPU per declaration (gateway, silos, PostgreSQL summed) ≤ 1.2 ms | {N(perDeclaration, 2)} ms (the peer: {N(peer.ServerCpu("declarations", PeerFigures.Peer), 2)} ms) | {Mark(perDeclaration <= 1.2)} |");
+            }
             var ratio = d.DurablePerSecond / d.PgbenchTps;
             L($"| declarations ≥ 35 % of the pgbench upsert rate | {Pct(ratio)} ({N(d.DurablePerSecond)} vs {N(d.PgbenchTps)}/s) | {Mark(ratio >= 0.35)} |");
         }
@@ -108,6 +113,21 @@ public static class Report
                 L($"| {scenario} | {mine[0].Concurrency} | {Each(mine)} | {Each(theirs)} | {Times(PeerRatio(scenario))} | {OfCeiling(peer.Mean(scenario, PeerFigures.Platform))} | {OfCeiling(peer.Mean(scenario, PeerFigures.Peer))} | {N(mine.Max(p => p.P99Ms), 1)} / {N(theirs.Max(p => p.P99Ms), 1)} | {mine.Sum(p => p.Errors)} / {theirs.Sum(p => p.Errors)} |");
             }
             L();
+            if (peer.Points.Any(p => p.CpuMs is not null))
+            {
+                L("Where the CPU goes: milliseconds of CPU per operation of each process, from `/proc/<pid>/stat` (user + system) read when");
+                L("the driver's warm-up ends and when it exits, divided by the operations it counted (a PostgreSQL cluster counts its");
+                L("postmaster, its live backends and those it reaped), mean over the rounds. The machine is shared: the other target idles.");
+                L();
+                string[] roles = [.. CpuMeter.PlatformRoles, .. CpuMeter.PeerRoles];
+                L($"| scenario | target | {string.Join(" | ", roles)} | server total | load drivers |");
+                L($"|---|---|{string.Concat(roles.Select(_ => "---:|"))}---:|---:|");
+                foreach (var scenario in new[] { "declarations", "flow", "status" })
+                    foreach (var target in new[] { PeerFigures.Platform, PeerFigures.Peer })
+                        L($"| {scenario} | {target} | {string.Join(" | ", roles.Select(role => N(peer.MeanCpu(scenario, target, role), 3)))} | " +
+                          $"**{N(peer.ServerCpu(scenario, target), 3)}** | {N(peer.MeanCpu(scenario, target, CpuMeter.Drivers), 3)} |");
+                L();
+            }
             L("A platform declaration is acknowledged after its account state, audit entry and SMS commit in one transaction shared with");
             L("the other commands in flight (group commit, `GroupCommit` in `config/appsettings.json`) and its event is on the account-events");
             L("stream; a peer registration commits the user and the SMS row in a transaction of its own.");

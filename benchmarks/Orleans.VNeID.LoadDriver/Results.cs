@@ -37,7 +37,11 @@ public sealed record StatusPoint(int Connections, double GatewayRps, double Gate
     double BareRps, double BareP50Ms, double BareP99Ms, int Accounts);
 
 public sealed record DeclarationFigures(Rate Acknowledged, double DurablePerSecond, double SecondsUntilAllQueued, int Concurrency,
-    double PgbenchTps, int PayloadBytes, int PgbenchClients, int WarmUp = 0);
+    double PgbenchTps, int PayloadBytes, int PgbenchClients, int WarmUp = 0)
+{
+    /// <summary>Milliseconds of CPU per declaration of each process role, from the first declaration sent to the last one queued.</summary>
+    public Dictionary<string, double>? CpuMs { get; init; }
+}
 
 public sealed record HashFigures(int Iterations, double RawHashesPerSecond, Rate Activations, Rate Logins, int Concurrency, int WarmUp = 0);
 

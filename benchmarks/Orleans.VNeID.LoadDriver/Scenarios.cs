@@ -64,8 +64,10 @@ public static class Scenarios
         await platform.WaitUntilQueuedAsync(warmed, TimeSpan.FromMinutes(5));
         var citizens = await platform.TakeCitizensAsync(count);
         var clock = Stopwatch.StartNew();
+        var cpuBefore = CpuMeter.Read();
         var (acknowledged, accepted) = await platform.DeclareAllAsync(citizens, concurrency);
         await platform.WaitUntilQueuedAsync(accepted, TimeSpan.FromMinutes(5));
+        var cpu = CpuMeter.PerOperation(cpuBefore, CpuMeter.Read(), accepted.Count);
         var total = clock.Elapsed.TotalSeconds;
         var payload = await platform.ScalarAsync<int>("""
             select coalesce(avg(octet_length(payload_binary))::int, 0) from orleans.storage
@@ -80,8 +82,10 @@ public static class Scenarios
             """);
         await Tools.PgbenchAsync(platform.ConnectionString, script, concurrency, Math.Max(2, seconds / 2));
         var tps = await Tools.PgbenchAsync(platform.ConnectionString, script, concurrency, seconds);
-        Console.WriteLine($"  declarations: {acknowledged.PerSecond:N0}/s acknowledged, {accepted.Count / total:N0}/s queued; pgbench upsert {tps:N0}/s");
-        return new DeclarationFigures(acknowledged, Math.Round(accepted.Count / total, 1), Math.Round(total, 2), concurrency, tps, payload, concurrency, warmUp.Count);
+        Console.WriteLine($"  declarations: {acknowledged.PerSecond:N0}/s acknowledged, {accepted.Count / total:N0}/s queued; pgbench upsert {tps:N0}/s; " +
+                          $"CPU ms per declaration: {string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:N3}"))}");
+        return new DeclarationFigures(acknowledged, Math.Round(accepted.Count / total, 1), Math.Round(total, 2), concurrency, tps, payload, concurrency, warmUp.Count)
+            { CpuMs = cpu };
     }
 
     /// <summary>The password hasher's own rate on every core, with the platform's settings, in this process.</summary>

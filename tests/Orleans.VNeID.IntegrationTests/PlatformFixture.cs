@@ -86,11 +86,44 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A port for a process this run starts, taken below the kernel's ephemeral range (32768–60999 by default): the kernel
+    /// never lends one of those to an outgoing connection (PostgreSQL's, HTTP's, Orleans'), so a port handed out here is
+    /// still free when its process binds it moments later. Each is handed out once per run, from a random start.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 2_000; attempt++)
+        {
+            var port = PortBase + (int)((uint)Interlocked.Increment(ref _nextPort) % PortSpan);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken by something else on the machine: the next one.
+            }
+        }
+        throw new InvalidOperationException($"No free port between {PortBase} and {PortBase + PortSpan}.");
+    }
+
+    private static readonly int PortSpan = 10_000;
+    private static readonly int PortBase = EphemeralLow() - PortSpan - 500;
+    private static int _nextPort = Random.Shared.Next(PortSpan);
+
+    private static int EphemeralLow()
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0]);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return 32_768;
+        }
     }
 
     /// <summary>The built program next to this test assembly's configuration (Debug or Release).</summary>
