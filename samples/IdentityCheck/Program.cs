@@ -45,8 +45,8 @@ app.MapPost("/check/image", async (IFormFile image, HttpContext http, Presentati
         ? Page<ResultPage>(http, new() { ["Result"] = await check.CheckAsync(text) })
         : Page<CheckPage>(http, new() { ["Problem"] = new Words("Không tìm thấy mã QR trong ảnh này.", "No QR code was found in this picture.") },
             StatusCodes.Status422UnprocessableEntity));
-app.MapPost("/check/text", async ([FromForm] string text, HttpContext http, PresentationCheck check) =>
-    Page<ResultPage>(http, new() { ["Result"] = await check.CheckAsync(text) }));
+app.MapPost("/check/text", async ([FromForm] string? text, HttpContext http, PresentationCheck check) =>
+    Page<ResultPage>(http, new() { ["Result"] = await check.CheckAsync(text ?? "") }));
 // The camera's frames: the text of a QR found in one, or nothing yet.
 app.MapPost("/check/frame", async Task<Results<JsonHttpResult<FoundText>, NoContent>> (IFormFile image) =>
     await ReadAsync(image) is { } text ? TypedResults.Json(new FoundText(text)) : TypedResults.NoContent());
@@ -59,9 +59,9 @@ app.MapPost("/trust/refresh", async (TrustStore trust) =>
 
 // Online (OpenID4VP 1.0): the desk asks the guest's wallet for claims, the wallet posts its answer to /online/response.
 app.MapGet("/online", (HttpContext http) => Page<OnlinePage>(http, []));
-app.MapPost("/online", ([FromForm] string ask, HttpContext http, OnlineRequests requests) =>
+app.MapPost("/online", ([FromForm] string? ask, HttpContext http, OnlineRequests requests) =>
 {
-    var claims = ask.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(OnlineAsk.Claims.Contains).Distinct().ToArray();
+    var claims = (ask ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(OnlineAsk.Claims.Contains).Distinct().ToArray();
     if (claims.Length == 0) return Results.Redirect("/online");
     var request = requests.Create(claims, $"{http.Request.Scheme}://{http.Request.Host}/online/response");
     return Results.Redirect($"/online/{request.Id}");

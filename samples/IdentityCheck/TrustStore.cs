@@ -166,7 +166,15 @@ public sealed class TrustStore(IOptions<VerifierOptions> options, IHttpClientFac
     private void Save()
     {
         if (options.Value.CacheFile is not { Length: > 0 } file) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-        File.WriteAllText(file, JsonSerializer.Serialize(new Cache([.. _issuers.Values], [.. _lists.Values])));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            File.WriteAllText(file, JsonSerializer.Serialize(new Cache([.. _issuers.Values], [.. _lists.Values])));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The desk still checks with what it holds in memory; only a restart without a network would miss the copy.
+            log.LogWarning("The cache {File} could not be written: {Error}", file, e.Message);
+        }
     }
 }

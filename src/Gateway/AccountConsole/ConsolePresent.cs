@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Errors;
@@ -19,7 +18,7 @@ public static class ConsolePresent
 {
     public const string Path = "/wallet/present";
 
-    public static async Task<IResult> PresentAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, IOptions<OidcOptions> oidc)
+    public static IResult Present(HttpContext http, IOptions<OidcOptions> oidc)
     {
         var view = ViewOf(http)!;
         var request = PresentationRequest.Parse(http.Request.Query, CredentialIssuer.Vct(oidc.Value));

@@ -26,7 +26,7 @@ public static class ConsoleWallet
         console.MapPost("/wallet/credential", ReceiveCredentialAsync);
         console.MapPost("/wallet/qr", InPersonQrImage);
         console.MapPost("/wallet/integrate", IntegrateAsync);
-        console.MapGet(ConsolePresent.Path, ConsolePresent.PresentAsync);
+        console.MapGet(ConsolePresent.Path, ConsolePresent.Present);
         return console;
     }
 
