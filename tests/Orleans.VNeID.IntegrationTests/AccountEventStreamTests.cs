@@ -192,7 +192,9 @@ public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abst
             await age.ExecuteNonQueryAsync();
         }
 
-        Assert.Equal(1, await store.PruneAsync());
+        // The aged id goes, the fresh one stays. The store's first count also started a prune in the background, which may
+        // run after the ageing and take the id first: then this call finds nothing left to delete.
+        Assert.InRange(await store.PruneAsync(), 0, 1);
         Assert.Equal(1, await platform.ScalarAsync("select count(*) from events.applied where service_id = $1", service));
         // The fresh id still stops a repeat.
         await store.CountOnceAsync([fresh]);
