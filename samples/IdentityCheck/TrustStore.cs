@@ -57,7 +57,6 @@ public sealed class TrustStore(IOptions<VerifierOptions> options, IHttpClientFac
     private readonly SemaphoreSlim _refreshing = new(1, 1);
 
     public VerifierOptions Options => options.Value;
-    public IReadOnlyCollection<HeldIssuer> Issuers => _issuers.Values.ToArray();
     public IReadOnlyCollection<HeldStatusList> Lists => _lists.Values.ToArray();
     public string? LastError { get; private set; }
 
