@@ -48,26 +48,39 @@ internal static class SiloHosting
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [PlatformHealth.ReadyTag]);
         builder.Services.AddHostedService<BacklogGauges>();
-        // Group commit (issue 15): grain states written many to a transaction, an account's events with its state, except
-        // when the states are spread over shards apart from the audit trail and the outbox (Shards:ConnectionStrings): then
-        // each shard has writers of its own and an account's events are written after its state, from the state.
+        // Group commit (issue 15): grain states written many to a transaction. On one database an account's commit (the
+        // account-commit port, issue 32) carries its events into that transaction: audit entries, messages, logouts owed and
+        // the stream's message. With the states spread over shards apart from the audit trail and the outbox
+        // (Shards:ConnectionStrings) each shard has writers of its own and an account's events travel in its state and are
+        // delivered after the commit.
         var groupCommit = configuration.GetSection(GroupCommitOptions.Section).Get<GroupCommitOptions>() ?? new GroupCommitOptions();
+        var streamsEnabled = configuration.GetValue("Streams:Enabled", true);
+        var streamQueues = configuration.GetValue("Streams:Queues", 4);
+        var streamExpiry = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
         var shards = PlatformDatabase.ShardConnectionStrings(configuration);
         for (var i = 0; i < shards.Count; i++)
             builder.Services.AddHealthChecks().AddNpgSql(shards[i], name: $"shard-{i}", tags: [PlatformHealth.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         if (groupCommit.Enabled)
         {
-            builder.Services.AddSingleton(new EventDelivery { WrittenWithState = shards.Count == 0 });
-            static GroupCommitWriter Writer(IServiceProvider sp, Npgsql.NpgsqlDataSource database, bool owned) => new(database,
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>(), owned);
+            static GroupCommitWriter Writer(IServiceProvider sp, Npgsql.NpgsqlDataSource database, bool owned, IAccountEventQueue? stream = null) => new(database,
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GroupCommitOptions>>(), sp.GetRequiredService<ILogger<GroupCommitWriter>>(), owned, stream);
             if (shards.Count == 0)
                 builder.Services.AddKeyedSingleton(0, (sp, _) => Writer(sp, sp.GetRequiredService<AccountEventWriter>().DataSource
-                    ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."), owned: false));
+                    ?? throw new InvalidOperationException("Group commit needs the audit trail and the outbox in the platform's PostgreSQL."), owned: false,
+                    streamsEnabled ? StreamRows(sp) : null));
             for (var i = 0; i < shards.Count; i++)
             {
                 var shard = shards[i];
                 builder.Services.AddKeyedSingleton(i, (sp, _) => Writer(sp, Npgsql.NpgsqlDataSource.Create(shard), owned: true));
             }
+        }
+
+        StreamQueueRows StreamRows(IServiceProvider sp)
+        {
+            var rows = new StreamQueueRows(sp, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId,
+                streamQueues, streamExpiry);
+            StreamQueueRowsCheck.Verify(rows);
+            return rows;
         }
         builder.Services.AddAccountServices();
         if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
@@ -112,12 +125,21 @@ internal static class SiloHosting
                     if (!groupCommit.Enabled) return adoNet;
                     var own = options.Get(AdoNetAccountStorage(i));
                     return new GroupCommitStorage(adoNet, sp.GetRequiredKeyedService<GroupCommitWriter>(i),
-                        own.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), own.HashPicker, serviceId, AdoNetAccountStorage(i),
-                        shards.Count == 0 ? sp.GetRequiredService<AccountEventWriter>() : null, sp.GetRequiredService<Orleans.VNeID.Security.SecretSealer>());
+                        own.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), own.HashPicker, serviceId, AdoNetAccountStorage(i));
                 }).ToArray();
                 return new UnavailableAwareStorage(stores.Length == 1
                     ? stores[0]
                     : new ShardedGrainStorage(stores, options.Get(AdoNetAccountStorage(0)).HashPicker, serviceId, AdoNetAccountStorage(0)));
+            });
+            silo.Services.AddSingleton<IAccountCommits>(sp =>
+            {
+                var states = sp.GetRequiredKeyedService<IGrainStorage>(PlatformNames.AccountStorage);
+                if (!groupCommit.Enabled || shards.Count > 0) return new StoredAccountCommits(states);
+                var own = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(AdoNetAccountStorage(0));
+                return new GroupAccountCommits(states, sp.GetRequiredKeyedService<GroupCommitWriter>(0),
+                    own.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), own.HashPicker,
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId, AdoNetAccountStorage(0),
+                    sp.GetRequiredService<AccountEventWriter>(), sp.GetRequiredService<Orleans.VNeID.Security.SecretSealer>());
             });
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             // The account-events stream (issue 12): persistent, on the platform's PostgreSQL (008_streams.sql). Implicit

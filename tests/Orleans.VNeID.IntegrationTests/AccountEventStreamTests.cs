@@ -124,10 +124,10 @@ public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abst
         var missing = acknowledgedEvents.Except(await AppliedListAsync(acknowledgedEvents)).ToArray();
         Assert.True(missing.Length == 0, $"Not applied: {string.Join(", ", missing)}");
 
-        // A declaration committed but not acknowledged (its silo died between the write and the answer) has its event
-        // sent, and its audit entry appended, when the account is next activated (the redrive of the events stored with
-        // the state; the kill may fall after the stream had the event and before the audit entry was written): here an
-        // operator looks at each account not acknowledged, and what was committed is read again.
+        // A declaration committed but not acknowledged (its silo died between the commit and the answer) had its audit
+        // entry, its messages and its stream message committed with its state (the account-commit port): its event is
+        // applied like the others. An operator looks at each account not acknowledged (activating it, which would redrive
+        // any event a state still held), and what was committed is read again.
         var operatorToken = await api.OperatorTokenAsync();
         foreach (var id in ids.Except(acknowledged)) await api.StatusAsync(id, operatorToken);
         committed = await AuditedAsync();

@@ -25,7 +25,7 @@ namespace Orleans.VNeID.CitizenAccounts;
 [RandomPlacement]
 [GrainType(PlatformNames.AccountGrainType)]
 public sealed partial class CitizenAccountGrain(
-    [PersistentState("account", PlatformNames.AccountStorage)] IPersistentState<AccountState> storage,
+    Storage.IAccountCommits commits,
     IPopulationRegistry registry,
     IDocumentRegisters registers,
     OtpIssuer codes,
@@ -37,7 +37,6 @@ public sealed partial class CitizenAccountGrain(
     IOptions<SessionOptions> sessionOptions,
     IOptions<NotificationOptions> notificationOptions,
     Chips.PassiveAuthentication chipVerifier,
-    EventDelivery eventDelivery,
     CommitTimings commitTimings,
     Offices.WorkingCalendar calendar,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
@@ -50,13 +49,16 @@ public sealed partial class CitizenAccountGrain(
     private AccountLifecycle _lifecycle = null!;
     private IGrainReminder? _redrive;
     private bool _acknowledgementsUnsaved;
+    private readonly GrainState<AccountState> _record = new(new AccountState());
 
-    private AccountState State => storage.State;
+    private AccountState State => _record.State!;
     private string AccountId => this.GetPrimaryKeyString();
-    private bool Exists => storage.RecordExists;
+    private bool Exists => _record.RecordExists;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await commits.LoadAsync(this.GetGrainId(), _record);
+        _record.State ??= new AccountState();
         _lifecycle = new AccountLifecycle(State.Lifecycle, retainSynchronizationContext: true);
         // A reactivated account rarely has a send within the hour; its loaded list (room for four) is then let go.
         OtpIssuer.ForgetOldSends(State, Now());
@@ -129,14 +131,15 @@ public sealed partial class CitizenAccountGrain(
     }
 
     /// <summary>
-    /// Durable first (the state and its events in one write), then delivered: the dispatcher appends the audit entries
-    /// and queues the messages before the command answers.
+    /// Durable before the answer. Through the account-commit port the state and its events (audit entries, messages,
+    /// logouts owed, the stream's message) commit in one transaction; where the port stores the state alone, the events
+    /// are stored inside it and the dispatcher writes them before the command answers.
     /// </summary>
     private async Task CommitAsync()
     {
         var started = commitTimings.Start();
         await SaveAsync();
-        await DeliverPendingAsync(justStored: true);
+        if (!commits.EventsCommitWithState) await DeliverPendingAsync();
         commitTimings.Record(started);
     }
 
@@ -150,14 +153,18 @@ public sealed partial class CitizenAccountGrain(
     /// <summary>A failed write leaves memory ahead of storage: drop the activation so the next call reloads what is stored.</summary>
     private async Task SaveAsync()
     {
+        // Events the port commits with the state leave the state: once committed nothing is left to deliver or confirm.
+        AccountEvent[] announced = commits.EventsCommitWithState ? [.. State.PendingEvents] : [];
+        if (announced.Length > 0) State.PendingEvents.Clear();
         try
         {
             State.AccountId = AccountId;
-            await storage.WriteStateAsync();
+            await commits.CommitAsync(this.GetGrainId(), _record, announced);
             _acknowledgementsUnsaved = false;
         }
         catch
         {
+            State.PendingEvents.InsertRange(0, announced);
             DeactivateOnIdle();
             throw;
         }
@@ -170,23 +177,21 @@ public sealed partial class CitizenAccountGrain(
     }
 
     /// <summary>
-    /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered. The confirmation is
+    /// Hands the stored, unconfirmed events to the dispatcher and forgets them once it has answered (a port that stores
+    /// the state alone, or a state stored by an earlier version with events in it). The confirmation is
     /// saved with the next write, not on deactivation (a silo stopping with 100,000 active accounts would write 100,000
     /// rows); until then a reactivation sends them again and the outbox and audit trail ignore the repeat. When delivery
     /// fails the events stay stored and a reminder retries them every <see cref="NotificationOptions.RedriveInterval"/>;
     /// the reminder is registered only then, not on every command.
     /// </summary>
-    private async Task DeliverPendingAsync(bool justStored = false)
+    private async Task DeliverPendingAsync()
     {
         var events = State.PendingEvents.ToArray();
         if (events.Length == 0) return;
         try
         {
-            var dispatcher = GrainFactory.GetGrain<INotificationDispatcherGrain>(0);
-            // With the group commit the events' entries and messages committed with the state: the stream is left. A redrive
-            // (reactivation, reminder) may follow a write that failed, so it writes them again; repeats are ignored.
-            if (eventDelivery.WrittenWithState && justStored) await dispatcher.PublishAsync(events);
-            else await dispatcher.DispatchAsync(events);
+            // A redrive (reactivation, reminder) may follow a delivery that half happened: repeats are ignored downstream.
+            await GrainFactory.GetGrain<INotificationDispatcherGrain>(0).DispatchAsync(events);
             State.PendingEvents.RemoveAll(e => e.Sequence <= events[^1].Sequence);
             _acknowledgementsUnsaved = true;
         }

@@ -48,8 +48,10 @@ public static class GrainServices
         services.AddOptions<Chips.ChipOptions>().BindConfiguration(Chips.ChipOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton<Chips.PassiveAuthentication>();
         services.TryAddSingleton<AccountEventWriter>();
-        // Without the silos' group-commit storage (grain tests), the dispatcher writes each account's events itself.
-        services.TryAddSingleton(new EventDelivery());
+        // Without the silos' group commit (grain tests), accounts commit through their grain storage and the dispatcher
+        // writes each account's events after the state.
+        services.TryAddSingleton<Storage.IAccountCommits>(sp =>
+            new Storage.StoredAccountCommits(sp.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(PlatformNames.AccountStorage)));
         services.AddOptions<Storage.GroupCommitOptions>().BindConfiguration(Storage.GroupCommitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IIncomingGrainCallFilter, UnavailableDependencyFilter>();
         return services;

@@ -11,23 +11,12 @@ namespace Orleans.VNeID.Notifications;
 /// <summary>Delivers account events: the audit trail and the message outbox.</summary>
 public interface INotificationDispatcherGrain : IGrainWithIntegerKey
 {
-    /// <summary>Appends each event to the audit trail and queues its SMS and e-mail; returns once all are stored.</summary>
-    Task DispatchAsync(AccountEvent[] events);
-
     /// <summary>
-    /// Onto the account-events stream only: the events' audit entries and messages were committed with the account's state
-    /// (group commit, <see cref="EventDelivery"/>).
+    /// Appends each event to the audit trail, queues its SMS and e-mail and publishes it on the account-events stream;
+    /// returns once all are stored. For events not committed with their account's state (the account-commit port of
+    /// shards apart, a redrive, a staff account).
     /// </summary>
-    Task PublishAsync(AccountEvent[] events);
-}
-
-/// <summary>
-/// Whether an account's events are written (audit entries, messages, logouts owed) in the transaction that stores the
-/// account's state, as the silos' group-commit storage does; then only the stream is left to the dispatcher.
-/// </summary>
-public sealed class EventDelivery
-{
-    public bool WrittenWithState { get; init; }
+    Task DispatchAsync(AccountEvent[] events);
 }
 
 /// <summary>
@@ -66,7 +55,7 @@ public sealed class NotificationDispatcherGrain(
     /// fails the dispatch, so the account keeps the events and delivers them again (the redrive); consumers skip repeats by
     /// event id. Without the stream provider (grain tests, <c>Streams:Enabled</c> false) nothing is published.
     /// </summary>
-    public async Task PublishAsync(AccountEvent[] events)
+    private async Task PublishAsync(AccountEvent[] events)
     {
         if (events.Length == 0 || ServiceProvider.GetKeyedService<IStreamProvider>(AccountEventStream.Provider) is not { } streams) return;
         var stream = streams.GetStream<PublishedAccountEvent>(StreamId.Create(AccountEventStream.Namespace, AccountEventStream.KeyOf(events[0].AccountId)));

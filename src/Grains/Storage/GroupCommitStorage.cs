@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using Orleans.Storage;
-using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Security;
 
 namespace Orleans.VNeID.Storage;
 
@@ -54,11 +51,8 @@ public readonly record struct RowIdentity(string ServiceId, string StateName, lo
 
 /// <summary>
 /// The silos' grain storage (issue 15): reads and clears through Orleans' ADO.NET provider, writes through the
-/// <see cref="GroupCommitWriter"/>, which commits the writes of many grains in one transaction. An account's write carries
-/// its pending events — audit entries, messages and logouts owed — into the same transaction, so an account's state and
-/// what it announced are stored together or not at all, and its 202 comes after one shared commit. Without
-/// <paramref name="events"/> (the states are in shards apart from the audit trail and the outbox) only the states are
-/// written here; an account's events then stay in its stored state until the dispatcher has written them.
+/// <see cref="GroupCommitWriter"/>, which commits the writes of many grains in one transaction, and answers each only
+/// after that commit. It stores states and nothing else; a citizen account commits through <see cref="IAccountCommits"/>.
 /// </summary>
 public sealed class GroupCommitStorage(
     IGrainStorage inner,
@@ -66,9 +60,7 @@ public sealed class GroupCommitStorage(
     IGrainStorageSerializer serializer,
     IStorageHasherPicker hashers,
     string serviceId,
-    string providerName,
-    AccountEventWriter? events,
-    SecretSealer sealer) : IGrainStorage
+    string providerName) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
@@ -81,25 +73,10 @@ public sealed class GroupCommitStorage(
         var row = RowIdentity.Of(serviceId, stateName, grainId, hasher);
         int? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var payload = serializer.Serialize(grainState.State).ToArray();
-        var version = await writer.WriteAsync(new StateWrite(row, payload, expected, Alongside(grainState.State)));
+        var version = await writer.WriteAsync(new StateWrite(row, payload, expected, null));
         if (version is null)
             throw new InconsistentStateException($"Version conflict (WriteState): ServiceId={serviceId} ProviderName={providerName} GrainType={stateName} GrainId={grainId} ETag={grainState.ETag}.");
         grainState.ETag = version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-        if (events is not null && grainState.State is AccountState { PendingEvents.Count: > 0 } account)
-            // Counted when committed (a write that repeats events not yet confirmed counts them again: an operating signal).
-            foreach (var evt in account.PendingEvents)
-                Platform.PlatformMetrics.AccountEvents.Add(1, new KeyValuePair<string, object?>("kind", evt.Kind.ToString()));
-    }
-
-    /// <summary>An account's pending events, in order, into the write's transaction (repeats are ignored by the tables).</summary>
-    private Action<Npgsql.NpgsqlBatch>? Alongside<T>(T state)
-    {
-        if (events is null || state is not AccountState { PendingEvents.Count: > 0 } account) return null;
-        var pending = account.PendingEvents.Select(evt => (evt, EventMessages.Render(evt, sealer))).ToArray();
-        return batch =>
-        {
-            foreach (var (evt, messages) in pending) events.AddTo(batch, evt, messages);
-        };
     }
 }

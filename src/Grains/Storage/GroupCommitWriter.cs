@@ -28,13 +28,18 @@ public sealed class GroupCommitOptions
     public bool GatherRegistryLookups { get; set; } = true;
 }
 
-/// <summary>One grain's state write and whatever must commit with it (its events' audit entries, messages, logouts).</summary>
-public sealed class StateWrite(RowIdentity row, byte[] payload, int? expectedVersion, Action<NpgsqlBatch>? alongside)
+/// <summary>
+/// One grain's state write and whatever must commit with it: its events' audit entries, messages and logouts
+/// (<paramref name="alongside"/>) and the events as the account-events stream carries them (<paramref name="published"/>).
+/// </summary>
+public sealed class StateWrite(RowIdentity row, byte[] payload, int? expectedVersion, Action<NpgsqlBatch>? alongside,
+    IReadOnlyList<Events.PublishedAccountEvent>? published = null)
 {
     public RowIdentity Row { get; } = row;
     public byte[] Payload { get; } = payload;
     public int? ExpectedVersion { get; } = expectedVersion;
     public Action<NpgsqlBatch>? Alongside { get; } = alongside;
+    public IReadOnlyList<Events.PublishedAccountEvent> Published { get; } = published ?? [];
     internal TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
@@ -43,7 +48,8 @@ public sealed class StateWrite(RowIdentity row, byte[] payload, int? expectedVer
 /// waiting at most <see cref="GroupCommitOptions.MaxDelay"/> for more) and commits them in one transaction, each with
 /// what it carries; every command is answered only after that transaction commits. A grain's own writes stay ordered:
 /// it awaits each before it issues the next. A version conflict fails only its own write (the batch is run again
-/// without it); a statement that fails for one write's data runs each write of the batch alone, so only the culprit
+/// without it); the events the writes publish enter the account-events stream's queue in one statement of the same
+/// transaction (<see cref="IAccountEventQueue"/>); a statement that fails for one write's data runs each write of the batch alone, so only the culprit
 /// fails; a database that fails fails the batch's writes, none of which is then stored.
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
@@ -72,12 +78,16 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Task[] _writers;
 
     private readonly bool _ownsDataSource;
+    private readonly IAccountEventQueue? _stream;
 
     /// <param name="ownsDataSource">Whether the writer disposes <paramref name="dataSource"/> when it is disposed (a shard's own).</param>
-    public GroupCommitWriter(NpgsqlDataSource dataSource, IOptions<GroupCommitOptions> options, ILogger<GroupCommitWriter> logger, bool ownsDataSource = false)
+    /// <param name="stream">Where published events are queued; without it they are not published.</param>
+    public GroupCommitWriter(NpgsqlDataSource dataSource, IOptions<GroupCommitOptions> options, ILogger<GroupCommitWriter> logger,
+        bool ownsDataSource = false, IAccountEventQueue? stream = null)
     {
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
+        _stream = stream;
         _options = options.Value;
         _logger = logger;
         _writers = Enumerable.Range(0, _options.Writers).Select(_ => Task.Run(RunAsync)).ToArray();
@@ -164,6 +174,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var write in writes) batch.BatchCommands.Add(StateCommand(write));
             foreach (var write in writes) write.Alongside?.Invoke(batch);
+            var published = writes.SelectMany(w => w.Published).ToArray();
+            // Without the stream (Streams:Enabled false) nothing is published, as the provider would publish nothing.
+            if (published.Length > 0) _stream?.AddTo(batch, published);
 
             var versions = new int?[writes.Count];
             await using (var reader = await batch.ExecuteReaderAsync(_stopping.Token))
