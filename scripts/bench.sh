@@ -90,12 +90,21 @@ stop_peer
 say "OpenID Connect token endpoint (codes exchanged, beside the raw RS256 signing rate of the same key)"
 load token --count 2000 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal/vneid_bench.client-secret"
 
+say "OpenID Connect sign-ins end to end (authorize, password, remembered consent, token), beside the raw hash rate"
+load sign-ins --count 300 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal/vneid_bench.client-secret"
+
 say "Account-events stream: latency to a consumer, and a consumer's store refusing writes for a minute"
 load streams --count 600 --concurrency 8 --outage-seconds 60
 say "Declarations with the account-events stream off (silos restarted with Streams:Enabled=false)"
 stop_silos >/dev/null
 VNEID_Streams__Enabled=false bash scripts/up.sh >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
 load declarations --count 3000 --concurrency 64 --variant streams-off
+
+say "The separate topology (scripts/up.sh --topology separate: two vneid-silo and one vneid-gateway): declarations and status reads"
+stop_silos >/dev/null
+bash scripts/up.sh --topology separate >"$LOG_DIR/bench-up.log" 2>&1 || { tail -n 30 "$LOG_DIR/bench-up.log" >&2; die "scripts/up.sh failed"; }
+load declarations --count 3000 --concurrency 64 --variant separate
+load status --connections 64 --duration "$DURATION" --variant separate
 
 say "Restarting the silos with PasswordHashing:IterationCount=210000 (OWASP's PBKDF2-HMAC-SHA512 recommendation)"
 stop_silos >/dev/null

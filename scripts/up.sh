@@ -5,6 +5,10 @@
 #
 #   scripts/up.sh --silos N     N silos instead of two (silo N: ports 11110+N, 29999+N and management 9400+N); run again
 #                               with another N to grow or shrink the cluster (scripts/cluster.sh adds, removes, restarts).
+#   scripts/up.sh --topology separate
+#                               The silos (vneid-silo) and one gateway process (vneid-gateway) apart, instead of the default
+#                               nodes: each silo a vneid-node with the gateway co-hosted (the first on :8080, node N on
+#                               :8100+N). Also VNEID_TOPOLOGY. README, "Topology".
 #   scripts/up.sh               Development: public demo keys and service accounts from config/appsettings.Development.json,
 #                               codes readable at /api/v1/dev/messages. Never expose it.
 #   VNEID_PORTAL_PROFILE=fapi scripts/up.sh
@@ -15,17 +19,21 @@
 set -euo pipefail
 MODE=development
 SILOS="${VNEID_SILOS:-2}"
+TOPOLOGY="${VNEID_TOPOLOGY:-nodes}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --production) MODE=production ;;
     --silos) SILOS="${2:-}"; shift ;;
     --silos=*) SILOS="${1#--silos=}" ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --topology) TOPOLOGY="${2:-}"; shift ;;
+    --topology=*) TOPOLOGY="${1#--topology=}" ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$SILOS" in ''|*[!0-9]*|0) echo "--silos takes a number of silos, 1 or more" >&2; exit 2 ;; esac
+case "$TOPOLOGY" in nodes|separate) ;; *) echo "--topology is nodes or separate" >&2; exit 2 ;; esac
 
 PRODUCTION_DIR="$(cd "$(dirname "$0")/.." && pwd)/.local/production"
 random_key() { head -c 32 /dev/urandom | base64 | tr -d '\n'; }
@@ -107,7 +115,7 @@ case "$PORTAL_PROFILE" in
   fapi) PORTAL_SECRET="$LOCAL_DIR/portal/$PG_DATABASE.fapi-key.pem"; PORTAL_ARGS=(--secret-file "$PORTAL_SECRET" --fapi) ;;
   *) die "VNEID_PORTAL_PROFILE is oidc or fapi, not $PORTAL_PROFILE." ;;
 esac
-[ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$PORTAL" ] && [ -f "$VERIFIER" ] || die "The build did not produce the silo, the gateway and the samples."
+[ -f "$SILO" ] && [ -f "$GATEWAY" ] && [ -f "$NODE" ] && [ -f "$PORTAL" ] && [ -f "$VERIFIER" ] || die "The build did not produce the silo, the gateway, the node and the samples."
 
 # Production's service accounts: the same four ids as Development's, with secrets and second-factor keys generated once
 # (the plain secret and the base32 key to enrol in the officer's authenticator app go to
@@ -135,6 +143,7 @@ if [ "$MODE" = production ]; then
     [ "$office" = "-" ] || SERVICE_ACCOUNT_ARGS+=("VNEID_ServiceAccounts__${id}__Office=$office")
   done <"$accounts"
 fi
+NODE_ARGS=(${SERVICE_ACCOUNT_ARGS[@]+"${SERVICE_ACCOUNT_ARGS[@]}"})
 
 say "Applying the schema"
 dotnet "$SILO" migrate
@@ -164,17 +173,33 @@ restart_if_rebuilt() { # name, program
     stop_started "$1"
   fi
 }
+# Another topology than the running one: what runs stops first (its processes are other programs).
+if [ "$(topology)" != "$TOPOLOGY" ] && { is_running gateway || [ -n "$(started_silos)" ]; }; then
+  say "Switching the topology from $(topology) to $TOPOLOGY: stopping what runs"
+  stop_started gateway
+  stop_silos
+fi
+mkdir -p "$RUN_DIR" && echo "$TOPOLOGY" >"$TOPOLOGY_FILE"
+[ "$TOPOLOGY" = nodes ] && stop_started gateway
 restart_if_rebuilt gateway "$GATEWAY"
 restart_if_rebuilt portal "$PORTAL"
 restart_if_rebuilt identity-check "$VERIFIER"
 # A portal started with an earlier registration's secret starts again with the current one.
 if [ "$MODE" = development ] && is_running portal && [ "$PORTAL_SECRET" -nt "$RUN_DIR/portal.pid" ]; then stop_started portal; fi
-for name in $(started_silos); do restart_if_rebuilt "$name" "$SILO"; done
+for name in $(started_silos); do
+  # A silo running the other topology's program (a node for a plain silo, or the reverse) starts again as this one's.
+  if is_running "$name" && ! tr '\0' ' ' <"/proc/$(cat "$RUN_DIR/$name.pid")/cmdline" | grep -q "$(basename "$(silo_program)")"; then
+    say "$name runs another topology's program; restarting it"
+    stop_started "$name"
+  fi
+  restart_if_rebuilt "$name" "$(silo_program)"
+done
 # Silos numbered above the count asked for leave gracefully (their activations hand over); the missing ones start.
 for name in $(started_silos | sort -t- -k2 -rn); do [ "${name#silo-}" -le "$SILOS" ] || stop_started "$name"; done
 for n in $(seq 1 "$SILOS"); do start_silo "$n"; done
-# The gateway's /metrics is served on its management port only (9400, beside the silos' 9401+).
-start gateway "$GC_GEN0" "VNEID_Gateway__ManagementPort=9400" "${SERVICE_ACCOUNT_ARGS[@]}" dotnet "$GATEWAY"
+# Separate: the gateway's /metrics is served on its management port only (9400, beside the silos' 9401+). Nodes serve the
+# gateway themselves.
+[ "$TOPOLOGY" = separate ] && start gateway "$GC_GEN0" "VNEID_Gateway__ManagementPort=9400" ${SERVICE_ACCOUNT_ARGS[@]+"${SERVICE_ACCOUNT_ARGS[@]}"} dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
   if [ "$PORTAL_PROFILE" = fapi ]; then PORTAL_CREDENTIAL=("Portal__Profile=fapi" "Portal__SigningKey=$PORTAL_SECRET")
   else PORTAL_CREDENTIAL=("Portal__ClientSecret=$(cat "$PORTAL_SECRET")"); fi
@@ -186,6 +211,13 @@ if [ "$MODE" = development ]; then
     dotnet "$VERIFIER"
 fi
 
+if [ "$TOPOLOGY" = nodes ]; then
+  SHAPE="$SILOS node(s), each a silo with the gateway co-hosted, the first"
+  METRICS="http://127.0.0.1:940N/metrics (node N's management port)"
+else
+  SHAPE="$SILOS silo(s) and the gateway"
+  METRICS="http://127.0.0.1:9400/metrics (the gateway's management port), http://127.0.0.1:940N/metrics (silo N)"
+fi
 say "Waiting for the gateway to report healthy"
 for _ in $(seq 1 90); do
   if curl -fsS "$GATEWAY_URL/health/ready" >/dev/null 2>&1; then
@@ -193,7 +225,7 @@ for _ in $(seq 1 90); do
     if [ "$MODE" = production ]; then
       cat <<TXT
 
-Orleans.VNeID is up in the Production environment: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .local/logs).
+Orleans.VNeID is up in the Production environment: $SHAPE on $GATEWAY_URL (logs in .local/logs).
 Its keys, database passwords and service-account secrets were generated into .local/production/ (git-ignored, 0600):
   secrets.env            the keys and database passwords the processes use
   service-accounts.txt   id, role, office, secret (give it to the officer or operator), hash, second-factor key (base32: enrol it in their authenticator app)
@@ -206,7 +238,7 @@ TXT
 This is the Development environment: its keys and service-account secrets are PUBLIC demo values committed in the
 repository. Never expose it; scripts/up.sh --production runs the same platform with secrets of its own.
 
-Orleans.VNeID is up: $SILOS silo(s) and the gateway on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
+Orleans.VNeID is up: $SHAPE on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
 
 In a browser (Vietnamese first; "English" on every page):
   Citizens' account console:    $GATEWAY_URL/account      (register a level-1 account at $GATEWAY_URL/register; codes at /api/v1/dev/messages)
@@ -217,7 +249,7 @@ In a browser (Vietnamese first; "English" on every page):
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json
   Health:                       $GATEWAY_URL/health/live, $GATEWAY_URL/health/ready (each silo: http://127.0.0.1:940N/health/ready)
-  Metrics (Prometheus):         http://127.0.0.1:9400/metrics (the gateway's management port), http://127.0.0.1:940N/metrics (silo N)
+  Metrics (Prometheus):         $METRICS
   OpenID Connect discovery:     $GATEWAY_URL/.well-known/openid-configuration
 
 Sign in with VNeID at the sample public-service portal: open $PORTAL_URL in a browser (README, "Sign in with VNeID").
@@ -231,7 +263,7 @@ The README walks through activation, login, lock and unlock.
 TXT
     exit 0
   fi
-  for name in $(seq -f 'silo-%g' 1 "$SILOS") gateway $([ "$MODE" = development ] && echo portal identity-check); do
+  for name in $(seq -f 'silo-%g' 1 "$SILOS") $([ "$TOPOLOGY" = separate ] && echo gateway) $([ "$MODE" = development ] && echo portal identity-check); do
     is_running "$name" || { tail -n 30 "$LOG_DIR/$name.log" >&2; die "$name stopped; see $LOG_DIR/$name.log"; }
   done
   sleep 1

@@ -4,18 +4,18 @@ namespace Orleans.VNeID.LoadDriver;
 
 /// <summary>
 /// CPU time (user + system, from <c>/proc/&lt;pid&gt;/stat</c>) of the processes a run involves, by role: the gateway, the
-/// silos, the platform's PostgreSQL, the peer's service, the peer's PostgreSQL and the load drivers. A PostgreSQL cluster
+/// silos, the nodes (a silo with the gateway co-hosted), the platform's PostgreSQL, the peer's service, the peer's PostgreSQL and the load drivers. A PostgreSQL cluster
 /// counts its postmaster, its live backends and the backends it has already reaped (the postmaster's cutime and cstime),
 /// so connections that close during a run are not lost. Read before and after a scenario: the difference per operation
 /// is where the CPU of one operation goes.
 /// </summary>
 public static class CpuMeter
 {
-    public const string Gateway = "gateway", Silos = "silos", Postgres = "postgresql", PeerService = "peer service", PeerPostgres = "peer postgresql",
+    public const string Gateway = "gateway", Silos = "silos", Nodes = "nodes (silo + gateway)", Postgres = "postgresql", PeerService = "peer service", PeerPostgres = "peer postgresql",
         Drivers = "load drivers";
 
     /// <summary>The roles of the platform and of the peer, in the order a report shows them.</summary>
-    public static readonly string[] PlatformRoles = [Gateway, Silos, Postgres], PeerRoles = [PeerService, PeerPostgres];
+    public static readonly string[] PlatformRoles = [Gateway, Silos, Nodes, Postgres], PeerRoles = [PeerService, PeerPostgres];
 
     // USER_HZ, the unit of /proc's times: 100 on Linux for every architecture .NET runs on.
     private const double TicksPerSecond = 100;
@@ -52,6 +52,7 @@ public static class CpuMeter
         {
             if (p.Line.Contains("vneid-gateway", StringComparison.Ordinal)) Add(Gateway, p.Own);
             else if (p.Line.Contains("vneid-silo", StringComparison.Ordinal)) Add(Silos, p.Own);
+            else if (p.Line.Contains("vneid-node", StringComparison.Ordinal)) Add(Nodes, p.Own);
             else if (p.Line.Contains("PeerIdentity", StringComparison.Ordinal)) Add(PeerService, p.Own);
             else if (p.Pid == Environment.ProcessId || p.Line.Contains("PeerLoad", StringComparison.Ordinal) || p.Command == "wrk") Add(Drivers, p.Own);
             else if (p.Command == "postgres" && !(byPid.TryGetValue(p.Parent, out var parent) && parent.Command == "postgres"))

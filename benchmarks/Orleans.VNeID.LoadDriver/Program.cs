@@ -41,7 +41,7 @@ Scenario("machine", "Record the machine and start a new results file.", (_, _, r
 {
     r.Machine = Scenarios.Machine();
     r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null; r.TokenEndpoint = null;
-    r.DeclarationVariants.Clear(); r.Stream = null; r.Peer = null;
+    r.DeclarationVariants.Clear(); r.Stream = null; r.Peer = null; r.StatusVariants.Clear(); r.SignIns = null;
     return Task.CompletedTask;
 });
 
@@ -49,12 +49,16 @@ var bare = new Option<string>("--bare") { DefaultValueFactory = _ => "http://127
 var connections = new Option<int[]>("--connections") { DefaultValueFactory = _ => [16, 64, 256], AllowMultipleArgumentsPerToken = true };
 var duration = new Option<string>("--duration") { DefaultValueFactory = _ => "10s" };
 var accounts = new Option<int>("--accounts") { DefaultValueFactory = _ => 64 };
+var variant = new Option<string?>("--variant") { Description = "Record the figures as this variant (e.g. streams-off) instead of the main ones." };
 Scenario("status", "Status reads through the gateway and from the bare endpoint with wrk.", async (p, platform, r) =>
-    r.StatusRead = await Scenarios.StatusReadAsync(platform, p.GetValue(gateway)!, p.GetValue(bare)!, p.GetValue(connections)!,
-        p.GetValue(duration)!, p.GetValue(accounts), p.GetValue(workDir)!), bare, connections, duration, accounts, workDir);
+{
+    var points = await Scenarios.StatusReadAsync(platform, p.GetValue(gateway)!, p.GetValue(bare)!, p.GetValue(connections)!,
+        p.GetValue(duration)!, p.GetValue(accounts), p.GetValue(workDir)!);
+    if (p.GetValue(variant) is { } name) r.StatusVariants[name] = points;
+    else r.StatusRead = points;
+}, bare, connections, duration, accounts, workDir, variant);
 
 var seconds = new Option<int>("--pgbench-seconds") { DefaultValueFactory = _ => 10 };
-var variant = new Option<string?>("--variant") { Description = "Record the figures as this variant (e.g. streams-off) instead of the main ones." };
 Scenario("declarations", "Level-1 declarations beside a pgbench single-row upsert.", async (p, platform, r) =>
 {
     var figures = await Scenarios.DeclarationsAsync(platform, p.GetValue(count), p.GetValue(concurrency), p.GetValue(seconds), p.GetValue(workDir)!);
@@ -88,6 +92,11 @@ Scenario("token", "Authorization codes exchanged at the OpenID Connect token end
     async (p, platform, r) => r.TokenEndpoint = await TokenEndpoint.RunAsync(platform, p.GetValue(gateway)!, p.GetValue(secretFile)!,
         p.GetValue(signingKey)!, p.GetValue(count), p.GetValue(concurrency), p.GetValue(citizens)),
     count, concurrency, secretFile, signingKey, citizens);
+
+Scenario("sign-ins", "Full OpenID Connect code-flow sign-ins (authorize, password, remembered consent, token) beside the raw hash rate.",
+    async (p, platform, r) => r.SignIns = await TokenEndpoint.SignInsAsync(platform, p.GetValue(gateway)!, p.GetValue(secretFile)!,
+        p.GetValue(count), p.GetValue(concurrency), p.GetValue(citizens), p.GetValue(iterations)),
+    count, concurrency, secretFile, citizens, iterations);
 
 var peerUrl = new Option<string>("--peer-url") { DefaultValueFactory = _ => "http://127.0.0.1:5300" };
 var peerHome = new Option<string>("--peer-home") { Description = "A writable copy of ../shared/peers/aspnet-identity (its driver built).", Required = true };

@@ -20,6 +20,12 @@ public sealed class BenchResults
 
     public StreamFigures? Stream { get; set; }
 
+    /// <summary>Status reads again under another configuration (e.g. "separate": the gateway in a process of its own).</summary>
+    public Dictionary<string, List<StatusPoint>> StatusVariants { get; set; } = [];
+
+    /// <summary>Full OpenID Connect code-flow sign-ins (authorize, password sign-in, remembered consent, token).</summary>
+    public SignInFigures? SignIns { get; set; }
+
     /// <summary>The same scenarios on the conventional peer (../shared/peers/aspnet-identity), alternating with the platform.</summary>
     public PeerFigures? Peer { get; set; }
 
@@ -42,6 +48,9 @@ public sealed record DeclarationFigures(Rate Acknowledged, double DurablePerSeco
     /// <summary>Milliseconds of CPU per declaration of each process role, from the first declaration sent to the last one queued.</summary>
     public Dictionary<string, double>? CpuMs { get; init; }
 }
+
+public sealed record SignInFigures(Rate SignIns, double RawHashesPerSecond, int Iterations, int Cores, int Concurrency, int Citizens,
+    Dictionary<string, double>? CpuMs = null);
 
 public sealed record HashFigures(int Iterations, double RawHashesPerSecond, Rate Activations, Rate Logins, int Concurrency, int WarmUp = 0);
 

@@ -214,6 +214,16 @@ stop_started() {
 # --- The platform's processes (scripts/up.sh, scripts/cluster.sh) --------------------------------------------------
 SILO="$REPO_ROOT/src/Silo/bin/Release/net10.0/vneid-silo.dll"
 GATEWAY="$REPO_ROOT/src/Gateway/bin/Release/net10.0/vneid-gateway.dll"
+NODE="$REPO_ROOT/src/Node/bin/Release/net10.0/vneid-node.dll"
+# The topology scripts/up.sh started (README, "Topology"): nodes (each silo a vneid-node with the gateway co-hosted, the
+# default) or separate (vneid-silo processes and one vneid-gateway). cluster.sh's silos follow it.
+TOPOLOGY_FILE="$RUN_DIR/topology"
+# Without the file (processes a version before it started), a running gateway process means the separate topology.
+topology() { if [ -f "$TOPOLOGY_FILE" ]; then cat "$TOPOLOGY_FILE"; elif is_running gateway; then echo separate; else echo nodes; fi; }
+# A node's HTTP address: the first node serves the platform's public address, node N (N > 1) http://127.0.0.1:(8100+N).
+node_http_url() { local n="${1#silo-}"; if [ "$n" = 1 ]; then echo "http://127.0.0.1:8080"; else echo "http://127.0.0.1:$((8100 + n))"; fi; }
+# What every node gets besides its ports (scripts/up.sh --production: the service accounts).
+NODE_ARGS=()
 # A 64 MiB gen-0 budget per GC heap: the request paths allocate briskly, and with the default budget the gateway spent a
 # fifth of its CPU waiting on collections under load (docs/benchmarks.md, "Profile findings"). Override by exporting it.
 GC_GEN0="DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x4000000}"
@@ -231,11 +241,18 @@ start() { # name, then environment assignments, then the program
 
 # Silo N listens on 11110+N (silo to silo), 29999+N (the gateway's connections) and 9400+N (management: health, metrics).
 silo_management_url() { echo "http://127.0.0.1:$((9400 + ${1#silo-}))"; }
+# A node serves the gateway on node_http_url and health and metrics on its management port 9400+N.
 start_silo() { # number
   local n="$1"
-  start "silo-$n" "$GC_GEN0" "VNEID_Silo__SiloPort=$((11110 + n))" "VNEID_Silo__GatewayPort=$((29999 + n))" \
-    "VNEID_Silo__ManagementPort=$((9400 + n))" dotnet "$SILO"
+  if [ "$(topology)" = nodes ]; then
+    start "silo-$n" "$GC_GEN0" "VNEID_Silo__SiloPort=$((11110 + n))" "VNEID_Silo__GatewayPort=$((29999 + n))" \
+      "VNEID_Gateway__Urls=$(node_http_url "$n")" "VNEID_Gateway__ManagementPort=$((9400 + n))" ${NODE_ARGS[@]+"${NODE_ARGS[@]}"} dotnet "$NODE"
+  else
+    start "silo-$n" "$GC_GEN0" "VNEID_Silo__SiloPort=$((11110 + n))" "VNEID_Silo__GatewayPort=$((29999 + n))" \
+      "VNEID_Silo__ManagementPort=$((9400 + n))" dotnet "$SILO"
+  fi
 }
+silo_program() { if [ "$(topology)" = nodes ]; then echo "$NODE"; else echo "$SILO"; fi; }
 
 # The silos started here, by number (silo-1 silo-2 ...), running or not.
 started_silos() {

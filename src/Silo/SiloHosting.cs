@@ -21,17 +21,33 @@ using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo;
 
-internal static class SiloHosting
+public static class SiloHosting
 {
     public const string Invariant = "Npgsql";
 
     /// <summary>The ADO.NET provider of shard <paramref name="shard"/> behind <see cref="PlatformNames.AccountStorage"/>, which wraps it.</summary>
     private static string AdoNetAccountStorage(int shard) => PlatformNames.AccountStorage + "-adonet" + (shard == 0 ? "" : "-" + shard);
 
+    /// <summary>A silo on its own: the grains, and HTTP only on its management port (health, metrics).</summary>
     public static IHost Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(HostArguments.WithoutConfigReload(args));
         builder.AddServiceDefaults(args);
+        Configure(builder, managementListener: true);
+        var app = builder.Build();
+        app.MapPlatformHealthChecks();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    /// <summary>
+    /// Adds the silo to <paramref name="builder"/> (its services, Orleans, storage, streams, start-up tasks). With
+    /// <paramref name="managementListener"/> the silo's own management port is its only HTTP listener; without it the host
+    /// serves HTTP itself (the gateway co-hosted in the silo, <c>vneid-node</c>) and the silo's health check joins the host's.
+    /// <paramref name="silo"/> adds to the Orleans configuration (the co-hosted gateway's outgoing call filters).
+    /// </summary>
+    public static void Configure(WebApplicationBuilder builder, bool managementListener, Action<ISiloBuilder>? silo = null)
+    {
         var configuration = builder.Configuration;
         ProductionSecrets.Require(configuration, builder.Environment, ["Otp:HashKey", "Notifications:SealingKey", "Audit:CheckpointKey"],
             [PlatformNames.ConnectionStringName]);
@@ -43,9 +59,12 @@ internal static class SiloHosting
 
         // The management port: health for probes and Prometheus text of the silo's meters (Orleans, Npgsql, runtime, the
         // platform's own). Nothing else listens on HTTP in a silo.
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Parse(endpoints.ManagementAddress ?? endpoints.AdvertisedAddress), endpoints.ManagementPort));
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        if (managementListener)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel =>
+                kestrel.Listen(IPAddress.Parse(endpoints.ManagementAddress ?? endpoints.AdvertisedAddress), endpoints.ManagementPort));
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        }
         builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo", tags: [PlatformHealth.ReadyTag]);
         builder.Services.AddHostedService<BacklogGauges>();
         // Group commit (issue 15): grain states written many to a transaction. On one database an account's commit (the
@@ -91,8 +110,10 @@ internal static class SiloHosting
         }
         builder.Services.AddPostgresBackends();
 
+        var extra = silo;
         builder.UseOrleans(silo =>
         {
+            extra?.Invoke(silo);
             silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
@@ -196,9 +217,5 @@ internal static class SiloHosting
                 }
             });
         });
-        var app = builder.Build();
-        app.MapPlatformHealthChecks();
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        return app;
     }
 }

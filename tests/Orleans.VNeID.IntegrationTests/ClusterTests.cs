@@ -41,6 +41,59 @@ public class ClusterTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Two_nodes_each_a_silo_with_the_gateway_serve_the_api_and_commit_state_audit_messages_and_stream_event_together()
+    {
+        // The default topology of scripts/up.sh: every silo process serves HTTP itself.
+        await using var cluster = new PlatformCluster();
+        var second = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
+        cluster.StartNode("node-1");
+        cluster.StartNode("node-2", second);
+        await cluster.WaitUntilReadyAsync(platform, silos: 2);
+        using var otherHttp = new HttpClient { BaseAddress = new Uri(second), Timeout = TimeSpan.FromSeconds(60) };
+        var first = new PlatformApi(cluster.Http);
+        var other = new PlatformApi(otherHttp);
+        // A node's HTTP listener opens once its silo has joined: the second may still be a moment behind.
+        var ready = false;
+        for (var wait = DateTime.UtcNow.AddSeconds(30); !ready && DateTime.UtcNow < wait; await Task.Delay(200))
+        {
+            try { ready = (await otherHttp.GetAsync("/health/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { }
+        }
+        Assert.True(ready, "The second node's gateway did not become ready.");
+
+        // Declared through one node, activated and logged in through the other, read through both.
+        var citizens = platform.TakeCitizens(8);
+        foreach (var c in citizens)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await first.DeclareAsync(c)).StatusCode);
+            var code = await other.CodeSentToAsync(c.Phone!);
+            var activated = await otherHttp.PostAsJsonAsync($"/api/v1/accounts/{c.IdNumber}/activation", new { otp = code, password = PlatformApi.Password });
+            Assert.Equal(HttpStatusCode.OK, activated.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await first.LogInAsync(c.IdNumber)).StatusCode);
+        }
+        var token = await other.OperatorTokenAsync();
+        foreach (var c in citizens)
+        {
+            Assert.Equal("level1", await first.SettledStatusAsync(c.IdNumber, token, TimeSpan.FromSeconds(10)));
+            Assert.Equal("level1", await other.SettledStatusAsync(c.IdNumber, token, TimeSpan.FromSeconds(10)));
+        }
+
+        // Each declaration's audit entry was committed with the state (the account-commit port), and its event, written into
+        // the stream's queue by the same transaction, reached the counting consumer once.
+        var ids = citizens.Select(c => c.IdNumber).ToArray();
+        Assert.Equal(8, await platform.ScalarAsync(
+            "select count(*) from audit.entries where service_id = $1 and kind = 0 and account_id = any($2)", cluster.ClusterId, ids));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long applied;
+        while ((applied = await platform.ScalarAsync(
+                   "select count(*) from events.applied where service_id = $1 and consumer = 'kind-counts' and split_part(event_id, ':', 1) = any($2)",
+                   cluster.ClusterId, ids)) < 8 * 2 && DateTime.UtcNow < deadline)
+            await Task.Delay(250);
+        // Declared and activated, at least (a login raises no event of its own unless it fails).
+        Assert.True(applied >= 16, $"{applied} events applied");
+        Assert.Equal(0, await platform.ScalarAsync("select count(*) from orleans.stream_dead_letters where service_id = $1", cluster.ClusterId));
+    }
+
+    [Fact]
     public async Task With_two_silos_every_account_is_reachable_through_the_gateway_whichever_silo_hosts_it()
     {
         await using var cluster = await PlatformCluster.StartAsync(platform, silos: 2);

@@ -239,6 +239,20 @@ public sealed class PlatformCluster : IAsyncDisposable
         return Start(name, PlatformFixture.Program("Silo", "vneid-silo.dll"), env);
     }
 
+    /// <summary>
+    /// A node (<c>vneid-node</c>: a silo with the gateway co-hosted, the default topology of scripts/up.sh) serving HTTP on
+    /// <paramref name="url"/> (the cluster's <see cref="GatewayUrl"/> when null).
+    /// </summary>
+    public Process StartNode(string name, string? url = null)
+    {
+        var env = Environment();
+        env["VNEID_Silo__SiloPort"] = PlatformFixture.FreePort().ToString();
+        env["VNEID_Silo__GatewayPort"] = PlatformFixture.FreePort().ToString();
+        env["VNEID_Gateway__Urls"] = url ?? GatewayUrl;
+        env["VNEID_Oidc__Issuer"] = GatewayUrl;
+        return Start(name, PlatformFixture.Program("Node", "vneid-node.dll"), env);
+    }
+
     /// <summary>Runs a silo command (migrate, reshard, ...) with this cluster's settings and the owner's connection; its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> RunSiloCommandAsync(params string[] args)
     {

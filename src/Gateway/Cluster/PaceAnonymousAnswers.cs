@@ -13,6 +13,8 @@ public sealed class PaceAnonymousAnswers : IOutgoingGrainCallFilter
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         await context.Invoke();
+        // Co-hosted in a silo (vneid-node) the filter sees grains' own calls too: only a request's caller waits.
+        if (context.SourceContext is not null) return;
         if (context.Result is IPacedAnswer { Pace: var pace } && pace > TimeSpan.Zero) await Task.Delay(pace);
     }
 }

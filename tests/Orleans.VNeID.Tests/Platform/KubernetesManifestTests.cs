@@ -21,7 +21,7 @@ public sealed class KubernetesManifestTests
         foreach (var expected in new[]
                  {
                      "silo.yaml: Deployment vneid-silo", "silo.yaml: PodDisruptionBudget vneid-silo", "silo-rbac.yaml: Role vneid-silo-pods",
-                     "silo-rbac.yaml: RoleBinding vneid-silo-pods", "silo-rbac.yaml: ServiceAccount vneid-silo", "gateway.yaml: Deployment vneid-gateway",
+                     "silo-rbac.yaml: RoleBinding vneid-silo-pods", "silo-rbac.yaml: ServiceAccount vneid-silo",
                      "gateway.yaml: Service vneid-gateway", "migrate-job.yaml: Job vneid-migrate", "database-secret.example.yaml: Secret vneid-secrets",
                      "kustomization.yaml: Kustomization",
                  })
@@ -66,12 +66,13 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void Silos_have_probes_on_the_management_port_the_Kubernetes_hosting_needs_and_time_to_leave()
+    public void Nodes_serve_http_and_have_probes_on_the_management_port_the_Kubernetes_hosting_needs_and_time_to_leave()
     {
         var silo = File.ReadAllText(Path.Combine(Manifests, "silo.yaml"));
         foreach (var expected in new[]
                  {
-                     "path: /health/ready, port: management", "path: /health/live, port: management", "VNEID_Silo__ManagementPort, value: \"8080\"",
+                     "path: /health/ready, port: management", "path: /health/live, port: management", "VNEID_Gateway__ManagementPort, value: \"9090\"",
+                     "image: registry.example.internal/vneid/node:", "VNEID_Gateway__Urls, value: \"http://0.0.0.0:8080\"", "{ name: http, containerPort: 8080 }",
                      "orleans/serviceId: vneid", "orleans/clusterId: vneid", "name: POD_NAME", "name: POD_NAMESPACE", "name: POD_IP",
                      "name: ORLEANS_SERVICE_ID", "name: ORLEANS_CLUSTER_ID", "serviceAccountName: vneid-silo", "maxUnavailable: 0",
                  })
@@ -79,6 +80,10 @@ public sealed class KubernetesManifestTests
         var grace = int.Parse(System.Text.RegularExpressions.Regex.Match(silo, @"terminationGracePeriodSeconds: (\d+)").Groups[1].Value,
             System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(grace, 60, 600);
+        // The public Service sends requests to the nodes' HTTP port.
+        var service = File.ReadAllText(Path.Combine(Manifests, "gateway.yaml"));
+        Assert.Contains("app.kubernetes.io/name: vneid-silo", service);
+        Assert.Contains("targetPort: http", service);
         // The pod-reading Role the hosting package needs.
         Assert.Contains("verbs: [\"get\", \"list\", \"watch\", \"delete\", \"patch\"]", File.ReadAllText(Path.Combine(Manifests, "silo-rbac.yaml")));
     }
