@@ -11,10 +11,8 @@ namespace Orleans.VNeID.Registry;
 public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource, Microsoft.Extensions.Options.IOptions<Storage.GroupCommitOptions>? gathering = null)
     : IPopulationRegistry
 {
-    private readonly int _maxGathered = gathering?.Value is { Enabled: true, GatherRegistryLookups: true } o ? o.MaxBatch : 0;
-    private readonly System.Threading.Channels.Channel<(string Id, TaskCompletionSource<CitizenRecord?> Done)> _lookups =
-        System.Threading.Channels.Channel.CreateUnbounded<(string, TaskCompletionSource<CitizenRecord?>)>();
-    private Task? _gatherer;
+    private readonly Storage.Gatherer<string, CitizenRecord>? _gathered =
+        gathering?.Value is { Enabled: true, GatherRegistryLookups: true } o ? new(o.MaxBatch, ids => FindAllAsync(dataSource, ids)) : null;
 
     private const string Columns =
         "select id_number, full_name, date_of_birth, gender, birth_province, card_number, card_issued_on, phone, father_id, mother_id, " +
@@ -26,53 +24,26 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource, Micr
 
     public async Task<CitizenRecord?> FindAsync(IdentityNumber id, CancellationToken cancellationToken = default)
     {
-        if (_maxGathered > 0 && id.IsCitizen)
-        {
-            var done = new TaskCompletionSource<CitizenRecord?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _lookups.Writer.TryWrite((id.Value, done));
-            // The one gathering loop starts with the first look-up, on the thread pool (never on a grain's scheduler).
-            if (Volatile.Read(ref _gatherer) is null)
-            {
-                var loop = new Task<Task>(GatherAsync);
-                if (Interlocked.CompareExchange(ref _gatherer, loop.Unwrap(), null) is null) loop.Start(TaskScheduler.Default);
-            }
-            return await done.Task.WaitAsync(cancellationToken);
-        }
+        if (_gathered is not null && id.IsCitizen) return await _gathered.GetAsync(id.Value, cancellationToken);
         await using var command = dataSource.CreateCommand(id.IsCitizen ? Columns + "where id_number = $1" : ForeignerColumns);
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>One query for the look-ups waiting, then the next; every waiting caller is answered, a failure fails them all.</summary>
-    private async Task GatherAsync()
+    /// <summary>The citizens of <paramref name="ids"/> in one query (the gathered look-ups).</summary>
+    private static async Task<IReadOnlyDictionary<string, CitizenRecord>> FindAllAsync(NpgsqlDataSource dataSource, IReadOnlyList<string> ids)
     {
-        var batch = new List<(string Id, TaskCompletionSource<CitizenRecord?> Done)>(_maxGathered);
-        while (await _lookups.Reader.WaitToReadAsync())
+        var found = new Dictionary<string, CitizenRecord>(ids.Count, StringComparer.Ordinal);
+        await using var command = dataSource.CreateCommand(Columns + "where id_number = any($1)");
+        command.Parameters.AddWithValue(ids.ToArray());
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            batch.Clear();
-            while (batch.Count < _maxGathered && _lookups.Reader.TryRead(out var lookup)) batch.Add(lookup);
-            if (batch.Count == 0) continue;
-            try
-            {
-                var found = new Dictionary<string, CitizenRecord>(batch.Count, StringComparer.Ordinal);
-                await using (var command = dataSource.CreateCommand(Columns + "where id_number = any($1)"))
-                {
-                    command.Parameters.AddWithValue(batch.Select(b => b.Id).Distinct().ToArray());
-                    await using var reader = await command.ExecuteReaderAsync();
-                    while (await reader.ReadAsync())
-                    {
-                        var citizen = Read(reader);
-                        found[citizen.IdNumber] = citizen;
-                    }
-                }
-                foreach (var (id, done) in batch) done.TrySetResult(found.GetValueOrDefault(id));
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                foreach (var (_, done) in batch) done.TrySetException(ex);
-            }
+            var citizen = Read(reader);
+            found[citizen.IdNumber] = citizen;
         }
+        return found;
     }
 
     public async Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default)

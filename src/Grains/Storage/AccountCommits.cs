@@ -75,17 +75,72 @@ public sealed class GroupAccountCommits(
     string serviceId,
     string providerName,
     AccountEventWriter events,
-    SecretSealer sealer) : IAccountCommits
+    SecretSealer sealer,
+    Npgsql.NpgsqlDataSource? database = null,
+    int gatherLoads = 0) : IAccountCommits
 {
+    private const string LoadSql = """
+        select k.i, s.payload_binary, s.version
+          from unnest($2::bigint[], $3::bigint[], $4::text[]) with ordinality as k(n0, n1, extension, i)
+          join orleans.storage s on s.grain_id_n1 = k.n1 and s.grain_id_n0 = k.n0 and s.grain_type_string = $5
+                                and s.grain_id_extension_string = k.extension and s.service_id = $1
+        """;
+
+    /// <summary>Loads of accounts activating at once, one query for up to <c>gatherLoads</c> of them (brand-new accounts mostly find no row).</summary>
+    private readonly Gatherer<RowIdentity, (byte[]? Payload, int Version)>? _loads =
+        database is not null && gatherLoads > 0 ? new(gatherLoads, rows => LoadAllAsync(database, serviceId, rows)) : null;
+
     public bool EventsCommitWithState => true;
 
-    public Task LoadAsync(GrainId account, IGrainState<AccountState> record) => reads.ReadStateAsync(StoredAccountCommits.StateName, account, record);
+    public async Task LoadAsync(GrainId account, IGrainState<AccountState> record)
+    {
+        if (_loads is null)
+        {
+            await reads.ReadStateAsync(StoredAccountCommits.StateName, account, record);
+            return;
+        }
+        (byte[]? Payload, int Version) stored;
+        try
+        {
+            stored = await _loads.GetAsync(RowOf(account, record));
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // As the ADO.NET storage's reads are wrapped (UnavailableAwareStorage): only the kind crosses the wire.
+            throw new Platform.PlatformUnavailableException($"The platform's database did not answer ({ex.GetType().Name}).");
+        }
+        // As Orleans' ADO.NET storage reads a row: none is a new state; a cleared one (no payload) keeps its version.
+        record.State = stored.Payload is { } payload ? serializer.Deserialize<AccountState>(new BinaryData(payload)) : new AccountState();
+        record.ETag = stored == default ? null : stored.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        record.RecordExists = stored.Payload is not null;
+    }
 
-    public async Task CommitAsync(GrainId account, IGrainState<AccountState> record, IReadOnlyList<AccountEvent> announced)
+    private RowIdentity RowOf(GrainId account, IGrainState<AccountState> record)
     {
         var hasher = hashers.PickHasher(serviceId, providerName, StoredAccountCommits.StateName, account, record, null)
             ?? throw new InvalidOperationException("The ADO.NET storage options pick no hasher.");
-        var row = RowIdentity.Of(serviceId, StoredAccountCommits.StateName, account, hasher);
+        return RowIdentity.Of(serviceId, StoredAccountCommits.StateName, account, hasher);
+    }
+
+    private static async Task<IReadOnlyDictionary<RowIdentity, (byte[]? Payload, int Version)>> LoadAllAsync(
+        Npgsql.NpgsqlDataSource database, string serviceId, IReadOnlyList<RowIdentity> rows)
+    {
+        var found = new Dictionary<RowIdentity, (byte[]?, int)>(rows.Count);
+        await using var command = database.CreateCommand(LoadSql);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = serviceId });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.N0).ToArray() });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<long[]> { TypedValue = rows.Select(r => r.N1).ToArray() });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Extension).ToArray() });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = StoredAccountCommits.StateName });
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            found[rows[(int)reader.GetInt64(0) - 1]] = (reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.GetInt32(2));
+        return found;
+    }
+
+    public async Task CommitAsync(GrainId account, IGrainState<AccountState> record, IReadOnlyList<AccountEvent> announced)
+    {
+        var row = RowOf(account, record);
         int? expected = string.IsNullOrWhiteSpace(record.ETag) ? null : int.Parse(record.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var payload = serializer.Serialize(record.State).ToArray();
         var version = await writer.WriteAsync(new StateWrite(row, payload, expected, Alongside(announced),

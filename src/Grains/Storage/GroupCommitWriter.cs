@@ -26,6 +26,9 @@ public sealed class GroupCommitOptions
 
     /// <summary>Whether registry look-ups of citizens in flight at once share one query (at most <see cref="MaxBatch"/>). Default true.</summary>
     public bool GatherRegistryLookups { get; set; } = true;
+
+    /// <summary>Whether the loads of accounts activating at once share one query (at most <see cref="MaxBatch"/>). Default true.</summary>
+    public bool GatherAccountLoads { get; set; } = true;
 }
 
 /// <summary>
