@@ -199,7 +199,7 @@ for name in $(started_silos | sort -t- -k2 -rn); do [ "${name#silo-}" -le "$SILO
 for n in $(seq 1 "$SILOS"); do start_silo "$n"; done
 # Separate: the gateway's /metrics is served on its management port only (9400, beside the silos' 9401+). Nodes serve the
 # gateway themselves.
-[ "$TOPOLOGY" = separate ] && start gateway "$GC_GEN0" "VNEID_Gateway__ManagementPort=9400" ${SERVICE_ACCOUNT_ARGS[@]+"${SERVICE_ACCOUNT_ARGS[@]}"} dotnet "$GATEWAY"
+[ "$TOPOLOGY" = separate ] && start gateway "$GC_GEN0" "$TIERING" "VNEID_Gateway__ManagementPort=9400" ${SERVICE_ACCOUNT_ARGS[@]+"${SERVICE_ACCOUNT_ARGS[@]}"} dotnet "$GATEWAY"
 if [ "$MODE" = development ]; then
   if [ "$PORTAL_PROFILE" = fapi ]; then PORTAL_CREDENTIAL=("Portal__Profile=fapi" "Portal__SigningKey=$PORTAL_SECRET")
   else PORTAL_CREDENTIAL=("Portal__ClientSecret=$(cat "$PORTAL_SECRET")"); fi
