@@ -71,7 +71,11 @@ public static class CpuMeter
         var result = new Dictionary<string, double>();
         if (operations <= 0) return result;
         foreach (var (role, seconds) in after)
-            result[role] = Math.Round((seconds - before.GetValueOrDefault(role)) * 1000 / operations, 3);
+        {
+            // A role whose process ended between the readings (a driver that exited) lost its ticks: not counted.
+            var spent = seconds - before.GetValueOrDefault(role);
+            if (spent >= 0) result[role] = Math.Round(spent * 1000 / operations, 3);
+        }
         return result;
     }
 

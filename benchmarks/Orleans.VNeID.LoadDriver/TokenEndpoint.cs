@@ -130,7 +130,7 @@ public static partial class TokenEndpoint
         if (signedIn.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"The provider's sign-in of {idNumber} failed.");
     }
 
-    /// <summary>Consents again and again, spread over the signed-in browsers, until <paramref name="count"/> codes are held.</summary>
+    /// <summary>Authorizes again and again (consenting the first time), spread over the signed-in browsers, until <paramref name="count"/> codes are held.</summary>
     private static async Task<List<string>> CodesAsync(List<(string Id, HttpClient Http)> browsers, string authorize, int count)
     {
         var codes = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -139,13 +139,19 @@ public static partial class TokenEndpoint
         {
             for (var i = 0; i < perBrowser; i++)
             {
-                var page = await b.Http.GetStringAsync(authorize);
-                var form = Hidden(page);
-                form["__RequestVerificationToken"] = Antiforgery(page);
-                form["decision"] = "accept";
-                using var back = await b.Http.PostAsync("/connect/authorize", new FormUrlEncodedContent(form));
-                var query = System.Web.HttpUtility.ParseQueryString(back.Headers.Location?.Query ?? "");
-                codes.Add(query["code"] ?? throw new InvalidOperationException("Consent gave no code."));
+                // The consent page the first time; once the consent is remembered, the code at once.
+                using var asked = await b.Http.GetAsync(authorize);
+                var code = System.Web.HttpUtility.ParseQueryString(asked.Headers.Location?.Query ?? "")["code"];
+                if (code is null)
+                {
+                    var page = await asked.Content.ReadAsStringAsync();
+                    var form = Hidden(page);
+                    form["__RequestVerificationToken"] = Antiforgery(page);
+                    form["decision"] = "accept";
+                    using var back = await b.Http.PostAsync("/connect/authorize", new FormUrlEncodedContent(form));
+                    code = System.Web.HttpUtility.ParseQueryString(back.Headers.Location?.Query ?? "")["code"];
+                }
+                codes.Add(code ?? throw new InvalidOperationException("Consent gave no code."));
             }
         }));
         return codes.Take(count).ToList();
