@@ -134,9 +134,9 @@ public static class Report
                           $"**{N(peer.ServerCpu(scenario, target), 3)}** | {N(peer.MeanCpu(scenario, target, CpuMeter.Drivers), 3)} |");
                 L();
             }
-            L("A platform declaration is acknowledged after its account state, audit entry and SMS commit in one transaction shared with");
-            L("the other commands in flight (group commit, `GroupCommit` in `config/appsettings.json`) and its event is on the account-events");
-            L("stream; a peer registration commits the user and the SMS row in a transaction of its own.");
+            L("A platform declaration is acknowledged after its account state, audit entry, SMS and account-events stream message commit in");
+            L("one transaction shared with the other commands in flight (group commit, `GroupCommit` in `config/appsettings.json`); a peer");
+            L("registration commits the user and the SMS row in a transaction of its own.");
             L();
         }
 
@@ -167,8 +167,8 @@ public static class Report
             L();
             L($"{N(dec.Acknowledged.Requests)} level-1 declarations of distinct registry citizens from {dec.Concurrency} concurrent callers, after {N(dec.WarmUp)} more");
             L("as a warm-up (not counted). Each one matches the registry, issues the activation code, and commits the account state with");
-            L("its audit entry and the code's SMS in one transaction, shared with the other commands in flight (group commit), then puts");
-            L("its event on the account-events stream, all before the 202.");
+            L("its audit entry, the code's SMS and its event's message on the account-events stream in one transaction, shared with the");
+            L("other commands in flight (group commit, through the account-commit port), before the 202.");
             L("*Queued* counts until the last SMS row was seen in the outbox. The platform's PostgreSQL pools are capped by");
             L("`Maximum Pool Size` in the connection string (`config/appsettings.json`); pgbench runs a warm-up pass before its measured one.");
             L();
