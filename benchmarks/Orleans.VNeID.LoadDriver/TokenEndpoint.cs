@@ -22,11 +22,8 @@ public static partial class TokenEndpoint
     public static async Task<TokenFigures> RunAsync(Platform platform, string gateway, string secretFile, string signingKeyFile, int codes,
         int concurrency, int citizens)
     {
-        var secret = (await File.ReadAllTextAsync(secretFile)).Trim();
-        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var authorize = $"/connect/authorize?client_id={ClientId}&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code" +
-                        $"&scope=openid%20profile%20vneid_level&nonce=n&state=s&code_challenge={challenge}&code_challenge_method=S256";
+        var flow = await PortalFlow.ReadAsync(secretFile);
+        var authorize = flow.Authorize;
 
         // Codes first (a browser's sign-in and consent per citizen, then consent again for each further code); they live a
         // minute, so each round prepares what it then exchanges. A warm-up round comes first.
@@ -34,15 +31,7 @@ public static partial class TokenEndpoint
         var browsers = ids.Select(id => (Id: id, Http: Browser(gateway))).ToList();
         await Task.WhenAll(browsers.Select(b => SignInAsync(b.Http, b.Id, authorize)));
         using var client = Load.Client(gateway, concurrency);
-        async Task<bool> Exchange(string code)
-        {
-            using var answer = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect,
-                ["client_id"] = ClientId, ["client_secret"] = secret, ["code_verifier"] = verifier,
-            }));
-            return answer.StatusCode == HttpStatusCode.OK;
-        }
+        Task<bool> Exchange(string code) => flow.ExchangeAsync(client, code);
         await Load.RunAsync(await CodesAsync(browsers, authorize, Math.Min(codes, 500)), concurrency, Exchange);
         var measured = await Load.RunAsync(await CodesAsync(browsers, authorize, codes), concurrency, Exchange);
         foreach (var (_, http) in browsers) http.Dispose();
@@ -77,11 +66,8 @@ public static partial class TokenEndpoint
     public static async Task<SignInFigures> SignInsAsync(Platform platform, string gateway, string secretFile, int count, int concurrency,
         int citizens, int iterations)
     {
-        var secret = (await File.ReadAllTextAsync(secretFile)).Trim();
-        var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var authorize = $"/connect/authorize?client_id={ClientId}&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code" +
-                        $"&scope=openid%20profile%20vneid_level&nonce=n&state=s&code_challenge={challenge}&code_challenge_method=S256";
+        var flow = await PortalFlow.ReadAsync(secretFile);
+        var authorize = flow.Authorize;
         var ids = await platform.PrepareActivatedAsync(citizens, 8);
         // Consent given once per citizen: the measured sign-ins find it remembered.
         var first = ids.Select(id => (Id: id, Http: Browser(gateway))).ToList();
@@ -97,12 +83,7 @@ public static partial class TokenEndpoint
             using var back = await browser.GetAsync(authorize);
             var code = System.Web.HttpUtility.ParseQueryString(back.Headers.Location?.Query ?? "")["code"];
             if (code is null) return false;
-            using var answer = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect,
-                ["client_id"] = ClientId, ["client_secret"] = secret, ["code_verifier"] = verifier,
-            }));
-            return answer.StatusCode == HttpStatusCode.OK;
+            return await flow.ExchangeAsync(client, code);
         }
         List<string> Round(int n) => Enumerable.Range(0, n).Select(i => ids[i % ids.Count]).ToList();
         await Load.RunAsync(Round(Math.Min(count / 4, 100)), concurrency, SignIn);
@@ -113,6 +94,30 @@ public static partial class TokenEndpoint
         Console.WriteLine($"  sign-ins: {measured.PerSecond:N1}/s ({measured.PerSecond / Environment.ProcessorCount:N1} per core; p99 {measured.P99Ms} ms, " +
                           $"{measured.Failures} failures); raw PBKDF2 at {iterations:N0} iterations {raw:N1}/s on {Environment.ProcessorCount} cores");
         return new SignInFigures(measured, raw, iterations, Environment.ProcessorCount, concurrency, citizens, cpu);
+    }
+
+    /// <summary>The sample portal's authorization request (PKCE S256) and its code exchange with the client secret.</summary>
+    private sealed record PortalFlow(string Secret, string Verifier, string Authorize)
+    {
+        public static async Task<PortalFlow> ReadAsync(string secretFile)
+        {
+            var secret = (await File.ReadAllTextAsync(secretFile)).Trim();
+            var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            return new PortalFlow(secret, verifier,
+                $"/connect/authorize?client_id={ClientId}&redirect_uri={Uri.EscapeDataString(Redirect)}&response_type=code" +
+                $"&scope=openid%20profile%20vneid_level&nonce=n&state=s&code_challenge={challenge}&code_challenge_method=S256");
+        }
+
+        public async Task<bool> ExchangeAsync(HttpClient client, string code)
+        {
+            using var answer = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = Redirect,
+                ["client_id"] = ClientId, ["client_secret"] = Secret, ["code_verifier"] = Verifier,
+            }));
+            return answer.StatusCode == HttpStatusCode.OK;
+        }
     }
 
     private static HttpClient Browser(string gateway) =>
