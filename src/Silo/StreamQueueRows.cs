@@ -81,8 +81,9 @@ public sealed class StreamQueueRows : IAccountEventQueue
     {
         var assembly = _containerType.Assembly;
         var messageType = assembly.GetType("Orleans.Streaming.AdoNet.AdoNetStreamMessage", throwOnError: true)!;
-        var now = DateTime.UtcNow;
-        var message = Activator.CreateInstance(messageType, _serviceId, AccountEventStream.Provider, "check", 1L, 1, now, now.AddMinutes(1), now, now, payload)!;
+        // Only decoded, never stored: its times are placeholders.
+        var at = DateTime.UnixEpoch;
+        var message = Activator.CreateInstance(messageType, _serviceId, AccountEventStream.Provider, "check", 1L, 1, at, at.AddMinutes(1), at, at, payload)!;
         var container = (IBatchContainer)_containerType.GetMethod("FromMessage", BindingFlags.Public | BindingFlags.Static)!
             .Invoke(null, [_serializer, message, 0L])!;
         return container.GetEvents<PublishedAccountEvent>().Select(e => e.Item1).ToArray();
