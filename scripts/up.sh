@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings the whole platform up on this machine: PostgreSQL (installed if missing), schema, demo population,
 # two silos and the HTTP gateway on http://127.0.0.1:8080 (with the "Sign in with VNeID" OpenID Connect provider), and,
-# in Development, the sample public-service portal on http://127.0.0.1:8081. Safe to run again; scripts/down.sh stops it.
+# in Development, the sample public-service portal on http://localhost:8081. Safe to run again; scripts/down.sh stops it.
 #
 #   scripts/up.sh --silos N     N silos instead of two (silo N: ports 11110+N, 29999+N and management 9400+N); run again
 #                               with another N to grow or shrink the cluster (scripts/cluster.sh adds, removes, restarts).
@@ -84,6 +84,8 @@ cd "$REPO_ROOT"
 
 SEED_COUNT="${VNEID_SEED_COUNT:-10000}"
 GATEWAY_URL="http://127.0.0.1:8080"
+# What browsers and relying parties use: the provider's issuer. A name, not an IP address: passkeys (WebAuthn) need a domain.
+ISSUER_URL="http://localhost:8080"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 # A platform running in the other mode is stopped first: both listen on the same ports.
 if [ -f "$RUN_DIR/mode" ] && [ "$(cat "$RUN_DIR/mode")" != "$MODE" ]; then
@@ -103,10 +105,10 @@ if ! dotnet build "$REPO_ROOT/Orleans.VNeID.sln" -c Release -v q -nologo >"$LOG_
   die "The build failed (full log: $LOG_DIR/build.log); nothing was started."
 fi
 PORTAL="$REPO_ROOT/samples/PublicServicePortal/bin/Release/net10.0/vneid-portal.dll"
-PORTAL_URL="http://127.0.0.1:8081"
+PORTAL_URL="http://localhost:8081"
 # The sample verifier ("Kiểm tra danh tính", a hotel's front desk): its trust list names this gateway as the e-ID's issuer.
 VERIFIER="$REPO_ROOT/samples/IdentityCheck/bin/Release/net10.0/vneid-identity-check.dll"
-VERIFIER_URL="http://127.0.0.1:8082"
+VERIFIER_URL="http://localhost:8082"
 # One secret per database: each database registers the sample portal with a secret of its own. VNEID_PORTAL_PROFILE=fapi
 # registers and starts it in the FAPI 2.0 profile instead (PAR, private_key_jwt with a key of its own, DPoP).
 PORTAL_PROFILE="${VNEID_PORTAL_PROFILE:-oidc}"
@@ -203,11 +205,11 @@ for n in $(seq 1 "$SILOS"); do start_silo "$n"; done
 if [ "$MODE" = development ]; then
   if [ "$PORTAL_PROFILE" = fapi ]; then PORTAL_CREDENTIAL=("Portal__Profile=fapi" "Portal__SigningKey=$PORTAL_SECRET")
   else PORTAL_CREDENTIAL=("Portal__ClientSecret=$(cat "$PORTAL_SECRET")"); fi
-  start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$GATEWAY_URL/" \
+  start portal ASPNETCORE_ENVIRONMENT=Development "Urls=$PORTAL_URL" "Portal__Authority=$ISSUER_URL/" \
     "${PORTAL_CREDENTIAL[@]}" dotnet "$PORTAL"
-  start identity-check ASPNETCORE_ENVIRONMENT=Development "Urls=$VERIFIER_URL" "Verifier__TrustedIssuers__0__Issuer=$GATEWAY_URL" \
-    "Verifier__TrustedIssuers__0__StatusLists__0=$GATEWAY_URL/status-lists/1" "Verifier__CacheFile=$LOCAL_DIR/identity-check/trust-cache.json" \
-    "Verifier__Wallet=$GATEWAY_URL/account/wallet/present" \
+  start identity-check ASPNETCORE_ENVIRONMENT=Development "Urls=$VERIFIER_URL" "Verifier__TrustedIssuers__0__Issuer=$ISSUER_URL" \
+    "Verifier__TrustedIssuers__0__StatusLists__0=$ISSUER_URL/status-lists/1" "Verifier__CacheFile=$LOCAL_DIR/identity-check/trust-cache.json" \
+    "Verifier__Wallet=$ISSUER_URL/account/wallet/present" \
     dotnet "$VERIFIER"
 fi
 
@@ -241,10 +243,10 @@ repository. Never expose it; scripts/up.sh --production runs the same platform w
 Orleans.VNeID is up: $SHAPE on $GATEWAY_URL (logs in .local/logs, stop with scripts/down.sh).
 
 In a browser (Vietnamese first; "English" on every page):
-  Citizens' account console:    $GATEWAY_URL/account      (register a level-1 account at $GATEWAY_URL/register; codes at /api/v1/dev/messages)
-  Officers' reception desk:     $GATEWAY_URL/desk/        (officer-hn-01 or officer-hn-02, secret Officer#Dev2026, code: curl -s $GATEWAY_URL/api/v1/dev/staff-code/officer-hn-01)
-  Public dossier look-up:       $GATEWAY_URL/tra-cuu-ho-so
-  Cluster dashboard:            $GATEWAY_URL/dashboard/   (operator-01, secret Operator#Dev2026)
+  Citizens' account console:    $ISSUER_URL/account      (register a level-1 account at $ISSUER_URL/register; codes at /api/v1/dev/messages)
+  Officers' reception desk:     $ISSUER_URL/desk/        (officer-hn-01 or officer-hn-02, secret Officer#Dev2026, code: curl -s $GATEWAY_URL/api/v1/dev/staff-code/officer-hn-01)
+  Public dossier look-up:       $ISSUER_URL/tra-cuu-ho-so
+  Cluster dashboard:            $ISSUER_URL/dashboard/   (operator-01, secret Operator#Dev2026)
 
   API reference (interactive):  $GATEWAY_URL/scalar/v1
   OpenAPI document:             $GATEWAY_URL/openapi/v1.json

@@ -41,7 +41,7 @@ Scenario("machine", "Record the machine and start a new results file.", (_, _, r
 {
     r.Machine = Scenarios.Machine();
     r.StatusRead.Clear(); r.Hashing.Clear(); r.Declarations = null; r.LockUnlock = null; r.OtpVerification = null; r.Scale = null; r.TokenEndpoint = null;
-    r.DeclarationVariants.Clear(); r.Stream = null; r.Peer = null; r.StatusVariants.Clear(); r.SignIns = null;
+    r.DeclarationVariants.Clear(); r.Stream = null; r.Peer = null; r.StatusVariants.Clear(); r.SignIns = null; r.Passkeys = null;
     return Task.CompletedTask;
 });
 
@@ -97,6 +97,11 @@ Scenario("sign-ins", "Full OpenID Connect code-flow sign-ins (authorize, passwor
     async (p, platform, r) => r.SignIns = await TokenEndpoint.SignInsAsync(platform, p.GetValue(gateway)!, p.GetValue(secretFile)!,
         p.GetValue(count), p.GetValue(concurrency), p.GetValue(citizens), p.GetValue(iterations)),
     count, concurrency, secretFile, citizens, iterations);
+
+Scenario("passkeys", "Sign-ins on the API with a passkey beside sign-ins with the password, alternating rounds, the same citizens.",
+    async (p, platform, r) => r.Passkeys = await PasskeySignIns.RunAsync(platform, p.GetValue(gateway)!, p.GetValue(count), p.GetValue(concurrency),
+        p.GetValue(citizens), p.GetValue(iterations), p.GetValue(rounds)),
+    count, concurrency, citizens, iterations, rounds);
 
 var peerUrl = new Option<string>("--peer-url") { DefaultValueFactory = _ => "http://127.0.0.1:5300" };
 var peerHome = new Option<string>("--peer-home") { Description = "A writable copy of ../shared/peers/aspnet-identity (its driver built).", Required = true };

@@ -142,6 +142,7 @@ public static class Report
 
         WriteTopology(r, L, N, Pct);
         WriteSignIns(r, L, N, Pct);
+        WritePasskeys(r, L, N);
 
         if (r.StatusRead.Count > 0)
         {
@@ -428,6 +429,31 @@ public static class Report
         L("sizing) is out of reach at this cost on this machine, and the figure to watch is the share of the hash rate the rest of the flow leaves.");
         if (si.CpuMs is { Count: > 0 } cpu)
             L($"CPU per sign-in: {string.Join(", ", cpu.Where(c => c.Value > 0).OrderByDescending(c => c.Value).Select(c => $"{c.Key} {N(c.Value, 1)} ms"))}.");
+        L("");
+    }
+
+    /// <summary>Passkey sign-ins beside password sign-ins, the same citizens, alternating rounds.</summary>
+    private static void WritePasskeys(BenchResults r, Action<string> L, Func<double, int, string> N)
+    {
+        if (r.Passkeys is not { } pk) return;
+        L("## Passkey sign-ins beside password sign-ins");
+        L("");
+        L($"{N(pk.Citizens, 0)} citizens, each with a passkey added through the API (the driver's software authenticator: a P-256 key,");
+        L($"\"none\" attestation, user verified); then alternating rounds, {pk.Concurrency} at a time, of password logins");
+        L($"(`POST /api/v1/sessions`: one PBKDF2-HMAC-SHA512 verification at {N(pk.Iterations, 0)} iterations) and passkey sign-ins");
+        L("(`POST /api/v1/sessions/passkey/options`, the authenticator's ES256 signature made by the driver, `POST /api/v1/sessions/passkey`:");
+        L("the challenge checked and spent once, the assertion checked by Fido2 in the account grain, a session opened and committed).");
+        L("Each opens a session and returns the same tokens. The median round of each:");
+        L("");
+        L("| sign-in | per second | per core | p50 ms | p99 ms | failures |");
+        L("|---|---:|---:|---:|---:|---:|");
+        L($"| password | {N(pk.Passwords.PerSecond, 1)} | {N(pk.Passwords.PerSecond / pk.Cores, 1)} | {N(pk.Passwords.P50Ms, 1)} | {N(pk.Passwords.P99Ms, 1)} | {pk.Passwords.Failures} |");
+        L($"| passkey | {N(pk.Passkeys.PerSecond, 1)} | {N(pk.Passkeys.PerSecond / pk.Cores, 1)} | {N(pk.Passkeys.P50Ms, 1)} | {N(pk.Passkeys.P99Ms, 1)} | {pk.Passkeys.Failures} |");
+        L("");
+        L($"A passkey sign-in runs at {N(pk.Passkeys.PerSecond / pk.Passwords.PerSecond, 1)}× the password's rate: it needs no password hash.");
+        if (pk.PasswordCpuMs is { Count: > 0 } pc && pk.PasskeyCpuMs is { Count: > 0 } kc)
+            L($"CPU per sign-in: password {string.Join(", ", pc.Where(c => c.Value > 0).Select(c => $"{c.Key} {N(c.Value, 2)} ms"))}; " +
+              $"passkey {string.Join(", ", kc.Where(c => c.Value > 0).Select(c => $"{c.Key} {N(c.Value, 2)} ms"))} (the driver's own signing not counted).");
         L("");
     }
 

@@ -25,6 +25,7 @@ public sealed class BenchResults
 
     /// <summary>Full OpenID Connect code-flow sign-ins (authorize, password sign-in, remembered consent, token).</summary>
     public SignInFigures? SignIns { get; set; }
+    public PasskeyFigures? Passkeys { get; set; }
 
     /// <summary>The same scenarios on the conventional peer (../shared/peers/aspnet-identity), alternating with the platform.</summary>
     public PeerFigures? Peer { get; set; }

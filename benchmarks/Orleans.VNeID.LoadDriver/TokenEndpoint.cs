@@ -16,7 +16,7 @@ public sealed record TokenFigures(Rate Exchanges, double RawSignaturesPerSecond,
 /// </summary>
 public static partial class TokenEndpoint
 {
-    private const string Redirect = "http://127.0.0.1:8081/signin-oidc";
+    private const string Redirect = "http://localhost:8081/signin-oidc";
     private const string ClientId = "public-service-portal";
 
     public static async Task<TokenFigures> RunAsync(Platform platform, string gateway, string secretFile, string signingKeyFile, int codes,

@@ -250,7 +250,7 @@ start_silo() { # number
   local n="$1"
   if [ "$(topology)" = nodes ]; then
     start "silo-$n" "$GC_GEN0" "$TIERING" "VNEID_Silo__SiloPort=$((11110 + n))" "VNEID_Silo__GatewayPort=$((29999 + n))" \
-      "VNEID_Gateway__Urls=$(node_http_url "$n")" "VNEID_Gateway__ManagementPort=$((9400 + n))" ${NODE_ARGS[@]+"${NODE_ARGS[@]}"} dotnet "$NODE"
+      "VNEID_Gateway__Urls=$(node_http_url "$n")" "VNEID_Gateway__ManagementPort=$((9400 + n))" "VNEID_Oidc__Issuer=${ISSUER_URL:-http://localhost:8080}" ${NODE_ARGS[@]+"${NODE_ARGS[@]}"} dotnet "$NODE"
   else
     start "silo-$n" "$GC_GEN0" "$TIERING" "VNEID_Silo__SiloPort=$((11110 + n))" "VNEID_Silo__GatewayPort=$((29999 + n))" \
       "VNEID_Silo__ManagementPort=$((9400 + n))" dotnet "$SILO"

@@ -70,7 +70,7 @@ internal static class RelyingPartyCommands
             return removed ? 0 : 1;
         })));
 
-        var portalUrl = new Option<string>("--portal-url") { Description = "The sample portal's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:8081" };
+        var portalUrl = new Option<string>("--portal-url") { Description = "The sample portal's base URL.", DefaultValueFactory = _ => "http://localhost:8081" };
         var secretFile = new Option<string>("--secret-file") { Description = "Where its secret, or its private key with --fapi, is kept (0600).", Required = true };
         var sampleFapi = new Option<bool>("--fapi") { Description = "Register it for the FAPI 2.0 profile: a new EC key (the private half to --secret-file), PAR, DPoP." };
         var sample = new Command("add-sample",

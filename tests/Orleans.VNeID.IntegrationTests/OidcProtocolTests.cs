@@ -210,7 +210,7 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
     }
 
     /// <summary>Level 2 at the Hàng Gai desk, then activated with the code; returns the dossier code.</summary>
-    private static async Task<string> Level2AtTheDeskAsync(PlatformCluster cluster, PlatformApi api, Registry.CitizenRecord citizen)
+    internal static async Task<string> Level2AtTheDeskAsync(PlatformCluster cluster, PlatformApi api, Registry.CitizenRecord citizen)
     {
         var http = cluster.Http;
         var officerLogin = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") });

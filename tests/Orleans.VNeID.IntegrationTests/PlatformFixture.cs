@@ -167,7 +167,11 @@ public sealed class PlatformCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _overrides;
 
     /// <param name="settings">Extra settings (configuration keys) for every process; rate limits are raised unless given.</param>
-    public PlatformCluster(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="host">
+    /// The gateway's host name: <c>localhost</c> where a test needs passkeys (browsers refuse WebAuthn on an IP address),
+    /// else the loopback address.
+    /// </param>
+    public PlatformCluster(IReadOnlyDictionary<string, string>? settings = null, string host = "127.0.0.1")
     {
         _overrides = new Dictionary<string, string>
         {
@@ -179,14 +183,15 @@ public sealed class PlatformCluster : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) _overrides[key] = value;
         _logDir = Path.Combine(PlatformFixture.RepositoryRoot(), ".local", "test-logs", _clusterId);
         Directory.CreateDirectory(_logDir);
-        GatewayUrl = $"http://127.0.0.1:{PlatformFixture.FreePort()}";
+        GatewayUrl = $"http://{host}:{PlatformFixture.FreePort()}";
         Http = new HttpClient { BaseAddress = new Uri(GatewayUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>A cluster of <paramref name="silos"/> silos and a gateway, ready to serve.</summary>
-    public static async Task<PlatformCluster> StartAsync(PlatformFixture db, int silos = 1, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<PlatformCluster> StartAsync(PlatformFixture db, int silos = 1, IReadOnlyDictionary<string, string>? settings = null,
+        string host = "127.0.0.1")
     {
-        var cluster = new PlatformCluster(settings);
+        var cluster = new PlatformCluster(settings, host);
         try
         {
             for (var i = 1; i <= silos; i++) cluster.StartSilo($"silo-{i}");

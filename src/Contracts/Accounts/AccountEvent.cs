@@ -52,6 +52,14 @@ public enum AccountEventKind
     PhoneChangeRequested = 28,
     /// <summary>The citizen withdrew the consent given to a relying party (its tokens revoked, its sessions logged out).</summary>
     ServiceWithdrawn = 29,
+    /// <summary>The owner added a passkey (its name in the reason).</summary>
+    PasskeyAdded = 30,
+    /// <summary>The owner removed a passkey.</summary>
+    PasskeyRemoved = 31,
+    /// <summary>A passkey proved a sign-in the password opened (the second factor instead of an SMS code).</summary>
+    PasskeyUsed = 32,
+    /// <summary>A passkey's signature counter went back: a cloned authenticator is suspected; refused and the owner told.</summary>
+    PasskeyCloneSuspected = 33,
 }
 
 /// <summary>

@@ -17,7 +17,9 @@ public sealed record AccountView(
     [property: Id(9)] DateTimeOffset DeclaredAt,
     [property: Id(10)] DateTimeOffset? ActivatedAt,
     [property: Id(11)] LockView? Lock,
-    [property: Id(12)] DateTimeOffset? OtpExpiresAt);
+    [property: Id(12)] DateTimeOffset? OtpExpiresAt,
+    // How many passkeys the account holds (its factors: the password, the phone on record, and these).
+    [property: Id(13)] int Passkeys = 0);
 
 [GenerateSerializer, Immutable, Alias("vneid.LockView")]
 public sealed record LockView(

@@ -67,6 +67,61 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>Checks the sign-in code of this session; wrong codes count toward the code lockout like any other.</summary>
     Task<Result<AccountView>> ConfirmSignInCodeAsync(string sessionId, string code);
 
+    /// <summary>
+    /// The session proved the phone on record with a code within <paramref name="within"/>: what a level-2 account needs
+    /// before it adds a passkey. False for a session that is not open.
+    /// </summary>
+    [ReadOnly]
+    Task<bool> HasFreshCodeAsync(string sessionId, TimeSpan within);
+
+    /// <summary>
+    /// The options of a new passkey for the owner signed in with <paramref name="sessionId"/> (the WebAuthn JSON of
+    /// <c>PublicKeyCredentialCreationOptions</c>) with the gateway's <paramref name="challenge"/>: the account's user handle
+    /// (made at the first passkey), its passkeys excluded, a resident key and user verification required. A level-2
+    /// account needs a fresh code on this session first (<c>fresh_code_required</c>).
+    /// </summary>
+    Task<Result<string>> PasskeyCreationOptionsAsync(string sessionId, PasskeyParty party, byte[] challenge);
+
+    /// <summary>
+    /// Checks the authenticator's attestation (Fido2: origin, RP ID, challenge, user presence and verification, the key)
+    /// and stores the passkey named <paramref name="name"/>; the owner is told and the audit trail records it.
+    /// </summary>
+    Task<Result<PasskeySummary>> AddPasskeyAsync(string sessionId, PasskeyParty party, PasskeyAnswer answer, string name);
+
+    /// <summary>The account's passkeys for the owner signed in with <paramref name="sessionId"/> (empty when it is not open).</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<PasskeySummary>> GetPasskeysAsync(string sessionId);
+
+    /// <summary>Renames one passkey; false when there is no such passkey or session.</summary>
+    Task<bool> RenamePasskeyAsync(string sessionId, string handle, string name);
+
+    /// <summary>Removes one passkey (the owner is told); false when there is no such passkey or session.</summary>
+    Task<bool> RemovePasskeyAsync(string sessionId, string handle);
+
+    /// <summary>
+    /// The ids (base64url) of the account's passkeys, for a second-factor ceremony after the password on an open session;
+    /// empty otherwise.
+    /// </summary>
+    [ReadOnly]
+    Task<IReadOnlyList<string>> PasskeyIdsAsync(string sessionId);
+
+    /// <summary>
+    /// Signs in with a passkey alone (a discoverable credential: the gateway found the account by its user handle). The
+    /// assertion is checked by Fido2 against the stored key and signature counter; a counter that went back marks a
+    /// cloned authenticator: refused, and the owner told. Every refusal is the one <c>passkey_invalid</c>.
+    /// </summary>
+    Task<Result<SignInProof>> SignInWithPasskeyAsync(PasskeyParty party, PasskeyAnswer answer, string? device);
+
+    /// <summary>The second factor of a sign-in the password opened (<paramref name="sessionId"/>): a passkey instead of an SMS code.</summary>
+    Task<Result<SignInProof>> ConfirmSessionWithPasskeyAsync(string sessionId, PasskeyParty party, PasskeyAnswer answer);
+
+    /// <summary>
+    /// A sign-in on a computer that the owner's signed-in phone approved (a QR sign-in): a new session, while the approving
+    /// session is still open and the account not locked (a lock ends approvals in flight). Its methods are <c>mca</c>, with
+    /// <c>mfa</c> when the phone's own sign-in proved two factors. Refused alike otherwise (<c>token_revoked</c>).
+    /// </summary>
+    Task<Result<SignInProof>> OpenApprovedSessionAsync(string approvingSessionId, string? device, string serviceName);
+
     /// <summary>Closes one session.</summary>
     Task LogOutAsync(string sessionId);
 
@@ -127,7 +182,8 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task RecordBiometricRefusalAsync(Actor officer, string officeCode, bool suspect);
 
     /// <summary>Forgotten password, step two: the code and a new password. Clears failure counters and closes every session.</summary>
-    Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword);
+    /// <remarks>With <paramref name="removePasskeys"/> every passkey goes too (a citizen who lost a device that holds one).</remarks>
+    Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword, bool removePasskeys = false);
 
     /// <summary>Locks the account (the owner, an officer or an operator), remembering the state to return to.</summary>
     Task<Result<AccountView>> LockAsync(Actor actor, string reason);

@@ -35,9 +35,11 @@ public static class ErrorCatalogue
     public static readonly KnownError InvalidToken = new("invalid_token", 401, "The access token is not valid.");
     public static readonly KnownError RefreshInvalid = new("refresh_invalid", 401, "The refresh token is not valid; log in again.");
     public static readonly KnownError StepUpRequired = new("step_up_required", 401, "Too many failed logins: log in with the password and a one-time code sent to the phone on record (POST /api/v1/sessions/step-up).");
+    public static readonly KnownError PasskeyInvalid = new("passkey_invalid", 401, "The passkey's answer is not accepted: another site, a passkey this platform does not hold (or removed), a challenge expired or already used, or a failed check. Ask for a new challenge.");
     public static readonly KnownError RefreshReused = new("refresh_reused", 401, "This refresh token was already used; the session has been closed. Log in again.");
 
     public static readonly KnownError Forbidden = new("forbidden", 403, "This action is not allowed for the caller.");
+    public static readonly KnownError FreshCodeRequired = new("fresh_code_required", 403, "A level-2 account adds a passkey only on a sign-in that proved the phone on record with a code in the last 10 minutes: request a code for this session and confirm it first.");
     public static readonly KnownError StaffReasonRequired = new("staff_reason_required", 403, "Outside an officer's office hours, or for an operator, reading a citizen's personal data needs a stated reason (header X-Access-Reason); it is audited and reported.");
     public static readonly KnownError NothingToConfirm = new("nothing_to_confirm", 409, "Nothing recorded at this office waits for a confirmation.");
     public static readonly KnownError SecondPersonRequired = new("second_person_required", 403, "The card's issue is confirmed by a second person: another officer of the office or an operator, never the officer who opened the dossier.");
@@ -68,6 +70,7 @@ public static class ErrorCatalogue
     public static readonly KnownError CardNotIssued = new("card_not_issued", 409, "The ID-card database holds no issued chip card (number, issue date and templates) for this citizen yet.");
     public static readonly KnownError NotADependent = new("not_a_dependent", 409, "The child is not a dependent under 14 declared on this account at a police office.");
     public static readonly KnownError DossierNotOpen = new("dossier_not_open", 409, "Papers are added only to a dossier of the officer's office received that same day, in office hours, with the citizen present, and not refused.");
+    public static readonly KnownError PasskeyLimit = new("passkey_limit", 409, "The account holds the most passkeys allowed (10): remove one first.");
     public static readonly KnownError Level2Required = new("level2_required", 409, "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
 
     public static readonly KnownError RequestTooLarge = new("request_too_large", 413, "The request body is larger than 64 KiB.");

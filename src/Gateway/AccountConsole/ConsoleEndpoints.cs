@@ -51,6 +51,8 @@ public static class ConsoleEndpoints
         console.MapPost("/email/confirm", ConfirmEmailAsync);
         console.MapPost("/lock", LockAsync);
         console.MapConsoleWallet();
+        console.MapConsolePasskeys();
+        console.MapConsoleQrApproval();
         return app;
     }
 

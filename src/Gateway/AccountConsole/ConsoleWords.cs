@@ -155,10 +155,15 @@ public static class ConsoleWords
             AccountEventKind.DossierDecided => page.T("Quyết định hồ sơ mức độ 2", "Level-2 dossier decided"),
             AccountEventKind.PhoneChangeRequested => page.T("Yêu cầu đổi số điện thoại tại cơ quan", "Phone change requested at an office"),
             AccountEventKind.ServiceWithdrawn => page.T("Rút lại đồng ý với dịch vụ", "Consent withdrawn from a service"),
+            AccountEventKind.PasskeyAdded => page.T("Thêm khoá truy cập", "Passkey added"),
+            AccountEventKind.PasskeyRemoved => page.T("Xoá khoá truy cập", "Passkey removed"),
+            AccountEventKind.PasskeyUsed => page.T("Xác thực đăng nhập bằng khoá truy cập", "Sign-in confirmed with a passkey"),
+            AccountEventKind.PasskeyCloneSuspected => page.T("Từ chối khoá truy cập nghi bị sao chép", "A passkey suspected of being copied was refused"),
             _ => page.T("Sự kiện khác của tài khoản", "Other account event"),
         };
         // The details shown are those that say who and where (an office, a service, a paper), never a session's id.
         if (e.Kind is AccountEventKind.StaffRead or AccountEventKind.WalletChanged or AccountEventKind.ServiceWithdrawn
+            or AccountEventKind.PasskeyAdded or AccountEventKind.PasskeyRemoved or AccountEventKind.PasskeyUsed or AccountEventKind.PasskeyCloneSuspected
             or AccountEventKind.DossierDecided or AccountEventKind.Locked or AccountEventKind.Unlocked && e.Reason is { Length: > 0 } detail)
             what = $"{what}: {detail}";
         var who = e.ActorRole switch

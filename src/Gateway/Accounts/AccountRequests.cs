@@ -72,7 +72,10 @@ public sealed record StartRecoveryRequest(
 }
 
 /// <summary>Forgotten password, step two: the code sent by SMS and the new password.</summary>
-public sealed record CompleteRecoveryRequest(string? Otp, string? NewPassword);
+public sealed record CompleteRecoveryRequest(
+    string? Otp,
+    string? NewPassword,
+    [property: System.ComponentModel.Description("Also remove every passkey of the account (a lost device held one). Default false.")] bool? RemovePasskeys = null);
 
 /// <summary>An officer's or operator's service-account login.</summary>
 public sealed record ServiceTokenRequest(

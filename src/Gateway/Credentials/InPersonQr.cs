@@ -48,19 +48,8 @@ public static class InPersonQr
         cbor.WriteEndArray();
     }
 
-    /// <summary>The QR (PNG, four modules of quiet zone) of <paramref name="text"/>, or null when it is too long for one.</summary>
-    public static byte[]? Png(string text)
-    {
-        try
-        {
-            using var data = QRCodeGenerator.GenerateQrCode(text, ErrorCorrection);
-            return new PngByteQRCode(data).GetGraphic(4);
-        }
-        catch (QRCoder.Exceptions.DataTooLongException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The QR (PNG) of <paramref name="text"/> at this QR's error correction, or null when it is too long for one.</summary>
+    public static byte[]? Png(string text) => Pictures.QrPictures.Png(text, ErrorCorrection);
 
     /// <summary>
     /// Whether <paramref name="presentation"/> has the form of an SD-JWT with key binding — a JWT, disclosures, a JWT, each

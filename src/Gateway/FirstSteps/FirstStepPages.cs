@@ -127,7 +127,7 @@ public static class FirstStepPages
         if (!IdentityNumber.TryParse(idNumber, out _, out _)) failing.Add("idNumber");
         if (failing.Count > 0) return NewPassword(http, policy.Value, Safe(idNumber), null, FieldErrors(http, failing, passwordField: "password"));
         if (await RateLimits.AccountBudgetSpentAsync(http, idNumber!) is { } wait) return NewPassword(http, policy.Value, idNumber, null, [new(null, PageWords.Wait(http, wait))]);
-        var result = await cluster.Account(idNumber!).CompleteRecoveryAsync(request.Otp!, request.NewPassword!);
+        var result = await cluster.Account(idNumber!).CompleteRecoveryAsync(request.Otp!, request.NewPassword!, form["removePasskeys"] == "yes");
         if (result.Error is { } refusal) return NewPassword(http, policy.Value, idNumber, null, [new("code", PageWords.Refusal(http, refusal))]);
         return WebPage.Render<FirstStepDonePage>(http, new Dictionary<string, object?>
         {

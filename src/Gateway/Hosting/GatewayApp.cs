@@ -9,6 +9,7 @@ using Orleans.VNeID.Gateway.Dossiers;
 using Orleans.VNeID.Gateway.FirstSteps;
 using Orleans.VNeID.Gateway.IdentityProvider;
 using Orleans.VNeID.Gateway.Recovery;
+using Orleans.VNeID.Gateway.Passkeys;
 using Orleans.VNeID.Gateway.Sessions;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.ServiceDefaults;
@@ -62,6 +63,8 @@ public static class GatewayApp
         app.MapAccountsApi();
         app.MapWalletApi();
         app.MapSessionsApi();
+        app.MapPasskeysApi();
+        app.MapQrSignInApi();
         app.MapRecoveryApi();
         app.MapDossiersApi();
         app.MapEventsApi();

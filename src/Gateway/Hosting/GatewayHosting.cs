@@ -61,6 +61,7 @@ public static class GatewayHosting
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Orleans.VNeID.Gateway.Dossiers.LookupChallenges>();
         services.AddSingleton<Orleans.VNeID.Gateway.Recovery.NfcChallenges>();
+        services.AddSingleton<Orleans.VNeID.Gateway.Passkeys.PasskeyCeremonies>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

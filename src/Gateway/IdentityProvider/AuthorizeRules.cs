@@ -33,18 +33,20 @@ public static class AuthorizeRules
     }
 
     /// <summary>
-    /// The phone on record proves itself with a code when level 2 is asked for, or when the account's risk rule advised it
-    /// at this sign-in (wrong passwords since the last one), unless the sign-in already did.
+    /// A second factor (a code to the phone on record) is needed when level 2 is asked for, or when the account's risk rule
+    /// advised it at this sign-in (wrong passwords since the last one), unless the sign-in already proved two factors (a
+    /// code after the password, or a passkey with user verification).
     /// </summary>
     public static bool CodeNeeded(int requiredLevel, ClaimsPrincipal citizen) =>
-        (requiredLevel == 2 || citizen.HasClaim(ProviderSignIn.CodeAdvisedClaim, "true")) && !ProviderSignIn.HasCode(citizen);
+        (requiredLevel == 2 || citizen.HasClaim(ProviderSignIn.CodeAdvisedClaim, "true")) && !ProviderSignIn.HasSecondFactor(citizen);
 
     /// <summary>
     /// The level this authentication met for this request: level 2 only when it was asked for, the account has it and the
-    /// phone on record proved itself at this sign-in; a password alone is level 1 whatever the account's level.
+    /// sign-in proved two factors (the password and a code to the phone on record, or a passkey with user verification);
+    /// a password alone is level 1 whatever the account's level.
     /// </summary>
     public static string Acr(int requiredLevel, AccountLevel accountLevel, ClaimsPrincipal citizen) =>
-        requiredLevel == 2 && accountLevel == AccountLevel.Level2 && ProviderSignIn.HasCode(citizen) ? Assurance.Level2 : Assurance.Level1;
+        requiredLevel == 2 && accountLevel == AccountLevel.Level2 && ProviderSignIn.HasSecondFactor(citizen) ? Assurance.Level2 : Assurance.Level1;
 
     /// <summary>The time of the citizen's sign-in (<c>auth_time</c>), 0 when unknown.</summary>
     public static long AuthTime(ClaimsPrincipal? citizen) =>

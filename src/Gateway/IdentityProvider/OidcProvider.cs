@@ -15,13 +15,24 @@ public static class OidcProvider
     /// OpenIddict's server on the platform's database: authorization code flow with PKCE (S256 only) and refresh tokens;
     /// no implicit, hybrid or password grant. Tokens are signed with RS256 keys published in the JWKS.
     /// </summary>
+    /// <summary>
+    /// The issuer when <c>Oidc:Issuer</c> is not set: the gateway's first listening address, with a loopback IPv4 address
+    /// named <c>localhost</c> (the same machine; passkeys need a domain, browsers refuse WebAuthn on an IP address).
+    /// </summary>
+    public static string DefaultIssuer(string? gatewayUrls)
+    {
+        var first = (gatewayUrls ?? "http://127.0.0.1:8080").Split(';')[0];
+        return Uri.TryCreate(first, UriKind.Absolute, out var uri) && uri.Host == "127.0.0.1"
+            ? new UriBuilder(uri) { Host = "localhost" }.Uri.GetLeftPart(UriPartial.Authority)
+            : first;
+    }
+
     public static WebApplicationBuilder AddOidcProvider(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
         if (!options.Enabled) return builder;
         if (builder.Environment.IsDevelopment()) DevelopmentKeys.Fill(options);
-        if (string.IsNullOrWhiteSpace(options.Issuer))
-            options.Issuer = (builder.Configuration["Gateway:Urls"] ?? "http://127.0.0.1:8080").Split(';')[0];
+        if (string.IsNullOrWhiteSpace(options.Issuer)) options.Issuer = DefaultIssuer(builder.Configuration["Gateway:Urls"]);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
         builder.Services.AddSingleton<IDPoPProofLedger, DatabaseProofLedger>();
@@ -75,6 +86,9 @@ public static class OidcProvider
                 server.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
                 {
                     context.Metadata["acr_values_supported"] = JsonSerializer.SerializeToElement(Assurance.Values);
+                    // How a sign-in is proved (RFC 8176): the password, a code to the phone on record, a passkey bound to a device
+                    // (hwk) or synced (swk), a phone approving a QR sign-in (mca), and mfa when two factors were proved.
+                    context.Metadata["amr_values_supported"] = JsonSerializer.SerializeToElement(ProviderSignIn.MethodsSupported);
                     context.Metadata["backchannel_logout_supported"] = true;
                     context.Metadata["backchannel_logout_session_supported"] = true;
                     context.Metadata["subject_types_supported"] = JsonSerializer.SerializeToElement(new[] { "public", "pairwise" });

@@ -87,9 +87,13 @@ public static class ProviderClaims
     }
 
     /// <summary>The consent page's lines: exactly what <see cref="Identity"/> will put in the tokens.</summary>
-    public static List<string> ConsentLines(HttpContext http, Release release, bool citizen = true)
+    public static List<string> ConsentLines(HttpContext http, Release release, bool citizen = true) =>
+        ConsentLines(Orleans.VNeID.Web.WebPage.English(http), release, citizen);
+
+    /// <inheritdoc cref="ConsentLines(HttpContext, Release, bool)"/>
+    public static List<string> ConsentLines(bool english, Release release, bool citizen = true)
     {
-        string T(string vi, string en) => Problems.PageWords.T(http, vi, en);
+        string T(string vi, string en) => english ? en : vi;
         var lines = new List<string> { T("Mã định danh của bạn tại dịch vụ này", "Your identifier at this service") };
         if (release.Verified.Count > 0)
             lines.Add(citizen

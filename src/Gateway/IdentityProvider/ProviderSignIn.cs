@@ -55,31 +55,69 @@ public static class ProviderSignIn
         app.MapGet("/signin", (HttpContext http, string? returnUrl) => PasswordPage(http, returnUrl, null, null)).ExcludeFromDescription();
         // The API's budgets apply: per client address (the limiter's policy) and per account (in the handlers).
         app.MapPost("/signin", SignInAsync).RequireRateLimiting(RateLimits.PerAddress).ExcludeFromDescription();
-        app.MapGet("/signin/code", (HttpContext http, string? returnUrl, int? wait) => CodePage(http, returnUrl, wait is > 0
+        app.MapGet("/signin/code", (HttpContext http, string? returnUrl, int? wait, string? sent) => CodePageAsync(http, returnUrl, wait is > 0
             ? T(http, $"Chưa gửi được mã mới; bấm “Gửi lại mã” sau {wait} giây.", $"No new code could be sent yet; press “Send a new code” in {wait} seconds.")
-            : null)).ExcludeFromDescription();
+            : null, codeSent: sent != "no")).ExcludeFromDescription();
         app.MapPost("/signin/code", ConfirmCodeAsync).RequireRateLimiting(RateLimits.PerAddress).ExcludeFromDescription();
+        app.MapPost("/signin/passkey", SignInWithPasskeyAsync).RequireRateLimiting(RateLimits.PerAddress).ExcludeFromDescription();
+        app.MapPost("/signin/code/passkey", ConfirmWithPasskeyAsync).RequireRateLimiting(RateLimits.PerAddress).ExcludeFromDescription();
+        app.MapQrSignIn();
         return app;
     }
 
-    /// <summary>Whether the sign-in proved the phone on record with a code.</summary>
-    public static bool HasCode(ClaimsPrincipal citizen) => citizen.FindAll(Claims.AuthenticationMethodReference).Any(c => c.Value == "otp");
+    /// <summary>The authentication methods (RFC 8176) a sign-in here may carry in <c>amr</c>.</summary>
+    public static readonly string[] MethodsSupported = ["pwd", "otp", "hwk", "swk", "mca", "mfa"];
+
+    /// <summary>Whether the sign-in proved two factors: the password and a code to the phone on record, or a passkey with user verification.</summary>
+    public static bool HasSecondFactor(ClaimsPrincipal citizen) => citizen.FindAll(Claims.AuthenticationMethodReference).Any(c => c.Value == "mfa");
+
+    /// <summary>
+    /// Signs the browser in at the provider for an account session: whose, which session, how (<c>amr</c>) and when. The
+    /// cookie lasts only while that session does.
+    /// </summary>
+    public static async Task SignInCookieAsync(HttpContext http, string idNumber, string sessionId, IEnumerable<string> methods, bool codeAdvised = false)
+    {
+        var identity = new ClaimsIdentity(CookieScheme, Claims.Subject, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, idNumber));
+        identity.AddClaim(new Claim(SessionClaim, sessionId));
+        identity.AddClaims(methods.Distinct().Select(m => new Claim(Claims.AuthenticationMethodReference, m)));
+        if (codeAdvised) identity.AddClaim(new Claim(CodeAdvisedClaim, "true"));
+        identity.AddClaim(new Claim(Claims.AuthenticationTime, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
+    }
+
+    /// <summary>The provider's cookie with more methods proved on the same session (a code, a passkey): the risk rule's advice is met.</summary>
+    public static async Task AddMethodsAsync(HttpContext http, ClaimsPrincipal signedIn, IEnumerable<string> methods)
+    {
+        var identity = new ClaimsIdentity(signedIn.Claims.Where(c => c.Type != CodeAdvisedClaim), CookieScheme, Claims.Subject, Claims.Role);
+        var have = identity.FindAll(Claims.AuthenticationMethodReference).Select(c => c.Value).ToHashSet();
+        identity.AddClaims(methods.Where(have.Add).Select(m => new Claim(Claims.AuthenticationMethodReference, m)));
+        await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
+    }
 
     /// <summary>Sends the sign-in code for the citizen's session and sends the browser to the page that asks for it.</summary>
     public static async Task<IResult> AskForCodeAsync(HttpContext http, ICitizenAccountGrain account, string sessionId, string returnUrl)
     {
+        var lang = WebPage.English(http) ? "&lang=en" : "";
+        // An account with passkeys chooses first: no SMS is sent (or paid for) unless the citizen asks for one.
+        if (http.RequestServices.GetRequiredService<Passkeys.PasskeyCeremonies>().Party is not null && (await account.PasskeyIdsAsync(sessionId)).Count > 0)
+            return Results.Redirect($"/signin/code?returnUrl={Uri.EscapeDataString(returnUrl)}&sent=no{lang}");
         // A refusal (cooldown, hourly limit, code lockout) is shown on the code page: the citizen asks again after the wait.
         var sent = await account.RequestSignInCodeAsync(sessionId);
-        var lang = WebPage.English(http) ? "&lang=en" : "";
         var wait = sent.Error?.RetryAfterSeconds is { } seconds ? $"&wait={seconds}" : "";
         return Results.Redirect($"/signin/code?returnUrl={Uri.EscapeDataString(returnUrl)}{wait}{lang}");
     }
 
-    private static IResult PasswordPage(HttpContext http, string? returnUrl, string? error, string? idNumber, bool stepUp = false) =>
-        WebPage.Render<SignInPage>(http, new Dictionary<string, object?>
+    private static IResult PasswordPage(HttpContext http, string? returnUrl, string? error, string? idNumber, bool stepUp = false)
+    {
+        var ceremonies = http.RequestServices.GetRequiredService<Passkeys.PasskeyCeremonies>();
+        return WebPage.Render<SignInPage>(http, new Dictionary<string, object?>
         {
             ["ReturnUrl"] = LocalReturn(returnUrl), ["Error"] = error, ["IdNumber"] = idNumber, ["StepUp"] = stepUp,
+            ["PasskeyOptions"] = ceremonies.Party is null ? null : ceremonies.RequestOptions(ceremonies.Issue(Passkeys.PasskeyPurpose.SignIn, ""), []),
+            ["QrPath"] = QrSignIn.PathFor(http, LocalReturn(returnUrl)),
         }, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
 
     private static async Task<IResult> SignInAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
@@ -117,48 +155,98 @@ public static class ProviderSignIn
             return PasswordPage(http, returnUrl, Wrong(), idNumber, stepUp: stepUpCode is not null);
         }
 
-        var identity = new ClaimsIdentity(CookieScheme, Claims.Subject, Claims.Role);
-        identity.AddClaim(new Claim(Claims.Subject, grant.IdNumber));
-        identity.AddClaim(new Claim(SessionClaim, grant.SessionId));
-        identity.AddClaim(new Claim(Claims.AuthenticationMethodReference, "pwd"));
-        if (stepUpCode is not null) identity.AddClaims([new Claim(Claims.AuthenticationMethodReference, "otp"), new Claim(Claims.AuthenticationMethodReference, "mfa")]);
-        if (grant.CodeAdvised) identity.AddClaim(new Claim(CodeAdvisedClaim, "true"));
-        identity.AddClaim(new Claim(Claims.AuthenticationTime, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
-        await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
+        await SignInCookieAsync(http, grant.IdNumber, grant.SessionId, stepUpCode is null ? ["pwd"] : ["pwd", "otp", "mfa"], grant.CodeAdvised);
         return Results.Redirect(returnUrl);
     }
 
-    private static IResult CodePage(HttpContext http, string? returnUrl, string? error) =>
-        WebPage.Render<CodePage>(http, new Dictionary<string, object?> { ["ReturnUrl"] = LocalReturn(returnUrl), ["Error"] = error },
-            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    private static async Task<IResult> CodePageAsync(HttpContext http, string? returnUrl, string? error, bool codeSent = true)
+    {
+        // The passkey way is offered when the account session of this sign-in has passkeys.
+        string? options = null;
+        var ceremonies = http.RequestServices.GetRequiredService<Passkeys.PasskeyCeremonies>();
+        if (ceremonies.Party is not null && await PasswordStepAsync(http) is (_, var idNumber, var sessionId) &&
+            await http.RequestServices.GetRequiredService<IClusterClient>().Account(idNumber).PasskeyIdsAsync(sessionId) is { Count: > 0 } ids)
+            options = ceremonies.RequestOptions(ceremonies.Issue(Passkeys.PasskeyPurpose.SecondFactor, sessionId), ids);
+        return WebPage.Render<CodePage>(http, new Dictionary<string, object?>
+        {
+            ["ReturnUrl"] = LocalReturn(returnUrl), ["Error"] = error, ["PasskeyOptions"] = options, ["CodeSent"] = codeSent || options is null,
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>A passkey alone: its user handle names the account, the grain checks the assertion and opens a session.</summary>
+    private static async Task<IResult> SignInWithPasskeyAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery, Passkeys.PasskeyCeremonies ceremonies)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
+        var form = await http.Request.ReadFormAsync();
+        var returnUrl = LocalReturn(form["returnUrl"].FirstOrDefault());
+        var refused = () => PasswordPage(http, returnUrl, T(http,
+            "Không đăng nhập được bằng khoá truy cập này (khoá không thuộc tài khoản nào, đã bị xoá, hoặc yêu cầu đã hết hạn). Hãy thử lại.",
+            "That passkey did not sign you in (it belongs to no account, was removed, or the request expired). Try again."), null);
+        if (ceremonies.Party is not { } party) return refused();
+        var credential = form["credential"].FirstOrDefault();
+        if (await ceremonies.OpenAsync(credential, Passkeys.PasskeyPurpose.SignIn, "", cluster) is not { } answer ||
+            Passkeys.PasskeyCeremonies.UserHandleOf(credential!) is not { } handle ||
+            await cluster.GetGrain<IPasskeyOwnerGrain>(handle).OwnerAsync() is not { } idNumber)
+            return refused();
+        var proof = await cluster.Account(idNumber).SignInWithPasskeyAsync(party, answer, Sessions.DeviceName.From(http));
+        if (proof.Value is not { } signedIn) return refused();
+        await SignInCookieAsync(http, signedIn.Grant.IdNumber, signedIn.Grant.SessionId, signedIn.Methods);
+        return Results.Redirect(returnUrl);
+    }
+
+    /// <summary>The provider's sign-in this browser holds (its account and session), for the step after the password; null when none.</summary>
+    private static async Task<(ClaimsPrincipal Principal, string IdNumber, string SessionId)?> PasswordStepAsync(HttpContext http)
+    {
+        var signedIn = (await http.AuthenticateAsync(CookieScheme)).Principal;
+        return signedIn?.FindFirst(Claims.Subject)?.Value is { } idNumber && signedIn.FindFirst(SessionClaim)?.Value is { } sessionId
+            ? (signedIn, idNumber, sessionId)
+            : null;
+    }
+
+    /// <summary>A passkey as the second factor of the sign-in the password opened (instead of the SMS code).</summary>
+    private static async Task<IResult> ConfirmWithPasskeyAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery, Passkeys.PasskeyCeremonies ceremonies)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
+        var form = await http.Request.ReadFormAsync();
+        var returnUrl = LocalReturn(form["returnUrl"].FirstOrDefault());
+        if (await PasswordStepAsync(http) is not (var signedIn, var idNumber, var sessionId)) return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        var refused = T(http, "Khoá truy cập không được chấp nhận hoặc yêu cầu đã hết hạn; hãy thử lại hoặc dùng mã.",
+            "The passkey was not accepted or the request expired; try again or use a code.");
+        if (ceremonies.Party is not { } party ||
+            await ceremonies.OpenAsync(form["credential"].FirstOrDefault(), Passkeys.PasskeyPurpose.SecondFactor, sessionId, cluster) is not { } answer)
+            return await CodePageAsync(http, returnUrl, refused, codeSent: false);
+        var proof = await cluster.Account(idNumber).ConfirmSessionWithPasskeyAsync(sessionId, party, answer);
+        if (proof.Error is { } refusal)
+            return refusal.Code == ErrorCatalogue.TokenRevoked.Code
+                ? await CodeRefusedAsync(http, refusal, returnUrl)
+                : await CodePageAsync(http, returnUrl, refused, codeSent: false);
+        await AddMethodsAsync(http, signedIn, proof.Value!.Methods);
+        return Results.Redirect(returnUrl);
+    }
 
     private static async Task<IResult> ConfirmCodeAsync(HttpContext http, IClusterClient cluster, IAntiforgery antiforgery)
     {
         if (!await antiforgery.IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
         var form = await http.Request.ReadFormAsync();
         var returnUrl = LocalReturn(form["returnUrl"].FirstOrDefault());
-        var signedIn = await http.AuthenticateAsync(CookieScheme);
-        if (signedIn.Principal?.FindFirst(Claims.Subject)?.Value is not { } idNumber || signedIn.Principal.FindFirst(SessionClaim)?.Value is not { } sessionId)
-            return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
+        if (await PasswordStepAsync(http) is not (var signedIn, var idNumber, var sessionId)) return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
         var account = cluster.Account(idNumber);
         if (await RateLimits.AccountBudgetSpentAsync(http, idNumber) is { } spent)
-            return CodePage(http, returnUrl, T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {spent} giây.", $"No code can be sent or checked now; try again in {spent} seconds."));
+            return await CodePageAsync(http, returnUrl, T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {spent} giây.", $"No code can be sent or checked now; try again in {spent} seconds."));
 
         if (form["action"] == "resend")
         {
             var sent = await account.RequestSignInCodeAsync(sessionId);
             return sent.Error is null
-                ? CodePage(http, returnUrl, null)
+                ? await CodePageAsync(http, returnUrl, null)
                 : await CodeRefusedAsync(http, sent.Error, returnUrl);
         }
         var code = form["code"].FirstOrDefault()?.Trim() ?? "";
-        if (!OneTimeCode.IsWellFormed(code)) return CodePage(http, returnUrl, T(http, "Mã xác thực gồm 6 chữ số.", "The code has 6 digits."));
+        if (!OneTimeCode.IsWellFormed(code)) return await CodePageAsync(http, returnUrl, T(http, "Mã xác thực gồm 6 chữ số.", "The code has 6 digits."));
         var confirmed = await account.ConfirmSignInCodeAsync(sessionId, code);
         if (confirmed.Error is { } refusal) return await CodeRefusedAsync(http, refusal, returnUrl);
 
-        var identity = new ClaimsIdentity(signedIn.Principal!.Claims.Where(c => c.Type != CodeAdvisedClaim), CookieScheme, Claims.Subject, Claims.Role);
-        identity.AddClaims([new Claim(Claims.AuthenticationMethodReference, "otp"), new Claim(Claims.AuthenticationMethodReference, "mfa")]);
-        await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
+        await AddMethodsAsync(http, signedIn, ["otp", "mfa"]);
         return Results.Redirect(returnUrl);
     }
 
@@ -170,7 +258,7 @@ public static class ProviderSignIn
             await http.SignOutAsync(CookieScheme);
             return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
-        return CodePage(http, returnUrl, refusal.RetryAfterSeconds is { } wait
+        return await CodePageAsync(http, returnUrl, refusal.RetryAfterSeconds is { } wait
             ? T(http, $"Chưa thể gửi hoặc kiểm tra mã; thử lại sau {wait} giây.", $"No code can be sent or checked now; try again in {wait} seconds.")
             : T(http, "Mã xác thực không đúng hoặc đã hết hạn.", "The code is wrong or has expired."));
     }

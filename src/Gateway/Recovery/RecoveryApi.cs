@@ -146,7 +146,7 @@ public static class RecoveryApi
     public static async Task<Results<NoContent, ProblemHttpResult>> CompleteAsync(
         string idNumber, CompleteRecoveryRequest request, IClusterClient cluster, HttpContext http)
     {
-        var result = await cluster.Account(idNumber).CompleteRecoveryAsync(request.Otp!, request.NewPassword!);
+        var result = await cluster.Account(idNumber).CompleteRecoveryAsync(request.Otp!, request.NewPassword!, request.RemovePasskeys ?? false);
         return result.Succeeded ? TypedResults.NoContent() : ProblemWriter.Refused(result.Error!, http);
     }
 }

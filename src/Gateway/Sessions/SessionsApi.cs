@@ -156,10 +156,12 @@ public static class SessionsApi
     public static async Task<Ok<IReadOnlyList<StaffSecurityEvent>>> ListStaffEventsAsync(IClusterClient cluster, int? limit) =>
         TypedResults.Ok(await cluster.GetGrain<IStaffAccessGrain>(0).RecentEventsAsync(limit ?? 100));
 
-    private static AccessToken CitizenTokens(TokenIssuer issuer, LoginGrant grant) =>
+    /// <summary>A citizen's access and refresh tokens for a session; <paramref name="methods"/> (RFC 8176) when the sign-in was not a password's.</summary>
+    internal static AccessToken CitizenTokens(TokenIssuer issuer, LoginGrant grant, IReadOnlyList<string>? methods = null) =>
         issuer.Issue(grant.IdNumber, Roles.Citizen,
         [
             new Claim(TokenIssuer.SessionClaim, grant.SessionId),
             new Claim(TokenIssuer.LevelClaim, ((int)grant.Level).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            .. (methods ?? []).Select(m => new Claim("amr", m)),
         ]) with { RefreshToken = grant.RefreshToken, RefreshExpiresAt = grant.RefreshExpiresAt };
 }

@@ -89,6 +89,25 @@ public sealed class AccountState
     [Id(33)] public DateTimeOffset? RepeatNoticeAt { get; set; }
     /// <summary>A new phone an officer recorded at a desk recovery, waiting for a second officer's confirmation.</summary>
     [Id(34)] public PendingPhoneChange? PendingPhoneChange { get; set; }
+    /// <summary>The account's passkeys (WebAuthn credentials: their public keys, never a secret); null until the first.</summary>
+    [Id(35)] public List<PasskeyRecord>? Passkeys { get; set; }
+    /// <summary>The WebAuthn user handle of the account's passkeys: 32 random bytes, made with the first passkey.</summary>
+    [Id(36)] public byte[]? PasskeyUserHandle { get; set; }
+}
+
+/// <summary>One passkey: the credential's id and COSE public key, its signature counter, and what its owner calls it.</summary>
+[GenerateSerializer, Alias("vneid.PasskeyRecord")]
+public sealed class PasskeyRecord
+{
+    [Id(0)] public byte[] CredentialId { get; set; } = [];
+    [Id(1)] public byte[] PublicKey { get; set; } = [];
+    [Id(2)] public uint SignCount { get; set; }
+    [Id(3)] public string Name { get; set; } = "";
+    [Id(4)] public DateTimeOffset AddedAt { get; set; }
+    [Id(5)] public DateTimeOffset? LastUsedAt { get; set; }
+    /// <summary>Backup eligible: a synced passkey (amr <c>swk</c>) rather than one bound to its device (<c>hwk</c>).</summary>
+    [Id(6)] public bool BackupEligible { get; set; }
+    [Id(7)] public Guid AaGuid { get; set; }
 }
 
 [GenerateSerializer, Alias("vneid.PendingPhoneChange")]

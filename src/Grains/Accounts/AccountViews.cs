@@ -19,7 +19,8 @@ public static class AccountViews
         state.DeclaredAt,
         state.ActivatedAt,
         state.Lock is { } l && state.Lifecycle.ReturnStatus is { } back ? new LockView(l.Reason, l.ActorRole, l.LockedAt, back) : null,
-        state.Otp?.ExpiresAt);
+        state.Otp?.ExpiresAt,
+        state.Passkeys?.Count ?? 0);
 
     /// <summary>Registry fields are verified; a phone is verified only when it is the registry's; an e-mail is always self-declared.</summary>
     public static ProfileView Profile(string accountId, AccountState state, AccountLevel level)

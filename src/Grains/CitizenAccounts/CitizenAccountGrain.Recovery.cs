@@ -164,7 +164,7 @@ public sealed partial class CitizenAccountGrain
         await CommitAsync();
     }
 
-    public async Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword)
+    public async Task<Result<AccountView>> CompleteRecoveryAsync(string otp, string newPassword, bool removePasskeys = false)
     {
         var passwordProblems = passwords.ProblemsWith(newPassword);
         if (passwordProblems.Count > 0) return AccountRefusals.Validation(new() { ["newPassword"] = [.. passwordProblems] });
@@ -181,6 +181,12 @@ public sealed partial class CitizenAccountGrain
         State.OtpFailures = null;
         var ended = EndAllSessions();
         Raise(AccountEventKind.PasswordChanged, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "password recovery", now, ToOwner(code: null), ended);
+        if (removePasskeys && State.Passkeys is { Count: > 0 } passkeys)
+        {
+            Raise(AccountEventKind.PasskeyRemoved, Unchanged(), new Actor(ActorRole.Citizen, AccountId),
+                $"every passkey ({passkeys.Count}) at a password recovery", now, ToOwner(code: null));
+            State.Passkeys = null;
+        }
         await CommitAsync();
         return Result.Ok(View());
     }

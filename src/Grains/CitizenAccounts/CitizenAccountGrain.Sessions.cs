@@ -57,6 +57,7 @@ public sealed partial class CitizenAccountGrain
         var before = State.Sessions.Select(s => s.Id).ToList();
         var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
         session.Device = device is { Length: > 0 } ? device[..Math.Min(device.Length, 80)] : null;
+        if (stepUpCode is not null) (session.CodeProvenAt, session.TwoFactors) = (now, true);
         // The oldest sessions beyond the limit (and expired ones) closed: relying parties holding them are told.
         var closed = before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList();
         Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), stepUpCode is null ? null : "with step-up code", now,

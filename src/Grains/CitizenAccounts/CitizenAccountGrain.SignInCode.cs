@@ -39,6 +39,8 @@ public sealed partial class CitizenAccountGrain
 
         State.SignInCode = null;
         State.OtpFailures = null;
+        var session = State.Sessions.First(s => s.Id == sessionId);
+        (session.CodeProvenAt, session.TwoFactors) = (now, true);
         await SaveAsync();
         return Result.Ok(View());
     }

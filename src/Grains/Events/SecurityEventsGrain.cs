@@ -25,7 +25,7 @@ public sealed record SecurityEvent(string Type, IReadOnlyDictionary<string, stri
     /// <summary>
     /// The security events an account event means to relying parties that have seen the account: a lock disables it and
     /// an unlock enables it again; a logout or a reused refresh token revokes sessions; a new password (changed or
-    /// recovered) changes a credential; a level-2 activation raises the assurance level; a new phone or e-mail changes an
+    /// recovered) changes a credential, and so does a passkey added or removed; a level-2 activation raises the assurance level; a new phone or e-mail changes an
     /// identifier (without the new value). Everything else means nothing to them.
     /// </summary>
     public static IReadOnlyList<SecurityEvent> For(PublishedAccountEvent evt) => evt.Kind switch
@@ -39,6 +39,8 @@ public sealed record SecurityEvent(string Type, IReadOnlyDictionary<string, stri
             ["namespace"] = "urn:vneid:acr", ["previous_level"] = "urn:vneid:level1", ["current_level"] = "urn:vneid:level2", ["change_direction"] = "increase",
         })],
         AccountEventKind.ContactChanged => [new(IdentifierChanged, None)],
+        AccountEventKind.PasskeyAdded => [new(CredentialChange, new Dictionary<string, string> { ["credential_type"] = "fido2-platform", ["change_type"] = "create" })],
+        AccountEventKind.PasskeyRemoved => [new(CredentialChange, new Dictionary<string, string> { ["credential_type"] = "fido2-platform", ["change_type"] = "delete" })],
         _ => [],
     };
 

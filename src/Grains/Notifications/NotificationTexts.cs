@@ -91,6 +91,15 @@ public static class NotificationTexts
             AccountEventKind.PhoneChangeRequested => sms
                 ? $"Luc {at}, co yeu cau chuyen so dien thoai nhan ma cua tai khoan dinh danh dien tu {evt.AccountId} tai co quan Cong an. Neu khong phai ban, lien he co quan Cong an gan nhat ngay."
                 : $"Lúc {at}, có yêu cầu chuyển số điện thoại nhận mã của tài khoản định danh điện tử {evt.AccountId} tại cơ quan Công an. Nếu không phải bạn, hãy liên hệ cơ quan Công an gần nhất ngay.",
+            AccountEventKind.PasskeyAdded => sms
+                ? $"Luc {at}, mot khoa truy cap (passkey) moi da duoc them vao tai khoan dinh danh dien tu {evt.AccountId}. Neu khong phai ban, hay khoa tai khoan ngay."
+                : $"Lúc {at}, một khoá truy cập (passkey) mới đã được thêm vào tài khoản định danh điện tử {evt.AccountId}. Nếu không phải bạn, hãy khoá tài khoản ngay.",
+            AccountEventKind.PasskeyRemoved => sms
+                ? $"Luc {at}, mot khoa truy cap (passkey) da bi xoa khoi tai khoan dinh danh dien tu {evt.AccountId}."
+                : $"Lúc {at}, một khoá truy cập (passkey) đã bị xoá khỏi tài khoản định danh điện tử {evt.AccountId}.",
+            AccountEventKind.PasskeyCloneSuspected => sms
+                ? $"Luc {at}, mot khoa truy cap cua tai khoan dinh danh dien tu {evt.AccountId} co dau hieu bi sao chep va da bi tu choi. Hay xoa khoa do va khoa tai khoan neu can."
+                : $"Lúc {at}, một khoá truy cập của tài khoản định danh điện tử {evt.AccountId} có dấu hiệu bị sao chép và đã bị từ chối. Hãy xoá khoá đó, và khoá tài khoản nếu cần.",
             _ => throw new ArgumentOutOfRangeException(nameof(evt), evt.Kind, "No text for this event."),
         };
     }

@@ -28,6 +28,10 @@ public sealed class SessionRecord
     [Id(4)] public DateTimeOffset RefreshExpiresAt { get; set; }
     /// <summary>The browser or app that opened it, as its owner will recognise it ("Chrome, Linux"); never used for a decision.</summary>
     [Id(5)] public string? Device { get; set; }
+    /// <summary>When this session last proved the phone on record with a code (a step-up or a sign-in code), else null.</summary>
+    [Id(6)] public DateTimeOffset? CodeProvenAt { get; set; }
+    /// <summary>The session's sign-in proved two factors (a password and a code, or a passkey with user verification).</summary>
+    [Id(7)] public bool TwoFactors { get; set; }
 }
 
 public enum RefreshVerdict

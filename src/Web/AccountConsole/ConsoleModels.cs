@@ -1,7 +1,7 @@
 namespace Orleans.VNeID.Web.AccountConsole;
 
 /// <summary>The console's sections, in the order of its navigation.</summary>
-public enum ConsoleSection { Overview, Wallet, Notices, Sessions, Services, Security, History }
+public enum ConsoleSection { Overview, Wallet, Notices, Sessions, Services, Security, Passkeys, History }
 
 /// <summary>One field of the citizen's data: verified (and by what) or self-declared.</summary>
 public sealed record FieldRow(string Label, string? Value, bool Verified, string Source);
@@ -19,3 +19,6 @@ public sealed record SessionRow(string Handle, string OpenedAt, string Device, b
 public sealed record ServiceRow(string ClientId, string Name, string Since, IReadOnlyList<string> Receives);
 
 public sealed record HistoryRow(string At, string What, string Who);
+
+/// <summary>One of the account's passkeys: its handle (for the forms), name, when added and last used, and its kind.</summary>
+public sealed record PasskeyRow(string Handle, string Name, string AddedAt, string LastUsed, string Kind);

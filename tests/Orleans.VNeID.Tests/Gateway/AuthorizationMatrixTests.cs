@@ -59,6 +59,14 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("POST", "/api/v1/accounts/{id}/documents/from-register", [Caller.Owner]),
         ("POST", "/api/v1/offices/{office}/dossiers/{code}/papers", [Caller.Officer]),
         ("GET", "/api/v1/accounts/{id}/profile", [Caller.Owner, Caller.Officer, Caller.Operator]),
+        ("POST", "/api/v1/sessions/passkey/options", [Anyone]),
+        ("POST", "/api/v1/sessions/passkey", [Anyone]),
+        ("POST", "/api/v1/accounts/{id}/passkeys/options", [Caller.Owner]),
+        ("POST", "/api/v1/accounts/{id}/passkeys", [Caller.Owner]),
+        ("GET", "/api/v1/accounts/{id}/passkeys", [Caller.Owner]),
+        ("DELETE", "/api/v1/accounts/{id}/passkeys/{handle}", [Caller.Owner]),
+        ("POST", "/api/v1/qr-sign-ins/view", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/qr-sign-ins/decision", [Caller.Owner, Caller.OtherCitizen]),
     ];
 
     public static TheoryData<string, string, Caller> Cases()

@@ -60,6 +60,10 @@ public sealed class EnumerationTests
         ["LookUpDossier"] = _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/dossiers/261123-1012-00001-0?securityCode=ABCDEFGH&challenge=1.a.b&checkCode=ABCDE"),
         // Names no account: its answer is new each time (compared without its random values, below).
         ["NewDossierLookupChallenge"] = _ => Post("/api/v1/dossiers/lookup-challenges", null),
+        // Name no account: the options are new each time (passkeys are off on the test host's IP address: 404 alike), and an
+        // answer to a challenge never issued is refused alike.
+        ["PasskeySignInOptions"] = _ => Post("/api/v1/sessions/passkey/options", null),
+        ["PasskeySignIn"] = c => Post("/api/v1/sessions/passkey", new { credential = new { id = c.IdNumber, response = new { clientDataJSON = "e30" } } }),
     };
 
     [Fact]
