@@ -93,6 +93,9 @@ load token --count 2000 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal
 say "OpenID Connect sign-ins end to end (authorize, password, remembered consent, token), beside the raw hash rate"
 load sign-ins --count 300 --concurrency 32 --client-secret-file "$LOCAL_DIR/portal/vneid_bench.client-secret"
 
+say "Sign-ins on the API: a passkey beside the password, the same citizens, alternating rounds"
+load passkeys --count 300 --concurrency 32 --citizens 64 --rounds 3
+
 say "Account-events stream: latency to a consumer, and a consumer's store refusing writes for a minute"
 load streams --count 600 --concurrency 8 --outage-seconds 60
 say "Declarations with the account-events stream off (silos restarted with Streams:Enabled=false)"

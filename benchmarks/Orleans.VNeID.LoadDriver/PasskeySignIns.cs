@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace Orleans.VNeID.LoadDriver;
 
 public sealed record PasskeyFigures(Rate Passwords, Rate Passkeys, int Cores, int Concurrency, int Citizens, int Iterations,
-    Dictionary<string, double>? PasswordCpuMs, Dictionary<string, double>? PasskeyCpuMs);
+    Dictionary<string, double>? PasswordCpuMs, Dictionary<string, double>? PasskeyCpuMs, DateTimeOffset MeasuredAt);
 
 /// <summary>
 /// Sign-ins on the API with a passkey beside sign-ins with the password, in the same run, by the same citizens: each
@@ -72,7 +72,8 @@ public static class PasskeySignIns
         var passkey = passkeys.OrderBy(r => r.PerSecond).ElementAt(passkeys.Count / 2);
         Console.WriteLine($"  password logins {password.PerSecond:N1}/s (p99 {password.P99Ms} ms, {password.Failures} failures); " +
                           $"passkey sign-ins {passkey.PerSecond:N1}/s (p99 {passkey.P99Ms} ms, {passkey.Failures} failures): {passkey.PerSecond / password.PerSecond:N1}×");
-        return new PasskeyFigures(password, passkey, Environment.ProcessorCount, concurrency, holders.Count, iterations, passwordCpu, passkeyCpu);
+        return new PasskeyFigures(password, passkey, Environment.ProcessorCount, concurrency, holders.Count, iterations, passwordCpu, passkeyCpu,
+            DateTimeOffset.UtcNow);
     }
 
     /// <summary>Signs in with the password, asks for the options of a new passkey, and adds the driver's software passkey.</summary>

@@ -443,7 +443,7 @@ public static class Report
         L($"(`POST /api/v1/sessions`: one PBKDF2-HMAC-SHA512 verification at {N(pk.Iterations, 0)} iterations) and passkey sign-ins");
         L("(`POST /api/v1/sessions/passkey/options`, the authenticator's ES256 signature made by the driver, `POST /api/v1/sessions/passkey`:");
         L("the challenge checked and spent once, the assertion checked by Fido2 in the account grain, a session opened and committed).");
-        L("Each opens a session and returns the same tokens. The median round of each:");
+        L($"Each opens a session and returns the same tokens. The median round of each (measured {pk.MeasuredAt:yyyy-MM-dd HH:mm} UTC):");
         L("");
         L("| sign-in | per second | per core | p50 ms | p99 ms | failures |");
         L("|---|---:|---:|---:|---:|---:|");

@@ -60,7 +60,7 @@ public sealed class AccountConsoleTests(PlatformFixture platform)
             await page.GotoAsync($"{portalUrl}/thu-tuc/muc-1");
             await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
             await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).ClickAsync();
             await page.WaitForURLAsync($"{portalUrl}/thu-tuc/muc-1");
             Assert.Contains(citizen.FullName, await page.Locator("main").InnerTextAsync());
@@ -147,7 +147,7 @@ public sealed class AccountConsoleTests(PlatformFixture platform)
             await page.GetByRole(AriaRole.Link, new() { Name = "Đăng nhập lại" }).ClickAsync();
             await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
             await page.GetByLabel("Mật khẩu").FillAsync("Moi#Matkhau2");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
             await page.WaitForURLAsync(cluster.GatewayUrl + "/account");
             await page.GetByRole(AriaRole.Link, new() { Name = "Bảo mật" }).ClickAsync();
 

@@ -122,12 +122,12 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         // A wrong password first: the answer never says whether the account exists, and the risk rule then asks for a code.
         await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
         await page.GetByLabel("Mật khẩu").FillAsync("Wrong#Pass1");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Alert).WaitForAsync();
         Assert.Contains("không đúng", await page.GetByRole(AriaRole.Alert).InnerTextAsync());
         var messages = await api.MessageCountAsync(citizen.Phone!);
         await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
 
         // The code goes to the phone on record; the Development inbox shows it.
         await page.GetByLabel("Mã xác thực (6 chữ số)").WaitForAsync();
@@ -236,7 +236,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
             await page.GotoAsync($"{portalUrl}/thu-tuc/muc-1");
             await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
             await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).ClickAsync();
             await page.WaitForURLAsync($"{portalUrl}/thu-tuc/muc-1");
             var procedure = await page.Locator("main").InnerTextAsync();

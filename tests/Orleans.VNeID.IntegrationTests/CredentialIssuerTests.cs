@@ -168,7 +168,7 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         await page.GotoAsync(cluster.GatewayUrl + "/account/wallet");
         await page.GetByLabel("Số định danh cá nhân").FillAsync(idNumber);
         await page.GetByLabel("Mật khẩu").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(cluster.GatewayUrl + "/account/wallet");
         await page.GetByRole(AriaRole.Button, new() { Name = "Nhận căn cước điện tử vào ví" }).ClickAsync();
         await Assertions.Expect(page.Locator("#wallet-status")).ToHaveTextAsync("Đã có căn cước điện tử trong ví của trình duyệt này.");

@@ -114,7 +114,7 @@ public sealed class OfficerDeskTests(PlatformFixture platform)
         await page.GetByLabel("Mã tài khoản dịch vụ (client id)").FillAsync(officer);
         await page.GetByLabel("Mật khẩu (secret)").FillAsync("Officer#Dev2026");
         await page.GetByLabel("Mã xác thực 6 số (ứng dụng xác thực)").FillAsync(DemoStaff.Code(officer));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(cluster.GatewayUrl + "/desk/");
     }
 

@@ -281,6 +281,8 @@ public sealed class PlatformCluster : IAsyncDisposable
     {
         var env = Environment();
         env["VNEID_Gateway__Urls"] = GatewayUrl;
+        // The issuer is the address the tests use (the default would name 127.0.0.1 localhost).
+        env["VNEID_Oidc__Issuer"] = GatewayUrl;
         return Start("gateway", PlatformFixture.Program("Gateway", "vneid-gateway.dll"), env);
     }
 

@@ -39,14 +39,14 @@ public sealed class WebAreaAccessibilityTests(PlatformFixture platform)
             // A wrong password: the error is announced (role=alert) and the page stays accessible.
             await page.GetByLabel("Số định danh cá nhân").FillAsync(citizen.IdNumber);
             await page.GetByLabel("Mật khẩu").FillAsync("Wrong#Pass1");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Alert).WaitForAsync();
             await BrowserPages.AssertAccessibleAsync(page, "web-sign-in-error-vi");
 
             // The risk rule then asks for a code: the code page.
             var messages = await api.MessageCountAsync(citizen.Phone!);
             await page.GetByLabel("Mật khẩu").FillAsync(PlatformApi.Password);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập", Exact = true }).ClickAsync();
             await page.GetByLabel("Mã xác thực (6 chữ số)").WaitForAsync();
             await CheckBothLanguagesAsync("code");
             await page.GetByLabel("Mã xác thực (6 chữ số)").FillAsync(await api.CodeSentToAsync(citizen.Phone!, expectedMessages: messages + 1));
