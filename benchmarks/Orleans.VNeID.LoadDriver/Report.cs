@@ -453,7 +453,7 @@ public static class Report
         L($"A passkey sign-in runs at {N(pk.Passkeys.PerSecond / pk.Passwords.PerSecond, 1)}× the password's rate: it needs no password hash.");
         if (pk.PasswordCpuMs is { Count: > 0 } pc && pk.PasskeyCpuMs is { Count: > 0 } kc)
             L($"CPU per sign-in: password {string.Join(", ", pc.Where(c => c.Value > 0).Select(c => $"{c.Key} {N(c.Value, 2)} ms"))}; " +
-              $"passkey {string.Join(", ", kc.Where(c => c.Value > 0).Select(c => $"{c.Key} {N(c.Value, 2)} ms"))} (the driver's own signing not counted).");
+              $"passkey {string.Join(", ", kc.Where(c => c.Value > 0).Select(c => $"{c.Key} {N(c.Value, 2)} ms"))} (the load driver's share includes its own signing).");
         L("");
     }
 
