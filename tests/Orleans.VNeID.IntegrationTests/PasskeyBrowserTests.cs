@@ -94,6 +94,19 @@ public sealed class PasskeyBrowserTests(PlatformFixture platform)
             Assert.Equal(400, replay.Status);
             Assert.Contains("Không đăng nhập được bằng khoá truy cập", await replay.TextAsync());
 
+            // After the password instead: the account has passkeys, so it is asked to choose and no SMS goes out unless asked for.
+            await page.Context.ClearCookiesAsync();
+            await page.GotoAsync($"{portalUrl}/thu-tuc/muc-2");
+            await SignInWithPasswordAsync(page, citizen.IdNumber, "Muc2@Matkhau");
+            var instead = page.GetByRole(AriaRole.Button, new() { Name = "Dùng khoá truy cập thay cho mã" });
+            await instead.WaitForAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Gửi mã qua tin nhắn" })).ToBeVisibleAsync();
+            await BrowserPages.AssertAccessibleAsync(page, "passkey-04-second-factor");
+            await instead.ClickAsync();
+            await page.WaitForURLAsync($"{portalUrl}/thu-tuc/muc-2");
+            Assert.Contains("mức độ 2", await page.Locator("main").InnerTextAsync());
+            Assert.Equal(messagesBefore, await api.MessageCountAsync(citizen.Phone!));
+
             // The app's pair on the API: options, the authenticator's answer, tokens with amr; the same answer again is refused.
             await page.GotoAsync($"{cluster.GatewayUrl}/tra-cuu-ho-so");
             var options = await cluster.Http.PostAsync("/api/v1/sessions/passkey/options", null);
