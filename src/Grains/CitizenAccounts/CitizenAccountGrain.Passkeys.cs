@@ -59,7 +59,8 @@ public sealed partial class CitizenAccountGrain
                 IsCredentialIdUniqueToUserCallback = (args, _) => Task.FromResult(FindPasskey(args.CredentialId) is null),
             });
         }
-        catch (Exception ex) when (ex is Fido2VerificationException or JsonException or FormatException or ArgumentException or InvalidOperationException)
+        // The browser's answer is hostile input: whatever its bytes make the parsers throw is a refusal, never a failure.
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogInformation("A passkey registration was refused: {Reason}", ex is Fido2VerificationException f ? f.Code.ToString() : ex.GetType().Name);
             return ErrorCatalogue.PasskeyInvalid.Refuse();
@@ -176,7 +177,7 @@ public sealed partial class CitizenAccountGrain
         {
             response = JsonSerializer.Deserialize<AuthenticatorAssertionRawResponse>(answer.CredentialJson) ?? throw new JsonException("No credential.");
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return ErrorCatalogue.PasskeyInvalid.Refuse();
         }
@@ -207,7 +208,7 @@ public sealed partial class CitizenAccountGrain
             await CommitAsync();
             return ErrorCatalogue.PasskeyInvalid.Refuse();
         }
-        catch (Exception ex) when (ex is Fido2VerificationException or FormatException or ArgumentException or InvalidOperationException or CryptographicException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             logger.LogInformation("A passkey assertion was refused: {Reason}", ex is Fido2VerificationException f ? f.Code.ToString() : ex.GetType().Name);
             return ErrorCatalogue.PasskeyInvalid.Refuse();

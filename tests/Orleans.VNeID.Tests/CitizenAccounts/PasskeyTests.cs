@@ -109,6 +109,31 @@ public class PasskeyTests(ClusterFixture fixture)
         Assert.Equal("passkey_invalid", (await SignInAsync(grain, key)).Error!.Code);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("{\"rawId\":\"AAAA\",\"response\":null}")]
+    [InlineData("{\"id\":\"x\",\"rawId\":\"%ID%\",\"type\":\"public-key\",\"response\":{}}")]
+    [InlineData("{\"id\":\"x\",\"rawId\":\"%ID%\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"e30\",\"authenticatorData\":\"AAAA\",\"signature\":\"AAAA\"}}")]
+    [InlineData("{\"id\":\"x\",\"rawId\":\"%ID%\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"!!!\",\"authenticatorData\":\"*\",\"signature\":\"\"}}")]
+    [InlineData("{\"id\":\"x\",\"rawId\":\"%ID%\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"eyJ0eXBlIjoxfQ\",\"authenticatorData\":\"%RANDOM%\",\"signature\":\"%RANDOM%\",\"userHandle\":\"AA\"}}")]
+    [InlineData("{\"id\":\"x\",\"rawId\":\"%ID%\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"e30\",\"attestationObject\":\"%RANDOM%\"}}")]
+    [InlineData("{\"id\":\"x\",\"rawId\":\"%ID%\",\"type\":\"public-key\",\"response\":{\"clientDataJSON\":\"e30\",\"attestationObject\":\"oWNmbXRkbm9uZQ\"}}")]
+    public async Task Malformed_answers_are_refused_as_passkey_invalid_and_never_fail(string template)
+    {
+        var (account, session, key) = await WithPasskeyAsync();
+        var json = template.Replace("%ID%", Base64Url.EncodeToString(key.CredentialId))
+            .Replace("%RANDOM%", Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(77)));
+        var grain = account.Grain;
+        Assert.Equal("passkey_invalid", (await grain.SignInWithPasskeyAsync(Party, Answer(json, Challenge()), null)).Error!.Code);
+        Assert.Equal("passkey_invalid", (await grain.ConfirmSessionWithPasskeyAsync(session, Party, Answer(json, Challenge()))).Error!.Code);
+        var challenge = Challenge();
+        await grain.PasskeyCreationOptionsAsync(session, Party, challenge);
+        Assert.Equal("passkey_invalid", (await grain.AddPasskeyAsync(session, Party, Answer(json, challenge), "x")).Error!.Code);
+        Assert.True((await SignInAsync(grain, key)).Succeeded);
+    }
+
     [Fact]
     public async Task A_signature_counter_that_goes_back_is_refused_as_a_cloned_authenticator_and_the_owner_is_told()
     {
