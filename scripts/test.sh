@@ -18,6 +18,7 @@ ensure_chromium
 ensure_manifest_tools
 ensure_oidc_client_checks
 ensure_credential_checks
+ensure_openapi_checks
 export VNEID_CHROMIUM="$CHROMIUM"
 # Tests start silos and gateways of their own: the driver's default pool size (100), as before.
 export VNEID_TEST_CONNECTION="$(PG_POOL_SIZE=100 platform_connection vneid_test)"

@@ -92,6 +92,9 @@ ensure_oidc_client_checks() { ensure_npm_checks oidc-client "relying-party check
 
 ensure_credential_checks() { ensure_npm_checks credentials "credential checks' (@sd-jwt/sd-jwt-vc)"; }
 
+# The OpenAPI document's checks (tests/openapi: Redocly's lint, openapi-typescript and tsc), run by the unit tests.
+ensure_openapi_checks() { ensure_npm_checks openapi "OpenAPI checks' (@redocly/cli, openapi-typescript)"; }
+
 ensure_manifest_tools() {
   local missing=() validate="$REPO_ROOT/deploy/kubernetes/validate"
   command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)

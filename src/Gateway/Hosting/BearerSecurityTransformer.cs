@@ -6,6 +6,18 @@ namespace Orleans.VNeID.Gateway.Hosting;
 /// <summary>Declares the JWT bearer scheme in the OpenAPI document, so the API page can send a token.</summary>
 public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
 {
+    /// <summary>What each group of operations is for, as the API page shows it.</summary>
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Accounts"] = "Level-1 declaration and activation, the account as its owner and staff read it, contacts, lock and unlock, passkeys, papers.",
+        ["Sessions"] = "Citizens' logins (password, step-up code, passkey, a phone approving a QR), refresh and logout; staff service tokens.",
+        ["Recovery"] = "A forgotten password: by the personal details, by the chip card's NFC read, or at a police office.",
+        ["Level 2"] = "Level-2 dossiers received in person at a police office, their papers and their cards; the public dossier look-up.",
+        ["Events"] = "The account-events feed and its counts, for operators.",
+        ["Credentials"] = "The e-ID and the wallet's papers as verifiable credentials (OpenID for Verifiable Credential Issuance).",
+        ["Development"] = "Development only: the messages sent, the desk's simulated capture, the demo staff codes. Absent outside Development.",
+    };
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "Orleans.VNeID API";
@@ -19,13 +31,17 @@ public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
             BearerFormat = "JWT",
             Description = "An access token from POST /api/v1/sessions or POST /api/v1/service-tokens.",
         };
+        // A relative base (no trailing slash): the paths carry their own leading slash.
+        foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
+        document.Tags ??= new HashSet<OpenApiTag>();
+        foreach (var tag in document.Tags) tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
         return Task.CompletedTask;
     }
 }
 
 /// <summary>
-/// Marks each operation that needs a token with the bearer requirement, so that the document itself says which routes
-/// are anonymous (the enumeration test walks exactly those).
+/// Marks each operation that needs a token with the bearer requirement, and every other with an empty requirement, so
+/// that the document itself says which routes are anonymous (the enumeration test walks exactly those).
 /// </summary>
 public sealed class BearerRequirementTransformer : IOpenApiOperationTransformer
 {
@@ -33,11 +49,10 @@ public sealed class BearerRequirementTransformer : IOpenApiOperationTransformer
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var anonymous = metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
+        operation.Security ??= [];
         if (!anonymous && metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any())
-        {
-            operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
-        }
+        // Otherwise an explicit empty list: the operation needs no token (OpenAPI 3.1 §4.8.10, "security": []).
         return Task.CompletedTask;
     }
 }
