@@ -62,6 +62,7 @@ public static class CredentialIssuer
         app.MapGet("/status-lists/{listId:int}", StatusListAsync).ExcludeFromDescription().AllowAnonymous();
         app.MapPost("/api/v1/credentials/nonce", (CredentialNonces nonces) => TypedResults.Ok(new CredentialNonce(nonces.Issue())))
             .WithTags("Credentials").WithName("CredentialNonce").WithSummary("A fresh nonce for the holder's key proof (single use, 5 minutes)")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.PerAddress).AllowAnonymous();
         app.MapPost("/api/v1/accounts/{idNumber}/credentials", IssueAsync).WithTags("Credentials")
             .WithName("IssueCredential")

@@ -42,6 +42,7 @@ public static class DevelopmentApi
             .WithTags("Development")
             .WithName("ReadLookupCheckCode")
             .WithSummary("The check code a look-up page's picture shows for `challenge`, as a person would read it (Development only)")
+            .Produces<string>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .AllowAnonymous();
         return app;

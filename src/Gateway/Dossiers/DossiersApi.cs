@@ -53,6 +53,7 @@ public static class DossiersApi
             .WithName("NewDossierLookupChallenge")
             .WithSummary("A check code for the dossier lookup screen, new for each lookup")
             .WithDescription("Show checkCode to the citizen and send it back, with challenge, to the lookup; valid for five minutes, and for one lookup.")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(RateLimits.PerAddress)
             .AllowAnonymous();
 

@@ -28,6 +28,7 @@ public static class PasskeysApi
             .WithName("PasskeySignInOptions")
             .WithSummary("Options of a passkey sign-in (a challenge)")
             .WithDescription("WebAuthn request options (JSON form) with a fresh challenge, valid for 2 minutes and once: no allowed credentials (the passkey is discoverable and names its account), user verification required. 404 where passkeys are off (an IP-address host).")
+            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
             .ProducesProblems(404, 429)
             .RequireRateLimiting(RateLimits.PerAddress)
             .AllowAnonymous();
@@ -50,6 +51,7 @@ public static class PasskeysApi
             .WithName("NewPasskeyOptions")
             .WithSummary("Options of a new passkey (owner)")
             .WithDescription("WebAuthn creation options (JSON form) for this session: the account's user handle, its passkeys excluded, a resident key and user verification required. A level-2 account needs a code confirmed on this session in the last 10 minutes (403 fresh_code_required).")
+            .Produces<JsonElement>(StatusCodes.Status200OK, "application/json")
             .ProducesProblems(401, 403, 404, 409, 503)
             .RequireAuthorization(Policies.Citizen);
         own.MapPost("/", AddAsync)
