@@ -182,13 +182,8 @@ public static class ProviderSignIn
         var refused = () => PasswordPage(http, returnUrl, T(http,
             "Không đăng nhập được bằng khoá truy cập này (khoá không thuộc tài khoản nào, đã bị xoá, hoặc yêu cầu đã hết hạn). Hãy thử lại.",
             "That passkey did not sign you in (it belongs to no account, was removed, or the request expired). Try again."), null);
-        if (ceremonies.Party is not { } party) return refused();
-        var credential = form["credential"].FirstOrDefault();
-        if (await ceremonies.OpenAsync(credential, Passkeys.PasskeyPurpose.SignIn, "", cluster) is not { } answer ||
-            Passkeys.PasskeyCeremonies.UserHandleOf(credential!) is not { } handle ||
-            await cluster.GetGrain<IPasskeyOwnerGrain>(handle).OwnerAsync() is not { } idNumber)
-            return refused();
-        var proof = await cluster.Account(idNumber).SignInWithPasskeyAsync(party, answer, Sessions.DeviceName.From(http));
+        if (await ceremonies.OpenSignInAsync(form["credential"].FirstOrDefault(), cluster) is not var (account, answer, party)) return refused();
+        var proof = await account.SignInWithPasskeyAsync(party, answer, Sessions.DeviceName.From(http));
         if (proof.Value is not { } signedIn) return refused();
         await SignInCookieAsync(http, signedIn.Grant.IdNumber, signedIn.Grant.SessionId, signedIn.Methods);
         return Results.Redirect(returnUrl);

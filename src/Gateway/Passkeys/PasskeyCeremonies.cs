@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Gateway.Auth;
+using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.IdentityProvider;
 
 namespace Orleans.VNeID.Gateway.Passkeys;
@@ -80,6 +81,19 @@ public sealed class PasskeyCeremonies(IOptions<JwtOptions> jwt, IOptions<OidcOpt
         var spent = await grains.GetGrain<Orleans.VNeID.Security.IOneTimeUseGrain>("passkey:" + Base64Url.EncodeToString(raw.AsSpan(1, 16))).SpendAsync(expires);
         return spent ? new PasskeyAnswer(credentialJson, raw) : null;
     }
+
+    /// <summary>
+    /// A sign-in with a passkey alone: the challenge opened (<see cref="PasskeyPurpose.SignIn"/>), the account its user
+    /// handle names, and the relying party to check it against; null when passkeys are off, the challenge does not open,
+    /// or the handle names no account (all alike to the caller).
+    /// </summary>
+    public async Task<(ICitizenAccountGrain Account, PasskeyAnswer Answer, PasskeyParty Party)?> OpenSignInAsync(string? credentialJson, IClusterClient cluster) =>
+        Party is { } party &&
+        await OpenAsync(credentialJson, PasskeyPurpose.SignIn, "", cluster) is { } answer &&
+        UserHandleOf(credentialJson!) is { } handle &&
+        await cluster.GetGrain<IPasskeyOwnerGrain>(handle).OwnerAsync() is { } idNumber
+            ? (cluster.Account(idNumber), answer, party)
+            : null;
 
     /// <summary>The challenge the authenticator signed: <c>response.clientDataJSON.challenge</c> of the credential's JSON.</summary>
     internal static byte[]? ChallengeOf(string credentialJson)

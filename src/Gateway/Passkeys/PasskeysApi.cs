@@ -82,13 +82,9 @@ public static class PasskeysApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> SignInAsync(
         PasskeyCredentialRequest request, PasskeyCeremonies ceremonies, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
-        var credential = request.Credential!.Value.GetRawText();
-        if (ceremonies.Party is not { } party ||
-            await ceremonies.OpenAsync(credential, PasskeyPurpose.SignIn, "", cluster) is not { } answer ||
-            PasskeyCeremonies.UserHandleOf(credential) is not { } handle ||
-            await cluster.GetGrain<IPasskeyOwnerGrain>(handle).OwnerAsync() is not { } idNumber)
+        if (await ceremonies.OpenSignInAsync(request.Credential!.Value.GetRawText(), cluster) is not var (account, answer, party))
             return ProblemWriter.Refused(ErrorCatalogue.PasskeyInvalid.Refuse(), http);
-        var proof = await cluster.Account(idNumber).SignInWithPasskeyAsync(party, answer, DeviceName.From(http));
+        var proof = await account.SignInWithPasskeyAsync(party, answer, DeviceName.From(http));
         return proof.Value is { } signedIn
             ? TypedResults.Ok(SessionsApi.CitizenTokens(issuer, signedIn.Grant, signedIn.Methods))
             : ProblemWriter.Refused(proof.Error!, http);
