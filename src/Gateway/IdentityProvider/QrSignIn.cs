@@ -107,9 +107,8 @@ public static class QrSignIn
         return Results.Redirect(back);
     }
 
-    private static (string Id, byte[] Secret)? Cookie(HttpContext http) => ParseBrowser(http.Request.Cookies[CookieName]);
-
-    private static (string Id, byte[] Secret)? ParseBrowser(string? value) => ParseCode(value);
+    /// <summary>The browser's cookie: the QR's id and the browser's secret, in the same form as the phone's code.</summary>
+    private static (string Id, byte[] Secret)? Cookie(HttpContext http) => ParseCode(http.Request.Cookies[CookieName]);
 
     /// <summary>Which service asks (its registered name) and what it will receive, read from the authorization request the sign-in returns to.</summary>
     private static async Task<(string Service, List<string> Vietnamese, List<string> English)> DescribeAsync(string returnUrl, IOpenIddictApplicationManager applications)

@@ -118,11 +118,8 @@ public sealed partial class CitizenAccountGrain
         await _lifecycle.FireAsync(AccountTrigger.LogIn);
         // The owner proved the account: wrong passwords a stranger typed meanwhile no longer count against it.
         State.PasswordFailures = null;
-        var before = State.Sessions.Select(s => s.Id).ToList();
-        var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
-        session.Device = device is { Length: > 0 } ? device[..Math.Min(device.Length, 80)] : null;
+        var (session, secret, closed) = StartSession(device, now);
         session.TwoFactors = true;
-        var closed = before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList();
         Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), $"with passkey “{passkey.Name}”", now,
             [SignInNotice($"Tài khoản định danh điện tử của bạn vừa được đăng nhập bằng khoá truy cập “{passkey.Name}”", now)], closed);
         await CommitAsync();
@@ -152,11 +149,8 @@ public sealed partial class CitizenAccountGrain
         if (OpenSession(approvingSessionId) is not { } approving || !_lifecycle.CanFire(AccountTrigger.LogIn)) return ErrorCatalogue.TokenRevoked.Refuse();
         var now = Now();
         await _lifecycle.FireAsync(AccountTrigger.LogIn);
-        var before = State.Sessions.Select(s => s.Id).ToList();
-        var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
-        session.Device = device is { Length: > 0 } ? device[..Math.Min(device.Length, 80)] : null;
+        var (session, secret, closed) = StartSession(device, now);
         session.TwoFactors = approving.TwoFactors;
-        var closed = before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList();
         var service = serviceName[..Math.Min(serviceName.Length, 80)];
         Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId),
             $"approved on a signed-in phone (QR) for {service}", now,

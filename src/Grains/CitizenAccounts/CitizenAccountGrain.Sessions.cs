@@ -54,12 +54,8 @@ public sealed partial class CitizenAccountGrain
         State.PasswordFailures = null;
         if (stepUpCode is not null) State.OtpFailures = null;
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded) State.PasswordHash = passwords.Hash(password);
-        var before = State.Sessions.Select(s => s.Id).ToList();
-        var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
-        session.Device = device is { Length: > 0 } ? device[..Math.Min(device.Length, 80)] : null;
+        var (session, secret, closed) = StartSession(device, now);
         if (stepUpCode is not null) (session.CodeProvenAt, session.TwoFactors) = (now, true);
-        // The oldest sessions beyond the limit (and expired ones) closed: relying parties holding them are told.
-        var closed = before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList();
         Raise(AccountEventKind.LoginSucceeded, Unchanged(), new Actor(ActorRole.Citizen, AccountId), stepUpCode is null ? null : "with step-up code", now,
             endedSessions: closed);
         await CommitAsync();
@@ -147,6 +143,18 @@ public sealed partial class CitizenAccountGrain
         var ended = EndAllSessions();
         Raise(AccountEventKind.LoggedOut, Unchanged(), new Actor(ActorRole.Citizen, AccountId), "every session", Now(), endedSessions: ended);
         await CommitAsync();
+    }
+
+    /// <summary>
+    /// Opens a session for <paramref name="device"/>; the oldest sessions beyond the limit (and expired ones) close, and
+    /// their ids come back so that relying parties holding them are told.
+    /// </summary>
+    private (SessionRecord Session, string Secret, List<string> Closed) StartSession(string? device, DateTimeOffset now)
+    {
+        var before = State.Sessions.Select(s => s.Id).ToList();
+        var (session, secret) = SessionBook.Open(State.Sessions, sessionOptions.Value, now);
+        session.Device = device is { Length: > 0 } ? device[..Math.Min(device.Length, 80)] : null;
+        return (session, secret, before.Where(id => !SessionBook.IsOpen(State.Sessions, id, now)).ToList());
     }
 
     private LoginGrant Grant(SessionRecord session, string secret) =>
