@@ -68,13 +68,6 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     Task<Result<AccountView>> ConfirmSignInCodeAsync(string sessionId, string code);
 
     /// <summary>
-    /// The session proved the phone on record with a code within <paramref name="within"/>: what a level-2 account needs
-    /// before it adds a passkey. False for a session that is not open.
-    /// </summary>
-    [ReadOnly]
-    Task<bool> HasFreshCodeAsync(string sessionId, TimeSpan within);
-
-    /// <summary>
     /// The options of a new passkey for the owner signed in with <paramref name="sessionId"/> (the WebAuthn JSON of
     /// <c>PublicKeyCredentialCreationOptions</c>) with the gateway's <paramref name="challenge"/>: the account's user handle
     /// (made at the first passkey), its passkeys excluded, a resident key and user verification required. A level-2

@@ -39,17 +39,18 @@ public sealed class PasskeyCeremonies(IOptions<JwtOptions> jwt, IOptions<OidcOpt
     private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(jwt.Value.SigningKey), 32,
         info: Encoding.ASCII.GetBytes("vneid passkey challenges"));
 
-    private PasskeyParty? _party;
+    // Read once: with an IP-address issuer it is null, and stays so.
+    private readonly Lazy<PasskeyParty?> _party = new(() => MakeParty(oidc.Value, configuration));
 
     /// <summary>
     /// The relying party: <c>Passkeys:RelyingPartyId</c> (default the issuer's host) and <c>Passkeys:Origins</c> (default the
     /// issuer's origin). Null when the host is an IP address: WebAuthn takes only a domain (use <c>http://localhost:8080</c>).
     /// </summary>
-    public PasskeyParty? Party => _party ??= MakeParty();
+    public PasskeyParty? Party => _party.Value;
 
-    private PasskeyParty? MakeParty()
+    private static PasskeyParty? MakeParty(OidcOptions oidc, IConfiguration configuration)
     {
-        var issuer = oidc.Value.IssuerUri;
+        var issuer = oidc.IssuerUri;
         var rpId = configuration["Passkeys:RelyingPartyId"] is { Length: > 0 } configured ? configured : issuer.Host;
         if (IPAddress.TryParse(rpId.Trim('[', ']'), out _)) return null;
         var origins = configuration.GetSection("Passkeys:Origins").Get<string[]>() is { Length: > 0 } listed

@@ -25,9 +25,6 @@ public sealed partial class CitizenAccountGrain
     /// <summary>How long a code proved on a session lets a level-2 account add a passkey.</summary>
     public static readonly TimeSpan FreshCodeWindow = TimeSpan.FromMinutes(10);
 
-    public Task<bool> HasFreshCodeAsync(string sessionId, TimeSpan within) =>
-        Task.FromResult(OpenSession(sessionId) is { CodeProvenAt: { } at } && Now() - at <= within);
-
     public async Task<Result<string>> PasskeyCreationOptionsAsync(string sessionId, PasskeyParty party, byte[] challenge)
     {
         if (PasskeyGate(sessionId) is { } refused) return refused;
