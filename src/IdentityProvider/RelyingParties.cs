@@ -20,7 +20,8 @@ public sealed record RelyingParty(
     bool SeesIdNumber,
     string? SecurityEventsUri = null,
     bool Fapi = false,
-    string? Jwks = null);
+    string? Jwks = null,
+    bool AcceptsDelegation = false);
 
 /// <summary>
 /// Registers relying parties in OpenIddict's store: authorization code flow with PKCE only, exact redirect URIs, the
@@ -35,6 +36,10 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
     public const string SeesIdNumberProperty = "vneid_sees_id_number";
     public const string SecurityEventsProperty = "security_events_uri";
     public const string FapiProperty = "vneid_fapi";
+    /// <summary>It takes sign-ins of a parent on behalf of a child under 14 (the child the subject, the parent in <c>act</c>).</summary>
+    public const string AcceptsDelegationProperty = "vneid_accepts_delegation";
+    /// <summary>The scope of an organisation's claims, for a citizen who signs in on its behalf.</summary>
+    public const string OrganisationScope = "organization";
     /// <summary>The platform's own client (the account console): no consent page, never a connected service, and it learns the account session.</summary>
     public const string FirstPartyProperty = "vneid_first_party";
 
@@ -42,7 +47,11 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
     public static bool IsFirstParty(OpenIddictApplicationDescriptor client) => client.Properties.ContainsKey(FirstPartyProperty);
 
     /// <summary>The scopes a relying party may be allowed, beyond <c>openid</c>.</summary>
-    public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, Scopes.Email, "vneid_level", Scopes.OfflineAccess];
+    public static readonly IReadOnlyList<string> KnownScopes = [Scopes.Profile, Scopes.Phone, Scopes.Email, "vneid_level", Scopes.OfflineAccess, OrganisationScope];
+
+    /// <summary>Whether the client is registered to take a parent's sign-in on behalf of a child.</summary>
+    public static bool AcceptsDelegation(OpenIddictApplicationDescriptor client) =>
+        client.Properties.TryGetValue(AcceptsDelegationProperty, out var accepts) && accepts.ValueKind == JsonValueKind.True;
 
     /// <summary>Registers the relying party; returns its secret (shown once) for a confidential client, else null.</summary>
     public async Task<string?> AddAsync(RelyingParty party, CancellationToken cancellationToken = default)
@@ -94,6 +103,7 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
         descriptor.Properties[SeesIdNumberProperty] = JsonSerializer.SerializeToElement(party.SeesIdNumber);
         if (party.BackchannelLogoutUri is { } logout)
             descriptor.Properties[BackchannelLogoutProperty] = JsonSerializer.SerializeToElement(new Uri(logout, UriKind.Absolute).AbsoluteUri);
+        if (party.AcceptsDelegation) descriptor.Properties[AcceptsDelegationProperty] = JsonSerializer.SerializeToElement(true);
         if (party.SecurityEventsUri is { } events)
             descriptor.Properties[SecurityEventsProperty] = JsonSerializer.SerializeToElement(new Uri(events, UriKind.Absolute).AbsoluteUri);
         await applications.CreateAsync(descriptor, cancellationToken);
@@ -143,7 +153,8 @@ public sealed class RelyingParties(IOpenIddictApplicationManager applications, R
                 descriptor.Properties.TryGetValue(SeesIdNumberProperty, out var sees) && sees.GetBoolean(),
                 descriptor.Properties.TryGetValue(SecurityEventsProperty, out var events) ? events.GetString() : null,
                 descriptor.Properties.ContainsKey(FapiProperty),
-                descriptor.JsonWebKeySet is { } set ? JsonSerializer.Serialize(set.Keys.Select(k => k.Kid)) : null));
+                descriptor.JsonWebKeySet is { } set ? JsonSerializer.Serialize(set.Keys.Select(k => k.Kid)) : null,
+                AcceptsDelegation(descriptor)));
         }
         return parties.OrderBy(p => p.ClientId, StringComparer.Ordinal).ToArray();
     }

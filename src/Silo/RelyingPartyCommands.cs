@@ -26,8 +26,10 @@ internal static class RelyingPartyCommands
             { Description = "Hold it to the FAPI 2.0 Security Profile: pushed authorization requests, private_key_jwt (needs --jwks), DPoP-bound tokens, ES256 tokens." };
         var jwks = new Option<string?>("--jwks")
             { Description = "Its public keys for private_key_jwt: a JWKS document, or the path of a file holding one (then no secret is issued)." };
+        var delegation = new Option<bool>("--accepts-delegation")
+            { Description = "It takes a parent's sign-in on behalf of a child under 14: the child is the subject, the parent the actor (act)." };
         var add = new Command("add", "Register a relying party; a confidential client's secret is printed once.")
-            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, securityEvents, isPublic, seesId, fapi, jwks };
+            { clientId, name, redirect, postLogout, scopes, minimumLevel, backchannel, securityEvents, isPublic, seesId, fapi, jwks, delegation };
         add.SetAction(async (parse, cancel) => await asOwner(owner => WithRelyingParties(owner, async parties =>
         {
             try
@@ -36,7 +38,8 @@ internal static class RelyingPartyCommands
                     parse.GetValue(clientId)!, parse.GetValue(name)!, !parse.GetValue(isPublic), parse.GetValue(redirect) ?? [],
                     parse.GetValue(postLogout) ?? [], parse.GetValue(scopes) ?? [], parse.GetValue(minimumLevel),
                     parse.GetValue(backchannel), parse.GetValue(seesId), parse.GetValue(securityEvents), parse.GetValue(fapi),
-                    parse.GetValue(jwks) is { } keys && !keys.TrimStart().StartsWith('{') ? await File.ReadAllTextAsync(keys, cancel) : parse.GetValue(jwks)), cancel);
+                    parse.GetValue(jwks) is { } keys && !keys.TrimStart().StartsWith('{') ? await File.ReadAllTextAsync(keys, cancel) : parse.GetValue(jwks),
+                    parse.GetValue(delegation)), cancel);
                 Console.WriteLine(secret is not null
                     ? $"Registered {parse.GetValue(clientId)}. Its secret, shown this once: {secret}"
                     : parse.GetValue(jwks) is not null
@@ -57,7 +60,8 @@ internal static class RelyingPartyCommands
             foreach (var party in await parties.ListAsync(cancel))
                 Console.WriteLine($"{party.ClientId}\t{party.DisplayName}\t{(party.Confidential ? "confidential" : "public")}\tlevel ≥ {party.MinimumLevel}\t" +
                                   $"scopes {string.Join(' ', party.Scopes)}\tredirect {string.Join(' ', party.RedirectUris)}\t" +
-                                  $"backchannel {party.BackchannelLogoutUri ?? "-"}\tsecurity events {party.SecurityEventsUri ?? "-"}\tsubject {(party.SeesIdNumber ? "id-number" : "pairwise")}");
+                                  $"backchannel {party.BackchannelLogoutUri ?? "-"}\tsecurity events {party.SecurityEventsUri ?? "-"}\tsubject {(party.SeesIdNumber ? "id-number" : "pairwise")}" +
+                                  (party.AcceptsDelegation ? "\taccepts delegation" : ""));
             return 0;
         })));
 
@@ -84,7 +88,8 @@ internal static class RelyingPartyCommands
             var fapiProfile = parse.GetValue(sampleFapi);
             var registered = (await parties.ListAsync(cancel)).FirstOrDefault(p => p.ClientId == SamplePortal.ClientId);
             if (registered is not null && File.Exists(file) && registered.RedirectUris.Contains($"{url}/signin-oidc") &&
-                registered.SecurityEventsUri == $"{url}/security-events" && registered.Fapi == fapiProfile)
+                registered.SecurityEventsUri == $"{url}/security-events" && registered.Fapi == fapiProfile && registered.AcceptsDelegation &&
+                registered.Scopes.Contains(RelyingParties.OrganisationScope))
             {
                 Console.WriteLine($"The sample portal {SamplePortal.ClientId} is registered ({(fapiProfile ? "FAPI 2.0" : "OpenID Connect")}).");
                 return 0;
@@ -150,8 +155,8 @@ internal static class SamplePortal
     public const string ClientId = "public-service-portal";
 
     public static RelyingParty At(string url) => new(ClientId, "Cổng dịch vụ công (mẫu)", Confidential: true,
-        [$"{url}/signin-oidc"], [$"{url}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], MinimumLevel: 1,
-        $"{url}/backchannel-logout", SeesIdNumber: false, SecurityEventsUri: $"{url}/security-events");
+        [$"{url}/signin-oidc"], [$"{url}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level", RelyingParties.OrganisationScope], MinimumLevel: 1,
+        $"{url}/backchannel-logout", SeesIdNumber: false, SecurityEventsUri: $"{url}/security-events", AcceptsDelegation: true);
 
     /// <summary>The JWKS of a key's public half, its kid the RFC 7638 thumbprint (as the portal names it in its assertions).</summary>
     public static string PublicJwks(System.Security.Cryptography.ECDsa key)

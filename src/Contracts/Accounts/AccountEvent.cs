@@ -60,6 +60,8 @@ public enum AccountEventKind
     PasskeyUsed = 32,
     /// <summary>A passkey's signature counter went back: a cloned authenticator is suspected; refused and the owner told.</summary>
     PasskeyCloneSuspected = 33,
+    /// <summary>The owner signed in at a relying party on behalf of their child under 14 (the child and the service in the reason).</summary>
+    ActedForChild = 34,
 }
 
 /// <summary>

@@ -75,7 +75,10 @@ public sealed record ChildView(
     // Declared as a dependent of this account at a police office.
     [property: Id(3)] bool Dependent,
     // The child's papers integrated on this account by an officer: a dependent's only, and only while under 14.
-    [property: Id(4)] IReadOnlyList<Orleans.VNeID.Dossiers.IntegratedDocument> Documents);
+    [property: Id(4)] IReadOnlyList<Orleans.VNeID.Dossiers.IntegratedDocument> Documents,
+    [property: Id(5)] Gender Gender = Gender.Male,
+    // How the population database links the owner to the child: "father" or "mother".
+    [property: Id(6)] string Relationship = "parent");
 
 /// <summary>One notice of the account's in-app list: what the platform told the citizen and when.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.AccountNotice")]

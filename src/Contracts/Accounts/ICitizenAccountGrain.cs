@@ -64,6 +64,13 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<int>> RequestSignInCodeAsync(string sessionId);
 
+    /// <summary>
+    /// Whether this open session proved the phone on record with a code in the last 10 minutes (what a weighty act on
+    /// the owner's behalf elsewhere needs, such as activating an organisation's account).
+    /// </summary>
+    [ReadOnly]
+    Task<bool> HasFreshCodeAsync(string sessionId);
+
     /// <summary>Checks the sign-in code of this session; wrong codes count toward the code lockout like any other.</summary>
     Task<Result<AccountView>> ConfirmSignInCodeAsync(string sessionId, string code);
 
@@ -211,6 +218,13 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// <summary>How the identity data of an active account was verified (the evidence of verified claims), else null.</summary>
     [ReadOnly]
     Task<VerificationView?> GetVerificationAsync();
+
+    /// <summary>
+    /// The owner, signed in with <paramref name="sessionId"/> on a level-2 account, acts for their child under 14 at
+    /// <paramref name="serviceName"/> (the population database links them; a child of 14 registers their own account):
+    /// recorded in the owner's history and notices. Refused with not_a_dependent for anyone else.
+    /// </summary>
+    Task<Result<ChildView>> ActForChildAsync(string sessionId, string childIdNumber, string serviceName);
 
     /// <summary>The owner's children under 14 as the population database records them (a level-2 account only).</summary>
     [ReadOnly]

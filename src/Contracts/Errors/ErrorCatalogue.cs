@@ -43,6 +43,7 @@ public static class ErrorCatalogue
     public static readonly KnownError StaffReasonRequired = new("staff_reason_required", 403, "Outside an officer's office hours, or for an operator, reading a citizen's personal data needs a stated reason (header X-Access-Reason); it is audited and reported.");
     public static readonly KnownError NothingToConfirm = new("nothing_to_confirm", 409, "Nothing recorded at this office waits for a confirmation.");
     public static readonly KnownError SecondPersonRequired = new("second_person_required", 403, "The card's issue is confirmed by a second person: another officer of the office or an operator, never the officer who opened the dossier.");
+    public static readonly KnownError NotTheRepresentative = new("not_the_representative", 403, "Only the legal representative the business register records for the organisation may do this.");
     public static readonly KnownError CrossOffice = new("cross_office", 403, "An officer acts only on dossiers of their own office.");
 
     public static readonly KnownError NotFound = new("not_found", 404, "There is no such route.");
@@ -60,6 +61,7 @@ public static class ErrorCatalogue
     public static readonly KnownError CaptureNotTrusted = new("capture_not_trusted", 422, "The templates are not signed, moments ago, by a capture device enrolled to this office.");
     public static readonly KnownError BiometricsSuspect = new("biometrics_suspect", 422, "The capture is suspect (its portrait and fingerprint disagree): refused, recorded and reported to operators.");
     public static readonly KnownError BiometricAttemptsExceeded = new("biometric_attempts_exceeded", 429, "Too many failed biometric matches for this citizen or by this officer; desk matches are refused for a while.");
+    public static readonly KnownError OrganisationNotFound = new("organisation_not_found", 404, "The business register has no operating organisation with this enterprise code, or the caller does not act for it.");
     public static readonly KnownError OfficeNotFound = new("office_not_found", 404, "There is no office with this code.");
     public static readonly KnownError NotEnrolled = new("not_enrolled", 404, "No templates are enrolled for this ID number (Development capture).");
 
@@ -70,6 +72,8 @@ public static class ErrorCatalogue
     public static readonly KnownError CardNotIssued = new("card_not_issued", 409, "The ID-card database holds no issued chip card (number, issue date and templates) for this citizen yet.");
     public static readonly KnownError NotADependent = new("not_a_dependent", 409, "The child is not a dependent under 14 declared on this account at a police office.");
     public static readonly KnownError DossierNotOpen = new("dossier_not_open", 409, "Papers are added only to a dossier of the officer's office received that same day, in office hours, with the citizen present, and not refused.");
+    public static readonly KnownError OrganisationExists = new("organisation_exists", 409, "The organisation already has an e-ID account.");
+    public static readonly KnownError OrganisationNotActive = new("organisation_not_active", 409, "The organisation's account is waiting for its representative's activation, or is locked.");
     public static readonly KnownError PasskeyLimit = new("passkey_limit", 409, "The account holds the most passkeys allowed (10): remove one first.");
     public static readonly KnownError Level2Required = new("level2_required", 409, "Only a level-2 account holds documents; level 2 is registered in person at a police office.");
 

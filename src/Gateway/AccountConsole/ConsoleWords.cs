@@ -159,11 +159,12 @@ public static class ConsoleWords
             AccountEventKind.PasskeyRemoved => page.T("Xoá khoá truy cập", "Passkey removed"),
             AccountEventKind.PasskeyUsed => page.T("Xác thực đăng nhập bằng khoá truy cập", "Sign-in confirmed with a passkey"),
             AccountEventKind.PasskeyCloneSuspected => page.T("Từ chối khoá truy cập nghi bị sao chép", "A passkey suspected of being copied was refused"),
+            AccountEventKind.ActedForChild => page.T("Đăng nhập thay mặt con", "Signed in on behalf of your child"),
             _ => page.T("Sự kiện khác của tài khoản", "Other account event"),
         };
         // The details shown are those that say who and where (an office, a service, a paper), never a session's id.
         if (e.Kind is AccountEventKind.StaffRead or AccountEventKind.WalletChanged or AccountEventKind.ServiceWithdrawn
-            or AccountEventKind.PasskeyAdded or AccountEventKind.PasskeyRemoved or AccountEventKind.PasskeyUsed or AccountEventKind.PasskeyCloneSuspected
+            or AccountEventKind.PasskeyAdded or AccountEventKind.PasskeyRemoved or AccountEventKind.PasskeyUsed or AccountEventKind.PasskeyCloneSuspected or AccountEventKind.ActedForChild
             or AccountEventKind.DossierDecided or AccountEventKind.Locked or AccountEventKind.Unlocked && e.Reason is { Length: > 0 } detail)
             what = $"{what}: {detail}";
         var who = e.ActorRole switch

@@ -51,6 +51,10 @@ public static class AuthorizationEndpoint
         var sessionId = principal?.GetClaim(SessionClaim);
         if (accountId is null || sessionId is null || await cluster.Account(accountId).GetForSessionAsync(sessionId) is null)
             return Forbid(OpenIddictConstants.Errors.InvalidGrant, "The citizen's session has ended.");
+        // Acting for a child or an organisation: only while the parent or the person still may (a child of 14, a
+        // representative the register replaced, a withdrawn or expired authorisation, a locked organisation: no more tokens).
+        if (principal!.GetClaim(ActingFor.ActingClaim) is { } acting && await ActingFor.ResolveAsync(cluster, accountId, acting) is null)
+            return Forbid(OpenIddictConstants.Errors.InvalidGrant, "The citizen may no longer act for this child or organisation.");
         // Sender-constrained tokens: the DPoP proof (required of a FAPI 2.0 client) binds the new tokens to its key.
         if (await FapiTokens.BindAsync(http, principal!, proofs, oidc.Value) is { } refused) return Forbid(refused.Error, refused.Description);
         return Results.SignIn(principal!, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
@@ -75,6 +79,8 @@ public static class AuthorizationEndpoint
         }
         var signIn = principal.GetAuthorizationId() is { } authorizationId ? await SignInOfAsync(authorizations, authorizationId) : null;
         var view = signIn is null ? null : await cluster.Account(signIn.Account).GetForSessionAsync(signIn.Session);
+        var acting = signIn?.Acting is { } actingFor && view is not null ? await ActingFor.ResolveAsync(cluster, signIn.Account, actingFor) : null;
+        if (signIn?.Acting is not null && acting is null) view = null;
         var application = principal.GetPresenters().FirstOrDefault() is { } clientId ? await applications.FindByClientIdAsync(clientId) : null;
         if (signIn is null || view is null || application is null)
             return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
@@ -90,22 +96,24 @@ public static class AuthorizationEndpoint
         var citizen = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
             [new System.Security.Claims.Claim(SessionClaim, signIn.Session)]));
         var identity = ProviderClaims.Identity(principal.GetScopes(), signIn.Release, principal.GetClaim("acr") ?? Assurance.Level1, view, profile,
-            verification, citizen, client, oidc.Value);
+            verification, citizen, client, oidc.Value, acting, await cluster.GetGrain<Orleans.VNeID.Platform.IPlatformHealthGrain>(0).TodayAsync());
         var claims = new Dictionary<string, object?>(StringComparer.Ordinal) { [Claims.Subject] = principal.GetClaim(Claims.Subject) };
         foreach (var type in new[] { Claims.Name, Claims.Birthdate, Claims.Gender, Claims.PhoneNumber, Claims.Email })
             claims[type] = identity.GetClaim(type);
         if (identity.GetClaim(Claims.EmailVerified) is { } verifiedEmail) claims[Claims.EmailVerified] = verifiedEmail == "true";
         if (int.TryParse(identity.GetClaim(LevelClaim), CultureInfo.InvariantCulture, out var level)) claims[LevelClaim] = level;
-        if (identity.GetClaim(VerifiedClaims) is { } verified) claims[VerifiedClaims] = JsonDocument.Parse(verified).RootElement.Clone();
+        foreach (var json in new[] { VerifiedClaims, ActingFor.ActClaim, ActingFor.OrganizationClaim })
+            if (identity.GetClaim(json) is { } value) claims[json] = JsonDocument.Parse(value).RootElement.Clone();
         return Results.Json(claims.Where(c => c.Value is not null).ToDictionary());
     }
 
-    /// <summary>What the provider keeps with a sign-in's authorization: the account, its session, and what was released.</summary>
-    internal sealed record SignIn(string Account, string Session, Release Release);
+    /// <summary>What the provider keeps with a sign-in's authorization: the account, its session, what was released, and whom it acts for.</summary>
+    internal sealed record SignIn(string Account, string Session, Release Release, string? Acting = null);
 
     private const string AccountProperty = "vneid_account";
     private const string SessionProperty = "vneid_session";
     private const string ReleaseProperty = "vneid_release";
+    private const string ActingProperty = "vneid_acting";
 
     private static async Task<SignIn?> SignInOfAsync(IOpenIddictAuthorizationManager authorizations, string authorizationId)
     {
@@ -114,7 +122,8 @@ public static class AuthorizationEndpoint
         var properties = await authorizations.GetPropertiesAsync(authorization);
         return properties.TryGetValue(AccountProperty, out var account) && properties.TryGetValue(SessionProperty, out var session) &&
                properties.TryGetValue(ReleaseProperty, out var release) && ProviderClaims.Deserialize(release.GetString()) is { } released
-            ? new SignIn(account.GetString()!, session.GetString()!, released)
+            ? new SignIn(account.GetString()!, session.GetString()!, released,
+                properties.TryGetValue(ActingProperty, out var acting) && acting.ValueKind == JsonValueKind.String ? acting.GetString() : null)
             : null;
     }
 
@@ -134,6 +143,7 @@ public static class AuthorizationEndpoint
         descriptor.Properties[AccountProperty] = JsonSerializer.SerializeToElement(signIn.Account);
         descriptor.Properties[SessionProperty] = JsonSerializer.SerializeToElement(signIn.Session);
         descriptor.Properties[ReleaseProperty] = JsonSerializer.SerializeToElement(ProviderClaims.Serialize(signIn.Release));
+        if (signIn.Acting is { } acting) descriptor.Properties[ActingProperty] = JsonSerializer.SerializeToElement(acting);
         return (await authorizations.GetIdAsync(await authorizations.CreateAsync(descriptor)))!;
     }
 

@@ -37,18 +37,27 @@ public static class Authorize
         if (decision is null) return await AuthorizeAsync(http, services);
         // A decision comes only from the provider's own forms (CSRF).
         if (!await services.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http)) return WebForms.FormNotTaken(http);
-        return decision == "accept" ? await AcceptAsync(http, services) : DenyAsync(decision);
+        return decision switch
+        {
+            "accept" => await AcceptAsync(http, services),
+            "for" => await ChosenAsync(http, services),
+            _ => DenyAsync(decision),
+        };
     }
 
     /// <summary>What the request and the citizen's sign-in establish, once the citizen is signed in.</summary>
     private sealed record Flow(OpenIddictRequest Request, ClaimsPrincipal Citizen, ICitizenAccountGrain Account, string SessionId, AccountView View,
-        object Application, string ApplicationId, OpenIddictApplicationDescriptor Client, int RequiredLevel, Release Release, string Subject, string Here);
+        object Application, string ApplicationId, OpenIddictApplicationDescriptor Client, int RequiredLevel, Release Release, string Subject, string Here,
+        ActingFor.Acting? For = null);
 
     private static async Task<IResult> AuthorizeAsync(HttpContext http, IServiceProvider services)
     {
         if (await OpenAsync(http, services) is not { } flow) return await SignInAgainAsync(http, services);
         var silent = flow.Request.HasPromptValue(PromptValues.None);
         if (await RefusedAsync(http, flow, silent) is { } refused) return refused;
+        var (chosen, choicePage) = await ChooseAsync(http, services, flow, silent);
+        if (choicePage is not null) return choicePage;
+        flow = chosen!;
         // Consent is remembered per citizen and relying party: asked again only when the request asks for more than was
         // allowed, or with prompt=consent; the platform's own console asks for nothing. A request that may show no page
         // gets consent_required instead.
@@ -60,7 +69,8 @@ public static class Authorize
         if (silent) return Forbid(OpenIddictConstants.Errors.ConsentRequired, "The citizen's consent is needed.");
         return WebPage.Render<ConsentPage>(http, new Dictionary<string, object?>
         {
-            ["ClientName"] = flow.Client.DisplayName ?? flow.Client.ClientId, ["Lines"] = ConsentLines(http, flow.Release, IdentityNumber.Parse(flow.View.IdNumber).IsCitizen),
+            ["ClientName"] = flow.Client.DisplayName ?? flow.Client.ClientId,
+            ["Lines"] = (List<string>)[.. ActingLines(http, flow.For), .. ConsentLines(http, flow.Release, IdentityNumber.Parse(flow.View.IdNumber).IsCitizen)],
             ["Hidden"] = RequestParameters(http, "decision", "lang"),
         });
     }
@@ -69,11 +79,15 @@ public static class Authorize
     {
         if (await OpenAsync(http, services) is not { } flow) return await SignInAgainAsync(http, services);
         if (await RefusedAsync(http, flow, silent: false) is { } refused) return refused;
+        var (chosen, choicePage) = await ChooseAsync(http, services, flow, silent: false);
+        if (choicePage is not null) return choicePage;
+        flow = chosen!;
         var authorizations = services.GetRequiredService<IOpenIddictAuthorizationManager>();
+        // A parent's consent on a child's behalf is recorded under the child's subject, naming the parent who gave it.
         if (!RelyingParties.IsFirstParty(flow.Client) &&
             (flow.Request.HasPromptValue(PromptValues.Consent) || !await ConsentRecords.CoversAsync(authorizations, flow.ApplicationId, flow.Subject, flow.Release)))
             await ConsentRecords.RememberAsync(authorizations, flow.ApplicationId, flow.Subject, flow.Release, flow.Request.GetScopes(),
-                services.GetRequiredService<TimeProvider>().GetUtcNow());
+                services.GetRequiredService<TimeProvider>().GetUtcNow(), flow.For?.Child is not null ? flow.View.IdNumber : null);
         return await IssueAsync(http, services, flow);
     }
 
@@ -103,6 +117,77 @@ public static class Authorize
         return new Flow(request, citizen!, account!, sessionId!, view!, application, (await applications.GetIdAsync(application))!, client,
             AuthorizeRules.RequiredLevel(client, request.GetAcrValues()), ProviderClaims.For(request, client), ProviderClaims.Subject(oidc, client, view!.IdNumber),
             "/connect/authorize" + QueryString.Create(RequestParameters(http, "prompt", "decision", "lang")));
+    }
+
+    /// <summary>
+    /// For whom the citizen signs in: nothing to choose (no organisation asked for, no child a delegating relying party
+    /// may see) is "for myself"; a choice the request carries (<see cref="ActingFor.Parameter"/>, protected and bound to
+    /// this sign-in) is checked against what the citizen may choose now; otherwise the choice page (or, for a request
+    /// that may show no page, "for myself").
+    /// </summary>
+    private static async Task<(Flow? Flow, IResult? Page)> ChooseAsync(HttpContext http, IServiceProvider services, Flow flow, bool silent)
+    {
+        var options = await ActingFor.OptionsAsync(services.GetRequiredService<IClusterClient>(), flow.Client, flow.Release, flow.View);
+        if (!options.Any) return (flow, null);
+        var carried = http.Request.HasFormContentType ? http.Request.Form[ActingFor.Parameter].FirstOrDefault() : http.Request.Query[ActingFor.Parameter].FirstOrDefault();
+        var choice = ActingFor.Unprotect(services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(), carried, flow.SessionId);
+        if (choice == "self" || (choice is null && silent)) return (flow, null);
+        if (choice is not null && options.Find(choice) is { } acting)
+        {
+            var subject = acting.Child is { } child
+                ? ProviderClaims.Subject(services.GetRequiredService<IOptions<OidcOptions>>().Value, flow.Client, child.IdNumber)
+                : flow.Subject;
+            return (flow with { For = acting, Subject = subject }, null);
+        }
+        return (null, ChoicePage(http, flow, options));
+    }
+
+    /// <summary>The citizen chose on the choice page: back to the authorization request, carrying the choice.</summary>
+    private static async Task<IResult> ChosenAsync(HttpContext http, IServiceProvider services)
+    {
+        if (await OpenAsync(http, services) is not { } flow) return await SignInAgainAsync(http, services);
+        var options = await ActingFor.OptionsAsync(services.GetRequiredService<IClusterClient>(), flow.Client, flow.Release, flow.View);
+        var picked = http.Request.Form["for"].FirstOrDefault() ?? "";
+        if (picked != "self" && options.Find(picked) is null) return ChoicePage(http, flow, options);
+        var carried = ActingFor.Protect(services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(), flow.SessionId, picked);
+        return Results.Redirect("/connect/authorize" + QueryString.Create([
+            .. RequestParameters(http, "decision", "for", ActingFor.Parameter), new(ActingFor.Parameter, carried)]));
+    }
+
+    private static IResult ChoicePage(HttpContext http, Flow flow, ActingFor.Options options)
+    {
+        var english = WebPage.English(http);
+        string T(string vi, string en) => english ? en : vi;
+        var choices = new List<ActingChoice> { new(0, "self", T($"Cho chính tôi ({flow.View.FullName})", $"For myself ({flow.View.FullName})"), T("Tài khoản của bạn.", "Your own account.")) };
+        foreach (var organisation in options.Organisations)
+            choices.Add(new(choices.Count, $"organization:{organisation.Identifier}",
+                T($"Cho tổ chức {organisation.Name}", $"For the organisation {organisation.EnglishName}"),
+                organisation.Role == Organisations.OrganisationRole.LegalRepresentative
+                    ? T($"Mã số {organisation.Identifier} · bạn là người đại diện theo pháp luật", $"Code {organisation.Identifier} · you are its legal representative")
+                    : T($"Mã số {organisation.Identifier} · được uỷ quyền đến hết ngày {organisation.ExpiresOn:dd/MM/yyyy}",
+                        $"Code {organisation.Identifier} · authorised until {organisation.ExpiresOn:yyyy-MM-dd}")));
+        foreach (var child in options.Children)
+            choices.Add(new(choices.Count, $"child:{child.IdNumber}",
+                T($"Thay mặt con: {child.FullName}", $"On behalf of your child: {child.FullName}"),
+                T($"Sinh ngày {child.DateOfBirth:dd/MM/yyyy}, dưới 14 tuổi", $"Born {child.DateOfBirth:yyyy-MM-dd}, under 14")));
+        return WebPage.Render<ActingChoicePage>(http, new Dictionary<string, object?>
+        {
+            ["ClientName"] = flow.Client.DisplayName ?? flow.Client.ClientId, ["Choices"] = choices,
+            ["Hidden"] = RequestParameters(http, "decision", "lang", "for", ActingFor.Parameter),
+        });
+    }
+
+    private static IEnumerable<string> ActingLines(HttpContext http, ActingFor.Acting? acting)
+    {
+        var english = WebPage.English(http);
+        if (acting?.Child is { } child)
+            yield return english
+                ? $"You sign in on behalf of your child {child.FullName}: the service receives the child's information, and you as the parent acting"
+                : $"Bạn đăng nhập thay mặt con {child.FullName}: dịch vụ nhận thông tin của trẻ, và bạn là cha/mẹ đại diện";
+        if (acting?.Organisation is { } organisation)
+            yield return english
+                ? $"You sign in for {organisation.EnglishName} ({organisation.Identifier})"
+                : $"Bạn đăng nhập cho {organisation.Name} (mã số {organisation.Identifier})";
     }
 
     /// <summary>The sign-in page (again), or login_required for a request that may show no page.</summary>
@@ -151,8 +236,22 @@ public static class Authorize
         var profile = release.Phone ? await flow.Account.GetProfileAsync() : null;
         var verification = release.Verified.Count > 0 ? await flow.Account.GetVerificationAsync() : null;
         var acr = AuthorizeRules.Acr(flow.RequiredLevel, flow.View.Level, flow.Citizen);
-        var identity = ProviderClaims.Identity(flow.Request.GetScopes(), release, acr, flow.View, profile, verification, flow.Citizen, flow.Client, oidc);
+        var cluster = services.GetRequiredService<IClusterClient>();
+        var today = await cluster.GetGrain<Orleans.VNeID.Platform.IPlatformHealthGrain>(0).TodayAsync();
+        var identity = ProviderClaims.Identity(flow.Request.GetScopes(), release, acr, flow.View, profile, verification, flow.Citizen, flow.Client, oidc,
+            flow.For, today);
         var subject = identity.GetClaim(Claims.Subject)!;
+        var service = flow.Client.DisplayName ?? flow.Client.ClientId!;
+        if (flow.For?.Child is { } child)
+        {
+            // Recorded on the parent's account (history, notices) before the code leaves; refused if the child is no longer theirs.
+            if ((await flow.Account.ActForChildAsync(flow.SessionId, child.IdNumber, service)).Error is not null)
+                return Forbid(OpenIddictConstants.Errors.AccessDenied, "The parent may no longer act for this child.");
+            await ActingFor.RecordDelegationAsync(database, flow.Client.ClientId!, child, flow.View.IdNumber, subject,
+                flow.Client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty));
+        }
+        if (flow.For?.Organisation is { } organisation)
+            await cluster.GetGrain<Organisations.IOrganisationGrain>(organisation.Identifier).RecordUseAsync(flow.View.IdNumber, service);
         if (flow.Client.Properties.ContainsKey(RelyingParties.BackchannelLogoutProperty))
         {
             // Remembered before the code leaves, and checked again after: a session that ended meanwhile gets no token.
@@ -164,14 +263,15 @@ public static class Authorize
                 return Results.Redirect($"/signin?returnUrl={Uri.EscapeDataString(flow.Here)}");
             }
         }
-        if (flow.Client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty))
+        // The account's own events go to the subject the relying party knows the account by (a child has no account).
+        if (flow.Client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty) && flow.For?.Child is null)
             await RelyingPartyRecords.RecordSubjectAsync(database, flow.View.IdNumber, flow.Client.ClientId!, subject);
         // RFC 9449 §10: a code asked for with dpop_jkt (or pushed with a DPoP proof) is exchanged only with that key's proof.
         if (flow.Request.GetParameter(FapiTokens.CodeKeyParameter)?.ToString() is { Length: 43 } codeKey)
             identity.SetClaim(FapiTokens.CodeKeyClaim, codeKey);
         identity.SetAuthorizationId(await AuthorizationEndpoint.RecordSignInAsync(services.GetRequiredService<IOpenIddictAuthorizationManager>(),
             services.GetRequiredService<IOpenIddictApplicationManager>(), flow.Application, subject, identity.GetScopes(),
-            new AuthorizationEndpoint.SignIn(flow.View.IdNumber, flow.SessionId, release), services.GetRequiredService<TimeProvider>().GetUtcNow()));
+            new AuthorizationEndpoint.SignIn(flow.View.IdNumber, flow.SessionId, release, flow.For?.Value), services.GetRequiredService<TimeProvider>().GetUtcNow()));
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

@@ -12,6 +12,7 @@ namespace Orleans.VNeID.Gateway.IdentityProvider;
 public static class ConsentRecords
 {
     private const string ReleaseProperty = "vneid_consented";
+    private const string GivenByProperty = "vneid_given_by";
 
     /// <summary>Whether the citizen has already allowed this relying party everything <paramref name="asked"/> holds.</summary>
     public static async Task<bool> CoversAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject,
@@ -24,11 +25,13 @@ public static class ConsentRecords
     /// <summary>Whether <paramref name="given"/> includes every item of <paramref name="asked"/>.</summary>
     public static bool Covers(ProviderClaims.Release given, ProviderClaims.Release asked) =>
         (!asked.Profile || given.Profile) && asked.Verified.All(given.Verified.Contains) && (!asked.Phone || given.Phone) &&
-        (!asked.Email || given.Email) && (!asked.Level || given.Level) && (!asked.Offline || given.Offline);
+        (!asked.Email || given.Email) && (!asked.Level || given.Level) && (!asked.Offline || given.Offline) &&
+        (!asked.Organization || given.Organization);
 
     /// <summary>Remembers the consent just given, together with what was given before (one record per citizen and relying party).</summary>
+    /// <param name="givenBy">For a child under 14: the ID number of the parent who gave the consent on the child's behalf.</param>
     public static async Task RememberAsync(IOpenIddictAuthorizationManager authorizations, string applicationId, string subject,
-        ProviderClaims.Release release, IEnumerable<string> scopes, DateTimeOffset now)
+        ProviderClaims.Release release, IEnumerable<string> scopes, DateTimeOffset now, string? givenBy = null)
     {
         var union = release;
         var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
@@ -36,7 +39,8 @@ public static class ConsentRecords
         {
             if (Read(await authorizations.GetPropertiesAsync(existing)) is { } before)
                 union = new ProviderClaims.Release(union.Profile || before.Profile, [.. union.Verified.Union(before.Verified)],
-                    union.Phone || before.Phone, union.Email || before.Email, union.Level || before.Level, union.Offline || before.Offline);
+                    union.Phone || before.Phone, union.Email || before.Email, union.Level || before.Level, union.Offline || before.Offline,
+                    union.Organization || before.Organization);
             scopeSet.UnionWith(await authorizations.GetScopesAsync(existing));
             await authorizations.TryRevokeAsync(existing);
         }
@@ -46,6 +50,7 @@ public static class ConsentRecords
         };
         descriptor.Scopes.UnionWith(scopeSet);
         descriptor.Properties[ReleaseProperty] = JsonSerializer.SerializeToElement(ProviderClaims.Serialize(union));
+        if (givenBy is not null) descriptor.Properties[GivenByProperty] = JsonSerializer.SerializeToElement(givenBy);
         await authorizations.CreateAsync(descriptor);
     }
 
@@ -74,6 +79,7 @@ public static class ConsentRecords
         if (release.Email) items.Add("email");
         if (release.Level) items.Add(ProviderClaims.LevelClaim);
         if (release.Offline) items.Add("offline_access");
+        if (release.Organization) items.Add(ActingFor.OrganizationClaim);
         return items;
     }
 

@@ -44,6 +44,7 @@ public static class OidcProvider
         builder.Services.AddHostedService<BackChannelLogoutSender>();
         AddRelyingPartyClient(builder.Services, SecurityEventSender.HttpClientName, development);
         builder.Services.AddHostedService<SecurityEventSender>();
+        builder.Services.AddHostedService<DelegationEnds>();
 
         builder.Services.AddOidcStore(PlatformDatabase.ConnectionString(builder.Configuration), builder.Environment.IsDevelopment())
             .AddServer(server =>
@@ -57,10 +58,11 @@ public static class OidcProvider
                 server.Configure(o => o.RequestTokenLifetime = options.PushedRequestLifetime);
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.AllowRefreshTokenFlow();
-                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Phone, Scopes.Email, ProviderClaims.LevelScope, Scopes.OfflineAccess);
+                server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Phone, Scopes.Email, ProviderClaims.LevelScope, Scopes.OfflineAccess,
+                    RelyingParties.OrganisationScope);
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Birthdate, Claims.Gender, Claims.PhoneNumber, Claims.Email,
                     Claims.EmailVerified, "acr", Claims.AuthenticationMethodReference, Claims.AuthenticationTime, "sid", ProviderClaims.LevelClaim,
-                    ProviderClaims.VerifiedClaims);
+                    ProviderClaims.VerifiedClaims, ActingFor.ActClaim, ActingFor.OrganizationClaim);
                 server.SetAuthorizationCodeLifetime(options.AuthorizationCodeLifetime)
                     .SetAccessTokenLifetime(options.AccessTokenLifetime)
                     .SetIdentityTokenLifetime(options.IdentityTokenLifetime)

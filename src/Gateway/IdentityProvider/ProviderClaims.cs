@@ -34,7 +34,8 @@ public static class ProviderClaims
     public static readonly string[] Verifiable = [Claims.Name, Claims.Birthdate, Claims.Gender];
 
     /// <summary>What the relying party will receive, decided from the request alone, so the consent page and the tokens agree.</summary>
-    public sealed record Release(bool Profile, IReadOnlyList<string> Verified, bool Phone, bool Email, bool Level, bool Offline = false);
+    public sealed record Release(bool Profile, IReadOnlyList<string> Verified, bool Phone, bool Email, bool Level, bool Offline = false,
+        bool Organization = false);
 
     /// <summary>
     /// The release for a request, within the client's registration: plain profile claims with the <c>profile</c> scope;
@@ -50,7 +51,8 @@ public static class ProviderClaims
         return new Release(request.HasScope(Scopes.Profile) && Registered(Scopes.Profile), verified,
             request.HasScope(Scopes.Phone) && Registered(Scopes.Phone), request.HasScope(Scopes.Email) && Registered(Scopes.Email),
             request.HasScope(LevelScope) && Registered(LevelScope),
-            request.HasScope(Scopes.OfflineAccess) && Registered(Scopes.OfflineAccess));
+            request.HasScope(Scopes.OfflineAccess) && Registered(Scopes.OfflineAccess),
+            request.HasScope(RelyingParties.OrganisationScope) && Registered(RelyingParties.OrganisationScope));
     }
 
     /// <summary>The release as the provider keeps it with a sign-in's authorization (for userinfo), and back.</summary>
@@ -106,6 +108,9 @@ public static class ProviderClaims
         if (release.Phone) lines.Add(T("Số điện thoại đăng ký", "Registered phone number"));
         if (release.Email) lines.Add(T("Thư điện tử (do bạn tự khai)", "E-mail (declared by you)"));
         if (release.Level) lines.Add(T("Mức độ tài khoản định danh điện tử", "The e-ID account's level"));
+        if (release.Organization)
+            lines.Add(T("Tổ chức bạn chọn thay mặt (nếu có): mã số, tên, vai trò và phạm vi uỷ quyền của bạn",
+                "The organisation you chose to act for (if any): its code, name, your role and authorisation"));
         if (release.Offline)
             lines.Add(T("Duy trì truy cập khi bạn không trực tuyến (đến khi bạn đăng xuất hoặc khóa tài khoản)",
                 "Continued access while you are away (until you log out or lock the account)"));
@@ -128,13 +133,21 @@ public static class ProviderClaims
     /// API it is good for (its audience: the userinfo endpoint). <paramref name="acr"/> is the level this authentication
     /// met for this request.
     /// </summary>
+    /// <remarks>
+    /// Acting for a child (<paramref name="acting"/>): the subject, the profile and the verified claims are the child's,
+    /// the parent is the actor (<c>act</c>, RFC 8693 §4.1) with the relationship's evidence, and none of the parent's own
+    /// contact data or level goes out. Acting for an organisation: the person's claims, and the organisation's in
+    /// <c>organization</c>. The tokens still hang on the parent's (the person's) account session.
+    /// </remarks>
     public static ClaimsIdentity Identity(IEnumerable<string> scopes, Release release, string acr, AccountView view, ProfileView? profile,
-        VerificationView? verification, ClaimsPrincipal citizen, OpenIddictApplicationDescriptor client, OidcOptions options)
+        VerificationView? verification, ClaimsPrincipal citizen, OpenIddictApplicationDescriptor client, OidcOptions options,
+        ActingFor.Acting? acting = null, DateOnly? today = null)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         var key = Convert.FromBase64String(options.PairwiseKey);
         var sessionId = citizen.FindFirst(SessionClaim)?.Value ?? "";
-        identity.SetClaim(Claims.Subject, Subject(options, client, view.IdNumber));
+        var child = acting?.Child;
+        identity.SetClaim(Claims.Subject, Subject(options, client, child?.IdNumber ?? view.IdNumber));
         identity.SetClaim("sid", RelyingPartySid(key, client.ClientId!, sessionId));
         identity.SetClaim("acr", acr);
         // Kept only inside the (encrypted) code and refresh token, never sent to the relying party: which account and
@@ -144,6 +157,41 @@ public static class ProviderClaims
         identity.SetClaims(Claims.AuthenticationMethodReference, [.. citizen.FindAll(Claims.AuthenticationMethodReference).Select(c => c.Value)]);
         if (long.TryParse(citizen.FindFirst(Claims.AuthenticationTime)?.Value, CultureInfo.InvariantCulture, out var authTime))
             identity.SetClaim(Claims.AuthenticationTime, authTime);
+        if (child is not null)
+        {
+            if (release.Profile)
+            {
+                identity.SetClaim(Claims.Name, child.FullName);
+                identity.SetClaim(Claims.Birthdate, Day(child.DateOfBirth));
+                identity.SetClaim(Claims.Gender, Gender(child.Gender));
+            }
+            if (release.Verified.Count > 0) identity.SetClaim(VerifiedClaims, ActingFor.ChildVerified(release.Verified, child, today ?? default));
+            identity.SetClaim(ActingFor.ActClaim, ActingFor.Actor(Subject(options, client, view.IdNumber), release.Profile ? view.FullName : null, child, today ?? default));
+        }
+        else
+        {
+            AddOwnClaims(identity, release, view, profile, verification);
+            if (acting?.Organisation is { } organisation) identity.SetClaim(ActingFor.OrganizationClaim, ActingFor.Organisation(organisation));
+        }
+        if (acting is not null) identity.SetClaim(ActingFor.ActingClaim, acting.Value);
+        // Held to FAPI 2.0 at the token endpoint (DPoP, ES256): kept in the code and refresh token only.
+        if (client.Properties.ContainsKey(RelyingParties.FapiProperty)) identity.SetClaim(FapiTokens.ProfileClaim, "true");
+        identity.SetScopes(scopes.Where(scope => scope != Scopes.OfflineAccess || release.Offline));
+        identity.SetResources(UserInfoAudience(options));
+        identity.SetDestinations(claim => claim.Type switch
+        {
+            // The platform's own console learns which account session it is bound to; no relying party ever does.
+            SessionClaim when RelyingParties.IsFirstParty(client) => [Destinations.IdentityToken],
+            AccountClaim or SessionClaim or FapiTokens.ProfileClaim or FapiTokens.CodeKeyClaim or ActingFor.ActingClaim => [],
+            Claims.Subject => [Destinations.IdentityToken, Destinations.AccessToken],
+            _ => [Destinations.IdentityToken],
+        });
+        return identity;
+    }
+
+    /// <summary>The account owner's own claims, as released.</summary>
+    private static void AddOwnClaims(ClaimsIdentity identity, Release release, AccountView view, ProfileView? profile, VerificationView? verification)
+    {
         if (release.Profile)
         {
             identity.SetClaim(Claims.Name, view.FullName);
@@ -161,19 +209,6 @@ public static class ProviderClaims
             identity.SetClaim(Claims.EmailVerified, true);
         }
         if (release.Level) identity.SetClaim(LevelClaim, (int)view.Level);
-        // Held to FAPI 2.0 at the token endpoint (DPoP, ES256): kept in the code and refresh token only.
-        if (client.Properties.ContainsKey(RelyingParties.FapiProperty)) identity.SetClaim(FapiTokens.ProfileClaim, "true");
-        identity.SetScopes(scopes.Where(scope => scope != Scopes.OfflineAccess || release.Offline));
-        identity.SetResources(UserInfoAudience(options));
-        identity.SetDestinations(claim => claim.Type switch
-        {
-            // The platform's own console learns which account session it is bound to; no relying party ever does.
-            SessionClaim when RelyingParties.IsFirstParty(client) => [Destinations.IdentityToken],
-            AccountClaim or SessionClaim or FapiTokens.ProfileClaim or FapiTokens.CodeKeyClaim => [],
-            Claims.Subject => [Destinations.IdentityToken, Destinations.AccessToken],
-            _ => [Destinations.IdentityToken],
-        });
-        return identity;
     }
 
     /// <summary>The audience of the provider's access tokens: its userinfo endpoint, the one API they are good for.</summary>
@@ -264,8 +299,12 @@ public static class ProviderClaims
 
     private static string Birthdate(AccountView view) => view.DateOfBirth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Gender(AccountView view) => view.Gender == Orleans.VNeID.Identity.Gender.Male ? "male" : "female";
+    private static string Gender(AccountView view) => Gender(view.Gender);
+
+    internal static string Gender(Orleans.VNeID.Identity.Gender gender) => gender == Orleans.VNeID.Identity.Gender.Male ? "male" : "female";
 
     /// <summary>The day of a verification (ISO 8601 date; reduced precision, as OpenID Connect for Identity Assurance allows).</summary>
-    private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    internal static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

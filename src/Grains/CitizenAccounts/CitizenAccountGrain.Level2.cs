@@ -177,6 +177,20 @@ public sealed partial class CitizenAccountGrain
         return Result.Ok(await ChildrenUnder14Async());
     }
 
+    public async Task<Result<ChildView>> ActForChildAsync(string sessionId, string childIdNumber, string serviceName)
+    {
+        if (OpenSession(sessionId) is null) return ErrorCatalogue.TokenRevoked.Refuse();
+        if (_lifecycle.Level != AccountLevel.Level2) return AccountRefusals.Level2Required();
+        if ((await ChildrenUnder14Async()).FirstOrDefault(c => c.IdNumber == childIdNumber) is not { } child)
+            return ErrorCatalogue.NotADependent.Refuse("The population database records no child under 14 with this ID number for this account's owner.");
+        var now = Now();
+        var service = serviceName[..Math.Min(serviceName.Length, 80)];
+        Raise(AccountEventKind.ActedForChild, Unchanged(), new Actor(ActorRole.Citizen, AccountId), $"for {child.FullName} at {service}", now,
+            [SignInNotice($"Bạn vừa đăng nhập thay mặt con {child.FullName} tại {service}", now)]);
+        await CommitAsync();
+        return Result.Ok(child);
+    }
+
     public async Task<Result<IReadOnlyList<ChildView>>> AddChildDocumentAsync(string childIdNumber, IntegratedDocument document, string? reason = null)
     {
         var (refused, exception) = StaffRule(new Actor(ActorRole.Officer, document.VerifiedBy), reason, "changed a dependent's papers of");
@@ -209,7 +223,8 @@ public sealed partial class CitizenAccountGrain
             {
                 var dependent = State.Dependents.Contains(c.IdNumber);
                 IReadOnlyList<IntegratedDocument> papers = dependent && State.ChildDocuments is { } children && children.TryGetValue(c.IdNumber, out var held) ? [.. held] : [];
-                return new ChildView(c.IdNumber, c.FullName, c.DateOfBirth, dependent, papers);
+                return new ChildView(c.IdNumber, c.FullName, c.DateOfBirth, dependent, papers, c.Gender,
+                    c.FatherId == AccountId ? "father" : "mother");
             })
             .ToList();
     }

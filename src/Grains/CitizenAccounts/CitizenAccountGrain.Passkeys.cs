@@ -206,6 +206,9 @@ public sealed partial class CitizenAccountGrain
         }
     }
 
+    public Task<bool> HasFreshCodeAsync(string sessionId) =>
+        Task.FromResult(_lifecycle.IsActive && OpenSession(sessionId) is { CodeProvenAt: { } at } && Now() - at <= FreshCodeWindow);
+
     /// <summary>The owner's session for a passkey change: open, on an active account, and for level 2 with a fresh code.</summary>
     private Refusal? PasskeyGate(string sessionId)
     {

@@ -62,6 +62,7 @@ public static class GrainServices
     {
         services.TryAddSingleton<IPopulationRegistry, PostgresPopulationRegistry>();
         services.TryAddSingleton<IDocumentRegisters, PostgresDocumentRegisters>();
+        services.TryAddSingleton<Organisations.IOrganisationRegister, Organisations.PostgresOrganisationRegister>();
         services.TryAddSingleton<PostgresOutbox>();
         services.TryAddSingleton<INotificationSender>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<ISentMessageReader>(sp => sp.GetRequiredService<PostgresOutbox>());

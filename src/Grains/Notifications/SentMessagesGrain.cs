@@ -13,7 +13,10 @@ public sealed class SentMessagesGrain(ISentMessageReader reader, IOptions<Notifi
 }
 
 [StatelessWorker]
-public sealed class PlatformHealthGrain(IDatabaseProbe probe) : Grain, IPlatformHealthGrain
+public sealed class PlatformHealthGrain(IDatabaseProbe probe,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock) : Grain, IPlatformHealthGrain
 {
     public Task<bool> IsDatabaseReachableAsync() => probe.PingAsync();
+
+    public Task<DateOnly> TodayAsync() => Task.FromResult(Identity.VietnamTime.Today(clock));
 }

@@ -26,6 +26,8 @@ public sealed class PopulationGenerator(int seed)
         new("048196012351", "Đỗ Thị Giang", new DateOnly(1996, 4, 12), Gender.Female, "048", "048196012351", new DateOnly(2016, 5, 10), "0905888999", null, null),
         // Born in the United States, the birth registered at the Vietnamese embassy: digits 1-3 are a country code.
         new("101095012352", "Vũ Minh Hải", new DateOnly(1995, 2, 20), Gender.Male, "101", "101095012352", new DateOnly(2022, 8, 1), "0905111222", null, null),
+        // Lê Văn Cường's son, under 14: his father acts for him at services (README, "Acting for others").
+        new("048216012353", "Lê Minh Phúc", new DateOnly(2016, 6, 1), Gender.Male, "048", null, null, null, "048088012348", null),
     ];
 
     /// <summary>

@@ -48,6 +48,9 @@ internal static class RegistrySeeder
     {
         var papers = await DocumentRegisterSeeder.SeedAsync(dataSource, [.. PopulationGenerator.DemoCitizens.Select(c => c.IdNumber)], cancellationToken);
         AnsiConsole.MarkupLine($"The papers' registers (driving licences, vehicles, social and health insurance) hold [bold]{papers:N0}[/] papers.");
+        var organisations = await OrganisationRegisterSeeder.SeedAsync(dataSource, cancellationToken);
+        AnsiConsole.MarkupLine($"The business register holds [bold]{organisations:N0}[/] organisations; demo: " +
+                               string.Join(", ", OrganisationRegisterSeeder.Demo.Select(o => $"{o.Identifier} {Markup.Escape(o.Name)} (representative {o.Representative})")) + ".");
     }
 
     private static async Task IssueChipsAsync(NpgsqlDataSource dataSource, int limit, CancellationToken cancellationToken)

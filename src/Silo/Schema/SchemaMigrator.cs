@@ -91,14 +91,15 @@ internal static class SchemaMigrator
     {
         var role = new NpgsqlCommandBuilder().QuoteIdentifier(appRole);
         await ExecuteAsync(connection, $"""
-            revoke all on all tables in schema orleans, registry, immigration, registers, notifications, audit, oidc, events from {role};
-            grant usage on schema orleans, registry, immigration, registers, notifications, audit, oidc, events to {role};
+            revoke all on all tables in schema orleans, registry, immigration, registers, business, notifications, audit, oidc, events from {role};
+            grant usage on schema orleans, registry, immigration, registers, business, notifications, audit, oidc, events to {role};
             grant select, insert, update, delete on all tables in schema orleans to {role};
             grant usage, select on all sequences in schema orleans to {role};
             grant execute on all functions in schema orleans to {role};
             grant select on all tables in schema registry to {role};
             grant select on all tables in schema immigration to {role};
             grant select on all tables in schema registers to {role};
+            grant select on all tables in schema business to {role};
             grant select, insert, update, delete on all tables in schema notifications to {role};
             grant usage, select on all sequences in schema notifications to {role};
             grant select, insert on audit.entries, audit.checkpoints to {role};
