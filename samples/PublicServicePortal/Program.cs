@@ -60,7 +60,7 @@ builder.Services.AddAuthentication(o =>
         o.ResponseType = "code";
         o.UsePkce = true;
         o.Scope.Clear();
-        foreach (var scope in new[] { "openid", "profile", "phone", "email", "vneid_level" }) o.Scope.Add(scope);
+        foreach (var scope in new[] { "openid", "profile", "phone", "email", "vneid_level", "organization" }) o.Scope.Add(scope);
         o.MapInboundClaims = false;
         // The handler drops acr by default; the portal needs it (the level the citizen signed in with).
         o.ClaimActions.Remove("acr");
@@ -217,6 +217,28 @@ IResult Procedure(HttpContext http, string level, string name)
 string Claims(ClaimsPrincipal user)
 {
     var html = new StringBuilder();
+    // Acting for someone else: a parent for a child under 14 (act, RFC 8693), or a person for an organisation.
+    if (user.FindFirst("act")?.Value is { } act)
+    {
+        using var actor = JsonDocument.Parse(act);
+        var a = actor.RootElement;
+        html.Append("<section id=\"acting-for-child\"><h2>Người đại diện (act)</h2><p>Trẻ dưới 14 tuổi được cha/mẹ đăng nhập thay mặt.</p><dl>");
+        html.Append($"<dt>Người thực hiện</dt><dd id=\"actor-name\">{E(a.TryGetProperty("name", out var n) ? n.GetString() : a.GetProperty("sub").GetString())}</dd>");
+        html.Append($"<dt>Quan hệ</dt><dd id=\"actor-relationship\">{E(a.GetProperty("relationship").GetString())}</dd>");
+        html.Append($"<dt>sub của người thực hiện</dt><dd><code>{E(a.GetProperty("sub").GetString())}</code></dd></dl></section>");
+    }
+    if (user.FindFirst("organization")?.Value is { } organization)
+    {
+        using var document = JsonDocument.Parse(organization);
+        var o = document.RootElement;
+        html.Append("<section id=\"organization\"><h2>Tổ chức (organization)</h2><dl>");
+        html.Append($"<dt>Tên tổ chức</dt><dd id=\"organization-name\">{E(o.GetProperty("name").GetString())}</dd>");
+        html.Append($"<dt>Mã số doanh nghiệp</dt><dd id=\"organization-id\">{E(o.GetProperty("id").GetString())}</dd>");
+        html.Append($"<dt>Vai trò</dt><dd id=\"organization-role\">{E(o.GetProperty("role").GetString())}</dd>");
+        html.Append($"<dt>Phạm vi</dt><dd>{E(string.Join(", ", o.GetProperty("scopes").EnumerateArray().Select(x => x.GetString())))}</dd>");
+        if (o.TryGetProperty("authorised_until", out var until)) html.Append($"<dt>Uỷ quyền đến</dt><dd>{E(until.GetString())}</dd>");
+        html.Append("</dl></section>");
+    }
     var verified = user.FindFirst("verified_claims")?.Value;
     html.Append("<h2>Đã xác thực (verified_claims)</h2>");
     if (verified is null) html.Append("<p>Không có.</p>");
@@ -296,7 +318,8 @@ sealed class SecurityEventLog
     public bool Add(string jti, string type, string subject)
     {
         if (!_byJti.TryAdd(jti, new Received(DateTime.UtcNow, jti, type, subject))) return false;
-        if (type.EndsWith("/account-disabled", StringComparison.Ordinal)) _disabled[subject] = 0;
+        // A disabled account, or every token revoked (a child who turned 14: the parent's delegation ended), ends its sessions here.
+        if (type.EndsWith("/account-disabled", StringComparison.Ordinal) || type.EndsWith("/tokens-revoked", StringComparison.Ordinal)) _disabled[subject] = 0;
         if (type.EndsWith("/account-enabled", StringComparison.Ordinal)) _disabled.TryRemove(subject, out _);
         return true;
     }

@@ -155,6 +155,9 @@ public interface IOrganisationRolesGrain : IGrainWithStringKey
 
     Task RemoveAsync(string organisation);
 
+    /// <summary>The organisations the register names the citizen representative of, and those that authorised them (unchecked).</summary>
+    Task<IReadOnlyList<string>> CandidatesAsync();
+
     /// <summary>Every organisation the citizen may act for now, each checked by the organisation's account.</summary>
     Task<IReadOnlyList<OrganisationRoleView>> ListAsync();
 }

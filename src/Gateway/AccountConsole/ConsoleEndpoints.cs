@@ -52,6 +52,7 @@ public static class ConsoleEndpoints
         console.MapPost("/lock", LockAsync);
         console.MapConsoleWallet();
         console.MapConsolePasskeys();
+        console.MapConsoleOrganisations();
         console.MapConsoleQrApproval();
         return app;
     }

@@ -64,6 +64,7 @@ public static class GatewayApp
         app.MapWalletApi();
         app.MapSessionsApi();
         app.MapPasskeysApi();
+        Orleans.VNeID.Gateway.Organisations.OrganisationsApi.MapOrganisationsApi(app);
         app.MapQrSignInApi();
         app.MapRecoveryApi();
         app.MapDossiersApi();

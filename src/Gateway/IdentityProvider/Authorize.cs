@@ -162,7 +162,7 @@ public static class Authorize
         foreach (var organisation in options.Organisations)
             choices.Add(new(choices.Count, $"organization:{organisation.Identifier}",
                 T($"Cho tổ chức {organisation.Name}", $"For the organisation {organisation.EnglishName}"),
-                organisation.Role == Organisations.OrganisationRole.LegalRepresentative
+                organisation.Role == Orleans.VNeID.Organisations.OrganisationRole.LegalRepresentative
                     ? T($"Mã số {organisation.Identifier} · bạn là người đại diện theo pháp luật", $"Code {organisation.Identifier} · you are its legal representative")
                     : T($"Mã số {organisation.Identifier} · được uỷ quyền đến hết ngày {organisation.ExpiresOn:dd/MM/yyyy}",
                         $"Code {organisation.Identifier} · authorised until {organisation.ExpiresOn:yyyy-MM-dd}")));
@@ -251,7 +251,7 @@ public static class Authorize
                 flow.Client.Properties.ContainsKey(RelyingParties.SecurityEventsProperty));
         }
         if (flow.For?.Organisation is { } organisation)
-            await cluster.GetGrain<Organisations.IOrganisationGrain>(organisation.Identifier).RecordUseAsync(flow.View.IdNumber, service);
+            await cluster.GetGrain<Orleans.VNeID.Organisations.IOrganisationGrain>(organisation.Identifier).RecordUseAsync(flow.View.IdNumber, service);
         if (flow.Client.Properties.ContainsKey(RelyingParties.BackchannelLogoutProperty))
         {
             // Remembered before the code leaves, and checked again after: a session that ended meanwhile gets no token.

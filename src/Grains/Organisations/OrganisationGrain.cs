@@ -240,10 +240,13 @@ public sealed class OrganisationRolesGrain(
         await storage.WriteStateAsync();
     }
 
+    public async Task<IReadOnlyList<string>> CandidatesAsync() =>
+        (await register.RepresentedByAsync(this.GetPrimaryKeyString())).Union(storage.State.Organisations).Distinct(StringComparer.Ordinal).Take(50).ToArray();
+
     public async Task<IReadOnlyList<OrganisationRoleView>> ListAsync()
     {
         var idNumber = this.GetPrimaryKeyString();
-        var candidates = (await register.RepresentedByAsync(idNumber)).Union(storage.State.Organisations).Distinct(StringComparer.Ordinal).Take(50);
+        var candidates = await CandidatesAsync();
         var roles = await Task.WhenAll(candidates.Select(o => GrainFactory.GetGrain<IOrganisationGrain>(o).RoleOfAsync(idNumber)));
         return roles.OfType<OrganisationRoleView>().OrderBy(r => r.Role).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray();
     }

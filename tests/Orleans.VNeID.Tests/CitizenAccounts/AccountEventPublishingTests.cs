@@ -112,30 +112,10 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
 
     private async Task Level2AtTheDeskAsync(HttpClient http, Orleans.VNeID.Registry.CitizenRecord citizen, List<string> secrets)
     {
-        fixture.AdvanceToOfficeHours();
-        var officer = await _gateway.ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
-        secrets.Add(officer);
-        string Capture(Modality modality) =>
-            Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(citizen.IdNumber, modality), 0.1, 7));
-        var portrait = Capture(Modality.Portrait);
-        var fingerprint = Capture(Modality.Fingerprint);
-        var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture("CAP-HG", citizen.IdNumber, portrait, fingerprint);
-        secrets.Add(portrait[..40]);
-        var before = (await fixture.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
         fixture.Papers.Register(citizen.IdNumber, Orleans.VNeID.Dossiers.DocumentKind.HealthInsuranceCard, "DN4" + citizen.IdNumber);
         fixture.Papers.Register(citizen.IdNumber, Orleans.VNeID.Dossiers.DocumentKind.DriverLicence, citizen.IdNumber);
-        var opened = await http.SendAsync(GatewayFactory.With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, new
-        {
-            submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone,
-            documents = new object[] { new { kind = "healthInsuranceCard", number = "DN4" + citizen.IdNumber, issuer = "Bảo hiểm xã hội Việt Nam" } },
-            dependents = Array.Empty<string>(), consentRecorded = true,
-            portraitTemplate = portrait, fingerprintTemplate = fingerprint, deviceId, capturedAt, deviceSignature,
-        }));
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, before + 1))[^1]);
-        secrets.Add(code!);
-        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
-        var dossier = (await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("dossierCode").GetString();
+        var (dossier, officer) = await _gateway.Level2AtTheDeskAsync(http, citizen, "Muc2@Matkhau", secrets,
+            new object[] { new { kind = "healthInsuranceCard", number = "DN4" + citizen.IdNumber, issuer = "Bảo hiểm xã hội Việt Nam" } });
         (await http.SendAsync(GatewayFactory.With(HttpMethod.Post, $"/api/v1/offices/CAP-HG/dossiers/{dossier}/papers", officer,
             new { kind = "driverLicence", number = citizen.IdNumber }))).EnsureSuccessStatusCode();
     }

@@ -78,6 +78,37 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
         return (await response.Content.ReadFromJsonAsync<TokenBody>())!.Token;
     }
 
+    /// <summary>
+    /// The citizen (an active account) becomes level 2 at CAP-HG's desk in office hours: an officer opens the dossier with
+    /// a capture signed by the office's device and <paramref name="documents"/>, and the citizen activates with the code
+    /// sent and <paramref name="password"/>. Returns the dossier's code and the officer's token; <paramref name="secrets"/>
+    /// collects what must never leak.
+    /// </summary>
+    public async Task<(string Dossier, string Officer)> Level2AtTheDeskAsync(HttpClient http, CitizenRecord citizen, string password,
+        List<string>? secrets = null, object[]? documents = null)
+    {
+        cluster.AdvanceToOfficeHours();
+        var officer = await ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
+        string Capture(Orleans.VNeID.Biometrics.Modality modality) => Convert.ToBase64String(
+            Orleans.VNeID.Biometrics.BiometricTemplates.Capture(cluster.Registry.Template(citizen.IdNumber, modality), 0.1, 7));
+        var portrait = Capture(Orleans.VNeID.Biometrics.Modality.Portrait);
+        var fingerprint = Capture(Orleans.VNeID.Biometrics.Modality.Fingerprint);
+        var (deviceId, capturedAt, deviceSignature) = cluster.SignCapture("CAP-HG", citizen.IdNumber, portrait, fingerprint);
+        secrets?.AddRange([officer, portrait[..40]]);
+        var before = (await cluster.Sender.WaitForAsync(citizen.Phone!, 1)).Count;
+        var opened = await http.SendAsync(With(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers", officer, new
+        {
+            submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone,
+            documents = documents ?? [], dependents = Array.Empty<string>(), consentRecorded = true,
+            portraitTemplate = portrait, fingerprintTemplate = fingerprint, deviceId, capturedAt, deviceSignature,
+        }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, opened.StatusCode);
+        var code = RecordingSender.CodeIn((await cluster.Sender.WaitForAsync(citizen.Phone!, before + 1))[^1]);
+        secrets?.Add(code!);
+        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password })).EnsureSuccessStatusCode();
+        return ((await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("dossierCode").GetString()!, officer);
+    }
+
     public static HttpRequestMessage With(HttpMethod method, string url, string? token, object? body = null)
     {
         var request = new HttpRequestMessage(method, url);

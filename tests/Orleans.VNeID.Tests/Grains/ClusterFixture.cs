@@ -22,6 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
     public InMemoryPopulationRegistry Registry { get; } = new();
     public InMemoryDocumentRegisters Papers { get; } = new();
+    public InMemoryOrganisationRegister Organisations { get; } = new();
     public RecordingSender Sender { get; } = new();
     public InMemoryAuditTrail Audit { get; } = new();
 
@@ -84,6 +85,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock, Clock);
             host.Services.AddSingleton<IPopulationRegistry>(Registry);
             host.Services.AddSingleton<IDocumentRegisters>(Papers);
+            host.Services.AddSingleton<Orleans.VNeID.Organisations.IOrganisationRegister>(Organisations);
             host.Services.Configure<Orleans.VNeID.Chips.ChipOptions>(o => o.CountrySigningCertificates = [Chips.CertificatePath]);
             host.Services.AddSingleton<INotificationSender>(Sender);
             host.Services.AddSingleton<ISentMessageReader>(Sender);

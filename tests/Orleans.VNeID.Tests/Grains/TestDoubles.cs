@@ -23,6 +23,30 @@ public sealed class InMemoryDocumentRegisters : IDocumentRegisters
         Task.FromResult(_papers.GetValueOrDefault((kind, number)));
 }
 
+/// <summary>The business register as a dictionary: a test registers its organisations and changes their representative.</summary>
+public sealed class InMemoryOrganisationRegister : Orleans.VNeID.Organisations.IOrganisationRegister
+{
+    private readonly ConcurrentDictionary<string, Orleans.VNeID.Organisations.RegisteredOrganisation> _organisations = new();
+    private static int _serial;
+
+    /// <summary>A new operating enterprise represented by <paramref name="representative"/>.</summary>
+    public Orleans.VNeID.Organisations.RegisteredOrganisation Add(string representative)
+    {
+        var identifier = $"09{Interlocked.Increment(ref _serial) + 10_000_000:D8}";
+        return _organisations[identifier] = new(identifier, $"Công ty TNHH Thử nghiệm {identifier[^4..]}", $"Test {identifier[^4..]} Company Limited",
+            "enterprise", "1 Lê Duẩn, Hà Nội", representative, "operating", identifier, new DateOnly(2020, 1, 1), "Phòng Đăng ký kinh doanh");
+    }
+
+    public void Change(string identifier, Func<Orleans.VNeID.Organisations.RegisteredOrganisation, Orleans.VNeID.Organisations.RegisteredOrganisation> change) =>
+        _organisations[identifier] = change(_organisations[identifier]);
+
+    public Task<Orleans.VNeID.Organisations.RegisteredOrganisation?> FindAsync(string identifier, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_organisations.GetValueOrDefault(identifier));
+
+    public Task<IReadOnlyList<string>> RepresentedByAsync(string idNumber, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(_organisations.Values.Where(o => o.RepresentativeId == idNumber).Select(o => o.Identifier).Order().ToArray());
+}
+
 /// <summary>The population registry as a dictionary.</summary>
 public sealed class InMemoryPopulationRegistry : IPopulationRegistry
 {
