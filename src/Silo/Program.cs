@@ -129,6 +129,15 @@ issueCard.SetAction(async (parse, cancel) =>
     await AsOwner(owner => CardIssuer.RunAsync(owner, parse.GetValue(cardId)!, Console.Out, TimeProvider.System, cancel)));
 root.Subcommands.Add(issueCard);
 
+var renewFrom = new Argument<string>("passport") { Description = "The foreigner's passport in force, as CCC-NUMBER (e.g. FRA-18AB12345)." };
+var renewNumber = new Argument<string>("newNumber") { Description = "The new passport's number (same issuing country)." };
+var renewPassport = new Command("renew-passport",
+    "Stand-in for the immigration office: a foreigner's passport renewed (the new one linked to the same person in the immigration database).")
+    { renewFrom, renewNumber };
+renewPassport.SetAction(async (parse, cancel) =>
+    await AsOwner(owner => Orleans.VNeID.Silo.Registry.PassportRenewal.RunAsync(owner, parse.GetValue(renewFrom)!, parse.GetValue(renewNumber)!, Console.Out, TimeProvider.System, cancel)));
+root.Subcommands.Add(renewPassport);
+
 root.Subcommands.Add(RelyingPartyCommands.Build(AsOwner));
 
 var margin = new Option<int?>("--margin-seconds") { Description = "Cover entries older than this (default: Audit:CheckpointMargin)." };

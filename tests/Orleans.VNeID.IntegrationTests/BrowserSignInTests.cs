@@ -220,7 +220,7 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         var kid = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
         var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = jwk.Kty, crv = jwk.Crv, x = jwk.X, y = jwk.Y, kid, use = "sig" } } });
         Assert.Null(await RelyingPartyClient.AddAsync(new RelyingParty(clientId, "Ngân hàng (thử nghiệm FAPI 2.0)", true,
-            [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1, null, false, Fapi: true, Jwks: jwks)));
+            [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level", "organization"], 1, null, false, Fapi: true, Jwks: jwks)));
         var keyFile = Path.Combine(Path.GetTempPath(), $"{clientId}.pem");
         await File.WriteAllTextAsync(keyFile, key.ExportECPrivateKeyPem());
         cluster.StartPortal(portalUrl, clientId, secret: null, new Dictionary<string, string> { ["Portal__Profile"] = "fapi", ["Portal__SigningKey"] = keyFile });
@@ -262,9 +262,13 @@ public sealed class BrowserSignInTests(PlatformFixture platform)
         }
     }
 
-    /// <summary>The sample portal registered as a confidential relying party with back-channel logout and security events; its secret.</summary>
-    internal static async Task<string> RegisterPortalAsync(string clientId, string portalUrl, string name = "Cổng dịch vụ công (thử nghiệm trình duyệt)") =>
+    /// <summary>
+    /// The sample portal registered as a confidential relying party with back-channel logout and security events (and the
+    /// organization scope it asks for); its secret. <paramref name="acceptsDelegation"/>: it takes a parent's sign-in for a child.
+    /// </summary>
+    internal static async Task<string> RegisterPortalAsync(string clientId, string portalUrl, string name = "Cổng dịch vụ công (thử nghiệm trình duyệt)",
+        bool acceptsDelegation = false) =>
         (await RelyingPartyClient.AddAsync(new RelyingParty(clientId, name,
-            true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level"], 1,
-            $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events")))!;
+            true, [$"{portalUrl}/signin-oidc"], [$"{portalUrl}/signout-callback-oidc"], ["profile", "phone", "email", "vneid_level", "organization"], 1,
+            $"{portalUrl}/backchannel-logout", false, $"{portalUrl}/security-events", AcceptsDelegation: acceptsDelegation)))!;
 }

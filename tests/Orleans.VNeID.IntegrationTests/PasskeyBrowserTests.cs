@@ -242,7 +242,7 @@ public sealed class PasskeyBrowserTests(PlatformFixture platform)
         }
     }
 
-    private static async Task SignInWithPasswordAsync(IPage page, string idNumber, string password)
+    internal static async Task SignInWithPasswordAsync(IPage page, string idNumber, string password)
     {
         await page.GetByLabel("Số định danh cá nhân").FillAsync(idNumber);
         await page.GetByLabel("Mật khẩu").FillAsync(password);

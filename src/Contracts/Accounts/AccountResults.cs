@@ -19,7 +19,9 @@ public sealed record AccountView(
     [property: Id(11)] LockView? Lock,
     [property: Id(12)] DateTimeOffset? OtpExpiresAt,
     // How many passkeys the account holds (its factors: the password, the phone on record, and these).
-    [property: Id(13)] int Passkeys = 0);
+    [property: Id(13)] int Passkeys = 0,
+    // A foreigner's passport in force (CCC-NUMBER), when the immigration database renewed the one the account is keyed by.
+    [property: Id(14)] string? TravelDocument = null);
 
 [GenerateSerializer, Immutable, Alias("vneid.LockView")]
 public sealed record LockView(

@@ -226,6 +226,12 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// </summary>
     Task<Result<ChildView>> ActForChildAsync(string sessionId, string childIdNumber, string serviceName);
 
+    /// <summary>
+    /// A foreigner's account follows the immigration database: when it holds a newer passport for the person, that one
+    /// replaces the old in the wallet and the claims (an audited change). Returns the passport in force.
+    /// </summary>
+    Task<string> RenewTravelDocumentAsync();
+
     /// <summary>The owner's children under 14 as the population database records them (a level-2 account only).</summary>
     [ReadOnly]
     Task<Result<IReadOnlyList<ChildView>>> GetChildrenAsync();
@@ -256,4 +262,25 @@ public interface ICitizenAccountGrain : IGrainWithStringKey
     /// False when the citizen has no account (the dossier then tells the contacts given at the desk itself).
     /// </summary>
     Task<bool> RecordDossierDecisionAsync(Actor officer, string dossierCode, string officeCode, string decision, string notice);
+}
+
+/// <summary>
+/// The account of a foreigner, whatever passport names them: keyed by the immigration database's person number, it
+/// holds the key of the account the person opened (with their first passport). A renewed passport finds it here.
+/// </summary>
+public interface IForeignPersonGrain : IGrainWithStringKey
+{
+    /// <summary>Records <paramref name="accountId"/> as the person's account unless one is recorded; returns the person's account.</summary>
+    Task<string> ClaimAsync(string accountId);
+
+    Task<string?> AccountAsync();
+}
+
+/// <summary>
+/// Which account an ID number typed by a person or an officer names: a citizen's number names its own; a foreigner's
+/// passport, old or renewed, names the account its person opened (then brought up to the passport in force).
+/// </summary>
+public interface IAccountKeysGrain : IGrainWithIntegerKey
+{
+    Task<string> AccountKeyAsync(string idNumber);
 }

@@ -33,3 +33,10 @@ public static class AccountGrains
 
     private sealed record ResolvedInterface(GrainInterfaceType Type);
 }
+
+/// <summary>Which account an ID number typed by a person or an officer names (a foreigner's old or renewed passport: the person's one account).</summary>
+public static class AccountKeys
+{
+    public static async Task<string> AccountKeyAsync(this IClusterClient cluster, string idNumber) =>
+        idNumber.Length > 0 && !char.IsAsciiDigit(idNumber[0]) ? await cluster.GetGrain<IAccountKeysGrain>(0).AccountKeyAsync(idNumber) : idNumber;
+}

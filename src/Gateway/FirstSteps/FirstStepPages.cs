@@ -55,7 +55,7 @@ public static class FirstStepPages
         if (failing.Count > 0) return Again(FieldErrors(http, failing));
         if (mismatches.Exhausted(http)) return Again([new(null, PageWords.Refusal(http, ErrorCatalogue.DeclarationAttemptsExceeded.Refuse(mismatches.Window)))]);
         if (await RateLimits.AccountBudgetSpentAsync(http, request.IdNumber!) is { } wait) return Again([new(null, PageWords.Wait(http, wait))]);
-        var result = await cluster.Account(request.IdNumber!).DeclareAsync(
+        var result = await cluster.Account(await cluster.AccountKeyAsync(request.IdNumber!)).DeclareAsync(
             new DeclareAccount(request.FullName!.Trim(), request.DateOfBirth!.Value, request.Gender!.Value, request.Phone?.Trim()));
         if (result.Error?.Code == ErrorCatalogue.RegistryMismatch.Code) mismatches.Count(http);
         if (result.Error is { } refusal) return Again([new(null, PageWords.Refusal(http, refusal))]);
@@ -110,7 +110,7 @@ public static class FirstStepPages
         if (failing.Count > 0) return Again(FieldErrors(http, failing));
         if (mismatches.Exhausted(http)) return Again([new(null, PageWords.Refusal(http, ErrorCatalogue.RecoveryAttemptsExceeded.Refuse(mismatches.Window)))]);
         if (await RateLimits.AccountBudgetSpentAsync(http, request.IdNumber!) is { } wait) return Again([new(null, PageWords.Wait(http, wait))]);
-        var matched = await cluster.Account(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
+        var matched = await cluster.Account(await cluster.AccountKeyAsync(request.IdNumber!)).StartRecoveryAsync(new StartRecovery(
             request.Phone, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn, request.Email?.Trim()));
         if (matched.Value is false) mismatches.Count(http);
         return NewPassword(http, policy.Value, request.IdNumber, PageWords.T(http,
@@ -127,7 +127,7 @@ public static class FirstStepPages
         if (!IdentityNumber.TryParse(idNumber, out _, out _)) failing.Add("idNumber");
         if (failing.Count > 0) return NewPassword(http, policy.Value, Safe(idNumber), null, FieldErrors(http, failing, passwordField: "password"));
         if (await RateLimits.AccountBudgetSpentAsync(http, idNumber!) is { } wait) return NewPassword(http, policy.Value, idNumber, null, [new(null, PageWords.Wait(http, wait))]);
-        var result = await cluster.Account(idNumber!).CompleteRecoveryAsync(request.Otp!, request.NewPassword!, form["removePasskeys"] == "yes");
+        var result = await cluster.Account(await cluster.AccountKeyAsync(idNumber!)).CompleteRecoveryAsync(request.Otp!, request.NewPassword!, form["removePasskeys"] == "yes");
         if (result.Error is { } refusal) return NewPassword(http, policy.Value, idNumber, null, [new("code", PageWords.Refusal(http, refusal))]);
         return WebPage.Render<FirstStepDonePage>(http, new Dictionary<string, object?>
         {

@@ -233,7 +233,8 @@ public static class ProviderClaims
         };
         var authority = new Dictionary<string, object?> { ["name"] = "Bộ Công an", ["country_code"] = "VNM" };
         // A foreigner's identity stands on the passport and the immigration database, never on an ID card or the population database.
-        var id = IdentityNumber.Parse(view.IdNumber);
+        // A foreigner's passport is the one in force: a renewed passport replaced the one the account was opened with.
+        var id = IdentityNumber.Parse(view.TravelDocument ?? view.IdNumber);
         object evidence;
         DateTimeOffset time;
         if (view.Level == AccountLevel.Level2 && verification.InPerson is { } check)
@@ -252,7 +253,11 @@ public static class ProviderClaims
                 ["time"] = Day(check.CheckedAt),
                 ["document_details"] = id.IsCitizen
                     ? new Dictionary<string, object?> { ["type"] = "idcard", ["issuer"] = authority }
-                    : new Dictionary<string, object?> { ["type"] = "passport", ["issuer"] = new Dictionary<string, object?> { ["country_code"] = id.IssuingCountry } },
+                    : new Dictionary<string, object?>
+                    {
+                        ["type"] = "passport", ["document_number"] = id.DocumentNumber,
+                        ["issuer"] = new Dictionary<string, object?> { ["country_code"] = id.IssuingCountry },
+                    },
             };
         }
         else

@@ -136,14 +136,14 @@ public static class ProviderSignIn
         if (await RateLimits.AccountBudgetSpentAsync(http, idNumber!) is { } budgetWait)
             return PasswordPage(http, returnUrl, T(http,
                 $"Tạm thời không thể đăng nhập; thử lại sau {budgetWait} giây.", $"Sign-in is refused for a while; try again in {budgetWait} seconds."), idNumber);
-        var result = await cluster.Account(idNumber!).LogInAsync(password, stepUpCode, Sessions.DeviceName.From(http));
+        var result = await cluster.Account(await cluster.AccountKeyAsync(idNumber!)).LogInAsync(password, stepUpCode, Sessions.DeviceName.From(http));
         if (result.Value is not { } grant)
         {
             // The same messages as the API's codes: nothing here tells an unknown ID from an account.
             var code = result.Error!.Code;
             if (code == ErrorCatalogue.StepUpRequired.Code)
             {
-                await cluster.Account(idNumber!).RequestStepUpCodeAsync(password);
+                await cluster.Account(await cluster.AccountKeyAsync(idNumber!)).RequestStepUpCodeAsync(password);
                 return PasswordPage(http, returnUrl, T(http,
                     "Đăng nhập sai nhiều lần: nếu tài khoản tồn tại, mã xác thực đã được gửi đến số điện thoại đăng ký; nhập mật khẩu và mã.",
                     "Too many failed sign-ins: if the account exists, a code has been sent to the registered phone; enter the password and the code."),

@@ -114,7 +114,7 @@ public static class RecoveryApi
     {
         if (mismatches.Exhausted(http))
             return ProblemWriter.Refused(Errors.ErrorCatalogue.RecoveryAttemptsExceeded.Refuse(mismatches.Window), http);
-        var matched = await cluster.Account(request.IdNumber!).StartRecoveryAsync(new StartRecovery(
+        var matched = await cluster.Account(await cluster.AccountKeyAsync(request.IdNumber!)).StartRecoveryAsync(new StartRecovery(
             request.Phone, request.FullName!, request.DateOfBirth!.Value, request.CardIssuedOn, request.Email?.Trim()));
         // Wrong details are the requester's cost (this address's budget), never a lockout of the owner's codes.
         if (matched.Value is false) mismatches.Count(http);

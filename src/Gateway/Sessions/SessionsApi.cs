@@ -97,13 +97,13 @@ public static class SessionsApi
     public static async Task<Results<Ok<AccessToken>, ProblemHttpResult>> LogInAsync(
         LoginRequest request, IClusterClient cluster, TokenIssuer issuer, HttpContext http)
     {
-        var result = await cluster.Account(request.IdNumber!).LogInAsync(request.Password!, request.StepUpCode, DeviceName.From(http));
+        var result = await cluster.Account(await cluster.AccountKeyAsync(request.IdNumber!)).LogInAsync(request.Password!, request.StepUpCode, DeviceName.From(http));
         return result.Value is { } grant ? TypedResults.Ok(CitizenTokens(issuer, grant)) : ProblemWriter.Refused(result.Error!, http);
     }
 
     public static async Task<Accepted<CodeRequested>> RequestStepUpAsync(StepUpRequest request, IClusterClient cluster)
     {
-        await cluster.Account(request.IdNumber!).RequestStepUpCodeAsync(request.Password!);
+        await cluster.Account(await cluster.AccountKeyAsync(request.IdNumber!)).RequestStepUpCodeAsync(request.Password!);
         return TypedResults.Accepted((string?)null, new CodeRequested(
             "If this account's logins need a step-up and the password is right, a code has been sent to the phone on record.", "/api/v1/sessions"));
     }

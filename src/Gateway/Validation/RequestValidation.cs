@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FluentValidation;
 using Orleans.VNeID.Errors;
+using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Identity;
 
@@ -30,9 +31,20 @@ public static class RequestValidation
         builder.AddEndpointFilter(async (context, next) =>
         {
             var raw = context.HttpContext.Request.RouteValues["idNumber"] as string;
-            return IdentityNumber.TryParse(raw, out _, out var error)
-                ? await next(context)
-                : ProblemWriter.Validation(new Dictionary<string, string[]> { ["idNumber"] = [error] });
+            if (!IdentityNumber.TryParse(raw, out var id, out var error))
+                return ProblemWriter.Validation(new Dictionary<string, string[]> { ["idNumber"] = [error] });
+            // A foreigner's old or renewed passport names the person's one account: the route goes on with its key.
+            if (!id.IsCitizen)
+            {
+                var key = await context.HttpContext.RequestServices.GetRequiredService<IClusterClient>().AccountKeyAsync(raw!);
+                if (key != raw)
+                {
+                    context.HttpContext.Request.RouteValues["idNumber"] = key;
+                    for (var i = 0; i < context.Arguments.Count; i++)
+                        if (context.Arguments[i] is string argument && argument == raw) context.Arguments[i] = key;
+                }
+            }
+            return await next(context);
         });
 
     /// <summary>Documents the problem statuses a route can answer besides validation.</summary>

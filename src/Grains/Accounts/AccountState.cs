@@ -93,6 +93,11 @@ public sealed class AccountState
     [Id(35)] public List<PasskeyRecord>? Passkeys { get; set; }
     /// <summary>The WebAuthn user handle of the account's passkeys: 32 random bytes, made with the first passkey.</summary>
     [Id(36)] public byte[]? PasskeyUserHandle { get; set; }
+    /// <summary>
+    /// A foreigner's passport in force when it is not the one the account was opened with (the account's key): the
+    /// immigration database linked a renewed passport to the same person. Null for a citizen, or while the first one holds.
+    /// </summary>
+    [Id(37)] public string? TravelDocument { get; set; }
 }
 
 /// <summary>One passkey: the credential's id and COSE public key, its signature counter, and what its owner calls it.</summary>

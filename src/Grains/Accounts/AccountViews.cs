@@ -20,13 +20,16 @@ public static class AccountViews
         state.ActivatedAt,
         state.Lock is { } l && state.Lifecycle.ReturnStatus is { } back ? new LockView(l.Reason, l.ActorRole, l.LockedAt, back) : null,
         state.Otp?.ExpiresAt,
-        state.Passkeys?.Count ?? 0);
+        state.Passkeys?.Count ?? 0,
+        state.TravelDocument);
 
     /// <summary>Registry fields are verified; a phone is verified only when it is the registry's; an e-mail is always self-declared.</summary>
     public static ProfileView Profile(string accountId, AccountState state, AccountLevel level)
     {
         var registryPhone = state.Phone is not null && state.Phone == state.RegistryPhone;
         var id = IdentityNumber.Parse(accountId);
+        // A foreigner's passport is the one in force (a renewed passport replaces the account's first one).
+        var passport = state.TravelDocument is { } renewed ? IdentityNumber.Parse(renewed) : id;
         // A citizen's birth registration place is read from the number; a foreigner's nationality and document from the
         // immigration database.
         ProfileField[] origin = id.IsCitizen
@@ -38,8 +41,8 @@ public static class AccountViews
             :
             [
                 new("nationality", state.Nationality, FieldSource.VerifiedByRegistry),
-                new("passportIssuingCountry", id.IssuingCountry, FieldSource.VerifiedByRegistry),
-                new("passportNumber", id.DocumentNumber, FieldSource.VerifiedByRegistry),
+                new("passportIssuingCountry", passport.IssuingCountry, FieldSource.VerifiedByRegistry),
+                new("passportNumber", passport.DocumentNumber, FieldSource.VerifiedByRegistry),
             ];
         ProfileField[] fields =
         [

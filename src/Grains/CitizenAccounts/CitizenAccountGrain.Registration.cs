@@ -41,6 +41,11 @@ public sealed partial class CitizenAccountGrain
             return Paced(Result.Ok(codes.ValiditySeconds));
         }
 
+        // One account per foreigner: the person's first account keeps them, whatever passport a later declaration names
+        // (the gateway sends a renewed passport to it; this catches two declarations racing). The answer is the same.
+        if (!id.IsCitizen && await GrainFactory.GetGrain<IForeignPersonGrain>(citizen.PersonId ?? AccountId).ClaimAsync(AccountId) != AccountId)
+            return Paced(Result.Ok(codes.ValiditySeconds));
+
         CopyFromRegistry(citizen);
         State.Phone = citizen.Phone;
         State.DeclaredAt = now;

@@ -21,7 +21,9 @@ public sealed record CitizenRecord(
     string? MotherId,
     DateOnly? CardExpiresOn = null,
     DateOnly? CardReportedLostOn = null,
-    string? Nationality = null)
+    string? Nationality = null,
+    // A foreigner's person number in the immigration database: every passport the person held carries the same one.
+    string? PersonId = null)
 {
     public IdentityKind Kind => Nationality is null ? IdentityKind.Citizen : IdentityKind.Foreigner;
 
@@ -73,6 +75,12 @@ public interface IPopulationRegistry
 {
     /// <summary>The citizen or the foreigner the number names, from the database that keeps their kind.</summary>
     Task<CitizenRecord?> FindAsync(IdentityNumber id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The passport the immigration database holds as a foreigner's latest (the newest issued of the person's documents):
+    /// a renewed passport carries the same person number as the one it replaced.
+    /// </summary>
+    Task<CitizenRecord?> FindCurrentPassportAsync(string personId, CancellationToken cancellationToken = default);
 
     /// <summary>The citizens the registry records with <paramref name="parent"/> as father or mother.</summary>
     Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default);

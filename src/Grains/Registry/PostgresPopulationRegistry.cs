@@ -20,12 +20,12 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource, Micr
 
     private const string ForeignerColumns =
         "select document_key, full_name, date_of_birth, gender, '', document_number, document_issued_on, phone, null, null, " +
-        "document_expires_on, null, nationality from immigration.foreigners where document_key = $1";
+        "document_expires_on, null, nationality, coalesce(person_id, document_key) from immigration.foreigners ";
 
     public async Task<CitizenRecord?> FindAsync(IdentityNumber id, CancellationToken cancellationToken = default)
     {
         if (_gathered is not null && id.IsCitizen) return await _gathered.GetAsync(id.Value, cancellationToken);
-        await using var command = dataSource.CreateCommand(id.IsCitizen ? Columns + "where id_number = $1" : ForeignerColumns);
+        await using var command = dataSource.CreateCommand(id.IsCitizen ? Columns + "where id_number = $1" : ForeignerColumns + "where document_key = $1");
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -70,7 +70,17 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource, Micr
         reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.IsDBNull(10) ? null : reader.GetFieldValue<DateOnly>(10),
         reader.IsDBNull(11) ? null : reader.GetFieldValue<DateOnly>(11),
-        reader.FieldCount > 12 ? reader.GetString(12) : null);
+        reader.FieldCount > 12 ? reader.GetString(12) : null,
+        reader.FieldCount > 13 ? reader.GetString(13) : null);
+
+    public async Task<CitizenRecord?> FindCurrentPassportAsync(string personId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ForeignerColumns +
+            "where coalesce(person_id, document_key) = $1 order by document_issued_on desc, document_expires_on desc limit 1");
+        command.Parameters.AddWithValue(personId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
 
     public async Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default)
     {

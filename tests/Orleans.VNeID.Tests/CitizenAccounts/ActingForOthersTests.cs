@@ -183,4 +183,40 @@ public class ActingForOthersTests(ClusterFixture fixture)
         Assert.DoesNotContain((await account.GetChildrenAsync()).Value!, c => c.IdNumber == child.IdNumber);
         Assert.Equal("not_a_dependent", (await account.ActForChildAsync(session, child.IdNumber, "Cổng")).Error!.Code);
     }
+
+    [Fact]
+    public async Task A_foreigner_whose_passport_was_renewed_keeps_one_account_found_by_either_passport()
+    {
+        var http = _gateway.CreateClient();
+        var first = fixture.NewForeigner(fullName: "Jean Martin", gender: Gender.Male);
+        var account = fixture.Account(first);
+        Assert.True((await account.DeclareAsync(ClusterFixture.DeclarationOf(first))).Succeeded);
+        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(first.Phone!, 1))[0]);
+        Assert.True((await account.ActivateAsync(code!, Password)).Succeeded);
+
+        // The immigration database renews the passport: a new number, the same person.
+        var today = VietnamTime.Today(fixture.Clock);
+        var renewed = first with
+        {
+            IdNumber = $"FRA-R{first.CardNumber![1..]}", CardNumber = $"R{first.CardNumber[1..]}", CardIssuedOn = today, CardExpiresOn = today.AddYears(10),
+            PersonId = first.IdNumber,
+        };
+        fixture.Registry.Add(renewed);
+        var keys = fixture.Client.GetGrain<IAccountKeysGrain>(0);
+        Assert.Equal(first.IdNumber, await keys.AccountKeyAsync(renewed.IdNumber));
+        Assert.Equal(first.IdNumber, await keys.AccountKeyAsync(first.IdNumber));
+        Assert.Equal(renewed.IdNumber, (await account.GetAsync())!.TravelDocument);
+        var profile = (await account.GetProfileAsync())!;
+        Assert.Equal(renewed.CardNumber, profile.Fields.Single(f => f.Name == "passportNumber").Value);
+
+        // Declaring again with the new passport opens no second account; signing in with it opens the one account.
+        Assert.True((await fixture.Account(renewed).DeclareAsync(ClusterFixture.DeclarationOf(renewed))).Succeeded);
+        Assert.Null(await fixture.Account(renewed).GetAsync());
+        var token = await _gateway.CitizenTokenAsync(http, renewed.IdNumber, Password);
+        var read = await http.SendAsync(GatewayFactory.With(HttpMethod.Get, $"/api/v1/accounts/{renewed.IdNumber}/profile", token));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var body = await read.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(first.IdNumber, body.GetProperty("idNumber").GetString());
+        Assert.Contains(renewed.CardNumber, body.ToString());
+    }
 }

@@ -67,6 +67,15 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
         ("DELETE", "/api/v1/accounts/{id}/passkeys/{handle}", [Caller.Owner]),
         ("POST", "/api/v1/qr-sign-ins/view", [Caller.Owner, Caller.OtherCitizen]),
         ("POST", "/api/v1/qr-sign-ins/decision", [Caller.Owner, Caller.OtherCitizen]),
+        // Any citizen, acting from their own account; the organisation grain decides (404 to anyone who does not act for it).
+        ("GET", "/api/v1/organisations", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/organisations", [Caller.Owner, Caller.OtherCitizen]),
+        ("GET", "/api/v1/organisations/{identifier}", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/organisations/{identifier}/activation", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/organisations/{identifier}/lock", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/organisations/{identifier}/unlock", [Caller.Owner, Caller.OtherCitizen]),
+        ("POST", "/api/v1/organisations/{identifier}/authorisations", [Caller.Owner, Caller.OtherCitizen]),
+        ("DELETE", "/api/v1/organisations/{identifier}/authorisations/{grantId}", [Caller.Owner, Caller.OtherCitizen]),
     ];
 
     public static TheoryData<string, string, Caller> Cases()
@@ -104,7 +113,8 @@ public sealed class AuthorizationMatrixTests(ClusterFixture fixture)
             _ => await _gateway.ServiceTokenAsync(http, "operator-01", "Operator#Dev2026"),
         };
         var body = method == "POST" ? (object)new { reason = "matrix test", email = "matrix@example.vn", otp = "123456", kind = "socialInsurance", number = "0123456789" } : null;
-        var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0").Replace("{clientId}", "nobody");
+        var url = path.Replace("{id}", target).Replace("{office}", "CAP-HG").Replace("{code}", "261123-1012-00001-0").Replace("{clientId}", "nobody")
+            .Replace("{identifier}", "0999999997").Replace("{grantId}", "g1");
         // Headers only: the live event feed answers with a stream that does not end.
         using var response = await http.SendAsync(GatewayFactory.With(new HttpMethod(method), url, token, body), HttpCompletionOption.ResponseHeadersRead);
 

@@ -67,6 +67,10 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
             ? throw new DatabaseDownException()
             : Task.FromResult(_citizens.GetValueOrDefault(id.Value));
 
+    public Task<CitizenRecord?> FindCurrentPassportAsync(string personId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_citizens.Values.Where(c => c.Nationality is not null && (c.PersonId ?? c.IdNumber) == personId)
+            .OrderByDescending(c => c.CardIssuedOn).FirstOrDefault());
+
     public Task<IReadOnlyList<CitizenRecord>> FindChildrenAsync(PersonalIdNumber parent, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CitizenRecord>>(_citizens.Values.Where(c => c.FatherId == parent.Value || c.MotherId == parent.Value).ToList());
 
