@@ -65,15 +65,15 @@ public sealed class ActingForOthersBrowserTests(PlatformFixture platform)
             await Assertions.Expect(page.Locator("#organisation-status")).ToHaveTextAsync("Đang hoạt động");
             await page.GetByLabel("Số định danh cá nhân của người được uỷ quyền").FillAsync(employee.IdNumber);
             await page.GetByRole(AriaRole.Button, new() { Name = "Uỷ quyền", Exact = true }).ClickAsync();
-            await Assertions.Expect(page.Locator("main table").First).ToContainTextAsync(employee.IdNumber);
+            await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Người được uỷ quyền" })).ToContainTextAsync(employee.IdNumber);
             await BrowserPages.AssertAccessibleInBothLanguagesAsync(page, "organisation-01-console");
 
             // The employee signs in to the portal for the organisation.
             var employeePage = await (await browser.NewContextAsync()).NewPageAsync();
             await employeePage.GotoAsync($"{portalUrl}/thong-tin");
             await PasskeyBrowserTests.SignInWithPasswordAsync(employeePage, employee.IdNumber, PlatformApi.Password);
-            await employeePage.GetByLabel("Cho tổ chức Công ty TNHH Thử nghiệm Uỷ quyền").CheckAsync();
             await BrowserPages.AssertAccessibleInBothLanguagesAsync(employeePage, "organisation-02-choice");
+            await employeePage.GetByLabel("Cho tổ chức Công ty TNHH Thử nghiệm Uỷ quyền").CheckAsync();
             await employeePage.GetByRole(AriaRole.Button, new() { Name = "Tiếp tục" }).ClickAsync();
             await Assertions.Expect(employeePage.Locator("main")).ToContainTextAsync("Bạn đăng nhập cho Công ty TNHH Thử nghiệm Uỷ quyền");
             await employeePage.GetByRole(AriaRole.Button, new() { Name = "Đồng ý" }).ClickAsync();

@@ -74,12 +74,30 @@ public sealed record OrganisationGrant(
     [property: Id(5)] string GrantedBy,
     [property: Id(6)] DateTimeOffset? WithdrawnAt);
 
-/// <summary>One entry of the organisation's audit trail: when, who (an ID number, or "register") and what.</summary>
+/// <summary>
+/// One entry of the organisation's audit trail: when, who (an ID number, or "register"), what (in English, for the
+/// logs), and its kind (<see cref="OrganisationTrail"/>) with the detail a page puts in its own words.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("vneid.OrganisationTrailEntry")]
 public sealed record OrganisationTrailEntry(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string Actor,
-    [property: Id(2)] string What);
+    [property: Id(2)] string What,
+    [property: Id(3)] string Kind = "",
+    [property: Id(4)] string Detail = "");
+
+/// <summary>The kinds of the organisation's trail entries.</summary>
+public static class OrganisationTrail
+{
+    public const string Registered = "registered";
+    public const string Activated = "activated";
+    public const string Locked = "locked";
+    public const string Unlocked = "unlocked";
+    public const string Authorised = "authorised";
+    public const string Withdrawn = "withdrawn";
+    public const string RepresentativeChanged = "representative_changed";
+    public const string SignedIn = "signed_in";
+}
 
 /// <summary>The organisation's account as the people who act for it see it.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.OrganisationView")]

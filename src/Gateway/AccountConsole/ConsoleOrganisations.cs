@@ -125,7 +125,25 @@ public static class ConsoleOrganisations
             page.T($"đối chiếu ngày {p.CheckedOn:dd/MM/yyyy}", $"checked {p.CheckedOn:yyyy-MM-dd}"))).ToList(),
         o.Grants.Select(g => new GrantRow(g.GrantId, g.IdNumber, string.Join(", ", g.Scopes.Select(s => ScopeWords(page, s))), ConsoleWords.Date(g.ExpiresOn),
             g.WithdrawnAt is null && g.ExpiresOn >= Identity.VietnamTime.Today(TimeProvider.System))).ToList(),
-        o.Trail.Select(t => new HistoryRow(ConsoleWords.When(t.At), t.Actor == "register" ? page.T("Cơ sở dữ liệu đăng ký doanh nghiệp", "The business register") : t.Actor, t.What)).ToList());
+        o.Trail.Select(t => new HistoryRow(ConsoleWords.When(t.At), TrailWords(page, t),
+            t.Actor == "register" ? page.T("Cơ sở dữ liệu đăng ký doanh nghiệp", "The business register") : t.Actor)).ToList());
+
+    private static string TrailWords(Orleans.VNeID.Web.PageContext page, OrganisationTrailEntry entry)
+    {
+        var what = entry.Kind switch
+        {
+            OrganisationTrail.Registered => page.T("Đăng ký tài khoản của tổ chức (khớp với Cơ sở dữ liệu đăng ký doanh nghiệp)", "Registered the organisation's account (matched with the business register)"),
+            OrganisationTrail.Activated => page.T("Kích hoạt tài khoản của tổ chức", "Activated the organisation's account"),
+            OrganisationTrail.Locked => page.T("Khoá tài khoản của tổ chức", "Locked the organisation's account"),
+            OrganisationTrail.Unlocked => page.T("Mở khoá tài khoản của tổ chức", "Unlocked the organisation's account"),
+            OrganisationTrail.Authorised => page.T("Uỷ quyền", "Authorised"),
+            OrganisationTrail.Withdrawn => page.T("Thu hồi uỷ quyền", "Withdrew an authorisation"),
+            OrganisationTrail.RepresentativeChanged => page.T("Thay đổi người đại diện theo pháp luật trong Cơ sở dữ liệu đăng ký doanh nghiệp", "The business register changed the legal representative"),
+            OrganisationTrail.SignedIn => page.T("Đăng nhập dịch vụ thay mặt tổ chức", "Signed in to a service for the organisation"),
+            _ => entry.What,
+        };
+        return entry.Detail.Length > 0 ? $"{what}: {entry.Detail}" : what;
+    }
 
     private static string RoleWords(Orleans.VNeID.Web.PageContext page, OrganisationRole role) => role == OrganisationRole.LegalRepresentative
         ? page.T("Người đại diện theo pháp luật", "Legal representative")

@@ -12,6 +12,7 @@ public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
         ["Accounts"] = "Level-1 declaration and activation, the account as its owner and staff read it, contacts, lock and unlock, passkeys, papers.",
         ["Sessions"] = "Citizens' logins (password, step-up code, passkey, a phone approving a QR), refresh and logout; staff service tokens.",
         ["Recovery"] = "A forgotten password: by the personal details, by the chip card's NFC read, or at a police office.",
+        ["Organisations"] = "Organisations' e-ID accounts: registered, activated and locked by their legal representative, who authorises others to act for them.",
         ["Level 2"] = "Level-2 dossiers received in person at a police office, their papers and their cards; the public dossier look-up.",
         ["Events"] = "The account-events feed and its counts, for operators.",
         ["Credentials"] = "The e-ID and the wallet's papers as verifiable credentials (OpenID for Verifiable Credential Issuance).",

@@ -40,7 +40,7 @@ public sealed class OrganisationGrain(
         State.Status = OrganisationStatus.PendingActivation;
         State.RepresentativeId = idNumber;
         State.RegisteredAt = clock.GetUtcNow();
-        Trail(idNumber, "registered the organisation's account (matched with the business register)");
+        Trail(idNumber, OrganisationTrail.Registered, "", "registered the organisation's account (matched with the business register)");
         await storage.WriteStateAsync();
         return Result.Ok(View(organisation!, OrganisationRole.LegalRepresentative));
     }
@@ -55,7 +55,7 @@ public sealed class OrganisationGrain(
             "Activating an organisation's account needs a code sent to the representative's phone, confirmed on this session in the last 10 minutes.");
         State.Status = OrganisationStatus.Active;
         State.ActivatedAt = clock.GetUtcNow();
-        Trail(idNumber, "activated the organisation's account");
+        Trail(idNumber, OrganisationTrail.Activated, "", "activated the organisation's account");
         await storage.WriteStateAsync();
         return Result.Ok(View(organisation!, OrganisationRole.LegalRepresentative));
     }
@@ -72,18 +72,19 @@ public sealed class OrganisationGrain(
     }
 
     public Task<Result<OrganisationView>> LockAsync(string idNumber, string sessionId) =>
-        ChangeStatusAsync(idNumber, sessionId, OrganisationStatus.Active, OrganisationStatus.Locked, "locked the organisation's account");
+        ChangeStatusAsync(idNumber, sessionId, OrganisationStatus.Active, OrganisationStatus.Locked, OrganisationTrail.Locked, "locked the organisation's account");
 
     public Task<Result<OrganisationView>> UnlockAsync(string idNumber, string sessionId) =>
-        ChangeStatusAsync(idNumber, sessionId, OrganisationStatus.Locked, OrganisationStatus.Active, "unlocked the organisation's account");
+        ChangeStatusAsync(idNumber, sessionId, OrganisationStatus.Locked, OrganisationStatus.Active, OrganisationTrail.Unlocked, "unlocked the organisation's account");
 
-    private async Task<Result<OrganisationView>> ChangeStatusAsync(string idNumber, string sessionId, OrganisationStatus from, OrganisationStatus to, string what)
+    private async Task<Result<OrganisationView>> ChangeStatusAsync(string idNumber, string sessionId, OrganisationStatus from, OrganisationStatus to,
+        string kind, string what)
     {
         var (organisation, refused) = await RepresentativeAsync(idNumber, sessionId);
         if (refused is not null) return refused;
         if (State.Status != from) return ErrorCatalogue.InvalidState.Refuse($"The organisation's account is {State.Status}, not {from}.");
         State.Status = to;
-        Trail(idNumber, what);
+        Trail(idNumber, kind, "", what);
         await storage.WriteStateAsync();
         return Result.Ok(View(organisation!, OrganisationRole.LegalRepresentative));
     }
@@ -108,7 +109,7 @@ public sealed class OrganisationGrain(
         State.Grants.Add(grant);
         // Old grants that ended long ago leave the account; the trail keeps their story.
         State.Grants.RemoveAll(g => (g.WithdrawnAt is { } w && clock.GetUtcNow() - w > TimeSpan.FromDays(366)) || g.ExpiresOn < today.AddDays(-366));
-        Trail(idNumber, $"authorised {employeeId} for {string.Join(", ", grant.Scopes)} until {expiresOn:yyyy-MM-dd} ({grant.GrantId})");
+        Trail(idNumber, OrganisationTrail.Authorised, $"{employeeId}: {string.Join(", ", grant.Scopes)}, {expiresOn:yyyy-MM-dd}", $"authorised {employeeId} for {string.Join(", ", grant.Scopes)} until {expiresOn:yyyy-MM-dd} ({grant.GrantId})");
         await storage.WriteStateAsync();
         await GrainFactory.GetGrain<IOrganisationRolesGrain>(employeeId).AddAsync(Identifier);
         return Result.Ok(View(organisation!, OrganisationRole.LegalRepresentative));
@@ -138,7 +139,7 @@ public sealed class OrganisationGrain(
 
     public async Task RecordUseAsync(string idNumber, string relyingParty)
     {
-        Trail(idNumber, $"signed in for the organisation at {relyingParty}");
+        Trail(idNumber, OrganisationTrail.SignedIn, relyingParty, $"signed in for the organisation at {relyingParty}");
         await storage.WriteStateAsync();
     }
 
@@ -153,7 +154,7 @@ public sealed class OrganisationGrain(
         if (State.Status != OrganisationStatus.None && State.RepresentativeId is { } held && held != organisation.RepresentativeId)
         {
             State.RepresentativeId = organisation.RepresentativeId;
-            Trail("register", $"the business register names {organisation.RepresentativeId} as the legal representative: {held}'s access ended");
+            Trail("register", OrganisationTrail.RepresentativeChanged, $"{held} → {organisation.RepresentativeId}", $"the business register names {organisation.RepresentativeId} as the legal representative: {held}'s access ended");
             logger.LogInformation("Organisation {Organisation}: the register changed its representative", Identifier);
             await storage.WriteStateAsync();
         }
@@ -185,12 +186,12 @@ public sealed class OrganisationGrain(
     private void Withdraw(OrganisationGrant grant, string by, string how)
     {
         State.Grants[State.Grants.IndexOf(grant)] = grant with { WithdrawnAt = clock.GetUtcNow() };
-        Trail(by, $"{how} the authorisation of {grant.IdNumber} ({grant.GrantId})");
+        Trail(by, OrganisationTrail.Withdrawn, grant.IdNumber, $"{how} the authorisation of {grant.IdNumber} ({grant.GrantId})");
     }
 
-    private void Trail(string actor, string what)
+    private void Trail(string actor, string kind, string detail, string what)
     {
-        State.Trail.Add(new OrganisationTrailEntry(clock.GetUtcNow(), actor, what));
+        State.Trail.Add(new OrganisationTrailEntry(clock.GetUtcNow(), actor, what, kind, detail));
         if (State.Trail.Count > TrailKept) State.Trail.RemoveRange(0, State.Trail.Count - TrailKept);
     }
 
