@@ -107,11 +107,11 @@ stateDiagram.SetAction(_ =>
 });
 root.Subcommands.Add(stateDiagram);
 
-var errorTable = new Command("error-table", "Regenerate README.md's error table from the error catalogue.");
+var errorTable = new Command("error-table", "Regenerate the error table of docs/api.md from the error catalogue.");
 errorTable.SetAction(_ =>
 {
-    var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, "README.md");
-    File.WriteAllText(path, ReadmeErrorTable.Regenerate(File.ReadAllText(path)));
+    var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, "docs", "api.md");
+    File.WriteAllText(path, DocumentedErrorTable.Regenerate(File.ReadAllText(path)));
     Console.WriteLine($"Wrote {path}");
     return 0;
 });

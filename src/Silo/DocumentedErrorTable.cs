@@ -2,20 +2,20 @@ using Orleans.VNeID.Errors;
 
 namespace Orleans.VNeID.Silo;
 
-/// <summary>The README's error table, between two markers, generated from the <see cref="ErrorCatalogue"/>.</summary>
-public static class ReadmeErrorTable
+/// <summary>The error table of docs/api.md, between two markers, generated from the <see cref="ErrorCatalogue"/>.</summary>
+public static class DocumentedErrorTable
 {
     public const string Begin = "<!-- error-table: generated from ErrorCatalogue by `vneid-silo error-table`; do not edit -->";
     public const string End = "<!-- /error-table -->";
 
-    /// <summary>The README text with its table replaced by the catalogue's.</summary>
+    /// <summary>The document with its table replaced by the catalogue's.</summary>
     public static string Regenerate(string readme)
     {
         var (start, end) = Bounds(readme);
         return readme[..(start + Begin.Length)] + "\n" + ErrorCatalogue.MarkdownTable() + readme[end..];
     }
 
-    /// <summary>The table as the README has it now.</summary>
+    /// <summary>The table as the document has it now.</summary>
     public static string Current(string readme)
     {
         var (start, end) = Bounds(readme);
@@ -26,7 +26,7 @@ public static class ReadmeErrorTable
     {
         var start = readme.IndexOf(Begin, StringComparison.Ordinal);
         var end = readme.IndexOf(End, StringComparison.Ordinal);
-        if (start < 0 || end < start) throw new InvalidOperationException($"README.md has no error table between '{Begin}' and '{End}'.");
+        if (start < 0 || end < start) throw new InvalidOperationException($"The document has no error table between '{Begin}' and '{End}'.");
         return (start, end);
     }
 }
