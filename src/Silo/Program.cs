@@ -97,12 +97,15 @@ hashSecret.SetAction(parse =>
 });
 root.Subcommands.Add(hashSecret);
 
-var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} from the account lifecycle.");
+var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} and {StateDiagram.DossierRelativePath} from the account's and the dossier's lifecycles.");
 stateDiagram.SetAction(_ =>
 {
-    var path = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, StateDiagram.RelativePath);
-    File.WriteAllText(path, StateDiagram.Markdown());
-    Console.WriteLine($"Wrote {path}");
+    var repository = Path.GetDirectoryName(ConfigDirectory.Locate())!;
+    foreach (var (relative, markdown) in new[] { (StateDiagram.RelativePath, StateDiagram.Markdown()), (StateDiagram.DossierRelativePath, StateDiagram.DossierMarkdown()) })
+    {
+        File.WriteAllText(Path.Combine(repository, relative), markdown);
+        Console.WriteLine($"Wrote {Path.Combine(repository, relative)}");
+    }
     return 0;
 });
 root.Subcommands.Add(stateDiagram);

@@ -23,8 +23,10 @@ public sealed class ActingForOthersBrowserTests(PlatformFixture platform)
             ["DomainClock:StartAt"] = "2026-12-09T09:00:00+07:00", ["Otp:ResendCooldownSeconds"] = "1", ["Oidc:LogoutPollInterval"] = "00:00:00.200",
         });
         var api = new PlatformApi(cluster.Http);
-        var people = platform.TakeCitizens(8).Where(c => c.CardIssuedOn is not null).Take(2).ToArray();
-        var (representative, employee) = (people[0], people[1]);
+        // The representative holds a chip card valid on the cluster's day (level 2 at once, no card application).
+        var people = platform.TakeCitizens(12);
+        var representative = people.First(c => c.CardIssuedOn is not null && c.CardProblemOn(new DateOnly(2026, 12, 9)) is null);
+        var employee = people.First(c => c != representative);
         await api.RegisterAndActivateAsync(representative);
         await api.RegisterAndActivateAsync(employee);
         await OidcProtocolTests.Level2AtTheDeskAsync(cluster, api, representative);

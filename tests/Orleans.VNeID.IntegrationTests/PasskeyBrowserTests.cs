@@ -225,7 +225,7 @@ public sealed class PasskeyBrowserTests(PlatformFixture platform)
         try
         {
             var api = new PlatformApi(cluster.Http);
-            var citizen = level2 ? platform.TakeCitizens(6).First(c => c.CardIssuedOn is not null) : platform.TakeCitizens(1)[0];
+            var citizen = level2 ? platform.TakeCitizens(8).First(c => c.CardIssuedOn is not null && c.CardProblemOn(new DateOnly(2026, 12, 9)) is null) : platform.TakeCitizens(1)[0];
             await api.RegisterAndActivateAsync(citizen);
             if (level2) await OidcProtocolTests.Level2AtTheDeskAsync(cluster, api, citizen);
             var portalUrl = $"http://localhost:{PlatformFixture.FreePort()}";

@@ -20,7 +20,7 @@ public sealed record Actor(
     [property: Id(0)] ActorRole Role,
     [property: Id(1)] string Id);
 
-/// <summary>Forgotten password, step one (DOMAIN.md §5): the registered phone and the personal details the registry holds.</summary>
+/// <summary>Forgotten password, step one (docs/domain.md, "The procedures"): the registered phone and the personal details the registry holds.</summary>
 [GenerateSerializer, Immutable, Alias("vneid.StartRecovery")]
 public sealed record StartRecovery(
     // The phone registered on the account (the code goes to it), or null when the e-mail is given instead.

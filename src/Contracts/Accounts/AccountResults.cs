@@ -55,7 +55,7 @@ public sealed record SessionSummary(
     [property: Id(2)] string? Device,
     [property: Id(3)] bool Current);
 
-/// <summary>Where a profile field's value comes from (DOMAIN.md §6: green = verified, yellow = self-declared).</summary>
+/// <summary>Where a profile field's value comes from (docs/domain.md, look-ups: green = verified, yellow = self-declared).</summary>
 public enum FieldSource
 {
     VerifiedByRegistry = 0,

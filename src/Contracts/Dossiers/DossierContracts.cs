@@ -1,6 +1,6 @@
 namespace Orleans.VNeID.Dossiers;
 
-/// <summary>Papers a level-2 account can show from its wallet (DOMAIN.md §2). Numeric values are stored.</summary>
+/// <summary>Papers a level-2 account can show from its wallet (docs/domain.md, "Accounts and levels"). Numeric values are stored.</summary>
 public enum DocumentKind
 {
     DriverLicence = 0,
@@ -29,7 +29,7 @@ public sealed record IntegratedDocument(
     public const string RegisterEvidence = "register";
 }
 
-/// <summary>What the officer enters at the desk for a level-2 registration (DOMAIN.md §4, steps 2-3).</summary>
+/// <summary>What the officer enters at the desk for a level-2 registration (docs/domain.md, "The procedures").</summary>
 [GenerateSerializer, Immutable, Alias("vneid.OpenDossier")]
 public sealed record OpenDossier(
     [property: Id(0)] string SubmissionId,

@@ -1,6 +1,6 @@
 namespace Orleans.VNeID.Security;
 
-/// <summary>The seed's password rules (DOMAIN.md §5); every bound comes from configuration section <c>Password</c>.</summary>
+/// <summary>The seed's password rules (docs/domain.md, "The procedures"); every bound comes from configuration section <c>Password</c>.</summary>
 public sealed class PasswordPolicyOptions
 {
     public const string Section = "Password";

@@ -8,7 +8,7 @@ using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Gateway.Dossiers;
 
-/// <summary>A level-2 registration at the desk (DOMAIN.md §4).</summary>
+/// <summary>A level-2 registration at the desk (docs/domain.md, "The procedures").</summary>
 public sealed record OpenDossierRequest(
     [property: Description("Chosen by the desk software; sending the same id again returns the same receipt.")] string? SubmissionId,
     [property: Description(Hosting.IdNumberParameterTransformer.Description)] string? IdNumber,

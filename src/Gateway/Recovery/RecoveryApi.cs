@@ -11,7 +11,7 @@ using Orleans.VNeID.Gateway.Security;
 
 namespace Orleans.VNeID.Gateway.Recovery;
 
-/// <summary>Forgotten password (DOMAIN.md §5): details → code by SMS → new password. Answers never reveal whether an account exists.</summary>
+/// <summary>Forgotten password (docs/domain.md, "The procedures"): details → code by SMS → new password. Answers never reveal whether an account exists.</summary>
 public static class RecoveryApi
 {
     public static IEndpointRouteBuilder MapRecoveryApi(this IEndpointRouteBuilder app)

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Orleans.VNeID.Accounts;
 
-/// <summary>Activation codes (DOMAIN.md §5). Section <c>Otp</c>.</summary>
+/// <summary>Activation codes (docs/domain.md, "The procedures"). Section <c>Otp</c>.</summary>
 public sealed class OtpOptions
 {
     public const string Section = "Otp";
@@ -34,7 +34,7 @@ public sealed class RegistrationOptions
 {
     public const string Section = "Registration";
 
-    /// <summary>Minimum age on the day of the declaration (DOMAIN.md §2). Default 14.</summary>
+    /// <summary>Minimum age on the day of the declaration (docs/domain.md, "Accounts and levels"). Default 14.</summary>
     [Range(0, 120)] public int MinimumAge { get; set; } = 14;
 
     /// <summary>

@@ -5,7 +5,7 @@ using Orleans.VNeID.Registry;
 namespace Orleans.VNeID.Accounts;
 
 /// <summary>
-/// Who may declare a level-1 account (Decision 34 art. 6 §4 a-d, DOMAIN.md §2): the declaration's own consistency, the
+/// Who may declare a level-1 account (Decision 34 art. 6 §4 a-d, docs/domain.md, "Accounts and levels"): the declaration's own consistency, the
 /// minimum age, and the match against the National Population Database. Pure rules, apart from any grain.
 /// </summary>
 public static class Declaration

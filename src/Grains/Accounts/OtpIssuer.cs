@@ -21,7 +21,7 @@ public enum CodeBudget
 }
 
 /// <summary>
-/// The rules of activation and recovery codes (DOMAIN.md §5), apart from any grain: issuing within the cooldown and the
+/// The rules of activation and recovery codes (docs/domain.md, "The procedures"), apart from any grain: issuing within the cooldown and the
 /// hourly limit of the budget the request may spend, checking a code, and voiding it after too many wrong entries.
 /// Options: section <c>Otp</c>; state: the account's sends per budget, issue counter and pending codes.
 /// </summary>

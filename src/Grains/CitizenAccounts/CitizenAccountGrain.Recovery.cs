@@ -6,7 +6,7 @@ using Orleans.VNeID.Security;
 namespace Orleans.VNeID.CitizenAccounts;
 
 /// <summary>
-/// Forgotten password (DOMAIN.md §5): a code to the registered phone when every detail matches (the card's issue date
+/// Forgotten password (docs/domain.md, "The procedures"): a code to the registered phone when every detail matches (the card's issue date
 /// included), or to the account's confirmed e-mail address (the card's issue date only for a citizen who holds a card),
 /// then a new password.
 /// </summary>

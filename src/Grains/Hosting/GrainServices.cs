@@ -32,6 +32,7 @@ public static class GrainServices
         services.TryAddSingleton<Orleans.VNeID.OfficeDesk.CaptureDevices>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section);
+        services.AddOptions<Dossiers.DossierOptions>().BindConfiguration(Dossiers.DossierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OfficeOptions>().Configure<IConfiguration>((o, c) => c.GetSection(OfficeOptions.Section).Bind(o.Offices));
         services.TryAddSingleton(sp => new WorkingCalendar(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
         services.TryAddSingleton<OfficeDirectory>();

@@ -5,7 +5,7 @@ using Orleans.VNeID.Identity;
 namespace Orleans.VNeID.Notifications;
 
 /// <summary>
-/// Message texts in the seed's style. SMS uses the unaccented SMS alphabet (DOMAIN.md §5); e-mail keeps diacritics.
+/// Message texts in the seed's style. SMS uses the unaccented SMS alphabet (docs/domain.md, "The procedures"); e-mail keeps diacritics.
 /// </summary>
 public static class NotificationTexts
 {

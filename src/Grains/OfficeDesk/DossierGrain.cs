@@ -30,12 +30,11 @@ public sealed partial class DossierGrain(
     INotificationSender outbox,
     DeskBiometrics biometrics,
     IOptions<RegistrationOptions> registration,
+    IOptions<DossierOptions> deadlines,
     [FromKeyedServices(PlatformNames.DomainClock)] TimeProvider clock,
     ILogger<DossierGrain> logger)
     : Grain, IDossierGrain, IRemindable
 {
-    public const int DeadlineWithCard = 3;
-    public const int DeadlineWithCardApplication = 7;
     private const string FollowUpReminder = "dossier-follow-up";
     private const string SecurityAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -70,7 +69,7 @@ public sealed partial class DossierGrain(
         // Only a valid chip card, the one on record, is a card held: otherwise the dossier goes with a card application.
         // A foreigner's passport is checked in CheckAsync: valid, or the dossier is refused.
         State.HasChipCard = (dossier.HasChipCard || citizen?.Kind == IdentityKind.Foreigner) && cardProblem is null;
-        State.AppointmentDate = calendar.AddWorkingDays(receivedOn, State.HasChipCard ? DeadlineWithCard : DeadlineWithCardApplication);
+        State.AppointmentDate = calendar.AddWorkingDays(receivedOn, State.HasChipCard ? deadlines.Value.DeadlineWithCard : deadlines.Value.DeadlineWithCardApplication);
         var account = GrainFactory.GetGrain<ICitizenAccountGrain>(dossier.IdNumber);
         if (refusal is not null)
         {
@@ -83,7 +82,7 @@ public sealed partial class DossierGrain(
             State.SealedTemplates = sealer.Seal($"{Convert.ToBase64String(dossier.Portrait)}.{Convert.ToBase64String(dossier.Fingerprint)}", Code);
             Decide(DossierStatus.AwaitingCard, cardProblem is null
                 ? "Received with the chip ID card application; the account is issued with the card."
-                : $"{cardProblem.Detail} The dossier goes with a chip ID card application (7 working days); the account is issued with the new card.");
+                : $"{cardProblem.Detail} The dossier goes with a chip ID card application ({deadlines.Value.DeadlineWithCardApplication} working days); the account is issued with the new card.");
         }
         else
         {
@@ -190,84 +189,50 @@ public sealed partial class DossierGrain(
 
     /// <summary>
     /// Why the dossier cannot proceed (or null), and why a card said to be held cannot be used (or null: then the dossier
-    /// goes the card-application path, not refused). Scores are kept; templates are not.
+    /// goes the card-application path, not refused). Who may open one is <see cref="DossierEligibility"/>; this gathers
+    /// what it decides from, and compares the templates. Scores are kept; templates are not.
     /// </summary>
-    private async Task<(Why? Refusal, CardProblem? CardProblem, CitizenRecord? Citizen)> CheckAsync(string officeCode, Actor officer, OpenDossier dossier, DateOnly receivedOn)
+    private async Task<(DossierRefusal? Refusal, CardProblem? CardProblem, CitizenRecord? Citizen)> CheckAsync(string officeCode, Actor officer, OpenDossier dossier, DateOnly receivedOn)
     {
-        var (refusal, citizen) = await CheckPersonAsync(dossier, receivedOn);
-        if (refusal is not null) return (refusal, null, citizen);
-        // Rule: a foreigner's level 2 stands on the passport presented (DOMAIN.md: "for a foreigner: the passport"), valid
-        // and the one the immigration database records, and on the templates taken at entry. There is no card path for a
-        // foreigner: an expired or other passport refuses the dossier.
-        var foreigner = citizen!.Kind == IdentityKind.Foreigner;
-        if (!foreigner && !dossier.HasChipCard) return (null, null, citizen);
-        // Rule: only a valid chip card counts (the seed: "còn thời gian hiệu lực"); expired, lost, missing or another card
-        // sends the dossier to the card-application path automatically.
-        if (citizen.CardProblemOn(receivedOn, dossier.CardNumber) is { } cardProblem)
-            return foreigner ? (new(cardProblem.Detail, cardProblem.Plain), null, citizen) : (null, cardProblem, citizen);
-        if (await registry.FindBiometricsAsync(IdentityNumber.Parse(dossier.IdNumber)) is not { } enrolled)
+        var person = IdentityNumber.TryParse(dossier.IdNumber, out var id, out _) ? await registry.FindAsync(id) : null;
+        var dependents = new Dictionary<string, CitizenRecord?>(StringComparer.Ordinal);
+        if (person is not null)
+            foreach (var child in dossier.Dependents.Distinct())
+                dependents[child] = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(IdentityNumber.Of(childId)) : null;
+        if (DossierEligibility.Refusal(dossier, person, dependents, receivedOn, registration.Value) is { } refusal) return (refusal, null, null);
+        var foreigner = person!.Kind == IdentityKind.Foreigner;
+        switch (DossierEligibility.CardPath(dossier, person, receivedOn))
+        {
+            case (DossierEligibility.Path.CardApplication, _): return (null, null, person);
+            case (DossierEligibility.Path.Refused, var problem): return (new(problem!.Detail, problem.Plain), null, person);
+            case (DossierEligibility.Path.CardApplicationAfterProblem, var problem): return (null, problem, person);
+        }
+        if (await registry.FindBiometricsAsync(id) is not { } enrolled)
         {
             return foreigner
-                ? (new("No templates were taken at entry for this passport.", "chưa có dữ liệu sinh trắc học trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh"), null, citizen)
-                : (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"), citizen);
+                ? (new("No templates were taken at entry for this passport.", "chưa có dữ liệu sinh trắc học trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh"), null, person)
+                : (null, new CardProblem("No templates are enrolled with the card on record.", "chưa có dữ liệu sinh trắc học gắn với thẻ căn cước"), person);
         }
         if (await biometrics.RefusedAsync(officer, dossier.IdNumber) is { } spent)
-            return (new(spent.Detail, "tạm thời chưa thể đối chiếu sinh trắc học do đối chiếu không khớp nhiều lần"), null, citizen);
+            return (new(spent.Detail, "tạm thời chưa thể đối chiếu sinh trắc học do đối chiếu không khớp nhiều lần"), null, person);
         return await biometrics.MatchAsync(officer, officeCode, dossier.IdNumber, dossier.Portrait, dossier.Fingerprint, enrolled) switch
         {
-            MatchVerdict.Matched => (null, null, citizen),
+            MatchVerdict.Matched => (null, null, person),
             MatchVerdict.Suspect => (new("The capture is suspect: its portrait and fingerprint disagree. It was recorded and reported.",
-                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, citizen),
+                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, person),
             _ => (new($"The portrait and fingerprints do not match the {(foreigner ? "immigration" : "ID-card")} database.",
-                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, citizen),
+                foreigner ? BiometricsDifferFromImmigration : BiometricsDiffer), null, person),
         };
     }
-
-    /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>
-    private sealed record Why(string Detail, string Plain);
 
     private const string BiometricsDiffer = "ảnh chân dung và vân tay không khớp với dữ liệu trong Cơ sở dữ liệu căn cước";
     private const string BiometricsDifferFromImmigration = "ảnh chân dung và vân tay không khớp với dữ liệu trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh";
     private const string AccountRefused = "tài khoản hiện không thể nâng lên mức độ 2 (ví dụ đang bị khoá); liên hệ nơi tiếp nhận hồ sơ";
 
-    private async Task<(Why? Refusal, CitizenRecord? Citizen)> CheckPersonAsync(OpenDossier dossier, DateOnly receivedOn)
-    {
-        if (!dossier.ConsentRecorded) return (new("The citizen's consent was not recorded.", "chưa ghi nhận sự đồng ý của công dân"), null);
-        if (!IdentityNumber.TryParse(dossier.IdNumber, out var id, out var idError)) return (new(idError, "số định danh cá nhân không hợp lệ"), null);
-        if (await registry.FindAsync(id) is not { } citizen)
-        {
-            return id.IsCitizen
-                ? (new("The ID number is not in the National Population Database.", "số định danh không có trong Cơ sở dữ liệu quốc gia về dân cư"), null)
-                : (new("The passport is not in the National Immigration Database.", "hộ chiếu không có trong Cơ sở dữ liệu quốc gia về xuất nhập cảnh"), null);
-        }
-        if (!id.IsCitizen && dossier.Dependents.Count > 0)
-            return (new("A foreigner's children are not recorded in the population database; dependents are declared by a citizen parent.",
-                "người phụ thuộc chỉ được khai báo theo cha, mẹ là công dân Việt Nam"), null);
-        var minimumAge = registration.Value.MinimumAge;
-        if (!Declaration.IsOldEnough(citizen.DateOfBirth, receivedOn, registration.Value))
-            return (new($"Citizens register from the age of {minimumAge}; a parent declares a younger child as a dependent.",
-                $"công dân chưa đủ {minimumAge} tuổi"), null);
-
-        foreach (var child in dossier.Dependents)
-        {
-            var record = PersonalIdNumber.TryParse(child, out var childId, out _) ? await registry.FindAsync(IdentityNumber.Of(childId)) : null;
-            if (record is null || (record.FatherId != citizen.IdNumber && record.MotherId != citizen.IdNumber))
-                return (new($"Dependent {child} is not recorded as this citizen's child in the population database.",
-                    $"người phụ thuộc {child} không được ghi nhận là con của công dân trong Cơ sở dữ liệu quốc gia về dân cư"), null);
-            if (Declaration.IsOldEnough(record.DateOfBirth, receivedOn, registration.Value))
-                return (new($"Dependent {child} is {minimumAge} or older and registers an account of their own.",
-                    $"người phụ thuộc {child} đã đủ {minimumAge} tuổi và cần đăng ký tài khoản riêng"), null);
-        }
-
-        // Level 2 is never granted without biometrics: every dossier carries the captured templates.
-        if (dossier.Portrait.Length == 0 && dossier.Fingerprint.Length == 0)
-            return (new("No portrait or fingerprint template was captured: level 2 needs biometrics.", "chưa thu nhận ảnh chân dung và vân tay"), null);
-        return (null, citizen);
-    }
-
+    /// <summary>The dossier's decision, as its lifecycle permits it (<see cref="DossierLifecycle"/>; a decided dossier does not move).</summary>
     private void Decide(DossierStatus status, string reason, string? plainReason = null)
     {
-        State.Status = status;
+        State.Status = new DossierLifecycle(storage.RecordExists ? DossierLifecycle.StageOf(State.Status) : DossierStage.Received).Decide(status);
         State.Reason = reason;
         if (plainReason is not null) State.PlainReason = plainReason;
     }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Orleans.VNeID.Offices;
 
-/// <summary>The four levels of police office that register level-2 accounts (DOMAIN.md §4).</summary>
+/// <summary>The four levels of police office that register level-2 accounts (docs/domain.md, "The procedures").</summary>
 public enum OfficeLevel
 {
     Central = 0,

@@ -29,7 +29,7 @@ public sealed class CalendarOptions
 
 /// <summary>
 /// Working days (Monday-Friday except public holidays) for dossier deadlines, and office hours (Monday-Friday business
-/// hours and Saturday morning, never on a holiday) for receiving dossiers (DOMAIN.md §4). Times are Vietnamese.
+/// hours and Saturday morning, never on a holiday) for receiving dossiers (docs/domain.md, "The procedures"). Times are Vietnamese.
 /// </summary>
 public sealed class WorkingCalendar
 {

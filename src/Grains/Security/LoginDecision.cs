@@ -30,7 +30,7 @@ public enum LoginStep
 public readonly record struct LoginAttempt(bool HasUsablePassword, FactorFailures? PasswordFailures, bool StepUpCodeBrought, bool StepUpCodeLive);
 
 /// <summary>
-/// The login decision tree (DOMAIN.md §5: lockouts, step-up, the risk rule), apart from any grain so that it is tested
+/// The login decision tree (docs/domain.md, "The procedures": lockouts, step-up, the risk rule), apart from any grain so that it is tested
 /// alone, in the shape of <see cref="BruteForceGuard"/>: a stranger's failures lead to temporary lockouts and then to a
 /// step-up the owner passes with the password and a code to the phone on record, even during a lockout; never to a lock.
 /// </summary>

@@ -17,7 +17,7 @@ public enum StaffAccessVerdict
 
 /// <summary>
 /// Who may read a citizen's personal data, apart from any grain. An officer's office receives citizens in its hours
-/// (DOMAIN.md §4): reading a citizen's data then is the desk's work. Anything else (an officer after hours, an operator,
+/// (docs/domain.md, "The procedures"): reading a citizen's data then is the desk's work. Anything else (an officer after hours, an operator,
 /// whose role is the platform and not the citizens) is an exception: it needs a stated reason, which goes into the
 /// citizen's audit trail, and operators are alerted.
 /// </summary>
