@@ -233,6 +233,8 @@ public sealed class PlatformCluster : IAsyncDisposable
         ["VNEID_Membership__ProbeTimeout"] = "00:00:02",
         ["VNEID_Membership__NumMissedProbesLimit"] = "2",
         ["VNEID_Membership__NumVotesForDeathDeclaration"] = "1",
+        // The membership table read every 5 s (60 s by default): a silo woken after being declared dead learns it quickly.
+        ["VNEID_Membership__TableRefreshTimeout"] = "00:00:05",
         ["VNEID_Logging__LogLevel__Default"] = "Warning",
     };
 
