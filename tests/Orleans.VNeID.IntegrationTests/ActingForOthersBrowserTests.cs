@@ -24,12 +24,11 @@ public sealed class ActingForOthersBrowserTests(PlatformFixture platform)
         });
         var api = new PlatformApi(cluster.Http);
         // The representative holds a chip card valid on the cluster's day (level 2 at once, no card application).
-        var people = platform.TakeCitizens(12);
-        var representative = people.First(c => c.CardIssuedOn is not null && c.CardProblemOn(new DateOnly(2026, 12, 9)) is null);
-        var employee = people.First(c => c != representative);
+        var representative = platform.TakeCardHolder(new DateOnly(2026, 12, 9));
+        var employee = platform.TakeCitizens(1)[0];
         await api.RegisterAndActivateAsync(representative);
         await api.RegisterAndActivateAsync(employee);
-        await OidcProtocolTests.Level2AtTheDeskAsync(cluster, api, representative);
+        Assert.Equal("approved", (await DeskSteps.Level2AtTheDeskAsync(cluster.Http, api, representative)).Status);
 
         // The registers, as their agencies keep them: the representative's enterprise, and their son, aged 10.
         var identifier = "05" + RandomNumberGenerator.GetInt32(10_000_000, 99_999_999);

@@ -36,7 +36,7 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         foreach (var candidate in candidates.Skip(1))
         {
             await api.RegisterAndActivateAsync(candidate);
-            if ((password = await Level2AtTheDeskAsync(api, http, candidate)) is not null) { citizen = candidate; break; }
+            if ((await DeskSteps.Level2AtTheDeskAsync(http, api, candidate)).Status == "approved") { (citizen, password) = (candidate, DeskSteps.Level2Password); break; }
         }
         Assert.NotNull(citizen);
         Assert.NotNull(password);
@@ -183,38 +183,6 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
               g.onsuccess = () => ok(g.result.privateKey.extractable); g.onerror = ko; }; r.onerror = ko; })
             """);
         Assert.False(extractable);
-    }
-
-    /// <summary>The citizen becomes level 2 at the desk (as the README's walk-through does): the new password, or null when the dossier was not approved.</summary>
-    private static async Task<string?> Level2AtTheDeskAsync(PlatformApi api, HttpClient http, Registry.CitizenRecord citizen)
-    {
-        var officer = (await (await http.PostAsJsonAsync("/api/v1/service-tokens",
-            new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") })).Content.ReadFromJsonAsync<JsonElement>())
-            .GetProperty("token").GetString()!;
-        var capture = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/capture/{citizen.IdNumber}");
-        using var open = new HttpRequestMessage(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers")
-        {
-            Content = JsonContent.Create(new
-            {
-                submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, cardNumber = citizen.CardNumber,
-                phone = citizen.Phone, consentRecorded = true,
-                portraitTemplate = capture.GetProperty("portraitTemplate").GetString(), fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
-                deviceId = capture.GetProperty("deviceId").GetString(), capturedAt = capture.GetProperty("capturedAt").GetDateTimeOffset(),
-                deviceSignature = capture.GetProperty("deviceSignature").GetString(),
-            }),
-        };
-        open.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officer);
-        var opened = await http.SendAsync(open);
-        await PlatformApi.ExpectStatusAsync(HttpStatusCode.Created, opened);
-        if ((await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() != "approved") return null;
-        // The level-2 activation code (other notices of the dossier may arrive before or after it).
-        var code = "";
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); code.Length == 0 && DateTime.UtcNow < deadline; await Task.Delay(100))
-            code = (await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/messages?recipient={citizen.Phone}")).EnumerateArray()
-                .Select(m => m.GetProperty("body").GetString()!).FirstOrDefault(b => b.Contains("muc do 2") && char.IsAsciiDigit(b[0]))?[..6] ?? "";
-        Assert.NotEmpty(code);
-        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
-        return "Muc2@Matkhau";
     }
 
     private static async Task<string> TokenAsync(PlatformApi api, string idNumber, string password) =>

@@ -44,7 +44,7 @@ public class Level2OfficeHoursTests(PlatformFixture platform)
         await using var cluster = await PlatformCluster.StartAsync(platform, settings: At("2026-02-13T09:00:00+07:00"));
         var api = new PlatformApi(cluster.Http);
         var http = cluster.Http;
-        var citizen = platform.TakeCitizens(6).First(c => c.CardIssuedOn is not null);
+        var citizen = platform.TakeCardHolder(new DateOnly(2026, 2, 13));
         await api.RegisterAndActivateAsync(citizen);
         var officer = await OfficerTokenAsync(http);
 

@@ -94,9 +94,10 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
             ["DomainClock:StartAt"] = "2026-03-04T09:00:00+07:00", ["Otp:ResendCooldownSeconds"] = "1",
         });
         var api = new PlatformApi(cluster.Http);
-        var citizen = platform.TakeCitizens(6).First(c => c.CardIssuedOn is not null);
+        var citizen = platform.TakeCardHolder(new DateOnly(2026, 3, 4));
         await api.RegisterAndActivateAsync(citizen);
-        var dossier = await Level2AtTheDeskAsync(cluster, api, citizen);
+        var (dossier, decided) = await DeskSteps.Level2AtTheDeskAsync(cluster.Http, api, citizen);
+        Assert.Equal("approved", decided);
         using var rp = await RelyingPartyClient.RegisterAsync(cluster);
 
         // Only the date of birth, as a verified claim: the consent page names that alone, and that alone is released.
@@ -207,34 +208,5 @@ public sealed class OidcProtocolTests(PlatformFixture platform)
         using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await cluster.Http.SendAsync(request);
-    }
-
-    /// <summary>Level 2 at the Hàng Gai desk, then activated with the code; returns the dossier code.</summary>
-    internal static async Task<string> Level2AtTheDeskAsync(PlatformCluster cluster, PlatformApi api, Registry.CitizenRecord citizen)
-    {
-        var http = cluster.Http;
-        var officerLogin = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") });
-        var officer = (await officerLogin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        var capture = await http.GetFromJsonAsync<JsonElement>($"/api/v1/dev/capture/{citizen.IdNumber}");
-        var before = await api.MessageCountAsync(citizen.Phone!);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/offices/CAP-HG/dossiers")
-        {
-            Content = JsonContent.Create(new
-            {
-                submissionId = Guid.NewGuid().ToString("N"), idNumber = citizen.IdNumber, hasChipCard = true, phone = citizen.Phone,
-                documents = Array.Empty<object>(), consentRecorded = true,
-                portraitTemplate = capture.GetProperty("portraitTemplate").GetString(),
-                fingerprintTemplate = capture.GetProperty("fingerprintTemplate").GetString(),
-        deviceId = capture.GetProperty("deviceId").GetString(), capturedAt = capture.GetProperty("capturedAt").GetDateTimeOffset(),
-        deviceSignature = capture.GetProperty("deviceSignature").GetString(),
-            }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", officer);
-        var opened = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var receipt = await opened.Content.ReadFromJsonAsync<JsonElement>();
-        var code = await api.CodeSentToAsync(citizen.Phone!, expectedMessages: before + 1);
-        (await http.PostAsJsonAsync($"/api/v1/accounts/{citizen.IdNumber}/activation", new { otp = code, password = "Muc2@Matkhau" })).EnsureSuccessStatusCode();
-        return receipt.GetProperty("dossierCode").GetString()!;
     }
 }

@@ -225,9 +225,9 @@ public sealed class PasskeyBrowserTests(PlatformFixture platform)
         try
         {
             var api = new PlatformApi(cluster.Http);
-            var citizen = level2 ? platform.TakeCitizens(8).First(c => c.CardIssuedOn is not null && c.CardProblemOn(new DateOnly(2026, 12, 9)) is null) : platform.TakeCitizens(1)[0];
+            var citizen = level2 ? platform.TakeCardHolder(new DateOnly(2026, 12, 9)) : platform.TakeCitizens(1)[0];
             await api.RegisterAndActivateAsync(citizen);
-            if (level2) await OidcProtocolTests.Level2AtTheDeskAsync(cluster, api, citizen);
+            if (level2) Assert.Equal("approved", (await DeskSteps.Level2AtTheDeskAsync(cluster.Http, api, citizen)).Status);
             var portalUrl = $"http://localhost:{PlatformFixture.FreePort()}";
             var clientId = $"portal-{Guid.NewGuid():N}"[..20];
             var secret = await BrowserSignInTests.RegisterPortalAsync(clientId, portalUrl, level2 ? "Cổng dịch vụ công (thử nghiệm passkey)" : "Cổng dịch vụ công (thử nghiệm QR)");

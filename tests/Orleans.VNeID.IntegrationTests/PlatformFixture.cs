@@ -60,6 +60,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         lock (_adults) return Enumerable.Range(0, count).Select(_ => _adults.Dequeue()).ToArray();
     }
 
+    /// <summary>
+    /// A citizen whose chip card is valid on <paramref name="day"/> (the cluster's day): level 2 at a desk that day, with no
+    /// card application. Which adults come first depends on the order the tests ran in, so no test assumes their cards.
+    /// </summary>
+    public CitizenRecord TakeCardHolder(DateOnly day)
+    {
+        lock (_adults)
+            while (true)
+                if (_adults.Dequeue() is { CardIssuedOn: not null } citizen && citizen.CardProblemOn(day) is null) return citizen;
+    }
+
     /// <summary>Runs a statement as the database's owner (the registers' stand-ins change as their agencies would change them).</summary>
     public async Task ExecuteAsync(string sql, params object[] parameters)
     {

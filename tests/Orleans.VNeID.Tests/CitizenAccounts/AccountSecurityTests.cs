@@ -15,15 +15,7 @@ public class AccountSecurityTests(ClusterFixture fixture)
     private const string Password = "Nhoquan@123";
     private const string NewPassword = "Moi@Matkhau9";
 
-    private async Task<CitizenRecord> ActiveAsync()
-    {
-        var citizen = fixture.NewCitizen();
-        Assert.True((await fixture.Account(citizen).DeclareAsync(ClusterFixture.DeclarationOf(citizen))).Succeeded);
-        var code = RecordingSender.CodeIn((await fixture.Sender.WaitForAsync(citizen.Phone!, 1))[0]);
-        Assert.True((await fixture.Account(citizen).ActivateAsync(code, Password)).Succeeded);
-        await fixture.Sender.WaitForAsync(citizen.Phone!, 2);
-        return citizen;
-    }
+    private Task<CitizenRecord> ActiveAsync() => fixture.ActiveCitizenAsync(Password);
 
     private StartRecovery RecoveryOf(CitizenRecord c) => new(c.Phone!, c.FullName, c.DateOfBirth, c.CardIssuedOn!.Value);
 

@@ -170,9 +170,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public ICitizenAccountGrain Account(CitizenRecord citizen) => Client.GetGrain<ICitizenAccountGrain>(citizen.IdNumber);
 
     /// <summary>A new citizen who declared, received the activation code on the phone on record and activated with <paramref name="password"/>.</summary>
-    public async Task<CitizenRecord> ActiveCitizenAsync(string password)
+    public Task<CitizenRecord> ActiveCitizenAsync(string password) => ActivateAsync(NewCitizen(), password);
+
+    /// <summary><paramref name="citizen"/> (a citizen or a foreigner in the registries) declared, and activated with the code sent and <paramref name="password"/>.</summary>
+    public async Task<CitizenRecord> ActivateAsync(CitizenRecord citizen, string password)
     {
-        var citizen = NewCitizen();
         Assert.True((await Account(citizen).DeclareAsync(DeclarationOf(citizen))).Succeeded);
         var code = RecordingSender.CodeIn((await Sender.WaitForAsync(citizen.Phone!, 1))[0]);
         Assert.True((await Account(citizen).ActivateAsync(code, password)).Succeeded);
