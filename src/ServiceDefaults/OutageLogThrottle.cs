@@ -131,7 +131,7 @@ public static class OutageLogThrottleRegistration
     /// <summary>Wraps every logger provider registered so far in the throttle (one per process).</summary>
     public static IHostApplicationBuilder AddOutageLogThrottle(this IHostApplicationBuilder builder)
     {
-        var window = builder.Configuration.GetValue("OutageLog:Window", TimeSpan.FromSeconds(10));
+        var window = builder.Configuration.Read<OutageLogSettings>().Window;
         var throttle = new OutageLogThrottle(window, TimeProvider.System);
         builder.Services.AddSingleton(throttle);
         var services = builder.Services;

@@ -65,7 +65,7 @@ public static class ProductionSecrets
         var shards = PlatformDatabase.ConfiguredShards(configuration);
         for (var i = 0; i < shards.Count; i++) problems.AddRange(PasswordProblems($"{PlatformDatabase.ShardsSection}:{i}", shards[i]));
         if (serviceAccounts) problems.AddRange(ServiceAccountProblems(configuration.GetSection("ServiceAccounts")));
-        if (serviceAccounts && !configuration.GetValue("StaffSignIn:RefuseReplayedCodes", true))
+        if (serviceAccounts && !configuration.Read<StaffSignInSettings>().RefuseReplayedCodes)
             problems.Add("StaffSignIn:RefuseReplayedCodes is false: a staff sign-in code could be used twice (Development only).");
         if (problems.Count > 0)
             throw new InsecureConfigurationException(

@@ -27,9 +27,9 @@ public static class Telemetry
     public static bool TracesExported(IConfiguration configuration) => OtlpEndpoint(configuration) is not null || ConsoleTraces(configuration);
 
     private static string? OtlpEndpoint(IConfiguration configuration) =>
-        configuration["Telemetry:OtlpEndpoint"] is { } url && !string.IsNullOrWhiteSpace(url) ? url : null;
+        configuration.Read<TelemetrySettings>().OtlpEndpoint is { } url && !string.IsNullOrWhiteSpace(url) ? url : null;
 
-    private static bool ConsoleTraces(IConfiguration configuration) => configuration.GetValue("Telemetry:ConsoleTraces", false);
+    private static bool ConsoleTraces(IConfiguration configuration) => configuration.Read<TelemetrySettings>().ConsoleTraces;
 
     /// <param name="builder">The host.</param>
     /// <param name="tracing">The host's own trace sources, when traces are exported.</param>

@@ -55,7 +55,7 @@ internal static class AuditVerification
             }
         }
 
-        var checkpointKey = configuration["Audit:CheckpointKey"];
+        var checkpointKey = configuration.GetSection(Orleans.VNeID.Audit.AuditOptions.Section).Get<Orleans.VNeID.Audit.AuditOptions>()?.CheckpointKey;
         var checkpoints = 0;
         if (string.IsNullOrWhiteSpace(checkpointKey))
         {

@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,7 @@ internal sealed class BacklogGauges(NpgsqlDataSource database, IOptions<ClusterO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue("Telemetry:BacklogInterval", TimeSpan.FromSeconds(30));
+        var interval = configuration.Read<TelemetrySettings>().BacklogInterval;
         using var timer = new PeriodicTimer(interval);
         do
         {

@@ -61,7 +61,7 @@ reshard.SetAction(async (parse, cancel) =>
     {
         var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
         return await Resharding.RunAsync(OwnerConnection(configuration), ShardOwnerConnections(configuration),
-            configuration["Cluster:ClusterId"] ?? "vneid", parse.GetValue(dryRun), Console.Out, cancel);
+            (configuration.GetSection("Cluster").Get<Orleans.Configuration.ClusterOptions>()?.ClusterId ?? "vneid"), parse.GetValue(dryRun), Console.Out, cancel);
     }
     catch (InsecureConfigurationException insecure)
     {
@@ -150,7 +150,7 @@ checkpoint.SetAction(async (parse, cancel) =>
     var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
     var options = configuration.GetSection(Orleans.VNeID.Audit.AuditOptions.Section).Get<Orleans.VNeID.Audit.AuditOptions>() ?? new();
     if (string.IsNullOrWhiteSpace(options.CheckpointKey)) { Console.Error.WriteLine("Audit:CheckpointKey is not configured."); return 2; }
-    var serviceId = configuration["Cluster:ServiceId"] ?? "vneid";
+    var serviceId = configuration.GetSection("Cluster").Get<Orleans.Configuration.ClusterOptions>()?.ServiceId ?? "vneid";
     await using var dataSource = Npgsql.NpgsqlDataSource.Create(PlatformDatabase.ConnectionString(configuration));
     var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(dataSource, serviceId, Convert.FromBase64String(options.CheckpointKey),
         parse.GetValue(margin) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.CheckpointMargin, TimeProvider.System, cancel);

@@ -73,9 +73,10 @@ public static class SiloHosting
         // (Shards:ConnectionStrings) each shard has writers of its own and an account's events travel in its state and are
         // delivered after the commit.
         var groupCommit = configuration.GetSection(GroupCommitOptions.Section).Get<GroupCommitOptions>() ?? new GroupCommitOptions();
-        var streamsEnabled = configuration.GetValue("Streams:Enabled", true);
-        var streamQueues = configuration.GetValue("Streams:Queues", 4);
-        var streamExpiry = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
+        var streamSettings = configuration.Read<StreamSettings>();
+        var streamsEnabled = streamSettings.Enabled;
+        var streamQueues = streamSettings.Queues;
+        var streamExpiry = streamSettings.ExpiryTimeout;
         var shards = PlatformDatabase.ShardConnectionStrings(configuration);
         for (var i = 0; i < shards.Count; i++)
             builder.Services.AddHealthChecks().AddNpgSql(shards[i], name: $"shard-{i}", tags: [PlatformHealth.ReadyTag], timeout: TimeSpan.FromSeconds(3));
@@ -102,11 +103,10 @@ public static class SiloHosting
             return rows;
         }
         builder.Services.AddAccountServices();
-        if (builder.Environment.IsDevelopment() && configuration["DomainClock:StartAt"] is { Length: > 0 } startAt)
+        if (builder.Environment.IsDevelopment() && configuration.Read<DomainClockSettings>().StartAt is { } startAt)
         {
-            // Development only (README: "Level 2 at the desk"): shifted domain time for office hours and deadlines.
-            builder.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock,
-                new ShiftedTimeProvider(DateTimeOffset.Parse(startAt, System.Globalization.CultureInfo.InvariantCulture)));
+            // Development only (docs/walkthrough.md, "Level 2 at the desk"): shifted domain time for office hours and deadlines.
+            builder.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock, new ShiftedTimeProvider(startAt));
         }
         builder.Services.AddPostgresBackends();
 
@@ -119,7 +119,7 @@ public static class SiloHosting
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
             // An account idle this long is deactivated (its memory returned); the next request reactivates it from storage.
             silo.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(CitizenAccountGrain).FullName!] =
-                configuration.GetValue("Accounts:IdleDeactivationAfter", TimeSpan.FromMinutes(10)));
+                configuration.Read<AccountMemorySettings>().IdleDeactivationAfter);
             // The deadline of silo-to-silo calls (config/appsettings.json, Messaging:ResponseTimeout).
             silo.Configure<SiloMessagingOptions>(configuration.GetSection("Messaging"));
             silo.ConfigureEndpoints(IPAddress.Parse(endpoints.AdvertisedAddress), endpoints.SiloPort, endpoints.GatewayPort);
@@ -128,7 +128,7 @@ public static class SiloHosting
             if (Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 }) silo.UseKubernetesHosting();
             if (Telemetry.TracesExported(configuration)) silo.AddActivityPropagation();
             // The Orleans dashboard's grains (the gateway serves its pages to operators at /dashboard).
-            if (configuration.GetValue("Dashboard:Enabled", true)) silo.AddDashboard();
+            if (configuration.Read<DashboardSettings>().Enabled) silo.AddDashboard();
             silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             var stateDatabases = shards.Count > 0 ? shards : [orleansConnection];
             for (var i = 0; i < stateDatabases.Count; i++)
@@ -166,7 +166,7 @@ public static class SiloHosting
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
             // The account-events stream (issue 12): persistent, on the platform's PostgreSQL (008_streams.sql). Implicit
             // subscriptions only: its consumers are grains named by the stream, so no subscription state is kept.
-            if (configuration.GetValue("Streams:Enabled", true))
+            if (streamSettings.Enabled)
                 silo.AddAdoNetStreams(AccountEventStream.Provider, streams =>
                 {
                     // At least once: a message leased by a silo that dies comes back after the visibility timeout; one that
@@ -177,17 +177,17 @@ public static class SiloHosting
                     {
                         options.Invariant = Invariant;
                         options.ConnectionString = orleansConnection;
-                        options.VisibilityTimeout = configuration.GetValue("Streams:VisibilityTimeout", TimeSpan.FromMinutes(1));
-                        options.MaxAttempts = configuration.GetValue("Streams:MaxAttempts", 100);
-                        options.ExpiryTimeout = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
+                        options.VisibilityTimeout = streamSettings.VisibilityTimeout;
+                        options.MaxAttempts = streamSettings.MaxAttempts;
+                        options.ExpiryTimeout = streamSettings.ExpiryTimeout;
                     }));
-                    streams.ConfigurePartitioning(configuration.GetValue("Streams:Queues", 4));
+                    streams.ConfigurePartitioning(streamSettings.Queues);
                     // Consumers take up to DeliveryBatch messages per call (one statement each batch), and an idle queue is
                     // polled every IdlePoll.
                     streams.ConfigurePullingAgent(o => o.Configure(agent =>
                     {
-                        agent.BatchContainerBatchSize = configuration.GetValue("Streams:DeliveryBatch", 64);
-                        agent.GetQueueMsgsTimerPeriod = configuration.GetValue("Streams:IdlePoll", TimeSpan.FromMilliseconds(100));
+                        agent.BatchContainerBatchSize = streamSettings.DeliveryBatch;
+                        agent.GetQueueMsgsTimerPeriod = streamSettings.IdlePoll;
                     }));
                     streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
                 });

@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -26,7 +27,7 @@ public static class ConsoleEndpoints
 {
     public static WebApplication MapAccountConsole(this WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>("Oidc:Enabled")) return app;
+        if (!app.Configuration.Read<Orleans.VNeID.Gateway.IdentityProvider.OidcOptions>().Enabled) return app;
         app.MapGet(Home + "/signed-out", (HttpContext http, string? why) => (IResult)WebPage.Render<SignedOutPage>(http, new Dictionary<string, object?>
         {
             ["Locked"] = why == "locked", ["PasswordChanged"] = why == "password",

@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
@@ -34,7 +35,7 @@ public static class ConsoleSignIn
     /// <summary>The console, when the provider it signs in through is on (<c>Oidc:Enabled</c>).</summary>
     public static WebApplicationBuilder AddAccountConsole(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.GetValue<bool>("Oidc:Enabled")) builder.Services.AddConsoleSignIn(builder.Configuration);
+        if (builder.Configuration.Read<Orleans.VNeID.Gateway.IdentityProvider.OidcOptions>().Enabled) builder.Services.AddConsoleSignIn(builder.Configuration);
         return builder;
     }
 
@@ -131,7 +132,7 @@ public static class ConsoleSignIn
     /// </summary>
     private static Uri BackChannel(IConfiguration configuration, Uri issuer)
     {
-        var address = configuration["Console:ProviderAddress"] ?? configuration["Gateway:Urls"]?.Split(';')[0];
+        var address = configuration.Read<ConsoleSettings>().ProviderAddress ?? configuration.Read<GatewaySettings>().Urls?.Split(';')[0];
         if (address is null || !Uri.TryCreate(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1"), UriKind.Absolute, out var uri)) return issuer;
         var builder = new UriBuilder(uri) { Path = "/" };
         if (builder.Host is "0.0.0.0") builder.Host = "127.0.0.1";

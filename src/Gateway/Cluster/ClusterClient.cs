@@ -12,7 +12,7 @@ public static class ClusterClient
     public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
         // Tests host the gateway against an in-process cluster whose client they register themselves.
-        if (builder.Configuration.GetValue<bool>("Gateway:ClusterClientProvided")) return builder;
+        if (builder.Configuration.Read<GatewaySettings>().ClusterClientProvided) return builder;
         var connection = PlatformDatabase.OrleansConnectionString(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
@@ -29,7 +29,7 @@ public static class ClusterClient
             client.AddOutgoingGrainCallFilter<PaceAnonymousAnswers>();
             // One trace per request: the gateway's activity flows into the grain calls (when traces are exported).
             if (Telemetry.TracesExported(builder.Configuration)) client.AddActivityPropagation();
-            if (builder.Configuration.GetValue("Dashboard:Enabled", true)) client.AddDashboard();
+            if (builder.Configuration.Read<DashboardSettings>().Enabled) client.AddDashboard();
         });
         return builder;
     }

@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,7 +43,7 @@ public static class CredentialIssuer
 
     public static WebApplicationBuilder AddCredentialIssuer(this WebApplicationBuilder builder)
     {
-        if (!builder.Configuration.GetValue<bool>("Oidc:Enabled")) return builder;
+        if (!builder.Configuration.Read<Orleans.VNeID.Gateway.IdentityProvider.OidcOptions>().Enabled) return builder;
         var options = builder.Configuration.GetSection(CredentialOptions.Section).Get<CredentialOptions>() ?? new CredentialOptions();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(new CredentialKeys(options, builder.Environment.IsDevelopment()));
@@ -53,7 +54,7 @@ public static class CredentialIssuer
 
     public static WebApplication MapCredentialIssuer(this WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>("Oidc:Enabled")) return app;
+        if (!app.Configuration.Read<Orleans.VNeID.Gateway.IdentityProvider.OidcOptions>().Enabled) return app;
         app.MapGet("/.well-known/openid-credential-issuer", IssuerMetadata).ExcludeFromDescription().AllowAnonymous();
         app.MapGet("/.well-known/jwt-vc-issuer", (IOptions<OidcOptions> oidc, CredentialKeys keys) =>
                 TypedResults.Ok(new Dictionary<string, object> { ["issuer"] = Issuer(oidc.Value), ["jwks"] = new { keys = keys.Jwks() } }))

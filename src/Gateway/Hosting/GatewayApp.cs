@@ -28,7 +28,7 @@ public static class GatewayApp
     /// <c>Gateway:CoHosted</c>: the host is also a silo; grain calls are the silo's own, and the Orleans dashboard's
     /// services are the silo's.
     /// </summary>
-    public static bool CoHosted(IConfiguration configuration) => configuration.GetValue<bool>("Gateway:CoHosted");
+    public static bool CoHosted(IConfiguration configuration) => configuration.Read<GatewaySettings>().CoHosted;
 
     /// <summary>Adds the gateway to <paramref name="builder"/>; false (the reason on standard error) when its configuration is insecure.</summary>
     public static bool Configure(WebApplicationBuilder builder)
@@ -41,7 +41,7 @@ public static class GatewayApp
         builder.Services.AddOperatorFeed();
         try
         {
-            string[] keys = builder.Configuration.GetValue<bool>("Oidc:Enabled") ? ["Jwt:SigningKey", "Oidc:EncryptionKey", "Oidc:PairwiseKey"] : ["Jwt:SigningKey"];
+            string[] keys = builder.Configuration.Read<OidcOptions>().Enabled ? ["Jwt:SigningKey", "Oidc:EncryptionKey", "Oidc:PairwiseKey"] : ["Jwt:SigningKey"];
             ProductionSecrets.Require(builder.Configuration, builder.Environment, keys, [PlatformNames.ConnectionStringName], serviceAccounts: true);
             builder.AddTrustedProxies();
             builder.AddOidcProvider();
@@ -78,8 +78,8 @@ public static class GatewayApp
         // The Orleans dashboard (silos, activations, call latencies), for operators only; not part of the API's description.
         // An operator signs in from a browser at /dashboard/sign-in (or sends an operator's bearer token). Tests that provide
         // a cluster client of their own have no dashboard; a co-hosted gateway has the silo's.
-        var dashboard = CoHosted(app.Configuration) || !app.Configuration.GetValue<bool>("Gateway:ClusterClientProvided");
-        if (app.Configuration.GetValue("Dashboard:Enabled", true) && dashboard)
+        var dashboard = CoHosted(app.Configuration) || !app.Configuration.Read<GatewaySettings>().ClusterClientProvided;
+        if (app.Configuration.Read<DashboardSettings>().Enabled && dashboard)
         {
             Orleans.Dashboard.ServiceCollectionExtensions.MapOrleansDashboard(app, "/dashboard")
                 .RequireAuthorization(Orleans.VNeID.Gateway.Auth.Policies.Operator).ExcludeFromDescription();

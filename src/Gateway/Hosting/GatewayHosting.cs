@@ -25,9 +25,10 @@ public static class GatewayHosting
     public static WebApplicationBuilder ConfigureGatewayEndpoints(this WebApplicationBuilder builder)
     {
         // The management port (Gateway:ManagementPort) serves /metrics apart from the public listener, as each silo's does.
-        var urls = builder.Configuration["Gateway:Urls"];
+        var gateway = builder.Configuration.Read<GatewaySettings>();
+        var urls = gateway.Urls;
         if (ManagementPort(builder.Configuration) is { } port)
-            urls = $"{(string.IsNullOrEmpty(urls) ? "http://127.0.0.1:8080" : urls)};http://{builder.Configuration["Gateway:ManagementAddress"] ?? "127.0.0.1"}:{port}";
+            urls = $"{(string.IsNullOrEmpty(urls) ? "http://127.0.0.1:8080" : urls)};http://{gateway.ManagementAddress}:{port}";
         if (urls is { Length: > 0 }) builder.WebHost.UseUrls(urls);
         // Requests here are small JSON documents.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
@@ -36,7 +37,7 @@ public static class GatewayHosting
 
     /// <summary><c>Gateway:ManagementPort</c>, when set: the port of the management listener (<c>/metrics</c>).</summary>
     public static int? ManagementPort(IConfiguration configuration) =>
-        configuration.GetValue<int?>("Gateway:ManagementPort") is { } port and > 0 ? port : null;
+        configuration.Read<GatewaySettings>().ManagementPort is { } port and > 0 ? port : null;
 
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {

@@ -20,7 +20,7 @@ public static class SharedDataProtection
     public static WebApplicationBuilder AddSharedDataProtection(this WebApplicationBuilder builder)
     {
         // Without the provider's store there is no shared place: each gateway keeps its own ring (a single gateway).
-        if (!builder.Configuration.GetValue<bool>("Oidc:Enabled")) return builder;
+        if (!builder.Configuration.Read<Orleans.VNeID.Gateway.IdentityProvider.OidcOptions>().Enabled) return builder;
         var pem = builder.Configuration[CertificateSetting];
         if (string.IsNullOrWhiteSpace(pem) && builder.Environment.IsDevelopment()) pem = DevelopmentCertificate();
         if (string.IsNullOrWhiteSpace(pem))

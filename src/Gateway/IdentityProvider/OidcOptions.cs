@@ -3,8 +3,10 @@ using Orleans.VNeID.IdentityProvider;
 namespace Orleans.VNeID.Gateway.IdentityProvider;
 
 /// <summary>The OpenID Connect provider. Section <c>Oidc</c>.</summary>
-public sealed class OidcOptions
+public sealed class OidcOptions : Orleans.VNeID.ServiceDefaults.ISettingsSection
 {
+    public static string ConfigurationSection => Section;
+
     public const string Section = "Oidc";
 
     /// <summary>Whether the gateway serves the provider (default true).</summary>

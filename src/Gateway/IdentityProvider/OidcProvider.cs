@@ -29,10 +29,10 @@ public static class OidcProvider
 
     public static WebApplicationBuilder AddOidcProvider(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+        var options = builder.Configuration.Read<OidcOptions>();
         if (!options.Enabled) return builder;
         if (builder.Environment.IsDevelopment()) DevelopmentKeys.Fill(options);
-        if (string.IsNullOrWhiteSpace(options.Issuer)) options.Issuer = DefaultIssuer(builder.Configuration["Gateway:Urls"]);
+        if (string.IsNullOrWhiteSpace(options.Issuer)) options.Issuer = DefaultIssuer(builder.Configuration.Read<GatewaySettings>().Urls);
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddProviderSignIn();
         builder.Services.AddSingleton<IDPoPProofLedger, DatabaseProofLedger>();
@@ -147,7 +147,7 @@ public static class OidcProvider
     /// <summary>The provider's pages and endpoints, when it is on.</summary>
     public static WebApplication MapOidcProvider(this WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>($"{OidcOptions.Section}:{nameof(OidcOptions.Enabled)}")) return app;
+        if (!app.Configuration.Read<OidcOptions>().Enabled) return app;
         app.MapProviderEndpoints();
         app.MapConnectedServices();
         app.MapSecurityEventDeliveries();

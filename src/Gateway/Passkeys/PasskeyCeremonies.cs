@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
@@ -51,9 +52,10 @@ public sealed class PasskeyCeremonies(IOptions<JwtOptions> jwt, IOptions<OidcOpt
     private static PasskeyParty? MakeParty(OidcOptions oidc, IConfiguration configuration)
     {
         var issuer = oidc.IssuerUri;
-        var rpId = configuration["Passkeys:RelyingPartyId"] is { Length: > 0 } configured ? configured : issuer.Host;
+        var settings = configuration.Read<PasskeySettings>();
+        var rpId = settings.RelyingPartyId is { Length: > 0 } configured ? configured : issuer.Host;
         if (IPAddress.TryParse(rpId.Trim('[', ']'), out _)) return null;
-        var origins = configuration.GetSection("Passkeys:Origins").Get<string[]>() is { Length: > 0 } listed
+        var origins = settings.Origins is { Length: > 0 } listed
             ? listed
             : [issuer.GetLeftPart(UriPartial.Authority)];
         return new PasskeyParty(rpId, "VNeID", origins);

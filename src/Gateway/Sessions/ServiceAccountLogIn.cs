@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -35,7 +36,7 @@ public static class ServiceAccountLogIn
         var found = accounts.TryGetValue(clientId, out var account) && account.Role is Roles.Officer or Roles.Operator;
         var verdict = hasher.VerifyHashedPassword(account ?? new ServiceAccount(), found ? account!.SecretHash : UnknownClientHash, secret);
         var step = StaffSecondFactor.MatchedStep(found ? account!.TotpSecret : UnknownClientTotp, code, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
-        var refuseReplay = http.RequestServices.GetRequiredService<IConfiguration>().GetValue("StaffSignIn:RefuseReplayedCodes", true);
+        var refuseReplay = http.RequestServices.GetRequiredService<IConfiguration>().Read<StaffSignInSettings>().RefuseReplayedCodes;
         var outcome = await staff.RecordLoginAsync(new StaffLoginAttempt(clientId, found, found && verdict != PasswordVerificationResult.Failed, step, address, refuseReplay));
         if (outcome.Succeeded) return (account, null);
         return (null, outcome.LockedFor is { } wait ? LockedOut(wait)

@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Security;
@@ -52,7 +53,7 @@ public static class StaffSignIn
             return area.Desk
                 ? Refuse(StatusCodes.Status403Forbidden, "Bàn tiếp nhận dành cho cán bộ tại cơ quan.", "The desk is for officers at an office.")
                 : Refuse(StatusCodes.Status403Forbidden, "Bảng điều khiển chỉ dành cho cán bộ vận hành.", "The dashboard is for operators.");
-        var lifetime = configuration.GetValue("Dashboard:SignInMinutes", 30);
+        var lifetime = configuration.Read<DashboardSettings>().SignInMinutes;
         var token = ServiceAccountLogIn.Token(issuer, clientId, account, TimeSpan.FromMinutes(lifetime));
         http.Response.Cookies.Append(area.CookieName, token.Token, new CookieOptions
         {

@@ -1,3 +1,4 @@
+using Orleans.VNeID.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
@@ -56,7 +57,7 @@ public sealed class PostgresEventCountStore(NpgsqlDataSource database, IOptions<
     /// <summary>Deletes the ids no repeat can meet any more, 10,000 at a time.</summary>
     public async Task<long> PruneAsync()
     {
-        var keep = configuration.GetValue("Streams:ExpiryTimeout", TimeSpan.FromDays(2));
+        var keep = configuration.Read<Orleans.VNeID.ServiceDefaults.StreamSettings>().ExpiryTimeout;
         long pruned = 0;
         try
         {
