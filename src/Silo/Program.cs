@@ -97,11 +97,11 @@ hashSecret.SetAction(parse =>
 });
 root.Subcommands.Add(hashSecret);
 
-var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} and {StateDiagram.DossierRelativePath} from the account's and the dossier's lifecycles.");
+var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} and {Orleans.VNeID.OfficeDesk.DossierStateDiagram.RelativePath} from the account's and the dossier's lifecycles.");
 stateDiagram.SetAction(_ =>
 {
     var repository = Path.GetDirectoryName(ConfigDirectory.Locate())!;
-    foreach (var (relative, markdown) in new[] { (StateDiagram.RelativePath, StateDiagram.Markdown()), (StateDiagram.DossierRelativePath, StateDiagram.DossierMarkdown()) })
+    foreach (var (relative, markdown) in new[] { (StateDiagram.RelativePath, StateDiagram.Markdown()), (Orleans.VNeID.OfficeDesk.DossierStateDiagram.RelativePath, Orleans.VNeID.OfficeDesk.DossierStateDiagram.Markdown()) })
     {
         File.WriteAllText(Path.Combine(repository, relative), markdown);
         Console.WriteLine($"Wrote {Path.Combine(repository, relative)}");

@@ -1,5 +1,6 @@
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.OfficeDesk;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Registry;
 
@@ -86,8 +87,8 @@ public class DossierRulesTests
     [Fact]
     public void The_dossier_state_diagram_document_is_current()
     {
-        var path = Path.Combine(Path.GetDirectoryName(Orleans.VNeID.ServiceDefaults.ConfigDirectory.Locate())!, StateDiagram.DossierRelativePath);
-        Assert.True(File.Exists(path) && File.ReadAllText(path) == StateDiagram.DossierMarkdown(),
-            $"{StateDiagram.DossierRelativePath} is stale: run dotnet run --project src/Silo -- state-diagram");
+        var path = Path.Combine(Path.GetDirectoryName(Orleans.VNeID.ServiceDefaults.ConfigDirectory.Locate())!, DossierStateDiagram.RelativePath);
+        Assert.True(File.Exists(path) && File.ReadAllText(path) == DossierStateDiagram.Markdown(),
+            $"{DossierStateDiagram.RelativePath} is stale: run dotnet run --project src/Silo -- state-diagram");
     }
 }

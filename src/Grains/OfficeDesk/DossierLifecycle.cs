@@ -1,7 +1,9 @@
 using Stateless;
 using Stateless.Graph;
 
-namespace Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Dossiers;
+
+namespace Orleans.VNeID.OfficeDesk;
 
 /// <summary>Where a level-2 dossier stands: received (not yet decided), waiting for its card, approved or rejected.</summary>
 public enum DossierStage

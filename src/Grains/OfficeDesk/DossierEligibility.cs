@@ -2,7 +2,9 @@ using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Dossiers;
+
+namespace Orleans.VNeID.OfficeDesk;
 
 /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>
 public sealed record DossierRefusal(string Detail, string Plain);
