@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Silo;
-using Orleans.VNeID.Silo.Registry;
+using Orleans.VNeID.Silo.StandIns;
 using Orleans.VNeID.Silo.Schema;
 
 var root = new RootCommand("Orleans.VNeID silo: hosts the citizen-account grains. Without a subcommand it runs the silo.");
@@ -84,7 +84,7 @@ seedCommand.SetAction(async (parse, cancel) =>
 {
     var n = parse.GetValue(count);
     if (n < PopulationGenerator.DemoCitizens.Count) { Console.Error.WriteLine($"--count must be at least {PopulationGenerator.DemoCitizens.Count}."); return 2; }
-    return await AsOwner(owner => RegistrySeeder.RunAsync(owner, n, parse.GetValue(seed), parse.GetValue(replace), parse.GetValue(chips), cancel));
+    return await AsOwner(owner => StandInSeeder.RunAsync(owner, n, parse.GetValue(seed), parse.GetValue(replace), parse.GetValue(chips), cancel));
 });
 root.Subcommands.Add(seedCommand);
 
@@ -138,7 +138,7 @@ var renewPassport = new Command("renew-passport",
     "Stand-in for the immigration office: a foreigner's passport renewed (the new one linked to the same person in the immigration database).")
     { renewFrom, renewNumber };
 renewPassport.SetAction(async (parse, cancel) =>
-    await AsOwner(owner => Orleans.VNeID.Silo.Registry.PassportRenewal.RunAsync(owner, parse.GetValue(renewFrom)!, parse.GetValue(renewNumber)!, Console.Out, TimeProvider.System, cancel)));
+    await AsOwner(owner => Orleans.VNeID.Silo.StandIns.PassportRenewal.RunAsync(owner, parse.GetValue(renewFrom)!, parse.GetValue(renewNumber)!, Console.Out, TimeProvider.System, cancel)));
 root.Subcommands.Add(renewPassport);
 
 root.Subcommands.Add(RelyingPartyCommands.Build(AsOwner));

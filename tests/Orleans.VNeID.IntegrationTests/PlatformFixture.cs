@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using Orleans.VNeID.Registry;
-using Orleans.VNeID.Silo.Registry;
+using Orleans.VNeID.Silo.StandIns;
 using Orleans.VNeID.Silo.Schema;
 
 namespace Orleans.VNeID.IntegrationTests;
@@ -43,7 +43,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         ApplicationDatabase = NpgsqlDataSource.Create(ConnectionString);
         await SchemaMigrator.ApplyAsync(OwnerConnectionString, TextWriter.Null, appRole: ApplicationRole);
         var population = new PopulationGenerator(2026).Generate(PopulationSize).ToArray();
-        await RegistrySeeder.WriteAsync(Database, population, replace: true, _ => { });
+        await StandInSeeder.WriteAsync(Database, population, replace: true, _ => { });
         await using (var truncate = Database.CreateCommand("truncate notifications.outbox")) await truncate.ExecuteNonQueryAsync();
         foreach (var c in population.Skip(PopulationGenerator.DemoCitizens.Count))
             if (c.Phone is not null) _adults.Enqueue(c);

@@ -4,7 +4,7 @@ using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Silo.Registry;
+using Orleans.VNeID.Silo.StandIns;
 using Orleans.VNeID.Silo.Schema;
 
 namespace Orleans.VNeID.IntegrationTests;

@@ -1,5 +1,5 @@
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Silo.Registry;
+using Orleans.VNeID.Silo.StandIns;
 
 namespace Orleans.VNeID.Tests.Registry;
 

@@ -2,7 +2,7 @@ using Npgsql;
 using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
 /// <summary>
 /// The <c>issue-card</c> command: the stand-in for the ID-card production centre. It records a chip card in the population

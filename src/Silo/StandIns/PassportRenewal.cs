@@ -1,7 +1,7 @@
 using Npgsql;
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
 /// <summary>
 /// Stand-in for the immigration office: a foreigner's passport renewed. The new document (same issuing country, a new

@@ -4,10 +4,14 @@ using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Registry;
 using Spectre.Console;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
-/// <summary>Writes a generated population into <c>registry.citizens</c> with binary COPY, showing progress.</summary>
-internal static class RegistrySeeder
+/// <summary>
+/// Fills the registers' stand-ins (population, ID cards and chips, immigration, papers, business register) with a
+/// generated population, with binary COPY, showing progress. The agencies' acts on them are beside it (a card issued, a
+/// passport renewed).
+/// </summary>
+internal static class StandInSeeder
 {
     public static async Task<int> RunAsync(string connectionString, int count, int seed, bool replace, int chips, CancellationToken cancellationToken)
     {

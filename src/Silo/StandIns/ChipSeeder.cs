@@ -5,7 +5,7 @@ using Orleans.VNeID.Identity;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.ServiceDefaults;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
 /// <summary>
 /// Development's chip personalisation: every card holder without chip data gets the chip of the card on record, signed

@@ -1,7 +1,7 @@
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
 /// <summary>
 /// A deterministic synthetic population: the same seed and count give the same citizens, with valid ID numbers,

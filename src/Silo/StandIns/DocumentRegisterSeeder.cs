@@ -1,7 +1,7 @@
 using Npgsql;
 using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
 /// <summary>
 /// Fills the stand-in registers of wallet papers (<c>registers.documents</c>) from the population, the same every time:

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Orleans.VNeID.Silo.Registry;
+namespace Orleans.VNeID.Silo.StandIns;
 
 /// <summary>
 /// Fills the business register's stand-in (<c>business.organisations</c>): the demo organisations of the README, and
