@@ -25,21 +25,17 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         await using var cluster = await PlatformCluster.StartAsync(platform, settings: new Dictionary<string, string> { ["DomainClock:StartAt"] = "2026-12-07T09:00:00+07:00" });
         var api = new PlatformApi(cluster.Http);
         var http = cluster.Http;
-        // Card holders of 18 or more on the cluster's date (the population's phones begin at 14; the QR shows "over 18").
-        var candidates = platform.TakeCitizens(16)
-            .Where(c => c.CardIssuedOn is not null && c.Phone is not null && c.DateOfBirth.AddYears(18) <= new DateOnly(2026, 12, 7)).ToArray();
-        var levelOneCitizen = candidates[0];
+        // Adults on the cluster's date (the QR shows "over 18"): one stays at level 1; one whose chip card is valid today
+        // becomes level 2 at the desk at once.
+        var day = new DateOnly(2026, 12, 7);
+        var levelOneCitizen = platform.TakeCitizens(16).First(c => c.DateOfBirth.AddYears(18) <= day);
         await api.RegisterAndActivateAsync(levelOneCitizen);
-        // The first candidate whose chip card is valid today becomes level 2 at once (an expired card waits for a new one).
-        Registry.CitizenRecord? citizen = null;
-        string? password = null;
-        foreach (var candidate in candidates.Skip(1))
-        {
-            await api.RegisterAndActivateAsync(candidate);
-            if ((await DeskSteps.Level2AtTheDeskAsync(http, api, candidate)).Status == "approved") { (citizen, password) = (candidate, DeskSteps.Level2Password); break; }
-        }
-        Assert.NotNull(citizen);
-        Assert.NotNull(password);
+        Registry.CitizenRecord citizen;
+        do citizen = platform.TakeCardHolder(day);
+        while (citizen.DateOfBirth.AddYears(18) > day);
+        await api.RegisterAndActivateAsync(citizen);
+        Assert.Equal("approved", (await DeskSteps.Level2AtTheDeskAsync(http, api, citizen)).Status);
+        var password = DeskSteps.Level2Password;
         var token = await TokenAsync(api, citizen.IdNumber, password);
         var citizens = new[] { citizen, levelOneCitizen };
 
