@@ -1,21 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
-using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using OpenIddict.Abstractions;
-using OpenIddict.Server.AspNetCore;
-using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Gateway.Cluster;
-using Orleans.VNeID.Identity;
-using Orleans.VNeID.IdentityProvider;
 using Orleans.VNeID.Web;
 using Orleans.VNeID.Web.Provider;
-using static OpenIddict.Abstractions.OpenIddictConstants;
-using static Orleans.VNeID.Gateway.IdentityProvider.ProviderClaims;
-using static Orleans.VNeID.Gateway.IdentityProvider.ProviderSignIn;
 
 namespace Orleans.VNeID.Gateway.IdentityProvider;
 

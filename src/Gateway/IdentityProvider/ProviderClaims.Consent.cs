@@ -1,15 +1,3 @@
-using System.Globalization;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Abstractions;
-using OpenIddict.Server.AspNetCore;
-using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Identity;
-using Orleans.VNeID.IdentityProvider;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Orleans.VNeID.Gateway.IdentityProvider;
