@@ -11,6 +11,8 @@ if postgres_is_running; then STARTED_POSTGRES=0; else STARTED_POSTGRES=1; fi
 ensure_postgres_running
 [ "$STARTED_POSTGRES" = 1 ] && trap stop_postgres EXIT
 ensure_database vneid_test
+# The guides' own database (tests/Orleans.VNeID.IntegrationTests/WalkthroughTests.cs): they run beside the other tests.
+ensure_database vneid_test_walkthrough
 # Three more databases for the storage-shard tests (spread over two, then re-sharded onto a third).
 for shard in 1 2 3; do ensure_database "vneid_test_shard$shard"; done
 export VNEID_TEST_SHARD_DATABASES="vneid_test_shard1 vneid_test_shard2 vneid_test_shard3"
