@@ -62,6 +62,7 @@ public sealed class DashboardSettings : ISettingsSection
     public const string Section = "Dashboard";
     public static string ConfigurationSection => Section;
 
+    /// <summary>Whether the Orleans dashboard is served (by the silos and the gateway; operators sign in to it).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>How long a staff sign-in from a browser lasts, in minutes.</summary>
@@ -74,6 +75,7 @@ public sealed class StreamSettings : ISettingsSection
     public const string Section = "Streams";
     public static string ConfigurationSection => Section;
 
+    /// <summary>Whether the account-events stream runs: publishing, and its consumers (the live feed, the counts, relying parties' security events).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Queues the stream is partitioned into.</summary>
@@ -85,6 +87,7 @@ public sealed class StreamSettings : ISettingsSection
     /// <summary>A message leased by a silo that died comes back after this.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>A message leased this many times without being confirmed goes to the dead letters.</summary>
     [Range(1, 10_000)] public int MaxAttempts { get; set; } = 100;
 
     /// <summary>Messages a consumer takes per call.</summary>
@@ -116,6 +119,7 @@ public sealed class OutageLogSettings : ISettingsSection
     public const string Section = "OutageLog";
     public static string ConfigurationSection => Section;
 
+    /// <summary>During an outage of the cluster or the database, the first failure of each window is logged with its stack trace, the rest as one line with their count.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);
 }
 

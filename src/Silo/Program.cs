@@ -148,7 +148,7 @@ var checkpoint = new Command("audit-checkpoint", "Take a signed checkpoint of th
 checkpoint.SetAction(async (parse, cancel) =>
 {
     var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
-    var options = configuration.GetSection(Orleans.VNeID.Audit.AuditOptions.Section).Get<Orleans.VNeID.Audit.AuditOptions>() ?? new();
+    var options = configuration.Read<Orleans.VNeID.Audit.AuditOptions>();
     if (string.IsNullOrWhiteSpace(options.CheckpointKey)) { Console.Error.WriteLine("Audit:CheckpointKey is not configured."); return 2; }
     var serviceId = configuration.GetSection("Cluster").Get<Orleans.Configuration.ClusterOptions>()?.ServiceId ?? "vneid";
     await using var dataSource = Npgsql.NpgsqlDataSource.Create(PlatformDatabase.ConnectionString(configuration));

@@ -55,7 +55,7 @@ public static class SiloHosting
         ProductionSecrets.RequireCaptureDevices(configuration, builder.Environment);
         builder.Services.PostConfigure<Orleans.VNeID.Chips.ChipOptions>(o => o.BaseDirectory = ConfigDirectory.Locate());
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
-        var endpoints = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
+        var endpoints = configuration.Read<SiloOptions>();
 
         // The management port: health for probes and Prometheus text of the silo's meters (Orleans, Npgsql, runtime, the
         // platform's own). Nothing else listens on HTTP in a silo.
@@ -72,7 +72,7 @@ public static class SiloHosting
         // the stream's message. With the states spread over shards apart from the audit trail and the outbox
         // (Shards:ConnectionStrings) each shard has writers of its own and an account's events travel in its state and are
         // delivered after the commit.
-        var groupCommit = configuration.GetSection(GroupCommitOptions.Section).Get<GroupCommitOptions>() ?? new GroupCommitOptions();
+        var groupCommit = configuration.Read<GroupCommitOptions>();
         var streamSettings = configuration.Read<StreamSettings>();
         var streamsEnabled = streamSettings.Enabled;
         var streamQueues = streamSettings.Queues;

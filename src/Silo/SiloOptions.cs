@@ -1,11 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo;
 
 /// <summary>This silo's endpoints. Section <c>Silo</c>; override per process with VNEID_Silo__SiloPort etc.</summary>
-public sealed class SiloOptions
+public sealed class SiloOptions : ISettingsSection
 {
     public const string Section = "Silo";
+    public static string ConfigurationSection => Section;
 
     /// <summary>Address other silos and clients reach this one at. Default 127.0.0.1.</summary>
     [Required] public string AdvertisedAddress { get; set; } = "127.0.0.1";

@@ -44,7 +44,7 @@ public static class CredentialIssuer
     public static WebApplicationBuilder AddCredentialIssuer(this WebApplicationBuilder builder)
     {
         if (!builder.Configuration.Read<Orleans.VNeID.Gateway.IdentityProvider.OidcOptions>().Enabled) return builder;
-        var options = builder.Configuration.GetSection(CredentialOptions.Section).Get<CredentialOptions>() ?? new CredentialOptions();
+        var options = builder.Configuration.Read<CredentialOptions>();
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(new CredentialKeys(options, builder.Environment.IsDevelopment()));
         builder.Services.AddSingleton<CredentialNonces>();

@@ -5,9 +5,10 @@ using Orleans.VNeID.ServiceDefaults;
 namespace Orleans.VNeID.Gateway.Credentials;
 
 /// <summary>The credential issuer's settings. Section <c>Credentials</c>.</summary>
-public sealed class CredentialOptions
+public sealed class CredentialOptions : ISettingsSection
 {
     public const string Section = "Credentials";
+    public static string ConfigurationSection => Section;
 
     /// <summary>
     /// PEM of the EC P-256 private key that signs credentials and status lists (ES256), or the path of a PEM file.

@@ -8,6 +8,7 @@ using Orleans.VNeID.Events;
 using Orleans.VNeID.Gateway.Auth;
 using Orleans.VNeID.Gateway.Problems;
 using Orleans.VNeID.Gateway.Validation;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Gateway.Events;
 
@@ -47,13 +48,13 @@ public static class EventsApi
     public static string NameOf(AccountEventKind kind) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     public static Results<LiveEvents, ValidationProblem> Live(OperatorEventFeed feed,
-        [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? office, HttpContext http, IConfiguration configuration,
+        [Microsoft.AspNetCore.Mvc.FromQuery] string[]? kind, string? office, HttpContext http, Microsoft.Extensions.Options.IOptions<OfficeOptions> offices,
         Microsoft.Extensions.Options.IOptions<Dictionary<string, ServiceAccount>> staff, StaffReferences references, IClusterClient cluster)
     {
         Func<PublishedAccountEvent, bool>? byOffice = null;
         if (office is not null)
         {
-            if (!configuration.GetSection("Offices").GetChildren().Any(o => o["Code"] == office))
+            if (!offices.Value.Offices.Any(o => o.Code == office))
                 return ProblemWriter.Validation(new Dictionary<string, string[]> { ["office"] = [$"Unknown office {office}."] });
             var officers = staff.Value.Where(a => a.Value.Role == Roles.Officer && a.Value.Office == office).Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
             byOffice = evt => evt.ActorRole == ActorRole.Officer && officers.Contains(evt.ActorId);

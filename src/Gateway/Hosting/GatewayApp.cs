@@ -39,6 +39,7 @@ public static class GatewayApp
             .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
         builder.Services.AddGatewayServices();
         builder.Services.AddOperatorFeed();
+        builder.Services.AddOfficeSettings();
         try
         {
             string[] keys = builder.Configuration.Read<OidcOptions>().Enabled ? ["Jwt:SigningKey", "Oidc:EncryptionKey", "Oidc:PairwiseKey"] : ["Jwt:SigningKey"];

@@ -10,9 +10,10 @@ namespace Orleans.VNeID.Gateway.Hosting;
 /// citizen, not the proxy, and a caller who is not a proxy cannot choose the address it is counted as. Nothing is
 /// trusted by default; a setting that trusts every address (a /0 network) is refused at start.
 /// </summary>
-public sealed class TrustedProxyOptions
+public sealed class TrustedProxyOptions : ISettingsSection
 {
     public const string Section = "ForwardedHeaders";
+    public static string ConfigurationSection => Section;
 
     /// <summary>Addresses of proxies whose forwarded headers are read (e.g. <c>10.0.0.5</c>).</summary>
     public List<string> TrustedProxies { get; set; } = [];
@@ -29,7 +30,7 @@ public static class TrustedProxies
     /// <summary>Reads the section and configures the forwarded-headers middleware; throws on a setting that trusts everyone or does not parse.</summary>
     public static WebApplicationBuilder AddTrustedProxies(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(TrustedProxyOptions.Section).Get<TrustedProxyOptions>() ?? new();
+        var options = builder.Configuration.Read<TrustedProxyOptions>();
         var (proxies, networks) = Parse(options);
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {

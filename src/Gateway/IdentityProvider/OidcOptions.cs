@@ -63,10 +63,16 @@ public sealed class OidcOptions : Orleans.VNeID.ServiceDefaults.ISettingsSection
     /// <summary>How long a security event is retried before it is dead-lettered for operators. Default 3 days.</summary>
     public TimeSpan SecurityEventGiveUpAfter { get; set; } = TimeSpan.FromDays(3);
 
-    /// <summary>Lifetimes. Defaults: codes 1 minute, access and ID tokens 5 minutes, refresh tokens 8 hours.</summary>
+    /// <summary>How long an authorization code may be redeemed (once). Default 1 minute.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long an access token is valid. Default 5 minutes.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an ID token is valid. Default 5 minutes.</summary>
     public TimeSpan IdentityTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a refresh token may be used (it rotates at each use, and dies with the account session). Default 8 hours.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 }
 

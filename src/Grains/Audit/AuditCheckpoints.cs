@@ -5,13 +5,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Audit;
 
 /// <summary>Signed checkpoints of the audit trail. Section <c>Audit</c>.</summary>
-public sealed class AuditOptions
+public sealed class AuditOptions : ISettingsSection
 {
     public const string Section = "Audit";
+    public static string ConfigurationSection => Section;
 
     /// <summary>Base64 HMAC-SHA256 key (≥ 32 bytes) that signs checkpoints; the database never holds it. Required outside Development.</summary>
     public string CheckpointKey { get; set; } = "";

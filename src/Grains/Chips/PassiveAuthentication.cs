@@ -23,6 +23,7 @@ public sealed class ChipOptions
     /// <summary>The folder relative paths are read from (the host sets it to <c>config/</c>).</summary>
     public string BaseDirectory { get; set; } = "";
 
+    /// <summary>The largest data group read from a chip, in KiB; a larger one is refused. Default 16.</summary>
     [Range(1, 64)] public int MaxDataGroupKiB { get; set; } = 16;
 }
 

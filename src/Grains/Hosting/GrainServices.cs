@@ -8,6 +8,7 @@ using Orleans.VNeID.Audit;
 using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Offices;
+using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
@@ -33,7 +34,7 @@ public static class GrainServices
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section);
         services.AddOptions<Dossiers.DossierOptions>().BindConfiguration(Dossiers.DossierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<OfficeOptions>().Configure<IConfiguration>((o, c) => c.GetSection(OfficeOptions.Section).Bind(o.Offices));
+        services.AddOfficeSettings();
         services.TryAddSingleton(sp => new WorkingCalendar(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
         services.TryAddSingleton<OfficeDirectory>();
         // PBKDF2 work factor; ASP.NET Core Identity's default (100,000 iterations of HMAC-SHA512) unless configured.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
+using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Errors;

@@ -17,7 +17,11 @@ public sealed class CalendarOptions
     /// </summary>
     public List<DateOnly> MakeUpWorkingDays { get; set; } = [];
 
-    /// <summary>The last year whose holidays are configured; the calendar answers nothing past it. Default: the latest holiday's year.</summary>
+    /// <summary>
+    /// The last year whose holidays are configured; the calendar answers nothing past it, offices stop receiving dossiers
+    /// 31 days before its end (naming the missing year), and silos warn at start when fewer than 60 days remain. Default:
+    /// the latest holiday's year. (config/calendar.json fills in only 2025's make-up day; later years' are to be added.)
+    /// </summary>
     public int? LastYear { get; set; }
 
     /// <summary>Monday-Friday reception periods, "HH:mm-HH:mm". Default 07:30-11:30 and 13:30-17:00.</summary>

@@ -22,7 +22,7 @@ public interface IDocumentRegisters
     Task<RegisterRecord?> FindAsync(DocumentKind kind, string number, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Whether a register's record lets a paper into <paramref name="holder"/>'s wallet on <paramref name="today"/>.</summary>
+/// <summary>Whether a register's record lets a paper into its holder's wallet on a given day.</summary>
 public static class DocumentCheck
 {
     /// <summary>Why not — not in the register, another person's, revoked, no longer valid — or null when it may.</summary>

@@ -4,13 +4,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Storage;
 
 /// <summary>Group commit of grain states (issue 15). Section <c>GroupCommit</c>.</summary>
-public sealed class GroupCommitOptions
+public sealed class GroupCommitOptions : ISettingsSection
 {
     public const string Section = "GroupCommit";
+    public static string ConfigurationSection => Section;
 
     /// <summary>Whether the silos write grain states through the group commit. Default true.</summary>
     public bool Enabled { get; set; } = true;

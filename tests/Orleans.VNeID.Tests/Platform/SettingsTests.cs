@@ -11,21 +11,18 @@ public partial class SettingsTests
 {
     private static string RepositoryRoot => Path.GetDirectoryName(Orleans.VNeID.ServiceDefaults.ConfigDirectory.Locate())!;
 
-    /// <summary>The platform's settings classes: every type with a <c>Section</c> constant, in every assembly of the platform.</summary>
-    private static IEnumerable<(string Section, Type Type)> SettingsClasses() =>
-        new[]
-        {
-            typeof(Orleans.VNeID.Errors.ErrorCatalogue).Assembly, typeof(Orleans.VNeID.Accounts.AccountLifecycle).Assembly,
-            typeof(Orleans.VNeID.ServiceDefaults.Settings).Assembly, typeof(Orleans.VNeID.Gateway.IdentityProvider.OidcOptions).Assembly,
-            typeof(Orleans.VNeID.Silo.DocumentedErrorTable).Assembly,
-        }.SelectMany(a => a.GetTypes())
-        .Select(t => (Field: t.GetField("Section", BindingFlags.Public | BindingFlags.Static), Type: t))
-        .Where(x => x.Field is { IsLiteral: true } && x.Field.FieldType == typeof(string) && x.Type.IsClass)
-        .Select(x => ((string)x.Field!.GetRawConstantValue()!, x.Type));
+    /// <summary>Every assembly of the platform.</summary>
+    private static readonly Assembly[] Platform =
+    [
+        typeof(Orleans.VNeID.Errors.ErrorCatalogue).Assembly, typeof(Orleans.VNeID.Accounts.AccountLifecycle).Assembly,
+        typeof(Orleans.VNeID.ServiceDefaults.Settings).Assembly, typeof(Orleans.VNeID.Gateway.IdentityProvider.OidcOptions).Assembly,
+        typeof(Orleans.VNeID.Silo.DocumentedErrorTable).Assembly, typeof(Orleans.VNeID.IdentityProvider.OidcStoreRegistration).Assembly,
+    ];
 
-    private static IEnumerable<string> Keys((string Section, Type Type) settings) =>
-        settings.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)
-            .Select(p => p.Name == settings.Section ? settings.Section : $"{settings.Section}:{p.Name}");
+    /// <summary>The platform's settings classes: every type with a <c>Section</c> constant, in every assembly of the platform.</summary>
+    private static IEnumerable<(string Section, Type Type)> SettingsClasses() => SettingsTable.Classes(Platform);
+
+    private static IEnumerable<string> Keys((string Section, Type Type) settings) => SettingsTable.Keys(settings.Section, settings.Type).Select(k => k.Key);
 
     /// <summary>The keys the table's first column names: <c>`Section:A`, `B`</c> means Section:A and Section:B.</summary>
     private static HashSet<string> DocumentedKeys()
@@ -59,6 +56,18 @@ public partial class SettingsTests
         Assert.Empty(held.Where(k => !documented.Contains(k)).Order());
         var sections = classes.Select(c => c.Section).ToHashSet(StringComparer.Ordinal);
         Assert.Empty(documented.Where(k => k.Contains(':') && !k.Contains('<') && sections.Contains(k[..k.IndexOf(':')]) && !held.Contains(k)).Order());
+    }
+
+    /// <summary>The table is the classes': each setting with its default and what it means (the property's summary).</summary>
+    [Fact]
+    public void The_settings_table_is_generated_from_the_settings_classes()
+    {
+        var rows = SettingsTable.Rows(Platform);
+        Assert.True(rows.Count > 100, $"{rows.Count} settings found.");
+        Assert.Empty(rows.Where(r => r.Meaning.Length == 0).Select(r => $"{r.Key} has no summary"));
+        var document = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "configuration.md"));
+        Assert.True(SettingsTable.Markdown(rows) == SettingsTable.Current(document),
+            "docs/configuration.md's settings table is not the classes': run scripts/docs.sh");
     }
 
     [Fact]
