@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.VNeID.Grains.Storage;
+using Orleans.VNeID.Storage;
 
 namespace Orleans.VNeID.Silo;
 

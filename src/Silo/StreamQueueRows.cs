@@ -5,8 +5,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
 using Orleans.VNeID.Events;
-using Orleans.VNeID.Grains.Events;
-using Orleans.VNeID.Grains.Storage;
+using Orleans.VNeID.Storage;
 
 namespace Orleans.VNeID.Silo;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using Orleans.VNeID.Grains.Storage;
+using Orleans.VNeID.Storage;
 
 namespace Orleans.VNeID.IntegrationTests;
 

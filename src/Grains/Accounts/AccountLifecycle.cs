@@ -2,9 +2,8 @@ using Orleans.VNeID.Errors;
 using Stateless;
 using Stateless.Graph;
 using Stateless.Reflection;
-using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Grains.Accounts;
+namespace Orleans.VNeID.Accounts;
 
 /// <summary>The part of an account's state the lifecycle owns; persisted inside <see cref="AccountState"/>.</summary>
 [GenerateSerializer, Alias("vneid.LifecycleState")]

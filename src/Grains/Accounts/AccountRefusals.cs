@@ -1,7 +1,6 @@
 using Orleans.VNeID.Errors;
-using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Grains.Accounts;
+namespace Orleans.VNeID.Accounts;
 
 /// <summary>The refusals account commands share, with their details; codes and statuses come from the catalogue.</summary>
 public static class AccountRefusals

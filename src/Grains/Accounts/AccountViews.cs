@@ -1,8 +1,7 @@
 using System.Globalization;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Grains.Accounts;
+namespace Orleans.VNeID.Accounts;
 
 /// <summary>What readers see of an account: the view (phone masked, no secret) and the profile with each field's source.</summary>
 public static class AccountViews

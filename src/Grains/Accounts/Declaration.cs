@@ -1,9 +1,8 @@
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Grains.Registry;
-using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Grains.Accounts;
+namespace Orleans.VNeID.Accounts;
 
 /// <summary>
 /// Who may declare a level-1 account (Decision 34 art. 6 §4 a-d, docs/domain.md, "Accounts and levels"): the declaration's own consistency, the

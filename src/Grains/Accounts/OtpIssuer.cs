@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Errors;
-using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Grains.Accounts;
+namespace Orleans.VNeID.Accounts;
 
 /// <summary>
 /// Whose budget a code or notice is sent from. A stranger must never spend what stands between the owner and their own

@@ -1,6 +1,4 @@
-using Orleans.VNeID.Accounts;
-
-namespace Orleans.VNeID.Grains.Accounts;
+namespace Orleans.VNeID.Accounts;
 
 /// <summary>docs/state-machine.md, generated from the lifecycle's configuration (<c>vneid-silo state-diagram</c>).</summary>
 public static class StateDiagram

@@ -3,9 +3,8 @@ using Npgsql;
 using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 
-namespace Orleans.VNeID.Grains.Audit;
+namespace Orleans.VNeID.Audit;
 
 /// <summary>Where audit entries are appended and read back.</summary>
 public interface IAuditTrail

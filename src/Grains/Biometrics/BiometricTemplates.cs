@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 
-namespace Orleans.VNeID.Grains.Biometrics;
+namespace Orleans.VNeID.Biometrics;
 
 /// <summary>Which capture a template comes from.</summary>
 public enum Modality

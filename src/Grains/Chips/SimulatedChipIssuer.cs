@@ -2,10 +2,9 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Grains.Chips;
+namespace Orleans.VNeID.Chips;
 
 /// <summary>
 /// Development's stand-in for the ID-card production centre's chip personalisation: a document signer certified by the

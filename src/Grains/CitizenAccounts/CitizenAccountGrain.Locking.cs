@@ -1,10 +1,8 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <summary>Locking (owner, officer, operator, or the brute-force guard) and unlocking (officer, operator).</summary>
 public sealed partial class CitizenAccountGrain

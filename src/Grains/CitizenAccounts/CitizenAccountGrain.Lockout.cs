@@ -1,10 +1,8 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <summary>
 /// Brute-force accounting: wrong passwords and wrong codes counted per factor by <see cref="BruteForceGuard"/>, leading

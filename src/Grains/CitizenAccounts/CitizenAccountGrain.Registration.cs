@@ -1,12 +1,10 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <summary>Level-1 registration: declaration against the registry, activation codes, activation.</summary>
 public sealed partial class CitizenAccountGrain

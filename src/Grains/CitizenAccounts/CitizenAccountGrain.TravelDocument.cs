@@ -1,10 +1,8 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <summary>
 /// A foreigner's account belongs to the person, not to the passport (issue 31): a passport the immigration database

@@ -1,11 +1,10 @@
 using Orleans.Concurrency;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Platform;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <inheritdoc cref="IForeignPersonGrain"/>
 public sealed class ForeignPersonGrain(

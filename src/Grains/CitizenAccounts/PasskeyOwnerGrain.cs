@@ -1,8 +1,7 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Platform;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <inheritdoc cref="IPasskeyOwnerGrain"/>
 public sealed class PasskeyOwnerGrain(

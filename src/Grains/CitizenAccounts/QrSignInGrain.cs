@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 
-namespace Orleans.VNeID.Grains.CitizenAccounts;
+namespace Orleans.VNeID.CitizenAccounts;
 
 /// <inheritdoc cref="IQrSignInGrain"/>
 /// <remarks>On the machine's clock, as the gateways that set its expiry (not the domain clock of the accounts' rules).</remarks>

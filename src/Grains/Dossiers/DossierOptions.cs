@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Orleans.VNeID.Dossiers;
 
-namespace Orleans.VNeID.Grains.Dossiers;
+namespace Orleans.VNeID.Dossiers;
 
 /// <summary>
 /// The level-2 dossier's deadlines (docs/domain.md, "The procedures"): at most 3 working days when the citizen holds a

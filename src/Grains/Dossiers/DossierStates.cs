@@ -1,6 +1,4 @@
-using Orleans.VNeID.Dossiers;
-
-namespace Orleans.VNeID.Grains.Dossiers;
+namespace Orleans.VNeID.Dossiers;
 
 /// <summary>A dossier as stored: the decision, the scores, the officer and the office; never a template.</summary>
 [GenerateSerializer, Alias("vneid.DossierState")]

@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using Npgsql;
 using Orleans.Streams.Core;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Events;
 
-namespace Orleans.VNeID.Grains.Events;
+namespace Orleans.VNeID.Events;
 
 /// <summary>What the account's events mean to the credentials issued for it, in the issuer's status list.</summary>
 public enum CredentialStatusChange

@@ -4,10 +4,8 @@ using Npgsql;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Events;
 
-namespace Orleans.VNeID.Grains.Events;
+namespace Orleans.VNeID.Events;
 
 /// <summary>
 /// A security event a relying party is told of (OpenID Shared Signals: CAEP and RISC event types), with the members of

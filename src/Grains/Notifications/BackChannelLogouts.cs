@@ -1,9 +1,7 @@
 using Npgsql;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Grains.Notifications;
+namespace Orleans.VNeID.Notifications;
 
 /// <summary>
 /// The logouts an account event owes relying parties: for each session the event ended, every relying party that holds

@@ -1,10 +1,7 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
-using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Grains.Notifications;
+namespace Orleans.VNeID.Notifications;
 
 /// <summary>An account event's messages as they leave the platform: one per notification it asks for, the code opened.</summary>
 public static class EventMessages

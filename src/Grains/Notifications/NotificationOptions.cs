@@ -1,6 +1,4 @@
-using Orleans.VNeID.Notifications;
-
-namespace Orleans.VNeID.Grains.Notifications;
+namespace Orleans.VNeID.Notifications;
 
 /// <summary>Events and the message outbox. Section <c>Notifications</c>.</summary>
 public sealed class NotificationOptions

@@ -1,8 +1,6 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Grains.Notifications;
+namespace Orleans.VNeID.Notifications;
 
 /// <summary>A rendered message for one channel. <see cref="MessageId"/> is stable: sending it twice sends it once.</summary>
 public sealed record OutboundMessage(

@@ -1,11 +1,8 @@
 using Npgsql;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
-using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Grains.Notifications;
+namespace Orleans.VNeID.Notifications;
 
 /// <summary>
 /// The default sender: records each message durably in <c>notifications.outbox</c>, body sealed, for a real

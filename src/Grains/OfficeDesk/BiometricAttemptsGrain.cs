@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
-using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.Grains.OfficeDesk;
+namespace Orleans.VNeID.OfficeDesk;
 
 /// <inheritdoc cref="IBiometricAttemptsGrain"/>
 public sealed class BiometricAttemptsGrain(

@@ -1,12 +1,9 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.Grains.OfficeDesk;
+namespace Orleans.VNeID.OfficeDesk;
 
 /// <summary>Papers added during the dossier's visit: the citizen present, at the dossier's office, that day, in its hours.</summary>
 public sealed partial class DossierGrain

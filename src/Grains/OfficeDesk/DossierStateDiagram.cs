@@ -1,6 +1,4 @@
-using Orleans.VNeID.OfficeDesk;
-
-namespace Orleans.VNeID.Grains.OfficeDesk;
+namespace Orleans.VNeID.OfficeDesk;
 
 /// <summary>docs/dossier-states.md, generated from the dossier's lifecycle (<c>vneid-silo state-diagram</c>).</summary>
 public static class DossierStateDiagram

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.ServiceDefaults;
 
-namespace Orleans.VNeID.Grains.Offices;
+namespace Orleans.VNeID.Offices;
 
 public sealed class OfficeDirectory(IOptions<OfficeOptions> options)
 {

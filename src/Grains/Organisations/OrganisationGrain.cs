@@ -1,13 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Platform;
-using Orleans.VNeID.Organisations;
 
-namespace Orleans.VNeID.Grains.Organisations;
+namespace Orleans.VNeID.Organisations;
 
 /// <summary>
 /// <inheritdoc cref="IOrganisationGrain"/>

@@ -1,7 +1,6 @@
 using Npgsql;
-using Orleans.VNeID.Organisations;
 
-namespace Orleans.VNeID.Grains.Organisations;
+namespace Orleans.VNeID.Organisations;
 
 /// <summary>An organisation as the national business-registration database records it.</summary>
 public sealed record RegisteredOrganisation(

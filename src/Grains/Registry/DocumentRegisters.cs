@@ -1,9 +1,8 @@
 using Npgsql;
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 
-namespace Orleans.VNeID.Grains.Registry;
+namespace Orleans.VNeID.Registry;
 
 /// <summary>A paper as its issuing register records it.</summary>
 public sealed record RegisterRecord(DocumentKind Kind, string Number, string HolderIdNumber, string Issuer, DateOnly ValidFrom, DateOnly? ValidUntil,

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Grains.Security;
+namespace Orleans.VNeID.Security;
 
 /// <summary>
 /// Brute-force protection per factor (password, one-time code). Section <c>Lockout</c>. Failures lead to growing temporary

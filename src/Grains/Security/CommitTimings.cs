@@ -1,6 +1,4 @@
-using Orleans.VNeID.Security;
-
-namespace Orleans.VNeID.Grains.Security;
+namespace Orleans.VNeID.Security;
 
 /// <summary>
 /// How long this silo's recent account commits took, so that an anonymous answer which commits nothing (an unknown ID

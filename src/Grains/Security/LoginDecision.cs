@@ -1,6 +1,4 @@
-using Orleans.VNeID.Security;
-
-namespace Orleans.VNeID.Grains.Security;
+namespace Orleans.VNeID.Security;
 
 /// <summary>What a login must do next, before any password is checked.</summary>
 public enum LoginStep

@@ -1,6 +1,4 @@
-using Orleans.VNeID.Security;
-
-namespace Orleans.VNeID.Grains.Security;
+namespace Orleans.VNeID.Security;
 
 /// <inheritdoc cref="IOneTimeUseGrain"/>
 public sealed class OneTimeUseGrain(TimeProvider clock) : Grain, IOneTimeUseGrain

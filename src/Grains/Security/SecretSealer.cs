@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Grains.Security;
+namespace Orleans.VNeID.Security;
 
 /// <summary>The key of the <see cref="SecretSealer"/>. It stays in section <c>Notifications</c>, where deployments already set it.</summary>
 public sealed class SealingOptions

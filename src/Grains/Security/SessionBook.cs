@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Grains.Security;
+namespace Orleans.VNeID.Security;
 
 /// <summary>Login sessions. Section <c>Sessions</c>.</summary>
 public sealed class SessionOptions

@@ -1,5 +1,5 @@
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.Silo.StandIns;
 

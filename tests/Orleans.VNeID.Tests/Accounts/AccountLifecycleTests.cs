@@ -1,5 +1,4 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using static Orleans.VNeID.Accounts.AccountStatus;
 using static Orleans.VNeID.Accounts.AccountTrigger;
 

@@ -1,4 +1,4 @@
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.Tests.Accounts;
 

@@ -1,5 +1,4 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 
 namespace Orleans.VNeID.Tests.Accounts;
 

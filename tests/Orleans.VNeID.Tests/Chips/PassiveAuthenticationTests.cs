@@ -1,7 +1,6 @@
 using System.Formats.Asn1;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Grains.Chips;
+using Orleans.VNeID.Chips;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
-using Orleans.VNeID.Grains.Chips;
+using Orleans.VNeID.Chips;
 
 namespace Orleans.VNeID.Tests.Chips;
 

@@ -1,11 +1,9 @@
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Grains.Audit;
+using Orleans.VNeID.Audit;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 
 using Orleans.VNeID.Tests.Grains;
 

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.CitizenAccounts;

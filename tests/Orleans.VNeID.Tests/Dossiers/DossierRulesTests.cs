@@ -1,11 +1,8 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.OfficeDesk;
-using Orleans.VNeID.Grains.OfficeDesk;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.Tests.Dossiers;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;

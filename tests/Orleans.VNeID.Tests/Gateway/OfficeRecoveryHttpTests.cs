@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Grains.Biometrics;
+using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;

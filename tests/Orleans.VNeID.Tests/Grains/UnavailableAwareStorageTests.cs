@@ -1,5 +1,5 @@
 using Orleans.Storage;
-using Orleans.VNeID.Grains.Hosting;
+using Orleans.VNeID.Hosting;
 
 namespace Orleans.VNeID.Tests.Grains;
 

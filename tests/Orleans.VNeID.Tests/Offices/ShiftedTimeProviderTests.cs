@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Orleans.VNeID.Grains.Hosting;
+using Orleans.VNeID.Hosting;
 
 namespace Orleans.VNeID.Tests.Offices;
 

@@ -1,6 +1,5 @@
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Grains.Dossiers;
-using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Registry;
 
 namespace Orleans.VNeID.Tests.Registry;
 

@@ -1,6 +1,5 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Grains.Accounts;
-using Orleans.VNeID.Grains.Audit;
+using Orleans.VNeID.Audit;
 
 namespace Orleans.VNeID.Tests.Security;
 

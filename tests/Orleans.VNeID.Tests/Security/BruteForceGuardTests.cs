@@ -1,5 +1,4 @@
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 
 namespace Orleans.VNeID.Tests.Security;
 

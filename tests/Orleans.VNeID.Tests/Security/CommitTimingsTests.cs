@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Orleans.VNeID.Security;
-using Orleans.VNeID.Grains.Security;
 
 namespace Orleans.VNeID.Tests.Security;
 

@@ -1,5 +1,4 @@
 using Orleans.VNeID.Staff;
-using Orleans.VNeID.Grains.Staff;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Staff;

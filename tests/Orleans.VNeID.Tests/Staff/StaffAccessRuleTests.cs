@@ -1,5 +1,4 @@
 using Orleans.VNeID.Staff;
-using Orleans.VNeID.Grains.Staff;
 
 namespace Orleans.VNeID.Tests.Staff;
 
