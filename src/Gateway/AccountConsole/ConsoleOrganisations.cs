@@ -99,22 +99,18 @@ public static class ConsoleOrganisations
 
     private static async Task<IResult> SendCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string identifier)
     {
-        var sent = await cluster.Account(AccountOf(user)!).RequestSignInCodeAsync(SessionOf(user)!);
-        return sent.Succeeded && OrganisationId.TryParse(identifier, out _)
+        var refused = OrganisationId.TryParse(identifier, out _)
+            ? await ConsoleFreshCode.SendAsync(http, user, cluster)
+            : PageWords.Refusal(http, ErrorCatalogue.OrganisationNotFound.Refuse());
+        return refused is null
             ? Back(http, $"/organisations/{identifier}", "code=sent")
-            : await PageAsync(http, user, cluster, identifier, null, PageWords.Refusal(http, sent.Error ?? ErrorCatalogue.OrganisationNotFound.Refuse()), true);
+            : await PageAsync(http, user, cluster, identifier, null, refused, true);
     }
 
-    private static async Task<IResult> ConfirmCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string identifier)
-    {
-        var code = http.Request.Form["code"].ToString().Trim();
-        if (!OneTimeCode.IsWellFormed(code))
-            return await PageAsync(http, user, cluster, identifier, null, T(http, "Mã xác thực gồm 6 chữ số.", "The code has 6 digits."), codeSent: true);
-        var confirmed = await cluster.Account(AccountOf(user)!).ConfirmSignInCodeAsync(SessionOf(user)!, code);
-        return confirmed.Succeeded
-            ? await ActAsync(http, user, cluster, identifier, "activated", (o, id, session) => o.ActivateAsync(id, session))
-            : await PageAsync(http, user, cluster, identifier, null, PageWords.Refusal(http, confirmed.Error!), codeSent: true);
-    }
+    private static async Task<IResult> ConfirmCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string identifier) =>
+        await ConsoleFreshCode.ConfirmAsync(http, user, cluster) is { } refused
+            ? await PageAsync(http, user, cluster, identifier, null, refused, codeSent: true)
+            : await ActAsync(http, user, cluster, identifier, "activated", (o, id, session) => o.ActivateAsync(id, session));
 
     private static OrganisationDetail Detail(Orleans.VNeID.Web.PageContext page, OrganisationView o) => new(
         o.Identifier, o.Name, o.EnglishName, KindWords(page, o.Kind), o.HeadOffice, StatusWords(page, o.Status),

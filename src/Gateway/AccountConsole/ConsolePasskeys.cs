@@ -73,24 +73,15 @@ public static class ConsolePasskeys
             : await PageAsync(http, user, cluster, ceremonies, null, PageWords.Refusal(http, added.Error!), false);
     }
 
-    private static async Task<IResult> SendCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, PasskeyCeremonies ceremonies)
-    {
-        var sent = await cluster.Account(AccountOf(user)!).RequestSignInCodeAsync(SessionOf(user)!);
-        return sent.Succeeded
-            ? Back(http, "/passkeys", "code=sent")
-            : await PageAsync(http, user, cluster, ceremonies, null, PageWords.Refusal(http, sent.Error!), false);
-    }
+    private static async Task<IResult> SendCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, PasskeyCeremonies ceremonies) =>
+        await ConsoleFreshCode.SendAsync(http, user, cluster) is { } refused
+            ? await PageAsync(http, user, cluster, ceremonies, null, refused, false)
+            : Back(http, "/passkeys", "code=sent");
 
-    private static async Task<IResult> ConfirmCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, PasskeyCeremonies ceremonies)
-    {
-        var code = http.Request.Form["code"].ToString().Trim();
-        if (!OneTimeCode.IsWellFormed(code))
-            return await PageAsync(http, user, cluster, ceremonies, null, T(http, "Mã xác thực gồm 6 chữ số.", "The code has 6 digits."), true);
-        var confirmed = await cluster.Account(AccountOf(user)!).ConfirmSignInCodeAsync(SessionOf(user)!, code);
-        return confirmed.Succeeded
-            ? Back(http, "/passkeys", "done=code")
-            : await PageAsync(http, user, cluster, ceremonies, null, PageWords.Refusal(http, confirmed.Error!), true);
-    }
+    private static async Task<IResult> ConfirmCodeAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, PasskeyCeremonies ceremonies) =>
+        await ConsoleFreshCode.ConfirmAsync(http, user, cluster) is { } refused
+            ? await PageAsync(http, user, cluster, ceremonies, null, refused, true)
+            : Back(http, "/passkeys", "done=code");
 
     private static async Task<IResult> RenameAsync(HttpContext http, ClaimsPrincipal user, IClusterClient cluster, string handle)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.Tests.Grains;
+using static Orleans.VNeID.Tests.Gateway.HttpJson;
 
 namespace Orleans.VNeID.Tests.Gateway;
 
@@ -15,8 +16,6 @@ namespace Orleans.VNeID.Tests.Gateway;
 public sealed class ForeignerHttpTests(ClusterFixture fixture)
 {
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     private string Capture(string key, Modality modality) =>
         Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(key, modality), 0.1, 7));

@@ -7,6 +7,7 @@ using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Registry;
 using Orleans.VNeID.Tests.Grains;
+using static Orleans.VNeID.Tests.Gateway.HttpJson;
 
 namespace Orleans.VNeID.Tests.Gateway;
 
@@ -16,7 +17,6 @@ public sealed partial class Level2AtTheDeskHttpTests(ClusterFixture fixture)
 {
     // One gateway host shared by every test of the collection (see ClusterFixture.GatewayHost).
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
-
 
     private string Capture(string id, Modality modality, double noise = 0.1) =>
         Convert.ToBase64String(BiometricTemplates.Capture(fixture.Registry.Template(id, modality), noise, 7));
@@ -56,8 +56,6 @@ public sealed partial class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         var http = _gateway.CreateClient();
         return (http, await _gateway.ServiceTokenAsync(http, officer, "Officer#Dev2026"));
     }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     [Fact]
     public async Task A_level_one_citizen_becomes_level_two_at_a_commune_office()

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.VNeID.Dossiers;
 using Orleans.VNeID.Tests.Grains;
+using static Orleans.VNeID.Tests.Gateway.HttpJson;
 
 namespace Orleans.VNeID.Tests.Gateway;
 

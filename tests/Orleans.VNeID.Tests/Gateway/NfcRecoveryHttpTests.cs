@@ -5,6 +5,7 @@ using System.Text.Json;
 using Orleans.VNeID.Chips;
 using Orleans.VNeID.Tests.Chips;
 using Orleans.VNeID.Tests.Grains;
+using static Orleans.VNeID.Tests.Gateway.HttpJson;
 
 namespace Orleans.VNeID.Tests.Gateway;
 
@@ -16,8 +17,6 @@ namespace Orleans.VNeID.Tests.Gateway;
 public sealed class NfcRecoveryHttpTests(ClusterFixture fixture)
 {
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     /// <summary>The chip as the Development read-back gives it: the very body the NFC route takes.</summary>
     private async Task<Dictionary<string, object>> ReadChipAsync(HttpClient http, string idNumber)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Orleans.VNeID.Accounts;
 using Orleans.VNeID.Biometrics;
 using Orleans.VNeID.Tests.Grains;
+using static Orleans.VNeID.Tests.Gateway.HttpJson;
 
 namespace Orleans.VNeID.Tests.Gateway;
 
@@ -28,8 +29,6 @@ public sealed class OfficeRecoveryHttpTests(ClusterFixture fixture)
         var (deviceId, capturedAt, deviceSignature) = fixture.SignCapture(office, idNumber, portraitTemplate, fingerprintTemplate);
         return new { idNumber, portraitTemplate, fingerprintTemplate, phone, deviceId, capturedAt, deviceSignature };
     }
-
-    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
 
     private async Task<(HttpClient Http, string Officer)> DeskAsync(string officer = "officer-hn-01")
     {
