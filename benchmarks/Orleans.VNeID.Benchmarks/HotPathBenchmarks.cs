@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
 namespace Orleans.VNeID.Benchmarks;
 

@@ -12,7 +12,7 @@ public sealed record TypeBytes(string Type, double CountPerAccount, double Bytes
 /// </summary>
 public static class HeapTypes
 {
-    private const string AccountGrain = "Orleans.VNeID.CitizenAccounts.CitizenAccountGrain";
+    private const string AccountGrain = "Orleans.VNeID.Grains.CitizenAccounts.CitizenAccountGrain";
 
     public static Dictionary<string, (long Count, long Bytes)> Count(int pid)
     {

@@ -44,7 +44,7 @@ internal static class PlatformAssemblies
     public static readonly System.Reflection.Assembly[] All =
     [
         typeof(Orleans.VNeID.Errors.ErrorCatalogue).Assembly, typeof(ServiceDefaultsExtensions).Assembly,
-        typeof(Orleans.VNeID.Accounts.AccountLifecycle).Assembly, typeof(SiloHosting).Assembly, typeof(GatewayApp).Assembly,
+        typeof(Orleans.VNeID.Grains.Accounts.AccountLifecycle).Assembly, typeof(SiloHosting).Assembly, typeof(GatewayApp).Assembly,
         typeof(Orleans.VNeID.IdentityProvider.OidcStoreRegistration).Assembly,
     ];
 }

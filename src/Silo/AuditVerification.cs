@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Audit;
 using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo;
@@ -55,7 +55,7 @@ internal static class AuditVerification
             }
         }
 
-        var checkpointKey = configuration.GetSection(Orleans.VNeID.Audit.AuditOptions.Section).Get<Orleans.VNeID.Audit.AuditOptions>()?.CheckpointKey;
+        var checkpointKey = configuration.GetSection(Orleans.VNeID.Grains.Audit.AuditOptions.Section).Get<Orleans.VNeID.Grains.Audit.AuditOptions>()?.CheckpointKey;
         var checkpoints = 0;
         if (string.IsNullOrWhiteSpace(checkpointKey))
         {

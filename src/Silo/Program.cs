@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Silo;
 using Orleans.VNeID.Silo.StandIns;
@@ -97,11 +98,11 @@ hashSecret.SetAction(parse =>
 });
 root.Subcommands.Add(hashSecret);
 
-var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} and {Orleans.VNeID.OfficeDesk.DossierStateDiagram.RelativePath} from the account's and the dossier's lifecycles.");
+var stateDiagram = new Command("state-diagram", $"Regenerate {StateDiagram.RelativePath} and {Orleans.VNeID.Grains.OfficeDesk.DossierStateDiagram.RelativePath} from the account's and the dossier's lifecycles.");
 stateDiagram.SetAction(_ =>
 {
     var repository = Path.GetDirectoryName(ConfigDirectory.Locate())!;
-    foreach (var (relative, markdown) in new[] { (StateDiagram.RelativePath, StateDiagram.Markdown()), (Orleans.VNeID.OfficeDesk.DossierStateDiagram.RelativePath, Orleans.VNeID.OfficeDesk.DossierStateDiagram.Markdown()) })
+    foreach (var (relative, markdown) in new[] { (StateDiagram.RelativePath, StateDiagram.Markdown()), (Orleans.VNeID.Grains.OfficeDesk.DossierStateDiagram.RelativePath, Orleans.VNeID.Grains.OfficeDesk.DossierStateDiagram.Markdown()) })
     {
         File.WriteAllText(Path.Combine(repository, relative), markdown);
         Console.WriteLine($"Wrote {Path.Combine(repository, relative)}");
@@ -148,11 +149,11 @@ var checkpoint = new Command("audit-checkpoint", "Take a signed checkpoint of th
 checkpoint.SetAction(async (parse, cancel) =>
 {
     var configuration = ServiceDefaultsExtensions.BuildToolConfiguration([]);
-    var options = configuration.Read<Orleans.VNeID.Audit.AuditOptions>();
+    var options = configuration.Read<Orleans.VNeID.Grains.Audit.AuditOptions>();
     if (string.IsNullOrWhiteSpace(options.CheckpointKey)) { Console.Error.WriteLine("Audit:CheckpointKey is not configured."); return 2; }
     var serviceId = configuration.GetSection("Cluster").Get<Orleans.Configuration.ClusterOptions>()?.ServiceId ?? "vneid";
     await using var dataSource = Npgsql.NpgsqlDataSource.Create(PlatformDatabase.ConnectionString(configuration));
-    var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(dataSource, serviceId, Convert.FromBase64String(options.CheckpointKey),
+    var taken = await Orleans.VNeID.Grains.Audit.AuditCheckpoints.TakeAsync(dataSource, serviceId, Convert.FromBase64String(options.CheckpointKey),
         parse.GetValue(margin) is { } seconds ? TimeSpan.FromSeconds(seconds) : options.CheckpointMargin, TimeProvider.System, cancel);
     Console.WriteLine(taken is null
         ? "Nothing new to cover."

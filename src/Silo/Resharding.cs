@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.VNeID.Storage;
+using Orleans.VNeID.Grains.Storage;
 
 namespace Orleans.VNeID.Silo;
 

@@ -9,13 +9,15 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;
-using Orleans.VNeID.Hosting;
-using Orleans.VNeID.Audit;
-using Orleans.VNeID.CitizenAccounts;
+using Orleans.VNeID.Grains.Hosting;
+using Orleans.VNeID.Grains.Audit;
+using Orleans.VNeID.Grains.CitizenAccounts;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Storage;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Events;
+using Orleans.VNeID.Grains.Events;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.ServiceDefaults;
 
@@ -53,7 +55,7 @@ public static class SiloHosting
             [PlatformNames.ConnectionStringName]);
         ProductionSecrets.RequireCountrySigningCas(configuration, builder.Environment, ConfigDirectory.Locate());
         ProductionSecrets.RequireCaptureDevices(configuration, builder.Environment);
-        builder.Services.PostConfigure<Orleans.VNeID.Chips.ChipOptions>(o => o.BaseDirectory = ConfigDirectory.Locate());
+        builder.Services.PostConfigure<Orleans.VNeID.Grains.Chips.ChipOptions>(o => o.BaseDirectory = ConfigDirectory.Locate());
         var orleansConnection = PlatformDatabase.OrleansConnectionString(configuration);
         var endpoints = configuration.Read<SiloOptions>();
 
@@ -160,7 +162,7 @@ public static class SiloHosting
                 return new GroupAccountCommits(states, sp.GetRequiredKeyedService<GroupCommitWriter>(0),
                     own.GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(), own.HashPicker,
                     sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId, AdoNetAccountStorage(0),
-                    sp.GetRequiredService<AccountEventWriter>(), sp.GetRequiredService<Orleans.VNeID.Security.SecretSealer>(),
+                    sp.GetRequiredService<AccountEventWriter>(), sp.GetRequiredService<Orleans.VNeID.Grains.Security.SecretSealer>(),
                     sp.GetRequiredService<AccountEventWriter>().DataSource, groupCommit.GatherAccountLoads ? groupCommit.MaxBatch : 0);
             });
             silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.ConnectionString = orleansConnection; });
@@ -194,14 +196,14 @@ public static class SiloHosting
             // The working-day calendar runs out at its last configured year: say so while there is time to add the next.
             silo.AddStartupTask((services, _) =>
             {
-                var calendar = services.GetRequiredService<Orleans.VNeID.Offices.WorkingCalendar>();
+                var calendar = services.GetRequiredService<Orleans.VNeID.Grains.Offices.WorkingCalendar>();
                 var clock = services.GetRequiredKeyedService<TimeProvider>(PlatformNames.DomainClock);
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.Add(Orleans.VNeID.Identity.VietnamTime.Offset));
                 if (calendar.DaysLeft(today) < 60)
                     services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.VNeID.Calendar").LogWarning(
                         "config/calendar.json holds holidays only up to {LastYear} ({Days} days left): add {NextYear}'s holidays and make-up days; " +
                         "offices stop receiving dossiers {Horizon} days before that year ends",
-                        calendar.LastYear, calendar.DaysLeft(today), calendar.LastYear + 1, Orleans.VNeID.Offices.WorkingCalendar.DeadlineHorizonDays);
+                        calendar.LastYear, calendar.DaysLeft(today), calendar.LastYear + 1, Orleans.VNeID.Grains.Offices.WorkingCalendar.DeadlineHorizonDays);
                 return Task.CompletedTask;
             });
             // Signed audit checkpoints on a reminder: whichever silo holds the grain takes them.

@@ -5,7 +5,8 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Streams;
 using Orleans.VNeID.Events;
-using Orleans.VNeID.Storage;
+using Orleans.VNeID.Grains.Events;
+using Orleans.VNeID.Grains.Storage;
 
 namespace Orleans.VNeID.Silo;
 

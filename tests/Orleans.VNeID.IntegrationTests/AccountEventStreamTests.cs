@@ -174,11 +174,11 @@ public sealed class AccountEventStreamTests(PlatformFixture platform, Xunit.Abst
     public async Task The_counting_consumer_forgets_event_ids_no_repeat_can_meet_any_more()
     {
         var service = "prune-" + Guid.NewGuid().ToString("N")[..8];
-        var store = new Orleans.VNeID.Events.PostgresEventCountStore(platform.ApplicationDatabase,
+        var store = new Orleans.VNeID.Grains.Events.PostgresEventCountStore(platform.ApplicationDatabase,
             Microsoft.Extensions.Options.Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = service }),
             new Microsoft.Extensions.Configuration.ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Streams:ExpiryTimeout"] = "1.00:00:00" }).Build(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Orleans.VNeID.Events.PostgresEventCountStore>.Instance, TimeProvider.System);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Orleans.VNeID.Grains.Events.PostgresEventCountStore>.Instance, TimeProvider.System);
         var fresh = new Orleans.VNeID.Events.PublishedAccountEvent("048090000001", 1, Orleans.VNeID.Accounts.AccountEventKind.Declared,
             Orleans.VNeID.Accounts.AccountStatus.Declared, Orleans.VNeID.Accounts.AccountStatus.PendingActivation, DateTimeOffset.UtcNow,
             Orleans.VNeID.Accounts.ActorRole.System, "system");

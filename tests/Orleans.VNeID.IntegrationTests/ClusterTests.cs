@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.IntegrationTests;
 

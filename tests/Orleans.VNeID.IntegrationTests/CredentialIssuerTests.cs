@@ -30,7 +30,7 @@ public sealed class CredentialIssuerTests(PlatformFixture platform)
         var day = new DateOnly(2026, 12, 7);
         var levelOneCitizen = platform.TakeCitizens(16).First(c => c.DateOfBirth.AddYears(18) <= day);
         await api.RegisterAndActivateAsync(levelOneCitizen);
-        Registry.CitizenRecord citizen;
+        Orleans.VNeID.Grains.Registry.CitizenRecord citizen;
         do citizen = platform.TakeCardHolder(day);
         while (citizen.DateOfBirth.AddYears(18) > day);
         await api.RegisterAndActivateAsync(citizen);

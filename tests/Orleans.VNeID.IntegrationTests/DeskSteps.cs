@@ -16,7 +16,7 @@ public static class DeskSteps
     /// level 2 with the code sent and <see cref="Level2Password"/>. Returns the dossier's code and status (an expired or
     /// missing card leaves it awaiting the card, and the account as it was).
     /// </summary>
-    public static async Task<(string DossierCode, string Status)> Level2AtTheDeskAsync(HttpClient http, PlatformApi api, Registry.CitizenRecord citizen)
+    public static async Task<(string DossierCode, string Status)> Level2AtTheDeskAsync(HttpClient http, PlatformApi api, Orleans.VNeID.Grains.Registry.CitizenRecord citizen)
     {
         var officerLogin = await http.PostAsJsonAsync("/api/v1/service-tokens", new { clientId = "officer-hn-01", clientSecret = "Officer#Dev2026", code = DemoStaff.Code("officer-hn-01") });
         var officer = (await officerLogin.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Playwright;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.IntegrationTests;
 

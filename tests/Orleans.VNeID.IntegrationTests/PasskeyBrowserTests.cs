@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.IntegrationTests;
 

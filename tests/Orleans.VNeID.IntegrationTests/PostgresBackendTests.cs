@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 using Orleans.VNeID.Silo.StandIns;
 using Orleans.VNeID.Silo.Schema;
 
@@ -77,7 +80,7 @@ public class PostgresBackendTests(PlatformFixture platform)
     [Fact]
     public async Task Gathered_registry_look_ups_answer_each_caller_its_own_citizen_or_none()
     {
-        var gathered = new PostgresPopulationRegistry(platform.Database, Options.Create(new Orleans.VNeID.Storage.GroupCommitOptions { MaxBatch = 8 }));
+        var gathered = new PostgresPopulationRegistry(platform.Database, Options.Create(new Orleans.VNeID.Grains.Storage.GroupCommitOptions { MaxBatch = 8 }));
         var one = new PostgresPopulationRegistry(platform.Database);
         var ids = PopulationGenerator.DemoCitizens.Select(c => c.IdNumber).Append("096099999999").ToArray();
         var asked = Enumerable.Range(0, 60).Select(i => ids[i % ids.Length]).ToArray();
@@ -113,7 +116,7 @@ public class PostgresBackendTests(PlatformFixture platform)
     {
         var key = Convert.ToBase64String(Enumerable.Range(9, 32).Select(i => (byte)i).ToArray());
         var serviceId = $"writer-test-{Guid.NewGuid():N}";
-        var audit = new Orleans.VNeID.Audit.PostgresAuditTrail(platform.Database, Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = serviceId }));
+        var audit = new Orleans.VNeID.Grains.Audit.PostgresAuditTrail(platform.Database, Options.Create(new Orleans.Configuration.ClusterOptions { ServiceId = serviceId }));
         var outbox = new PostgresOutbox(platform.Database, new SecretSealer(Options.Create(new SealingOptions { SealingKey = key })));
         var writer = new AccountEventWriter(audit, outbox);
         Assert.True(writer.WritesTogether);

@@ -40,7 +40,7 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
         await api.RegisterAndActivateAsync(citizen);
         await api.LogInAsync(citizen.IdNumber);
         await WaitForAuditAsync(cluster, citizen.IdNumber, kind: 5);
-        var taken = await Orleans.VNeID.Audit.AuditCheckpoints.TakeAsync(platform.Database, cluster.ClusterId,
+        var taken = await Orleans.VNeID.Grains.Audit.AuditCheckpoints.TakeAsync(platform.Database, cluster.ClusterId,
             Convert.FromBase64String(DevelopmentCheckpointKey()), TimeSpan.Zero, TimeProvider.System);
         Assert.NotNull(taken);
         var clean = new StringWriter();
@@ -303,11 +303,11 @@ public class SecurityTests(PlatformFixture platform, Xunit.Abstractions.ITestOut
     /// registration; the unknown IDs' are made active too, so that what is compared is the answer, not a first
     /// activation), then once more each, alternating, and compares the status, the body and the median time.
     /// </summary>
-    private async Task AnswersAlikeAsync(string what, IReadOnlyList<Orleans.VNeID.Registry.CitizenRecord> existing,
-        IReadOnlyList<Orleans.VNeID.Registry.CitizenRecord> unknown, Func<Orleans.VNeID.Registry.CitizenRecord, Task<HttpResponseMessage>> send,
+    private async Task AnswersAlikeAsync(string what, IReadOnlyList<Orleans.VNeID.Grains.Registry.CitizenRecord> existing,
+        IReadOnlyList<Orleans.VNeID.Grains.Registry.CitizenRecord> unknown, Func<Orleans.VNeID.Grains.Registry.CitizenRecord, Task<HttpResponseMessage>> send,
         HttpStatusCode expected)
     {
-        async Task<(HttpStatusCode Status, string Body, double Milliseconds)> Ask(Orleans.VNeID.Registry.CitizenRecord c)
+        async Task<(HttpStatusCode Status, string Body, double Milliseconds)> Ask(Orleans.VNeID.Grains.Registry.CitizenRecord c)
         {
             var clock = Stopwatch.StartNew();
             var response = await send(c);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
-using Orleans.VNeID.Storage;
+using Orleans.VNeID.Grains.Storage;
 
 namespace Orleans.VNeID.IntegrationTests;
 

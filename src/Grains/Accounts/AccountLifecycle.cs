@@ -2,8 +2,9 @@ using Orleans.VNeID.Errors;
 using Stateless;
 using Stateless.Graph;
 using Stateless.Reflection;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>The part of an account's state the lifecycle owns; persisted inside <see cref="AccountState"/>.</summary>
 [GenerateSerializer, Alias("vneid.LifecycleState")]

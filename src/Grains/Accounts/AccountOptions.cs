@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>Activation codes (docs/domain.md, "The procedures"). Section <c>Otp</c>.</summary>
 public sealed class OtpOptions

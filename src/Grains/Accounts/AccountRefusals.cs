@@ -1,6 +1,7 @@
 using Orleans.VNeID.Errors;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>The refusals account commands share, with their details; codes and statuses come from the catalogue.</summary>
 public static class AccountRefusals

@@ -1,8 +1,11 @@
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>
 /// The persisted state of one account. Secrets are stored only as hashes (password, activation code) or sealed

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>What readers see of an account: the view (phone masked, no secret) and the profile with each field's source.</summary>
 public static class AccountViews

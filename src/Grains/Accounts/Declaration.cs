@@ -1,8 +1,9 @@
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>
 /// Who may declare a level-1 account (Decision 34 art. 6 §4 a-d, docs/domain.md, "Accounts and levels"): the declaration's own consistency, the

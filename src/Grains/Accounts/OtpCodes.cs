@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>One-time codes from a CSPRNG, stored only as an HMAC-SHA256 bound to the account and the issue.</summary>
 public sealed class OtpCodes(IOptions<OtpOptions> options)

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Errors;
+using Orleans.VNeID.Accounts;
 
-namespace Orleans.VNeID.Accounts;
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>
 /// Whose budget a code or notice is sent from. A stranger must never spend what stands between the owner and their own

@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.Accounts;
+using Orleans.VNeID.Accounts;
+
+namespace Orleans.VNeID.Grains.Accounts;
 
 /// <summary>docs/state-machine.md, generated from the lifecycle's configuration (<c>vneid-silo state-diagram</c>).</summary>
 public static class StateDiagram

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 
-namespace Orleans.VNeID.Audit;
+namespace Orleans.VNeID.Grains.Audit;
 
 /// <summary>One audit entry as stored: an account event's audited fields and its chain links.</summary>
 public sealed record AuditEntry(

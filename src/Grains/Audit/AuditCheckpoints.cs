@@ -7,7 +7,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.VNeID.ServiceDefaults;
 
-namespace Orleans.VNeID.Audit;
+namespace Orleans.VNeID.Grains.Audit;
 
 /// <summary>Signed checkpoints of the audit trail. Section <c>Audit</c>.</summary>
 public sealed class AuditOptions : ISettingsSection

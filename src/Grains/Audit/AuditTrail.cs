@@ -3,8 +3,9 @@ using Npgsql;
 using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 
-namespace Orleans.VNeID.Audit;
+namespace Orleans.VNeID.Grains.Audit;
 
 /// <summary>Where audit entries are appended and read back.</summary>
 public interface IAuditTrail

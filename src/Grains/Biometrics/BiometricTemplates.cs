@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 
-namespace Orleans.VNeID.Biometrics;
+namespace Orleans.VNeID.Grains.Biometrics;
 
 /// <summary>Which capture a template comes from.</summary>
 public enum Modality

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Orleans.VNeID.Chips;
+namespace Orleans.VNeID.Grains.Chips;
 
 /// <summary>
 /// ICAO 9303 part 11 active authentication, as the platform's chips do it: data group 15 holds the chip's public key

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Chips;
+namespace Orleans.VNeID.Grains.Chips;
 
 /// <summary>
 /// The data groups of a Vietnamese chip ID card as this platform reads them (ICAO 9303 part 10):

@@ -5,9 +5,10 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 
-namespace Orleans.VNeID.Chips;
+namespace Orleans.VNeID.Grains.Chips;
 
 /// <summary>Where the country signing CA certificates come from (ICAO 9303 part 12: the CSCA, trusted out of band).</summary>
 public sealed class ChipOptions

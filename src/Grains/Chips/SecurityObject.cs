@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 
-namespace Orleans.VNeID.Chips;
+namespace Orleans.VNeID.Grains.Chips;
 
 /// <summary>
 /// The LDS security object of ICAO 9303 part 10 (the content EF.SOD signs): the hash algorithm and one hash per data group.

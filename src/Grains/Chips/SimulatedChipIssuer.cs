@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Registry;
 
-namespace Orleans.VNeID.Chips;
+namespace Orleans.VNeID.Grains.Chips;
 
 /// <summary>
 /// Development's stand-in for the ID-card production centre's chip personalisation: a document signer certified by the

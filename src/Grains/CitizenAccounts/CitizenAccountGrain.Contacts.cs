@@ -1,8 +1,10 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>
 /// The account's contacts. The phone is the registry's (or the one an officer recorded at the desk); e-mail is a second

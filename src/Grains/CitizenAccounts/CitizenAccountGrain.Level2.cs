@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>Level 2 at the desk: the upgrade a matched dossier starts, the document wallet, the verified profile.</summary>
 public sealed partial class CitizenAccountGrain
@@ -138,18 +140,18 @@ public sealed partial class CitizenAccountGrain
     }
 
     /// <summary>
-    /// <see cref="Staff.StaffAccessRule"/> for a staff member's read or change: the refusal when a reason is needed and
+    /// <see cref="Orleans.VNeID.Grains.Staff.StaffAccessRule"/> for a staff member's read or change: the refusal when a reason is needed and
     /// none was given; otherwise the mark for the audit entry (empty for the desk's ordinary work, the reason for an
     /// exception, which is also reported to operators).
     /// </summary>
     private (Refusal? Refusal, string Exception) StaffRule(Actor staff, string? reason, string doing)
     {
-        var verdict = Staff.StaffAccessRule.Decide(staff.Role, calendar.WhyClosed(Now()) is null, reason);
-        if (verdict == Staff.StaffAccessVerdict.ReasonRequired)
+        var verdict = Orleans.VNeID.Grains.Staff.StaffAccessRule.Decide(staff.Role, calendar.WhyClosed(Now()) is null, reason);
+        if (verdict == Orleans.VNeID.Grains.Staff.StaffAccessVerdict.ReasonRequired)
             return (ErrorCatalogue.StaffReasonRequired.Refuse(staff.Role == ActorRole.Officer
                 ? "Outside the office's hours an officer reads or changes a citizen's data only with a stated reason (X-Access-Reason), audited and reported."
                 : "An operator reads or changes a citizen's personal data only with a stated reason (X-Access-Reason), audited and reported."), "");
-        if (verdict == Staff.StaffAccessVerdict.Allowed) return (null, "");
+        if (verdict == Orleans.VNeID.Grains.Staff.StaffAccessVerdict.Allowed) return (null, "");
         logger.LogWarning("ALERT: {Role} {Staff} {Doing} {Account} as an exception: {Reason}", staff.Role, staff.Id, doing, AccountId, reason);
         return (null, $" as an EXCEPTION: {reason!.Trim()}");
     }

@@ -1,8 +1,10 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>Locking (owner, officer, operator, or the brute-force guard) and unlocking (officer, operator).</summary>
 public sealed partial class CitizenAccountGrain

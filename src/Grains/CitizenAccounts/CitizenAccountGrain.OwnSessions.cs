@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>What the owner does with their own sessions and password from a signed-in session (the account console).</summary>
 public sealed partial class CitizenAccountGrain

@@ -4,12 +4,15 @@ using Fido2NetLib;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Grains.Notifications;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>
 /// Passkeys (WebAuthn), checked by the Fido2 library against the key and the signature counter this grain stores: the

@@ -1,9 +1,11 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>
 /// Forgotten password (docs/domain.md, "The procedures"): a code to the registered phone when every detail matches (the card's issue date
@@ -100,7 +102,7 @@ public sealed partial class CitizenAccountGrain
     /// <summary>How long a new phone recorded at a desk waits for the second officer.</summary>
     private static readonly TimeSpan PhoneChangeWindow = TimeSpan.FromHours(1);
 
-    public async Task<Result<OfficeDesk.OfficeRecoveryReceipt>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence)
+    public async Task<Result<Orleans.VNeID.OfficeDesk.OfficeRecoveryReceipt>> StartRecoveryAtOfficeAsync(Actor officer, string officeCode, string? newPhone, string evidence)
     {
         if (!Exists) return AccountRefusals.NotFound();
         if (_lifecycle.Status == AccountStatus.Locked)
@@ -123,7 +125,7 @@ public sealed partial class CitizenAccountGrain
             Raise(AccountEventKind.PhoneChangeRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}; waits for a second officer", now,
                 ToOwner(code: null));
             await CommitAsync();
-            return Result.Ok(new OfficeDesk.OfficeRecoveryReceipt(AccountId, null, RecoveryCompleteUrl, AwaitingSecondOfficer: true,
+            return Result.Ok(new Orleans.VNeID.OfficeDesk.OfficeRecoveryReceipt(AccountId, null, RecoveryCompleteUrl, AwaitingSecondOfficer: true,
                 ConfirmUrl: $"/api/v1/offices/{officeCode}/recoveries/{AccountId}/confirmation"));
         }
 
@@ -133,10 +135,10 @@ public sealed partial class CitizenAccountGrain
         Raise(AccountEventKind.RecoveryRequested, Unchanged(), officer, $"in person at office {officeCode}: {evidence}", now,
             [CodeTo(NotificationChannel.Sms, phone, code)]);
         await CommitAsync();
-        return Result.Ok(new OfficeDesk.OfficeRecoveryReceipt(AccountId, AccountViews.MaskPhone(phone), RecoveryCompleteUrl));
+        return Result.Ok(new Orleans.VNeID.OfficeDesk.OfficeRecoveryReceipt(AccountId, AccountViews.MaskPhone(phone), RecoveryCompleteUrl));
     }
 
-    public async Task<Result<OfficeDesk.OfficeRecoveryReceipt>> ConfirmPhoneChangeAtOfficeAsync(Actor confirmer, string officeCode)
+    public async Task<Result<Orleans.VNeID.OfficeDesk.OfficeRecoveryReceipt>> ConfirmPhoneChangeAtOfficeAsync(Actor confirmer, string officeCode)
     {
         var now = Now();
         if (!Exists || State.PendingPhoneChange is not { } pending || pending.ExpiresAt <= now || pending.OfficeCode != officeCode)
@@ -151,7 +153,7 @@ public sealed partial class CitizenAccountGrain
         Raise(AccountEventKind.RecoveryRequested, Unchanged(), confirmer, $"in person at office {officeCode}: new phone confirmed by a second officer", now,
             [CodeTo(NotificationChannel.Sms, pending.Phone, code)]);
         await CommitAsync();
-        return Result.Ok(new OfficeDesk.OfficeRecoveryReceipt(AccountId, AccountViews.MaskPhone(pending.Phone), RecoveryCompleteUrl));
+        return Result.Ok(new Orleans.VNeID.OfficeDesk.OfficeRecoveryReceipt(AccountId, AccountViews.MaskPhone(pending.Phone), RecoveryCompleteUrl));
     }
 
     private string RecoveryCompleteUrl => $"/api/v1/recovery/{AccountId}/password";

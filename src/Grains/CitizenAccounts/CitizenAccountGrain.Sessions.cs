@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Identity;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>Login, refresh-token rotation, the gateway's per-request session check, logout.</summary>
 public sealed partial class CitizenAccountGrain

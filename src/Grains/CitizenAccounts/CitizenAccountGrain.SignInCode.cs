@@ -1,8 +1,10 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>
 /// The second factor of a sign-in at the OpenID Connect provider (level-2 requests, or when the risk rule advises it):

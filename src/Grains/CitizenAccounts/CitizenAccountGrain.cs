@@ -3,14 +3,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Grains.Notifications;
 using Orleans.VNeID.Platform;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <summary>
 /// One citizen's account, keyed by the personal ID number. The grain loads the state, asks the rules (the lifecycle,

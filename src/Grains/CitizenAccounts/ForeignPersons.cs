@@ -1,10 +1,11 @@
 using Orleans.Concurrency;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Platform;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <inheritdoc cref="IForeignPersonGrain"/>
 public sealed class ForeignPersonGrain(

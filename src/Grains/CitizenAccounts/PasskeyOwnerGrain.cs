@@ -1,7 +1,8 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Platform;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <inheritdoc cref="IPasskeyOwnerGrain"/>
 public sealed class PasskeyOwnerGrain(

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 
-namespace Orleans.VNeID.CitizenAccounts;
+namespace Orleans.VNeID.Grains.CitizenAccounts;
 
 /// <inheritdoc cref="IQrSignInGrain"/>
 /// <remarks>On the machine's clock, as the gateways that set its expiry (not the domain clock of the accounts' rules).</remarks>

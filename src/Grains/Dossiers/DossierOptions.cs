@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Orleans.VNeID.Dossiers;
 
-namespace Orleans.VNeID.Dossiers;
+namespace Orleans.VNeID.Grains.Dossiers;
 
 /// <summary>
 /// The level-2 dossier's deadlines (docs/domain.md, "The procedures"): at most 3 working days when the citizen holds a

@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Dossiers;
+
+namespace Orleans.VNeID.Grains.Dossiers;
 
 /// <summary>A dossier as stored: the decision, the scores, the officer and the office; never a template.</summary>
 [GenerateSerializer, Alias("vneid.DossierState")]

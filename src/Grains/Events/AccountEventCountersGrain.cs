@@ -9,8 +9,10 @@ using Orleans.Configuration;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Events;
 
-namespace Orleans.VNeID.Events;
+namespace Orleans.VNeID.Grains.Events;
 
 /// <summary>Where the counting consumer keeps its counts: each event counted once by kind.</summary>
 public interface IEventCountStore

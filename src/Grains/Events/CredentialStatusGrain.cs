@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using Npgsql;
 using Orleans.Streams.Core;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Events;
 
-namespace Orleans.VNeID.Events;
+namespace Orleans.VNeID.Grains.Events;
 
 /// <summary>What the account's events mean to the credentials issued for it, in the issuer's status list.</summary>
 public enum CredentialStatusChange

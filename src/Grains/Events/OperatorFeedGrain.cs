@@ -3,8 +3,9 @@ using Orleans.Concurrency;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Orleans.Utilities;
+using Orleans.VNeID.Events;
 
-namespace Orleans.VNeID.Events;
+namespace Orleans.VNeID.Grains.Events;
 
 /// <summary>
 /// The operators' live feed (one grain): passes each event to the gateways whose subscriptions are fresh. A live view:

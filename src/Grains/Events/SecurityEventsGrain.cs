@@ -4,8 +4,10 @@ using Npgsql;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Events;
 
-namespace Orleans.VNeID.Events;
+namespace Orleans.VNeID.Grains.Events;
 
 /// <summary>
 /// A security event a relying party is told of (OpenID Shared Signals: CAEP and RISC event types), with the members of

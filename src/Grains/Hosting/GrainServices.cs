@@ -4,16 +4,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Offices;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Offices;
 using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Platform;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.Hosting;
+namespace Orleans.VNeID.Grains.Hosting;
 
 public static class GrainServices
 {
@@ -28,12 +31,12 @@ public static class GrainServices
         services.AddOptions<BruteForceOptions>().BindConfiguration(BruteForceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BiometricOptions>().BindConfiguration(BiometricOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton<Orleans.VNeID.OfficeDesk.DeskBiometrics>();
-        services.AddOptions<Dictionary<string, Orleans.VNeID.OfficeDesk.CaptureDevice>>().BindConfiguration(Orleans.VNeID.OfficeDesk.CaptureDevices.Section);
-        services.TryAddSingleton<Orleans.VNeID.OfficeDesk.CaptureDevices>();
+        services.TryAddSingleton<Orleans.VNeID.Grains.OfficeDesk.DeskBiometrics>();
+        services.AddOptions<Dictionary<string, Orleans.VNeID.Grains.OfficeDesk.CaptureDevice>>().BindConfiguration(Orleans.VNeID.Grains.OfficeDesk.CaptureDevices.Section);
+        services.TryAddSingleton<Orleans.VNeID.Grains.OfficeDesk.CaptureDevices>();
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section);
         services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section);
-        services.AddOptions<Dossiers.DossierOptions>().BindConfiguration(Dossiers.DossierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Orleans.VNeID.Grains.Dossiers.DossierOptions>().BindConfiguration(Orleans.VNeID.Grains.Dossiers.DossierOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOfficeSettings();
         services.TryAddSingleton(sp => new WorkingCalendar(sp.GetRequiredService<IOptions<CalendarOptions>>().Value));
         services.TryAddSingleton<OfficeDirectory>();
@@ -64,15 +67,15 @@ public static class GrainServices
     {
         services.TryAddSingleton<IPopulationRegistry, PostgresPopulationRegistry>();
         services.TryAddSingleton<IDocumentRegisters, PostgresDocumentRegisters>();
-        services.TryAddSingleton<Organisations.IOrganisationRegister, Organisations.PostgresOrganisationRegister>();
+        services.TryAddSingleton<Orleans.VNeID.Grains.Organisations.IOrganisationRegister, Orleans.VNeID.Grains.Organisations.PostgresOrganisationRegister>();
         services.TryAddSingleton<PostgresOutbox>();
         services.TryAddSingleton<INotificationSender>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<ISentMessageReader>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IDatabaseProbe>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
-        services.TryAddSingleton<Events.IEventCountStore, Events.PostgresEventCountStore>();
-        services.TryAddSingleton<Events.ISecurityEventStore, Events.PostgresSecurityEventStore>();
-        services.TryAddSingleton<Events.ICredentialStatusStore, Events.PostgresCredentialStatusStore>();
+        services.TryAddSingleton<Orleans.VNeID.Grains.Events.IEventCountStore, Orleans.VNeID.Grains.Events.PostgresEventCountStore>();
+        services.TryAddSingleton<Orleans.VNeID.Grains.Events.ISecurityEventStore, Orleans.VNeID.Grains.Events.PostgresSecurityEventStore>();
+        services.TryAddSingleton<Orleans.VNeID.Grains.Events.ICredentialStatusStore, Orleans.VNeID.Grains.Events.PostgresCredentialStatusStore>();
         return services;
     }
 }

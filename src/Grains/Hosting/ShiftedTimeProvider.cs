@@ -1,4 +1,4 @@
-namespace Orleans.VNeID.Hosting;
+namespace Orleans.VNeID.Grains.Hosting;
 
 /// <summary>
 /// Development only: domain time that starts at a chosen instant and runs on from there, so a person can see what the

@@ -3,7 +3,7 @@ using Orleans.Storage;
 
 using Orleans.VNeID.Platform;
 
-namespace Orleans.VNeID.Hosting;
+namespace Orleans.VNeID.Grains.Hosting;
 
 /// <summary>
 /// Wraps a grain storage so that a database failure (also during activation, before any call filter runs) reaches

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 using Orleans.VNeID.Platform;
 
-namespace Orleans.VNeID.Hosting;
+namespace Orleans.VNeID.Grains.Hosting;
 
 /// <summary>Turns a database failure inside any grain call into <see cref="PlatformUnavailableException"/>.</summary>
 public sealed class UnavailableDependencyFilter(ILogger<UnavailableDependencyFilter> logger) : IIncomingGrainCallFilter

@@ -1,7 +1,9 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>
 /// Stores one account event's audit entry, the messages it sends and the back-channel logouts it owes. When both the audit trail and the sender are the

@@ -1,7 +1,9 @@
 using Npgsql;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>
 /// The logouts an account event owes relying parties: for each session the event ended, every relying party that holds

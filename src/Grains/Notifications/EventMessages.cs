@@ -1,7 +1,10 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>An account event's messages as they leave the platform: one per notification it asks for, the code opened.</summary>
 public static class EventMessages

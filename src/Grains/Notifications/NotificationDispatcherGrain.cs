@@ -3,10 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.Streams;
 using Orleans.VNeID.Events;
+using Orleans.VNeID.Grains.Events;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>Delivers account events: the audit trail and the message outbox.</summary>
 public interface INotificationDispatcherGrain : IGrainWithIntegerKey

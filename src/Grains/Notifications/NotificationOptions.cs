@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.Notifications;
+using Orleans.VNeID.Notifications;
+
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>Events and the message outbox. Section <c>Notifications</c>.</summary>
 public sealed class NotificationOptions

@@ -1,6 +1,8 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>A rendered message for one channel. <see cref="MessageId"/> is stable: sending it twice sends it once.</summary>
 public sealed record OutboundMessage(

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>
 /// Message texts in the seed's style. SMS uses the unaccented SMS alphabet (docs/domain.md, "The procedures"); e-mail keeps diacritics.

@@ -1,8 +1,11 @@
 using Npgsql;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 /// <summary>
 /// The default sender: records each message durably in <c>notifications.outbox</c>, body sealed, for a real

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.VNeID.Platform;
+using Orleans.VNeID.Notifications;
 
-namespace Orleans.VNeID.Notifications;
+namespace Orleans.VNeID.Grains.Notifications;
 
 [StatelessWorker]
 public sealed class SentMessagesGrain(ISentMessageReader reader, IOptions<NotificationOptions> options)

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <inheritdoc cref="IBiometricAttemptsGrain"/>
 public sealed class BiometricAttemptsGrain(

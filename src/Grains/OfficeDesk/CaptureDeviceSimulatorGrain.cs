@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>Stands in for the desk's camera and fingerprint reader in Development (the same switch as the message read-back).</summary>
 [StatelessWorker]
@@ -32,6 +34,6 @@ public sealed class CaptureDeviceSimulatorGrain(IPopulationRegistry registry, IO
             signature.DeviceId, signature.CapturedAt, Convert.ToBase64String(signature.Signature));
     }
 
-    public async Task<Accounts.ChipRead?> ReadChipAsync(string idNumber, byte[] challenge) =>
+    public async Task<Orleans.VNeID.Accounts.ChipRead?> ReadChipAsync(string idNumber, byte[] challenge) =>
         options.Value.AllowReadBack && PersonalIdNumber.TryParse(idNumber, out var id, out _) ? await registry.ReadChipAsync(id, challenge) : null;
 }

@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Errors;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>A camera and fingerprint reader enrolled to one office. Section <c>CaptureDevices:&lt;device id&gt;</c>.</summary>
 public sealed class CaptureDevice

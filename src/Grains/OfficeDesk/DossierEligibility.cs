@@ -1,10 +1,13 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>A refusal for the officer (<see cref="Detail"/>) and in the citizen's words (<see cref="Plain"/>).</summary>
 public sealed record DossierRefusal(string Detail, string Plain);

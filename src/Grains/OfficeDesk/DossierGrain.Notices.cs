@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>How a dossier's outcome reaches the citizen: through the account's chain, or without an account to the contacts given at the desk.</summary>
 public sealed partial class DossierGrain

@@ -1,9 +1,12 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>Papers added during the dossier's visit: the citizen present, at the dossier's office, that day, in its hours.</summary>
 public sealed partial class DossierGrain

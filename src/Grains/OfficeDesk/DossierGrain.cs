@@ -4,17 +4,22 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Offices;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Offices;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>
 /// One level-2 dossier. On opening it checks the citizen and the dependents against the registry, compares the captured

@@ -2,8 +2,10 @@ using Stateless;
 using Stateless.Graph;
 
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>Where a level-2 dossier stands: received (not yet decided), waiting for its card, approved or rejected.</summary>
 public enum DossierStage

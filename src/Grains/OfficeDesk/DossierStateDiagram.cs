@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.OfficeDesk;
+using Orleans.VNeID.OfficeDesk;
+
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>docs/dossier-states.md, generated from the dossier's lifecycle (<c>vneid-silo state-diagram</c>).</summary>
 public static class DossierStateDiagram

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Offices;
+using Orleans.VNeID.Grains.Offices;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>
 /// One police office's reception desk (one grain per office, never one for the whole country): checks the officer's

@@ -2,14 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Offices;
+using Orleans.VNeID.Grains.Offices;
 using Orleans.VNeID.Platform;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
+using Orleans.VNeID.OfficeDesk;
 
-namespace Orleans.VNeID.OfficeDesk;
+namespace Orleans.VNeID.Grains.OfficeDesk;
 
 /// <summary>
 /// Password recovery in person at a police office: the officer's own office, in office hours; the portrait and

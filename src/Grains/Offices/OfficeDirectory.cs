@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.ServiceDefaults;
 
-namespace Orleans.VNeID.Offices;
+namespace Orleans.VNeID.Grains.Offices;
 
 public sealed class OfficeDirectory(IOptions<OfficeOptions> options)
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Offices;
+namespace Orleans.VNeID.Grains.Offices;
 
 /// <summary>Public holidays and reception hours. Section <c>Calendar</c> (config/calendar.json).</summary>
 public sealed class CalendarOptions

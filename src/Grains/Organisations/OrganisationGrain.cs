@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Platform;
+using Orleans.VNeID.Organisations;
 
-namespace Orleans.VNeID.Organisations;
+namespace Orleans.VNeID.Grains.Organisations;
 
 /// <summary>
 /// <inheritdoc cref="IOrganisationGrain"/>

@@ -1,6 +1,7 @@
 using Npgsql;
+using Orleans.VNeID.Organisations;
 
-namespace Orleans.VNeID.Organisations;
+namespace Orleans.VNeID.Grains.Organisations;
 
 /// <summary>An organisation as the national business-registration database records it.</summary>
 public sealed record RegisteredOrganisation(

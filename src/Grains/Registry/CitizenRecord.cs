@@ -1,6 +1,6 @@
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Registry;
+namespace Orleans.VNeID.Grains.Registry;
 
 /// <summary>
 /// One person as the registry records them: a citizen from the National Population Database, or a foreigner from the
@@ -98,5 +98,5 @@ public interface IPopulationRegistry
     /// Development's simulated chip card of a card holder, read as a phone reads it (EF.SOD, data groups 1, 13 and 15)
     /// and answering <paramref name="challenge"/> as the card's own key would (active authentication); null without one.
     /// </summary>
-    Task<Accounts.ChipRead?> ReadChipAsync(PersonalIdNumber id, byte[] challenge, CancellationToken cancellationToken = default);
+    Task<Orleans.VNeID.Accounts.ChipRead?> ReadChipAsync(PersonalIdNumber id, byte[] challenge, CancellationToken cancellationToken = default);
 }

@@ -1,8 +1,9 @@
 using Npgsql;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Errors;
 
-namespace Orleans.VNeID.Registry;
+namespace Orleans.VNeID.Grains.Registry;
 
 /// <summary>A paper as its issuing register records it.</summary>
 public sealed record RegisterRecord(DocumentKind Kind, string Number, string HolderIdNumber, string Issuer, DateOnly ValidFrom, DateOnly? ValidUntil,

@@ -1,7 +1,7 @@
 using Npgsql;
 using Orleans.VNeID.Identity;
 
-namespace Orleans.VNeID.Registry;
+namespace Orleans.VNeID.Grains.Registry;
 
 /// <summary>
 /// Reads <c>registry.citizens</c> and, for foreigners, <c>immigration.foreigners</c>. With <see cref="Storage.GroupCommitOptions"/>
@@ -104,13 +104,13 @@ public sealed class PostgresPopulationRegistry(NpgsqlDataSource dataSource, Micr
         return new EnrolledBiometrics(reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
     }
 
-    public async Task<Accounts.ChipRead?> ReadChipAsync(PersonalIdNumber id, byte[] challenge, CancellationToken cancellationToken = default)
+    public async Task<Orleans.VNeID.Accounts.ChipRead?> ReadChipAsync(PersonalIdNumber id, byte[] challenge, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("select dg1, dg13, sod, dg15, chip_key from registry.chips where id_number = $1");
         command.Parameters.AddWithValue(id.Value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(3) || reader.IsDBNull(4)) return null;
-        return new Accounts.ChipRead(reader.GetFieldValue<byte[]>(2),
+        return new Orleans.VNeID.Accounts.ChipRead(reader.GetFieldValue<byte[]>(2),
             new Dictionary<int, byte[]>
             {
                 [Chips.ChipHolder.Mrz] = reader.GetFieldValue<byte[]>(0), [Chips.ChipHolder.NationalData] = reader.GetFieldValue<byte[]>(1),

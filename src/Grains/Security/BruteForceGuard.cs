@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Security;
+namespace Orleans.VNeID.Grains.Security;
 
 /// <summary>
 /// Brute-force protection per factor (password, one-time code). Section <c>Lockout</c>. Failures lead to growing temporary

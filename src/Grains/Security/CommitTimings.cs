@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.Security;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Grains.Security;
 
 /// <summary>
 /// How long this silo's recent account commits took, so that an anonymous answer which commits nothing (an unknown ID

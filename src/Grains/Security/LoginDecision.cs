@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.Security;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Grains.Security;
 
 /// <summary>What a login must do next, before any password is checked.</summary>
 public enum LoginStep

@@ -1,4 +1,6 @@
-namespace Orleans.VNeID.Security;
+using Orleans.VNeID.Security;
+
+namespace Orleans.VNeID.Grains.Security;
 
 /// <inheritdoc cref="IOneTimeUseGrain"/>
 public sealed class OneTimeUseGrain(TimeProvider clock) : Grain, IOneTimeUseGrain

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
+using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Security;
+namespace Orleans.VNeID.Grains.Security;
 
 /// <summary>
 /// Password hashes in ASP.NET Core Identity's versioned PBKDF2 format (work factor from section <c>PasswordHashing</c>).

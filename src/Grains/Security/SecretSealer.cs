@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Security;
+namespace Orleans.VNeID.Grains.Security;
 
 /// <summary>The key of the <see cref="SecretSealer"/>. It stays in section <c>Notifications</c>, where deployments already set it.</summary>
 public sealed class SealingOptions

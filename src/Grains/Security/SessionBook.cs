@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
+using Orleans.VNeID.Security;
 
-namespace Orleans.VNeID.Security;
+namespace Orleans.VNeID.Grains.Security;
 
 /// <summary>Login sessions. Section <c>Sessions</c>.</summary>
 public sealed class SessionOptions

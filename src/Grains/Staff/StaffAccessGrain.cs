@@ -2,12 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
 using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Grains.Notifications;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
+using Orleans.VNeID.Staff;
 
-namespace Orleans.VNeID.Staff;
+namespace Orleans.VNeID.Grains.Staff;
 
 /// <summary>What the platform keeps about service accounts. Persisted in the account storage.</summary>
 [GenerateSerializer, Alias("vneid.StaffAccessState")]

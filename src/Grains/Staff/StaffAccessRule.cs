@@ -1,6 +1,8 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Staff;
 
-namespace Orleans.VNeID.Staff;
+namespace Orleans.VNeID.Grains.Staff;
 
 /// <summary>What a staff member's read of a citizen's personal data is.</summary>
 public enum StaffAccessVerdict

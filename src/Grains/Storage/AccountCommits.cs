@@ -1,10 +1,14 @@
 using Orleans.Storage;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Events;
+using Orleans.VNeID.Grains.Events;
 using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Grains.Notifications;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
-namespace Orleans.VNeID.Storage;
+namespace Orleans.VNeID.Grains.Storage;
 
 /// <summary>
 /// The account-commit port (issue 32): the one way a citizen account's state and what it announced become durable. The

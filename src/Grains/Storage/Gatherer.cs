@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Orleans.VNeID.Storage;
+namespace Orleans.VNeID.Grains.Storage;
 
 /// <summary>
 /// Look-ups in flight at once answered by one query (issue 15's registry look-ups, issue 32's account loads): each caller

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Orleans.Storage;
 
-namespace Orleans.VNeID.Storage;
+namespace Orleans.VNeID.Grains.Storage;
 
 /// <summary>
 /// A grain's row in <c>orleans.storage</c>, identified exactly as Orleans' ADO.NET grain storage identifies it

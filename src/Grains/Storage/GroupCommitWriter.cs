@@ -6,7 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.VNeID.ServiceDefaults;
 
-namespace Orleans.VNeID.Storage;
+namespace Orleans.VNeID.Grains.Storage;
 
 /// <summary>Group commit of grain states (issue 15). Section <c>GroupCommit</c>.</summary>
 public sealed class GroupCommitOptions : ISettingsSection
@@ -38,13 +38,13 @@ public sealed class GroupCommitOptions : ISettingsSection
 /// (<paramref name="alongside"/>) and the events as the account-events stream carries them (<paramref name="published"/>).
 /// </summary>
 public sealed class StateWrite(RowIdentity row, byte[] payload, int? expectedVersion, Action<NpgsqlBatch>? alongside,
-    IReadOnlyList<Events.PublishedAccountEvent>? published = null)
+    IReadOnlyList<Orleans.VNeID.Events.PublishedAccountEvent>? published = null)
 {
     public RowIdentity Row { get; } = row;
     public byte[] Payload { get; } = payload;
     public int? ExpectedVersion { get; } = expectedVersion;
     public Action<NpgsqlBatch>? Alongside { get; } = alongside;
-    public IReadOnlyList<Events.PublishedAccountEvent> Published { get; } = published ?? [];
+    public IReadOnlyList<Orleans.VNeID.Events.PublishedAccountEvent> Published { get; } = published ?? [];
     internal TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 

@@ -1,6 +1,6 @@
 using Orleans.Storage;
 
-namespace Orleans.VNeID.Storage;
+namespace Orleans.VNeID.Grains.Storage;
 
 /// <summary>
 /// The shard of a grain's state: a jump consistent hash (Lamping and Veach, 2014) of the row's <c>grain_id_hash</c>,

@@ -1,5 +1,5 @@
 using Npgsql;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Identity;
 
 namespace Orleans.VNeID.Silo.StandIns;
@@ -63,7 +63,7 @@ internal static class CardIssuer
         templates.Parameters.AddWithValue(BiometricTemplates.NewPerson());
         await templates.ExecuteNonQueryAsync(cancellationToken);
         // The new card's chip replaces the old one's (Development's simulated personalisation).
-        await ChipSeeder.ReplaceAsync(connection, transaction, new Orleans.VNeID.Registry.CitizenRecord(id.Value, fullName, dateOfBirth, gender, "",
+        await ChipSeeder.ReplaceAsync(connection, transaction, new Orleans.VNeID.Grains.Registry.CitizenRecord(id.Value, fullName, dateOfBirth, gender, "",
             number, issuedOn, null, null, null, expiresOn), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await output.WriteLineAsync($"Chip card {number} issued on {issuedOn:yyyy-MM-dd} to {id.Value} " +

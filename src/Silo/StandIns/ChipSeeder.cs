@@ -1,8 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.VNeID.Chips;
+using Orleans.VNeID.Grains.Chips;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo.StandIns;

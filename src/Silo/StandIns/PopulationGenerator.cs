@@ -1,5 +1,5 @@
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.Silo.StandIns;
 

@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.VNeID.Biometrics;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Biometrics;
+using Orleans.VNeID.Grains.Registry;
 using Spectre.Console;
 
 namespace Orleans.VNeID.Silo.StandIns;

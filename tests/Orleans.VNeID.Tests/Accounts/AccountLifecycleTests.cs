@@ -1,4 +1,5 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using static Orleans.VNeID.Accounts.AccountStatus;
 using static Orleans.VNeID.Accounts.AccountTrigger;
 

@@ -1,4 +1,4 @@
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.Tests.Accounts;
 

@@ -1,4 +1,5 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 
 namespace Orleans.VNeID.Tests.Accounts;
 

@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Chips;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Chips;
 using Orleans.VNeID.Errors;
 using Orleans.VNeID.Identity;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
-using Orleans.VNeID.Chips;
+using Orleans.VNeID.Grains.Chips;
 
 namespace Orleans.VNeID.Tests.Chips;
 

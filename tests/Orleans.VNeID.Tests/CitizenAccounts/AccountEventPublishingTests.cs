@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Events;
+using Orleans.VNeID.Grains.Events;
 using Orleans.VNeID.Tests.Gateway;
 using Orleans.VNeID.Tests.Grains;
 
@@ -110,7 +112,7 @@ public sealed class AccountEventPublishingTests(ClusterFixture fixture)
         }
     }
 
-    private async Task Level2AtTheDeskAsync(HttpClient http, Orleans.VNeID.Registry.CitizenRecord citizen, List<string> secrets)
+    private async Task Level2AtTheDeskAsync(HttpClient http, Orleans.VNeID.Grains.Registry.CitizenRecord citizen, List<string> secrets)
     {
         fixture.Papers.Register(citizen.IdNumber, Orleans.VNeID.Dossiers.DocumentKind.HealthInsuranceCard, "DN4" + citizen.IdNumber);
         fixture.Papers.Register(citizen.IdNumber, Orleans.VNeID.Dossiers.DocumentKind.DriverLicence, citizen.IdNumber);

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
 using Orleans.VNeID.Tests.Grains;
 

@@ -4,9 +4,11 @@ using System.Security.Claims;
 using System.Text.Json;
 using OpenIddict.Abstractions;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Gateway.IdentityProvider;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Organisations;
+using Orleans.VNeID.Grains.Organisations;
 using Orleans.VNeID.Tests.Gateway;
 using Orleans.VNeID.Tests.Grains;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -27,14 +29,14 @@ public class ActingForOthersTests(ClusterFixture fixture)
     private readonly GatewayFactory _gateway = fixture.GatewayHost();
 
     /// <summary>A level-2 citizen signed in (the session of a fresh login) and one with a code proven on it.</summary>
-    private async Task<(Orleans.VNeID.Registry.CitizenRecord Citizen, string Session)> Level2Async(HttpClient http, string? fatherId = null)
+    private async Task<(Orleans.VNeID.Grains.Registry.CitizenRecord Citizen, string Session)> Level2Async(HttpClient http, string? fatherId = null)
     {
         var citizen = await fixture.ActiveCitizenAsync(Password);
         await _gateway.Level2AtTheDeskAsync(http, citizen, Level2Password);
         return (citizen, (await fixture.Account(citizen).LogInAsync(Level2Password)).Value!.SessionId);
     }
 
-    private async Task ProveCodeAsync(Orleans.VNeID.Registry.CitizenRecord citizen, string session)
+    private async Task ProveCodeAsync(Orleans.VNeID.Grains.Registry.CitizenRecord citizen, string session)
     {
         var before = fixture.Sender.To(citizen.Phone!).Count;
         Assert.True((await fixture.Account(citizen).RequestSignInCodeAsync(session)).Succeeded);

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 using Orleans.VNeID.Tests.Security;
 
@@ -297,7 +298,7 @@ public class CitizenAccountGrainTests(ClusterFixture fixture)
         Assert.Contains("da duoc mo khoa", messages[3].Body);
         await fixture.Audit.WaitForAsync(citizen.IdNumber, AccountEventKind.Unlocked);
         var (trail, head) = await fixture.Audit.ReadAsync(citizen.IdNumber);
-        Assert.Empty(Orleans.VNeID.Audit.AuditChain.Verify(trail, head));
+        Assert.Empty(Orleans.VNeID.Grains.Audit.AuditChain.Verify(trail, head));
         var lockEntry = trail.Single(e => e.Kind == AccountEventKind.Locked);
         Assert.Equal((ActorRole.Citizen, citizen.IdNumber, "Lost my phone"), (lockEntry.ActorRole, lockEntry.ActorId, lockEntry.Reason));
         var unlockEntry = trail.Single(e => e.Kind == AccountEventKind.Unlocked);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.CitizenAccounts;

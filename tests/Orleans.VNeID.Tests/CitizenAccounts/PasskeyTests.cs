@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Gateway.IdentityProvider;
 using Orleans.VNeID.LoadDriver;
 using Orleans.VNeID.Tests.Grains;
@@ -44,7 +45,7 @@ public class PasskeyTests(ClusterFixture fixture)
         return (new CitizenRecordAndGrain(citizen, grain), session, key);
     }
 
-    public sealed record CitizenRecordAndGrain(Orleans.VNeID.Registry.CitizenRecord Citizen, ICitizenAccountGrain Grain)
+    public sealed record CitizenRecordAndGrain(Orleans.VNeID.Grains.Registry.CitizenRecord Citizen, ICitizenAccountGrain Grain)
     {
         public string IdNumber => Citizen.IdNumber;
     }

@@ -1,5 +1,6 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.CitizenAccounts;

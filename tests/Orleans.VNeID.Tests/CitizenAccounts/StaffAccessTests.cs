@@ -1,4 +1,4 @@
-using Orleans.VNeID.Offices;
+using Orleans.VNeID.Grains.Offices;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.CitizenAccounts;

@@ -1,7 +1,10 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.OfficeDesk;
+using Orleans.VNeID.Grains.OfficeDesk;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Dossiers;
@@ -17,7 +20,7 @@ public class DossierGrainTests(ClusterFixture fixture)
     private static readonly Actor SecondOfficer = new(ActorRole.Officer, "officer-hn-02");
 
     /// <summary>A dossier for <paramref name="citizen"/> with a capture signed by CAP-HG's simulated device, now.</summary>
-    private OpenDossier Dossier(Orleans.VNeID.Registry.CitizenRecord citizen, bool hasChipCard = true, string? submission = null)
+    private OpenDossier Dossier(Orleans.VNeID.Grains.Registry.CitizenRecord citizen, bool hasChipCard = true, string? submission = null)
     {
         var portrait = BiometricTemplates.Capture(fixture.Registry.Template(citizen.IdNumber, Modality.Portrait), 0.1, 7);
         var fingerprint = BiometricTemplates.Capture(fixture.Registry.Template(citizen.IdNumber, Modality.Fingerprint), 0.1, 7);
@@ -55,7 +58,7 @@ public class DossierGrainTests(ClusterFixture fixture)
 
         // Closed: after hours nothing is received.
         fixture.Clock.Advance(TimeSpan.FromHours(14));
-        while (new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions()).IsOpen(fixture.Clock.GetUtcNow()))
+        while (new Orleans.VNeID.Grains.Offices.WorkingCalendar(new Orleans.VNeID.Grains.Offices.CalendarOptions()).IsOpen(fixture.Clock.GetUtcNow()))
             fixture.Clock.Advance(TimeSpan.FromHours(1));
         var closed = await Desk().SubmitAsync(Officer, "CAP-HG", Dossier(await fixture.ActiveCitizenAsync("Nhoquan@123")));
         Assert.Equal("office_closed", closed.Error!.Code);

@@ -1,8 +1,11 @@
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.OfficeDesk;
+using Orleans.VNeID.Grains.OfficeDesk;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.Tests.Dossiers;
 

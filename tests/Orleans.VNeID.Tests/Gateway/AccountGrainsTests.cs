@@ -1,5 +1,6 @@
 using System.Reflection;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Gateway.Cluster;
 using Orleans.VNeID.Tests.Grains;
 

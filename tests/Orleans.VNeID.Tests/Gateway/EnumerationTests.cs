@@ -3,7 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;
@@ -19,7 +20,7 @@ public sealed class EnumerationTests
     private readonly GatewayFactory _gateway;
 
     // The cluster's chip authority signs each subject's genuine chip for the NFC route (one fixture per test run).
-    private static Chips.TestChipAuthority? _chips;
+    private static Orleans.VNeID.Tests.Chips.TestChipAuthority? _chips;
     private static Orleans.VNeID.Gateway.Recovery.NfcChallenges? _nfcChallenges;
 
     public EnumerationTests(ClusterFixture fixture)

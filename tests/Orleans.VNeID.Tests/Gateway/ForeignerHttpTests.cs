@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orleans.VNeID.Biometrics;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Biometrics;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Tests.Grains;
 using static Orleans.VNeID.Tests.Gateway.HttpJson;
 

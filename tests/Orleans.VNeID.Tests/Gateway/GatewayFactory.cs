@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Gateway;
@@ -89,10 +89,10 @@ public sealed class GatewayFactory(ClusterFixture cluster, int perAccountPerMinu
     {
         cluster.AdvanceToOfficeHours();
         var officer = await ServiceTokenAsync(http, "officer-hn-01", "Officer#Dev2026");
-        string Capture(Orleans.VNeID.Biometrics.Modality modality) => Convert.ToBase64String(
-            Orleans.VNeID.Biometrics.BiometricTemplates.Capture(cluster.Registry.Template(citizen.IdNumber, modality), 0.1, 7));
-        var portrait = Capture(Orleans.VNeID.Biometrics.Modality.Portrait);
-        var fingerprint = Capture(Orleans.VNeID.Biometrics.Modality.Fingerprint);
+        string Capture(Orleans.VNeID.Grains.Biometrics.Modality modality) => Convert.ToBase64String(
+            Orleans.VNeID.Grains.Biometrics.BiometricTemplates.Capture(cluster.Registry.Template(citizen.IdNumber, modality), 0.1, 7));
+        var portrait = Capture(Orleans.VNeID.Grains.Biometrics.Modality.Portrait);
+        var fingerprint = Capture(Orleans.VNeID.Grains.Biometrics.Modality.Fingerprint);
         var (deviceId, capturedAt, deviceSignature) = cluster.SignCapture("CAP-HG", citizen.IdNumber, portrait, fingerprint);
         secrets?.AddRange([officer, portrait[..40]]);
         var before = (await cluster.Sender.WaitForAsync(citizen.Phone!, 1)).Count;

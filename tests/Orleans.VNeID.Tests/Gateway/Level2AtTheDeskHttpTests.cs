@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Identity;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Tests.Grains;
 using static Orleans.VNeID.Tests.Gateway.HttpJson;
 
@@ -70,7 +72,7 @@ public sealed partial class Level2AtTheDeskHttpTests(ClusterFixture fixture)
         Assert.True(DossierCode.TryParse(code, out _));
         Assert.Contains("-1012-", code);
         var today = VietnamTime.Today(fixture.Clock);
-        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        var calendar = new Orleans.VNeID.Grains.Offices.WorkingCalendar(new Orleans.VNeID.Grains.Offices.CalendarOptions());
         Assert.Equal(calendar.AddWorkingDays(today, 3), DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!));
 
         var sms = (await fixture.Sender.WaitForAsync(citizen.Phone!, 3))[^1];
@@ -247,7 +249,7 @@ public sealed partial class Level2AtTheDeskHttpTests(ClusterFixture fixture)
             Dossier(citizen, chipCard: false))));
         Assert.Equal("awaitingCard", receipt.GetProperty("status").GetString());
         var appointment = DateOnly.Parse(receipt.GetProperty("appointmentDate").GetString()!);
-        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        var calendar = new Orleans.VNeID.Grains.Offices.WorkingCalendar(new Orleans.VNeID.Grains.Offices.CalendarOptions());
         Assert.Equal(calendar.AddWorkingDays(VietnamTime.Today(fixture.Clock), 7), appointment);
         Assert.Null(await fixture.Account(citizen).GetAsync());
 
@@ -311,7 +313,7 @@ public sealed partial class Level2AtTheDeskHttpTests(ClusterFixture fixture)
     {
         var (http, officer) = await DeskAsync();
         var today = VietnamTime.Today(fixture.Clock);
-        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        var calendar = new Orleans.VNeID.Grains.Offices.WorkingCalendar(new Orleans.VNeID.Grains.Offices.CalendarOptions());
         var expired = await _gateway.ActiveCitizenAsync(http); // a level-1 account: told of the outcome
         fixture.Registry.Add(expired with { CardIssuedOn = expired.DateOfBirth.AddYears(20) }); // changed at 25: expired five years ago
         var lost = fixture.NewCitizen();

@@ -1,5 +1,6 @@
 using System.Net;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Tests.Grains;
 using static Orleans.VNeID.Tests.Gateway.HttpJson;
 

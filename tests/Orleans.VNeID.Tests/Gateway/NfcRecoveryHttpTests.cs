@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Orleans.VNeID.Chips;
+using Orleans.VNeID.Grains.Chips;
 using Orleans.VNeID.Tests.Chips;
 using Orleans.VNeID.Tests.Grains;
 using static Orleans.VNeID.Tests.Gateway.HttpJson;

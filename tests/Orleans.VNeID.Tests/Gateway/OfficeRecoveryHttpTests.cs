@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Tests.Grains;
 using static Orleans.VNeID.Tests.Gateway.HttpJson;
 

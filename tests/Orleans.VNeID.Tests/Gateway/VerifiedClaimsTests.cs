@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Gateway.IdentityProvider;
 using Orleans.VNeID.Identity;
 

@@ -6,10 +6,12 @@ using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Hosting;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Registry;
 using Orleans.VNeID.Tests.Security;
 
 namespace Orleans.VNeID.Tests.Grains;
@@ -27,17 +29,17 @@ public sealed class ClusterFixture : IAsyncLifetime
     public InMemoryAuditTrail Audit { get; } = new();
 
     /// <summary>What the account-events stream's counting consumer received.</summary>
-    public Orleans.VNeID.Events.InMemoryEventCountStore StreamConsumer { get; } = new();
+    public Orleans.VNeID.Grains.Events.InMemoryEventCountStore StreamConsumer { get; } = new();
 
     /// <summary>What the stream's security-events consumer owes relying parties.</summary>
-    public Orleans.VNeID.Events.InMemorySecurityEventStore SecurityEvents { get; } = new();
+    public Orleans.VNeID.Grains.Events.InMemorySecurityEventStore SecurityEvents { get; } = new();
 
     /// <summary>What the credential-status consumer applied (a lock suspends an account's credentials).</summary>
-    public Orleans.VNeID.Events.InMemoryCredentialStatusStore CredentialStatuses { get; } = new();
+    public Orleans.VNeID.Grains.Events.InMemoryCredentialStatusStore CredentialStatuses { get; } = new();
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>The country signing CA the cluster trusts for NFC recovery, and the chips it signs.</summary>
-    public Chips.TestChipAuthority Chips { get; } = new();
+    public Orleans.VNeID.Tests.Chips.TestChipAuthority Chips { get; } = new();
     public IClusterClient Client => Cluster.Client;
 
     public static readonly Dictionary<string, string?> Settings = new()
@@ -51,8 +53,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["Offices:0:Code"] = "CAP-HG", ["Offices:0:Number"] = "1012", ["Offices:0:Level"] = "Commune", ["Offices:0:Name"] = "Công an phường Hàng Gai",
         ["Offices:1:Code"] = "CAP-BN", ["Offices:1:Number"] = "7912", ["Offices:1:Level"] = "Commune", ["Offices:1:Name"] = "Công an phường Bến Nghé",
         // Each office's simulated capture device, with Development's key (the tests sign with its committed private key).
-        ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG", ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
-        ["CaptureDevices:SIM-CAP-BN:Office"] = "CAP-BN", ["CaptureDevices:SIM-CAP-BN:PublicKey"] = Orleans.VNeID.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
+        ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG", ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.Grains.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
+        ["CaptureDevices:SIM-CAP-BN:Office"] = "CAP-BN", ["CaptureDevices:SIM-CAP-BN:PublicKey"] = Orleans.VNeID.Grains.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
     };
 
     private static readonly Lazy<System.Security.Cryptography.ECDsa> DeviceKey = new(() =>
@@ -70,7 +72,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// </summary>
     public (string DeviceId, DateTimeOffset CapturedAt, string DeviceSignature) SignCapture(string office, string idNumber, string portrait, string fingerprint)
     {
-        var signed = Orleans.VNeID.OfficeDesk.CaptureSigning.Sign(DeviceKey.Value, office, "SIM-" + office, idNumber, Clock.GetUtcNow(),
+        var signed = Orleans.VNeID.Grains.OfficeDesk.CaptureSigning.Sign(DeviceKey.Value, office, "SIM-" + office, idNumber, Clock.GetUtcNow(),
             Convert.FromBase64String(portrait), Convert.FromBase64String(fingerprint));
         return (signed.DeviceId, signed.CapturedAt, Convert.ToBase64String(signed.Signature));
     }
@@ -85,15 +87,15 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddKeyedSingleton<TimeProvider>(PlatformNames.DomainClock, Clock);
             host.Services.AddSingleton<IPopulationRegistry>(Registry);
             host.Services.AddSingleton<IDocumentRegisters>(Papers);
-            host.Services.AddSingleton<Orleans.VNeID.Organisations.IOrganisationRegister>(Organisations);
-            host.Services.Configure<Orleans.VNeID.Chips.ChipOptions>(o => o.CountrySigningCertificates = [Chips.CertificatePath]);
+            host.Services.AddSingleton<Orleans.VNeID.Grains.Organisations.IOrganisationRegister>(Organisations);
+            host.Services.Configure<Orleans.VNeID.Grains.Chips.ChipOptions>(o => o.CountrySigningCertificates = [Chips.CertificatePath]);
             host.Services.AddSingleton<INotificationSender>(Sender);
             host.Services.AddSingleton<ISentMessageReader>(Sender);
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
-            host.Services.AddSingleton<Orleans.VNeID.Audit.IAuditTrail>(Audit);
-            host.Services.AddSingleton<Orleans.VNeID.Events.IEventCountStore>(StreamConsumer);
-            host.Services.AddSingleton<Orleans.VNeID.Events.ISecurityEventStore>(SecurityEvents);
-            host.Services.AddSingleton<Orleans.VNeID.Events.ICredentialStatusStore>(CredentialStatuses);
+            host.Services.AddSingleton<Orleans.VNeID.Grains.Audit.IAuditTrail>(Audit);
+            host.Services.AddSingleton<Orleans.VNeID.Grains.Events.IEventCountStore>(StreamConsumer);
+            host.Services.AddSingleton<Orleans.VNeID.Grains.Events.ISecurityEventStore>(SecurityEvents);
+            host.Services.AddSingleton<Orleans.VNeID.Grains.Events.ICredentialStatusStore>(CredentialStatuses);
             host.Services.AddAccountServices();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
@@ -162,7 +164,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Moves domain time forward to the next moment offices receive dossiers (default hours, no holidays configured here).</summary>
     public void AdvanceToOfficeHours()
     {
-        var calendar = new Orleans.VNeID.Offices.WorkingCalendar(new Orleans.VNeID.Offices.CalendarOptions());
+        var calendar = new Orleans.VNeID.Grains.Offices.WorkingCalendar(new Orleans.VNeID.Grains.Offices.CalendarOptions());
         while (!calendar.IsOpen(Clock.GetUtcNow()) || !calendar.IsOpen(Clock.GetUtcNow().AddMinutes(30)))
             Clock.Advance(TimeSpan.FromMinutes(15));
     }

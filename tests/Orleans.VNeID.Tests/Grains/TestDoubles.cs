@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
 using Orleans.VNeID.Identity;
 using Orleans.VNeID.Notifications;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Notifications;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.Tests.Grains;
 
@@ -24,23 +26,23 @@ public sealed class InMemoryDocumentRegisters : IDocumentRegisters
 }
 
 /// <summary>The business register as a dictionary: a test registers its organisations and changes their representative.</summary>
-public sealed class InMemoryOrganisationRegister : Orleans.VNeID.Organisations.IOrganisationRegister
+public sealed class InMemoryOrganisationRegister : Orleans.VNeID.Grains.Organisations.IOrganisationRegister
 {
-    private readonly ConcurrentDictionary<string, Orleans.VNeID.Organisations.RegisteredOrganisation> _organisations = new();
+    private readonly ConcurrentDictionary<string, Orleans.VNeID.Grains.Organisations.RegisteredOrganisation> _organisations = new();
     private static int _serial;
 
     /// <summary>A new operating enterprise represented by <paramref name="representative"/>.</summary>
-    public Orleans.VNeID.Organisations.RegisteredOrganisation Add(string representative)
+    public Orleans.VNeID.Grains.Organisations.RegisteredOrganisation Add(string representative)
     {
         var identifier = $"09{Interlocked.Increment(ref _serial) + 10_000_000:D8}";
         return _organisations[identifier] = new(identifier, $"Công ty TNHH Thử nghiệm {identifier[^4..]}", $"Test {identifier[^4..]} Company Limited",
             "enterprise", "1 Lê Duẩn, Hà Nội", representative, "operating", identifier, new DateOnly(2020, 1, 1), "Phòng Đăng ký kinh doanh");
     }
 
-    public void Change(string identifier, Func<Orleans.VNeID.Organisations.RegisteredOrganisation, Orleans.VNeID.Organisations.RegisteredOrganisation> change) =>
+    public void Change(string identifier, Func<Orleans.VNeID.Grains.Organisations.RegisteredOrganisation, Orleans.VNeID.Grains.Organisations.RegisteredOrganisation> change) =>
         _organisations[identifier] = change(_organisations[identifier]);
 
-    public Task<Orleans.VNeID.Organisations.RegisteredOrganisation?> FindAsync(string identifier, CancellationToken cancellationToken = default) =>
+    public Task<Orleans.VNeID.Grains.Organisations.RegisteredOrganisation?> FindAsync(string identifier, CancellationToken cancellationToken = default) =>
         Task.FromResult(_organisations.GetValueOrDefault(identifier));
 
     public Task<IReadOnlyList<string>> RepresentedByAsync(string idNumber, CancellationToken cancellationToken = default) =>
@@ -78,11 +80,11 @@ public sealed class InMemoryPopulationRegistry : IPopulationRegistry
 
     /// <summary>What a person looks like: features drawn at random once per person (enrolled with their card, if any).</summary>
     public EnrolledBiometrics Person(string idNumber) =>
-        _people.GetOrAdd(idNumber, _ => new EnrolledBiometrics(Biometrics.BiometricTemplates.NewPerson(), Biometrics.BiometricTemplates.NewPerson()));
+        _people.GetOrAdd(idNumber, _ => new EnrolledBiometrics(Orleans.VNeID.Grains.Biometrics.BiometricTemplates.NewPerson(), Orleans.VNeID.Grains.Biometrics.BiometricTemplates.NewPerson()));
 
     /// <summary>One modality of a person's features.</summary>
-    public byte[] Template(string idNumber, Biometrics.Modality modality) =>
-        modality == Biometrics.Modality.Portrait ? Person(idNumber).Portrait : Person(idNumber).Fingerprint;
+    public byte[] Template(string idNumber, Orleans.VNeID.Grains.Biometrics.Modality modality) =>
+        modality == Orleans.VNeID.Grains.Biometrics.Modality.Portrait ? Person(idNumber).Portrait : Person(idNumber).Fingerprint;
 
     public Task<EnrolledBiometrics?> FindBiometricsAsync(IdentityNumber id, CancellationToken cancellationToken = default) =>
         Task.FromResult(_citizens.TryGetValue(id.Value, out var c) && c.CardIssuedOn is not null ? Person(id.Value) : null);

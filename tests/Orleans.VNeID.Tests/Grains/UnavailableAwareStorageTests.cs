@@ -1,5 +1,5 @@
 using Orleans.Storage;
-using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Grains.Hosting;
 
 namespace Orleans.VNeID.Tests.Grains;
 

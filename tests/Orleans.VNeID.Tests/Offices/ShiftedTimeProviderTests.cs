@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Orleans.VNeID.Hosting;
+using Orleans.VNeID.Grains.Hosting;
 
 namespace Orleans.VNeID.Tests.Offices;
 

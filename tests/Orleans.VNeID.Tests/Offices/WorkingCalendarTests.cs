@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Hosting;
-using Orleans.VNeID.Offices;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Hosting;
+using Orleans.VNeID.Grains.Offices;
 using Orleans.VNeID.Tests.Accounts;
 
 namespace Orleans.VNeID.Tests.Offices;

@@ -11,13 +11,7 @@ public partial class SettingsTests
 {
     private static string RepositoryRoot => Path.GetDirectoryName(Orleans.VNeID.ServiceDefaults.ConfigDirectory.Locate())!;
 
-    /// <summary>Every assembly of the platform.</summary>
-    private static readonly Assembly[] Platform =
-    [
-        typeof(Orleans.VNeID.Errors.ErrorCatalogue).Assembly, typeof(Orleans.VNeID.Accounts.AccountLifecycle).Assembly,
-        typeof(Orleans.VNeID.ServiceDefaults.Settings).Assembly, typeof(Orleans.VNeID.Gateway.IdentityProvider.OidcOptions).Assembly,
-        typeof(Orleans.VNeID.Silo.DocumentedErrorTable).Assembly, typeof(Orleans.VNeID.IdentityProvider.OidcStoreRegistration).Assembly,
-    ];
+    private static readonly Assembly[] Platform = PlatformAssemblies.All;
 
     /// <summary>The platform's settings classes: every type with a <c>Section</c> constant, in every assembly of the platform.</summary>
     private static IEnumerable<(string Section, Type Type)> SettingsClasses() => SettingsTable.Classes(Platform);

@@ -1,5 +1,6 @@
 using Orleans.VNeID.Dossiers;
-using Orleans.VNeID.Registry;
+using Orleans.VNeID.Grains.Dossiers;
+using Orleans.VNeID.Grains.Registry;
 
 namespace Orleans.VNeID.Tests.Registry;
 

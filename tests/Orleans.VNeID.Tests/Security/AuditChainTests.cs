@@ -1,5 +1,6 @@
 using Orleans.VNeID.Accounts;
-using Orleans.VNeID.Audit;
+using Orleans.VNeID.Grains.Accounts;
+using Orleans.VNeID.Grains.Audit;
 
 namespace Orleans.VNeID.Tests.Security;
 

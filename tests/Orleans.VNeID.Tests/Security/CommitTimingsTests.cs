@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
 namespace Orleans.VNeID.Tests.Security;
 

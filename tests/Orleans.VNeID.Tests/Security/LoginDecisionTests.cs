@@ -1,4 +1,5 @@
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
 namespace Orleans.VNeID.Tests.Security;
 

@@ -119,7 +119,7 @@ public class ProductionSecretsTests
         var simulated = Config(new()
         {
             ["CaptureDevices:SIM-CAP-HG:Office"] = "CAP-HG",
-            ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
+            ["CaptureDevices:SIM-CAP-HG:PublicKey"] = Orleans.VNeID.Grains.OfficeDesk.CaptureDevices.DevelopmentPublicKey,
         });
         var refused = Assert.Throws<InsecureConfigurationException>(() => ProductionSecrets.RequireCaptureDevices(simulated, new Env("Production")));
         Assert.Contains("CaptureDevices:SIM-CAP-HG:PublicKey", refused.Message);

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Notifications;
+using Orleans.VNeID.Grains.Notifications;
 using Orleans.VNeID.Security;
+using Orleans.VNeID.Grains.Security;
 
 namespace Orleans.VNeID.Tests.Security;
 

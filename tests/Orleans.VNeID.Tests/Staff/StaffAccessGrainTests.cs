@@ -1,4 +1,5 @@
 using Orleans.VNeID.Staff;
+using Orleans.VNeID.Grains.Staff;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Staff;

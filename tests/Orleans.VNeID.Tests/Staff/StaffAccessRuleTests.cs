@@ -1,4 +1,5 @@
 using Orleans.VNeID.Staff;
+using Orleans.VNeID.Grains.Staff;
 
 namespace Orleans.VNeID.Tests.Staff;
 

@@ -1,5 +1,5 @@
 using Orleans.Storage;
-using Orleans.VNeID.Storage;
+using Orleans.VNeID.Grains.Storage;
 
 namespace Orleans.VNeID.Tests.Storage;
 

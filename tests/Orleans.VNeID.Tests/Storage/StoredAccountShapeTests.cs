@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.VNeID.Accounts;
+using Orleans.VNeID.Grains.Accounts;
 using Orleans.VNeID.Dossiers;
+using Orleans.VNeID.Grains.Dossiers;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.Storage;
