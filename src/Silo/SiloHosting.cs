@@ -116,6 +116,8 @@ public static class SiloHosting
         builder.UseOrleans(silo =>
         {
             extra?.Invoke(silo);
+            // Stored states keep the type names they were written under (StoredTypeNames); after Orleans' own serializer.
+            silo.Services.AddSingleton<IGrainStorageSerializer>(StoredTypeNames.Serializer);
             silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));
@@ -140,6 +142,7 @@ public static class SiloHosting
             }
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage, (sp, _) =>
             {
+                StoredTypeNames.Verify(sp.GetRequiredService<IGrainStorageSerializer>(), new Orleans.VNeID.Grains.Accounts.AccountState());
                 var serviceId = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId;
                 var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdoNetGrainStorageOptions>>();
                 var stores = Enumerable.Range(0, stateDatabases.Count).Select(i =>

@@ -18,7 +18,8 @@ namespace Orleans.VNeID.Gateway.IdentityProvider;
 /// Security event tokens (RFC 8417) pushed to relying parties (RFC 8935). At consent the provider records that a relying
 /// party registered for security events has seen the account, with the subject it was given
 /// (<c>RelyingPartyRecords.RecordSubjectAsync</c>); the account-events stream's consumer owes it the events that matter to it
-/// (<c>SecurityEventsGrain</c> in the grains); <see cref="SecurityEventSender"/> delivers them in order.
+/// (<c>SecurityEventsGrain</c> in the grains, with what each account event means to them in src/IdentityProvider,
+/// <c>SecurityEventsOwed.cs</c>); <see cref="SecurityEventSender"/> delivers them in order.
 /// </summary>
 public static class SecurityEvents
 {

@@ -74,7 +74,7 @@ public static class GrainServices
         services.TryAddSingleton<IDatabaseProbe>(sp => sp.GetRequiredService<PostgresOutbox>());
         services.TryAddSingleton<IAuditTrail, PostgresAuditTrail>();
         services.TryAddSingleton<Orleans.VNeID.Grains.Events.IEventCountStore, Orleans.VNeID.Grains.Events.PostgresEventCountStore>();
-        services.TryAddSingleton<Orleans.VNeID.Grains.Events.ISecurityEventStore, Orleans.VNeID.Grains.Events.PostgresSecurityEventStore>();
+        services.TryAddSingleton<Orleans.VNeID.IdentityProvider.ISecurityEventStore, Orleans.VNeID.IdentityProvider.PostgresSecurityEventStore>();
         services.TryAddSingleton<Orleans.VNeID.Grains.Events.ICredentialStatusStore, Orleans.VNeID.Grains.Events.PostgresCredentialStatusStore>();
         return services;
     }

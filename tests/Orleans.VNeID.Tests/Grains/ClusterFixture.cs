@@ -32,7 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public Orleans.VNeID.Grains.Events.InMemoryEventCountStore StreamConsumer { get; } = new();
 
     /// <summary>What the stream's security-events consumer owes relying parties.</summary>
-    public Orleans.VNeID.Grains.Events.InMemorySecurityEventStore SecurityEvents { get; } = new();
+    public Orleans.VNeID.IdentityProvider.InMemorySecurityEventStore SecurityEvents { get; } = new();
 
     /// <summary>What the credential-status consumer applied (a lock suspends an account's credentials).</summary>
     public Orleans.VNeID.Grains.Events.InMemoryCredentialStatusStore CredentialStatuses { get; } = new();
@@ -94,9 +94,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IDatabaseProbe>(Sender);
             host.Services.AddSingleton<Orleans.VNeID.Grains.Audit.IAuditTrail>(Audit);
             host.Services.AddSingleton<Orleans.VNeID.Grains.Events.IEventCountStore>(StreamConsumer);
-            host.Services.AddSingleton<Orleans.VNeID.Grains.Events.ISecurityEventStore>(SecurityEvents);
+            host.Services.AddSingleton<Orleans.VNeID.IdentityProvider.ISecurityEventStore>(SecurityEvents);
             host.Services.AddSingleton<Orleans.VNeID.Grains.Events.ICredentialStatusStore>(CredentialStatuses);
             host.Services.AddAccountServices();
+            host.Services.AddSingleton<IGrainStorageSerializer>(Orleans.VNeID.Grains.Storage.StoredTypeNames.Serializer);
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
         builder.ConfigureSilo((_, silo) =>

@@ -1,4 +1,4 @@
-using Orleans.VNeID.Biometrics;
+using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Tests.Grains;
 
 namespace Orleans.VNeID.Tests.OfficeDesk;

@@ -19,6 +19,8 @@ public sealed class StoredAccountShapeTests(ClusterFixture fixture)
     public void Empty_papers_children_and_mismatch_lists_are_not_stored_and_load_as_empty_lists()
     {
         var json = Encoding.UTF8.GetString(Serializer.Serialize(new AccountState { FullName = "Lê Văn Tám" }).ToArray());
+        // Under the name every stored row has (the type moved to Orleans.VNeID.Grains.Accounts): older silos read it.
+        Assert.Contains("\"Orleans.VNeID.Accounts.AccountState, Orleans.VNeID.Grains\"", json, StringComparison.Ordinal);
         foreach (var name in new[] { "PendingDocuments", "Wallet", "Dependents", "RegistryMismatches" })
             Assert.DoesNotContain($"\"{name}\"", json, StringComparison.Ordinal);
 
@@ -56,5 +58,27 @@ public sealed class StoredAccountShapeTests(ClusterFixture fixture)
         Assert.Equal("Lê Văn Tám", loaded.FullName);
         Assert.Empty(loaded.Wallet);
         Assert.Equal(["001220000001"], loaded.Dependents);
+    }
+
+    /// <summary>
+    /// The silo's types moved to Orleans.VNeID.Grains.*; stored rows name them as before, nested in lists too, and rows
+    /// written before the move load (StoredTypeNames).
+    /// </summary>
+    [Fact]
+    public void States_keep_the_type_names_they_were_stored_under_nested_ones_too()
+    {
+        var state = new AccountState { FullName = "Lê Văn Tám" };
+        state.Sessions.Add(new Orleans.VNeID.Grains.Security.SessionRecord { Id = "s1", Device = "Chrome, Linux" });
+        var json = Encoding.UTF8.GetString(Serializer.Serialize(state).ToArray());
+        Assert.Contains("[[Orleans.VNeID.Security.SessionRecord, Orleans.VNeID.Grains]]", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Orleans.VNeID.Grains.", json, StringComparison.Ordinal);
+        Assert.Equal("Chrome, Linux", Serializer.Deserialize<AccountState>(new BinaryData(json))!.Sessions.Single().Device);
+
+        var older = new BinaryData("""
+            {"$id":"1","$type":"Orleans.VNeID.Accounts.AccountState, Orleans.VNeID.Grains","FullName":"Lê Văn Tám",
+             "Sessions":{"$type":"System.Collections.Generic.List`1[[Orleans.VNeID.Security.SessionRecord, Orleans.VNeID.Grains]], System.Private.CoreLib",
+               "$values":[{"$id":"2","$type":"Orleans.VNeID.Security.SessionRecord, Orleans.VNeID.Grains","Id":"s1","Device":"Firefox"}]}}
+            """);
+        Assert.Equal("Firefox", Serializer.Deserialize<AccountState>(older)!.Sessions.Single().Device);
     }
 }
