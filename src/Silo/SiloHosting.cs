@@ -142,9 +142,12 @@ public static class SiloHosting
             }
             silo.Services.AddKeyedSingleton<IGrainStorage>(PlatformNames.AccountStorage, (sp, _) =>
             {
-                StoredTypeNames.Verify(sp.GetRequiredService<IGrainStorageSerializer>(), new Orleans.VNeID.Grains.Accounts.AccountState());
                 var serviceId = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId;
                 var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AdoNetGrainStorageOptions>>();
+                // The serializer each shard's storage writes with keeps the stored type names, or the silo does not start.
+                for (var i = 0; i < stateDatabases.Count; i++)
+                    StoredTypeNames.Verify(options.Get(AdoNetAccountStorage(i)).GrainStorageSerializer ?? sp.GetRequiredService<IGrainStorageSerializer>(),
+                        new Orleans.VNeID.Grains.Accounts.AccountState());
                 var stores = Enumerable.Range(0, stateDatabases.Count).Select(i =>
                 {
                     var adoNet = sp.GetRequiredKeyedService<IGrainStorage>(AdoNetAccountStorage(i));
