@@ -12,7 +12,7 @@ if (args is ["settings-table"])
 {
     var document = Path.Combine(Path.GetDirectoryName(ConfigDirectory.Locate())!, "docs", "configuration.md");
     var table = SettingsTable.Markdown(SettingsTable.Rows(PlatformAssemblies.All));
-    File.WriteAllText(document, SettingsTable.Regenerate(File.ReadAllText(document), table));
+    File.WriteAllText(document, SettingsTable.InDocument.Regenerate(File.ReadAllText(document), table));
     Console.WriteLine($"Wrote {document}");
     return 0;
 }

@@ -64,27 +64,8 @@ public static partial class SettingsTable
         return table.ToString();
     }
 
-    /// <summary>The document with its table replaced by <paramref name="table"/>.</summary>
-    public static string Regenerate(string document, string table)
-    {
-        var (start, end) = Bounds(document);
-        return document[..(start + Begin.Length)] + "\n" + table + document[end..];
-    }
-
-    /// <summary>The table as the document has it now.</summary>
-    public static string Current(string document)
-    {
-        var (start, end) = Bounds(document);
-        return document[(start + Begin.Length)..end].TrimStart('\n');
-    }
-
-    private static (int Start, int End) Bounds(string document)
-    {
-        var start = document.IndexOf(Begin, StringComparison.Ordinal);
-        var end = document.IndexOf(End, StringComparison.Ordinal);
-        if (start < 0 || end < start) throw new InvalidOperationException($"The document has no settings table between '{Begin}' and '{End}'.");
-        return (start, end);
-    }
+    /// <summary>Where the table stands in docs/configuration.md.</summary>
+    public static readonly GeneratedSection InDocument = new(Begin, End);
 
     private static IConfiguration Build(IEnumerable<(string Path, bool Optional)> files)
     {

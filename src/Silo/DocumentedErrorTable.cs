@@ -1,4 +1,5 @@
 using Orleans.VNeID.Errors;
+using Orleans.VNeID.ServiceDefaults;
 
 namespace Orleans.VNeID.Silo;
 
@@ -8,25 +9,11 @@ public static class DocumentedErrorTable
     public const string Begin = "<!-- error-table: generated from ErrorCatalogue by `vneid-silo error-table`; do not edit -->";
     public const string End = "<!-- /error-table -->";
 
+    private static readonly GeneratedSection InDocument = new(Begin, End);
+
     /// <summary>The document with its table replaced by the catalogue's.</summary>
-    public static string Regenerate(string readme)
-    {
-        var (start, end) = Bounds(readme);
-        return readme[..(start + Begin.Length)] + "\n" + ErrorCatalogue.MarkdownTable() + readme[end..];
-    }
+    public static string Regenerate(string readme) => InDocument.Regenerate(readme, ErrorCatalogue.MarkdownTable());
 
     /// <summary>The table as the document has it now.</summary>
-    public static string Current(string readme)
-    {
-        var (start, end) = Bounds(readme);
-        return readme[(start + Begin.Length)..end].TrimStart('\n');
-    }
-
-    private static (int Start, int End) Bounds(string readme)
-    {
-        var start = readme.IndexOf(Begin, StringComparison.Ordinal);
-        var end = readme.IndexOf(End, StringComparison.Ordinal);
-        if (start < 0 || end < start) throw new InvalidOperationException($"The document has no error table between '{Begin}' and '{End}'.");
-        return (start, end);
-    }
+    public static string Current(string readme) => InDocument.Current(readme);
 }
