@@ -117,7 +117,7 @@ public static class SiloHosting
         {
             extra?.Invoke(silo);
             // Stored states keep the type names they were written under (StoredTypeNames); after Orleans' own serializer.
-            silo.Services.AddSingleton<IGrainStorageSerializer>(StoredTypeNames.Serializer);
+            silo.Services.AddStoredTypeNames();
             silo.Configure<ClusterOptions>(configuration.GetSection("Cluster"));
             // Failure-detection timings (ProbeTimeout, NumMissedProbesLimit, ...); Orleans' defaults unless configured.
             silo.Configure<ClusterMembershipOptions>(configuration.GetSection("Membership"));

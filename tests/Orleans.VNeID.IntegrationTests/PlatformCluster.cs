@@ -85,7 +85,7 @@ public sealed class PlatformCluster : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>The settings every process of this cluster gets, as environment variables.</summary>
-    public Dictionary<string, string> Environment()
+    private Dictionary<string, string> Environment()
     {
         var env = BaseEnvironment();
         foreach (var (key, value) in _overrides) env["VNEID_" + key.Replace(":", "__")] = value;
@@ -132,9 +132,19 @@ public sealed class PlatformCluster : IAsyncDisposable
     }
 
     /// <summary>Runs a silo command (migrate, reshard, ...) with this cluster's settings and the owner's connection; its exit code and output.</summary>
-    public async Task<(int ExitCode, string Output)> RunSiloCommandAsync(params string[] args)
+    public Task<(int ExitCode, string Output)> RunSiloCommandAsync(params string[] args) =>
+        RunToEndAsync("dotnet", [PlatformFixture.Program("Silo", "vneid-silo.dll"), .. args],
+            new Dictionary<string, string?> { ["VNEID_ConnectionStrings__VNeIDOwner"] = _database.OwnerConnection }, TimeSpan.FromMinutes(2));
+
+    /// <summary>
+    /// Runs <paramref name="program"/> from the repository's root with this cluster's settings, changed by
+    /// <paramref name="environment"/> (a null value removes one), to its end: its exit code and what it printed (standard
+    /// output and error, interleaved). Past <paramref name="timeout"/> it is killed, with what it started.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunToEndAsync(string program, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet", [PlatformFixture.Program("Silo", "vneid-silo.dll"), .. args])
+        var info = new ProcessStartInfo(program, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -142,12 +152,25 @@ public sealed class PlatformCluster : IAsyncDisposable
             WorkingDirectory = PlatformFixture.RepositoryRoot(),
         };
         foreach (var (key, value) in Environment()) info.Environment[key] = value;
-        info.Environment["VNEID_ConnectionStrings__VNeIDOwner"] = _database.OwnerConnection;
+        foreach (var (key, value) in environment)
+            if (value is null) info.Environment.Remove(key); else info.Environment[key] = value;
         using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output + await errors);
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        process.WaitForExit(); // the last lines of output
+        lock (output) return (process.ExitCode, output.ToString());
     }
 
     public Process StartGateway()
@@ -238,15 +261,15 @@ public sealed class PlatformCluster : IAsyncDisposable
 
     /// <summary>Waits until the gateway answers healthy and <paramref name="silos"/> silos are active in the membership table.</summary>
     public Task WaitUntilReadyAsync(PlatformFixture db, int silos, TimeSpan? timeout = null) =>
-        WaitUntilReadyAsync(db.ScalarAsync, silos, timeout);
+        WaitUntilReadyAsync(db.Database, silos, timeout);
 
-    /// <summary>As above, reading the membership table with <paramref name="scalar"/> (a query and its parameters).</summary>
-    public async Task WaitUntilReadyAsync(Func<string, object[], Task<long>> scalar, int silos, TimeSpan? timeout = null)
+    /// <summary>As above, reading the membership table of <paramref name="database"/>.</summary>
+    public async Task WaitUntilReadyAsync(NpgsqlDataSource database, int silos, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            var active = await scalar("select count(*) from orleans.membership where deployment_id = $1 and status = 3", [_clusterId]);
+            var active = await PlatformFixture.ScalarAsync(database, "select count(*) from orleans.membership where deployment_id = $1 and status = 3", _clusterId);
             var healthy = false;
             try { healthy = (await Http.GetAsync("/health/ready")).IsSuccessStatusCode; } catch (HttpRequestException) { }
             if (healthy && active == silos) return;

@@ -79,9 +79,11 @@ public sealed class PlatformFixture : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    public Task<long> ScalarAsync(string sql, params object[] parameters) => ScalarAsync(Database, sql, parameters);
+
+    public static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql, params object[] parameters)
     {
-        await using var command = Database.CreateCommand(sql);
+        await using var command = database.CreateCommand(sql);
         foreach (var p in parameters) command.Parameters.AddWithValue(p);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }

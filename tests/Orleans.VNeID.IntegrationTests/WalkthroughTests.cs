@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Npgsql;
 
@@ -25,16 +24,13 @@ public sealed partial class WalkthroughTests
         Assert.True(script.Checks > 10, $"{guide} state what their commands do ('{GuideScript.Expectation} ...'): {script.Checks} found.");
         var database = TestDatabase.Shared.Named(DatabaseName);
         await using var cluster = new PlatformCluster(script.Settings, database: database, raiseRateLimits: false);
-        await Prepare(cluster, database);
-        cluster.StartSilo("silo-1");
-        cluster.StartGateway();
         await using (var owner = NpgsqlDataSource.Create(database.OwnerConnection))
-            await cluster.WaitUntilReadyAsync(async (sql, parameters) =>
-            {
-                await using var command = owner.CreateCommand(sql);
-                foreach (var p in parameters) command.Parameters.AddWithValue(p);
-                return Convert.ToInt64(await command.ExecuteScalarAsync());
-            }, silos: 1);
+        {
+            await Prepare(cluster, owner);
+            cluster.StartSilo("silo-1");
+            cluster.StartGateway();
+            await cluster.WaitUntilReadyAsync(owner, silos: 1);
+        }
 
         var (exitCode, output) = await RunScriptAsync(script, cluster, database);
         var log = cluster.LogPath("walkthrough");
@@ -46,14 +42,13 @@ public sealed partial class WalkthroughTests
     /// As scripts/up.sh: the schema, then the registers' stand-ins with the demo population (regenerated each run); the
     /// messages of an earlier run go (the guide reads the newest to a phone).
     /// </summary>
-    private static async Task Prepare(PlatformCluster cluster, TestDatabase database)
+    private static async Task Prepare(PlatformCluster cluster, NpgsqlDataSource owner)
     {
         foreach (string[] command in (string[][])[["migrate"], ["seed", "--count", "2000", "--replace"]])
         {
             var (exit, output) = await cluster.RunSiloCommandAsync(command);
             Assert.True(exit == 0, $"vneid-silo {string.Join(' ', command)}: {output}");
         }
-        await using var owner = NpgsqlDataSource.Create(database.OwnerConnection);
         await using var truncate = owner.CreateCommand("truncate notifications.outbox");
         await truncate.ExecuteNonQueryAsync();
     }
@@ -62,37 +57,15 @@ public sealed partial class WalkthroughTests
     {
         var path = cluster.LogPath("walkthrough-script").Replace(".log", ".sh");
         await File.WriteAllTextAsync(path, script.Text);
-        var info = new ProcessStartInfo("bash", [path])
+        return await cluster.RunToEndAsync("bash", [path], new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = PlatformFixture.RepositoryRoot(),
-        };
-        foreach (var (key, value) in cluster.Environment()) info.Environment[key] = value;
-        // scripts/silo.sh and scripts/lib/common.sh name the database by VNEID_DATABASE; the rest of the connection is theirs.
-        info.Environment["VNEID_DATABASE"] = DatabaseName;
-        info.Environment.Remove("VNEID_ConnectionStrings__VNeID");
-        info.Environment["WT_G"] = cluster.GatewayUrl;
-        info.Environment["WT_DB"] = Libpq(database.Connection);
-        info.Environment["WT_OWNER_DB"] = Libpq(database.OwnerConnection);
-        using var process = Process.Start(info)!;
-        var output = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        process.WaitForExit();
-        lock (output) return (process.ExitCode, output.ToString());
+            // scripts/silo.sh and scripts/lib/common.sh name the database by VNEID_DATABASE; the rest of the connection is theirs.
+            ["VNEID_DATABASE"] = DatabaseName,
+            ["VNEID_ConnectionStrings__VNeID"] = null,
+            ["WT_G"] = cluster.GatewayUrl,
+            ["WT_DB"] = Libpq(database.Connection),
+            ["WT_OWNER_DB"] = Libpq(database.OwnerConnection),
+        }, TimeSpan.FromMinutes(10));
     }
 
     /// <summary>The failing line of the guide, from what the script printed.</summary>

@@ -10,6 +10,8 @@ using Orleans.VNeID.Grains.Biometrics;
 using Orleans.VNeID.Notifications;
 using Orleans.VNeID.Grains.Notifications;
 using Orleans.VNeID.Grains.Offices;
+using Orleans.Storage;
+using Orleans.VNeID.Grains.Storage;
 using Orleans.VNeID.ServiceDefaults;
 using Orleans.VNeID.Platform;
 using Orleans.VNeID.Grains.Registry;
@@ -63,6 +65,13 @@ public static class GrainServices
     }
 
     /// <summary>The PostgreSQL registry, outbox and audit trail, on the host's platform data source.</summary>
+    /// <summary>
+    /// The grain storage serializer that keeps the type names states were stored under (<see cref="StoredTypeNames"/>).
+    /// Registered in the silo's own configuration, after Orleans' default, so that it is the one storage resolves.
+    /// </summary>
+    public static IServiceCollection AddStoredTypeNames(this IServiceCollection services) =>
+        services.AddSingleton<IGrainStorageSerializer>(StoredTypeNames.Serializer);
+
     public static IServiceCollection AddPostgresBackends(this IServiceCollection services)
     {
         services.TryAddSingleton<IPopulationRegistry, PostgresPopulationRegistry>();

@@ -97,7 +97,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<Orleans.VNeID.IdentityProvider.ISecurityEventStore>(SecurityEvents);
             host.Services.AddSingleton<Orleans.VNeID.Grains.Events.ICredentialStatusStore>(CredentialStatuses);
             host.Services.AddAccountServices();
-            host.Services.AddSingleton<IGrainStorageSerializer>(Orleans.VNeID.Grains.Storage.StoredTypeNames.Serializer);
+            host.Services.AddStoredTypeNames();
             host.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });
         builder.ConfigureSilo((_, silo) =>
